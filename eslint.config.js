@@ -1,0 +1,64 @@
+// Lint rules, including the import rules of the design: which folder may import what.
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+import importX from 'eslint-plugin-import-x';
+
+const nodeBuiltins = { group: ['node:*'], message: 'this folder must stay free of Node built-ins (pure / sandboxed code).' };
+const ioLibraries = ['mongoose', 'nodemailer', '@line/bot-sdk', 'express', '@temporalio/client', '@temporalio/worker'];
+
+/** Import restrictions for the pure folders. `workflows/` runs in Temporal's deterministic sandbox. */
+const restrict = (files, paths, patterns) => ({
+  files,
+  rules: {
+    'no-restricted-imports': [
+      'error',
+      {
+        paths: paths.map((name) => ({ name, message: `${name} is not allowed here (see DESIGN.md, import rules).` })),
+        patterns,
+      },
+    ],
+  },
+});
+
+export default tseslint.config(
+  { ignores: ['node_modules/**', '.tools/**', '.data/**', 'dist/**', 'coverage/**', 'cli/bin.js'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommendedTypeChecked,
+  {
+    languageOptions: {
+      parserOptions: { projectService: { allowDefaultProject: ['eslint.config.js'] }, tsconfigRootDir: import.meta.dirname },
+    },
+    plugins: { 'import-x': importX },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/consistent-type-imports': 'error',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      'import-x/no-cycle': 'error',
+    },
+    settings: { 'import-x/resolver': { node: { extensions: ['.ts', '.js'] } } },
+  },
+  restrict(
+    ['workflows/**/*.ts'],
+    [...ioLibraries, 'yaml', 'zod', 'liquidjs', '@temporalio/activity'],
+    [nodeBuiltins, { group: ['**/activities/*', '!**/activities/types.js'], message: 'workflows import only activity types.' }, { group: ['**/store/*', '**/channels/*', '**/api/*', '**/cli/*'], message: 'workflows stay deterministic.' }],
+  ),
+  restrict(
+    ['engine/**/*.ts'],
+    [...ioLibraries, '@temporalio/workflow', '@temporalio/activity'],
+    [{ ...nodeBuiltins }, { group: ['**/store/*', '**/channels/*', '**/api/*', '**/activities/*', '**/workflows/*'], message: 'engine/ is pure.' }],
+  ),
+  restrict(
+    ['definitions/**/*.ts'],
+    [...ioLibraries, '@temporalio/workflow', '@temporalio/activity'],
+    [{ group: ['**/engine/*', '**/store/*', '**/channels/*', '**/api/*', '**/activities/*', '**/workflows/*', '**/cli/*'], message: 'definitions/ imports nothing from the other folders.' }],
+  ),
+  restrict(
+    ['channels/**/*.ts', 'store/**/*.ts'],
+    ['@temporalio/workflow', '@temporalio/activity', '@temporalio/client', '@temporalio/worker'],
+    [],
+  ),
+  {
+    files: ['test/**/*.ts', 'bench/**/*.ts'],
+    rules: { '@typescript-eslint/no-non-null-assertion': 'off', '@typescript-eslint/unbound-method': 'off' },
+  },
+);
