@@ -17,7 +17,7 @@ export default defineConfig({
           // Temporal's native bridge does not survive worker threads; one file at a time keeps
           // the servers' load predictable on small machines.
           pool: 'forks',
-          fileParallelism: false,
+          poolOptions: { forks: { singleFork: true } },
           globalSetup: ['test/integration/global-setup.ts'],
           testTimeout: 120_000,
           hookTimeout: 180_000,

@@ -1,0 +1,161 @@
+/**
+ * Launchers for the local servers installed in .tools/ (FerretDB, the Temporal dev server), shared by
+ * `npm start` and the integration tests' global setup.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, createWriteStream } from 'node:fs';
+import { createServer, connect } from 'node:net';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { SEARCH_ATTRIBUTE_TYPES } from '../workflows/search-attributes.js';
+
+export const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+
+/** Thrown when a tool is missing from .tools/bin: the message says which command installs it. */
+export class ToolMissingError extends Error {
+  constructor(readonly tool: string) {
+    super(`${tool} is not installed in .tools/bin. Run \`npm run setup:tools\` (npm install also runs it).`);
+  }
+}
+
+/** Thrown when a server does not come up: names it, and carries the tail of its output. */
+export class ServerStartError extends Error {}
+
+/** Path of an installed tool; throws {@link ToolMissingError} when it is absent. */
+export function toolPath(name: 'temporal' | 'temporal-test-server' | 'ferretdb'): string {
+  const path = join(projectRoot, '.tools', 'bin', name);
+  if (!existsSync(path)) throw new ToolMissingError(name);
+  return path;
+}
+
+/** A free TCP port on 127.0.0.1, chosen by the kernel. */
+export async function freePort(): Promise<number> {
+  return new Promise((ok, fail) => {
+    const server = createServer();
+    server.once('error', fail);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? ok(address.port) : fail(new Error('no port'))));
+    });
+  });
+}
+
+/** True when something accepts TCP connections on 127.0.0.1:port. */
+export async function isPortOpen(port: number): Promise<boolean> {
+  return new Promise((ok) => {
+    const socket = connect({ port, host: '127.0.0.1' });
+    socket.once('connect', () => {
+      socket.destroy();
+      ok(true);
+    });
+    socket.once('error', () => ok(false));
+  });
+}
+
+export interface RunningServer {
+  name: string;
+  port: number;
+  child: ChildProcess;
+  /** Stops the server (SIGTERM, then SIGKILL after a grace period); resolves once it exited. */
+  stop(): Promise<void>;
+}
+
+interface LaunchOptions {
+  name: string;
+  command: string;
+  args: string[];
+  port: number;
+  timeoutMs?: number;
+  /** Append the server's output to this file; otherwise only its last lines are kept for errors. */
+  logFile?: string;
+}
+
+/**
+ * Spawns a server and resolves once its port accepts connections.
+ * Fails with {@link ServerStartError} when the port is taken, the process dies, or the timeout passes.
+ */
+export async function launch({ name, command, args, port, timeoutMs = 60_000, logFile }: LaunchOptions) {
+  if (await isPortOpen(port)) {
+    throw new ServerStartError(`${name}: port ${port} is already in use. Stop what listens there or pick another port.`);
+  }
+  const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], detached: false });
+  const tail: string[] = [];
+  const log = logFile ? createLog(logFile) : null;
+  const keep = (chunk: Buffer) => {
+    log?.write(chunk);
+    tail.push(...chunk.toString().split('\n').filter(Boolean));
+    tail.splice(0, Math.max(0, tail.length - 20));
+  };
+  child.stdout?.on('data', keep);
+  child.stderr?.on('data', keep);
+  let exited: number | string | null = null;
+  const exit = new Promise<void>((ok) => child.once('exit', (code, signal) => ((exited = code ?? signal ?? 'exit'), ok())));
+  const deadline = Date.now() + timeoutMs;
+  while (!(await isPortOpen(port))) {
+    if (exited !== null || Date.now() > deadline) {
+      child.kill('SIGKILL');
+      const why = exited !== null ? `exited (${String(exited)})` : `not listening after ${timeoutMs} ms`;
+      throw new ServerStartError(`${name} ${why} on port ${port}. Last output:\n  ${tail.join('\n  ')}`);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  const stop = async () => {
+    if (exited !== null) return;
+    child.kill('SIGTERM');
+    const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+    await exit;
+    clearTimeout(timer);
+    log?.end();
+  };
+  return { name, port, child, stop } satisfies RunningServer;
+}
+
+function createLog(file: string) {
+  mkdirSync(dirname(file), { recursive: true });
+  return createWriteStream(file, { flags: 'a' });
+}
+
+/** Starts FerretDB (SQLite backend) with telemetry and its debug listener off, so several can run side by side. */
+export async function startFerretDB(opts: { port: number; dataDir: string; logFile?: string }): Promise<RunningServer> {
+  mkdirSync(opts.dataDir, { recursive: true });
+  return launch({
+    name: 'FerretDB',
+    command: toolPath('ferretdb'),
+    args: [
+      '--handler=sqlite',
+      `--sqlite-url=file:${opts.dataDir}/`,
+      `--listen-addr=127.0.0.1:${opts.port}`,
+      '--debug-addr=-',
+      '--telemetry=disable',
+      '--log-level=warn',
+    ],
+    port: opts.port,
+    ...(opts.logFile ? { logFile: opts.logFile } : {}),
+  });
+}
+
+/**
+ * Starts the Temporal dev server with Kizuna's search attributes registered.
+ * `dbFile` keeps workflows across restarts; without it the state lives in memory. `uiPort: null` = headless.
+ */
+export async function startTemporalDevServer(opts: {
+  port: number;
+  uiPort: number | null;
+  dbFile?: string;
+  logFile?: string;
+}): Promise<RunningServer> {
+  const args = ['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(opts.port), '--log-level', 'warn'];
+  args.push(...(opts.uiPort === null ? ['--headless'] : ['--ui-port', String(opts.uiPort)]));
+  if (opts.dbFile) {
+    mkdirSync(dirname(opts.dbFile), { recursive: true });
+    args.push('--db-filename', opts.dbFile);
+  }
+  for (const [key, type] of Object.entries(SEARCH_ATTRIBUTE_TYPES)) args.push('--search-attribute', `${key}=${type}`);
+  return launch({
+    name: 'Temporal dev server',
+    command: toolPath('temporal'),
+    args,
+    port: opts.port,
+    ...(opts.logFile ? { logFile: opts.logFile } : {}),
+  });
+}

@@ -1,0 +1,15 @@
+import type { Connection } from 'mongoose';
+import { customerModel } from './customer.js';
+import { deliveryModel } from './delivery.js';
+import { eventModel } from './event.js';
+
+/** Builds every model on one connection. */
+export function createModels(connection: Connection) {
+  return {
+    Customer: customerModel(connection),
+    Event: eventModel(connection),
+    Delivery: deliveryModel(connection),
+  };
+}
+
+export type Models = ReturnType<typeof createModels>;
