@@ -1,0 +1,171 @@
+/**
+ * Pure time-zone arithmetic for journeys: local time of day, ISO weekdays, quiet hours that may
+ * cross midnight, and the next moment a message may go out.
+ *
+ * Only `Intl` is used (no Node built-ins, no clock, no third-party date library), so this module
+ * runs inside Temporal's workflow sandbox. Every function takes the instant as epoch milliseconds.
+ */
+import type { QuietHoursPlan } from './plan.js';
+
+/** Wall-clock fields of an instant in a time zone. `weekday` is ISO: 1 = Monday ... 7 = Sunday. */
+export interface LocalTime {
+  year: number;
+  month: number;
+  day: number;
+  hour: number;
+  minute: number;
+  second: number;
+  weekday: number;
+  /** Minutes since local midnight (0-1439). */
+  minuteOfDay: number;
+}
+
+const MINUTE_MS = 60_000;
+const WEEKDAYS: Record<string, number> = { Mon: 1, Tue: 2, Wed: 3, Thu: 4, Fri: 5, Sat: 6, Sun: 7 };
+
+// A formatter per zone: creating one costs far more than using it, and the cache is keyed only by
+// the zone name, so results stay deterministic.
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+function formatterFor(zone: string): Intl.DateTimeFormat {
+  let formatter = formatters.get(zone);
+  if (formatter === undefined) {
+    formatter = new Intl.DateTimeFormat('en-US', {
+      timeZone: zone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: 'numeric',
+      second: 'numeric',
+      weekday: 'short',
+    });
+    formatters.set(zone, formatter);
+  }
+  return formatter;
+}
+
+/** Tells whether `zone` is an IANA time zone name this runtime knows. Never throws. */
+export function isValidTimeZone(zone: unknown): zone is string {
+  if (typeof zone !== 'string' || zone.length === 0) return false;
+  try {
+    formatterFor(zone);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The wall-clock time of instant `ms` in `zone`.
+ *
+ * @throws RangeError when `zone` is not a valid IANA zone (check with {@link isValidTimeZone}).
+ */
+export function toLocalTime(ms: number, zone: string): LocalTime {
+  const fields: Record<string, string> = {};
+  for (const part of formatterFor(zone).formatToParts(ms)) fields[part.type] = part.value;
+  const hour = Number(fields.hour) % 24;
+  const minute = Number(fields.minute);
+  return {
+    year: Number(fields.year),
+    month: Number(fields.month),
+    day: Number(fields.day),
+    hour,
+    minute,
+    second: Number(fields.second),
+    weekday: WEEKDAYS[fields.weekday ?? ''] ?? 1,
+    minuteOfDay: hour * 60 + minute,
+  };
+}
+
+/** Offset of `zone` from UTC at instant `ms`, in milliseconds (Asia/Tokyo: +9 h). */
+export function zoneOffsetMs(ms: number, zone: string): number {
+  const local = toLocalTime(ms, zone);
+  const asUtc = Date.UTC(local.year, local.month - 1, local.day, local.hour, local.minute, local.second);
+  return asUtc - (ms - (((ms % 1000) + 1000) % 1000));
+}
+
+/**
+ * The instant at which the wall clock in `zone` shows the given local date and minute of day.
+ * A local time skipped by a daylight-saving jump resolves to the instant just after the jump.
+ */
+export function fromLocalTime(year: number, month: number, day: number, minuteOfDay: number, zone: string): number {
+  const wall = Date.UTC(year, month - 1, day, 0, minuteOfDay);
+  const first = wall - zoneOffsetMs(wall, zone);
+  const second = wall - zoneOffsetMs(first, zone);
+  if (second === first) return first;
+  const third = wall - zoneOffsetMs(second, zone);
+  return Math.max(second, third);
+}
+
+/** Parses "HH:MM" (00:00-23:59) into minutes since midnight; `null` when malformed. */
+export function parseTimeOfDay(text: string): number | null {
+  const match = /^([01]\d|2[0-3]):([0-5]\d)$/.exec(text);
+  if (match === null) return null;
+  return Number(match[1]) * 60 + Number(match[2]);
+}
+
+/** Tells whether the local time of `ms` in `zone` lies inside the quiet window (start inclusive, end exclusive). */
+export function isQuietTime(ms: number, zone: string, quiet: QuietHoursPlan): boolean {
+  const { startMinute, endMinute } = quiet;
+  if (startMinute === endMinute) return false;
+  const minute = toLocalTime(ms, zone).minuteOfDay;
+  return startMinute < endMinute
+    ? minute >= startMinute && minute < endMinute
+    : minute >= startMinute || minute < endMinute;
+}
+
+/**
+ * The first moment at or after `ms` outside the quiet window: `ms` itself when it is already
+ * allowed, else the window's local end (the next day's when the window crosses midnight).
+ * A window whose start equals its end is empty.
+ */
+export function nextAllowedMoment(ms: number, zone: string, quiet: QuietHoursPlan | null): number {
+  if (quiet === null || !isQuietTime(ms, zone, quiet)) return ms;
+  const local = toLocalTime(ms, zone);
+  const crossesToTomorrow = quiet.startMinute > quiet.endMinute && local.minuteOfDay >= quiet.startMinute;
+  const dayShift = crossesToTomorrow ? 1 : 0;
+  const date = new Date(Date.UTC(local.year, local.month - 1, local.day + dayShift));
+  const end = fromLocalTime(date.getUTCFullYear(), date.getUTCMonth() + 1, date.getUTCDate(), quiet.endMinute, zone);
+  // A daylight-saving jump can land the computed end at or before `ms`; one more minute always leaves it.
+  return end > ms ? end : ms + MINUTE_MS;
+}
+
+/**
+ * Moves `ms` to the given local time of day on the same local date, then forward to the first
+ * allowed ISO weekday (same time of day). With `minuteOfDay` null the time of day is kept.
+ * With `weekdays` null or empty every day is allowed.
+ */
+export function snapToLocalTime(
+  ms: number,
+  zone: string,
+  minuteOfDay: number | null,
+  weekdays: readonly number[] | null,
+): number {
+  const local = toLocalTime(ms, zone);
+  const allowed = weekdays === null || weekdays.length === 0 ? null : new Set(weekdays);
+  for (let shift = 0; shift < 7; shift += 1) {
+    const weekday = ((local.weekday - 1 + shift) % 7) + 1;
+    if (allowed !== null && !allowed.has(weekday)) continue;
+    if (minuteOfDay === null && shift === 0) return ms;
+    const date = new Date(Date.UTC(local.year, local.month - 1, local.day + shift));
+    const minute = minuteOfDay ?? local.minuteOfDay;
+    const snapped = fromLocalTime(date.getUTCFullYear(), date.getUTCMonth() + 1, date.getUTCDate(), minute, zone);
+    return minuteOfDay === null ? snapped + (ms % MINUTE_MS) : snapped;
+  }
+  return ms;
+}
+
+/** Formats `ms` as "YYYY-MM-DD HH:MM" in `zone`, followed by the UTC offset ("+09:00"). */
+export function formatLocalTime(ms: number, zone: string): string {
+  const local = toLocalTime(ms, zone);
+  const offsetMinutes = Math.round(zoneOffsetMs(ms, zone) / MINUTE_MS);
+  const sign = offsetMinutes < 0 ? '-' : '+';
+  const abs = Math.abs(offsetMinutes);
+  return `${local.year}-${pad(local.month)}-${pad(local.day)} ${pad(local.hour)}:${pad(local.minute)} ${sign}${pad(Math.floor(abs / 60))}:${pad(abs % 60)}`;
+}
+
+function pad(value: number): string {
+  return String(value).padStart(2, '0');
+}

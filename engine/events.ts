@@ -1,0 +1,144 @@
+/**
+ * Customer events: duplicates dropped, then matched against exits, goals, the current `wait_for`
+ * and active `repeat` stop events. Filters (`where`) are evaluated outside in one request; while
+ * it is out, main-line inputs queue so nothing is sent before an exit is decided.
+ */
+import type { Condition, RepeatStep, WaitForStep } from '../definitions/plan.js';
+import { follow } from './advance.js';
+import type { CustomerEvent } from './inputs.js';
+import { SEEN_EVENT_LIMIT, type EventCandidates, type EventCheck } from './state.js';
+import { stopRepeat } from './steps/repeat.js';
+import { matchWaitFor } from './steps/wait-for.js';
+import { type Turn, completeRun, correlate, journal } from './turn.js';
+
+/** Takes an event in: ignores a seen id, matches it at once, or asks for its filters' decisions. */
+export function receiveEvent(turn: Turn, event: CustomerEvent): void {
+  const { state } = turn;
+  if (state.seenEventIds.includes(event.id)) return;
+  rememberEvent(turn, event.id);
+  const candidates = findCandidates(turn, event);
+  const conditions: Condition[] = [];
+  const slot = (where: Condition | null): number => (where === null ? -1 : conditions.push(where) - 1);
+  const { exits, goals } = turn.plan;
+  const slots: EventCheck['slots'] = {
+    exits: candidates.exits.map((i) => slot(exits[i]?.where ?? null)),
+    goals: candidates.goals.map((i) => slot(goals[i]?.where ?? null)),
+    waitFor: candidates.waitFor === null ? -1 : slot(waitForStep(turn, candidates.waitFor.stepId)?.where ?? null),
+    repeats: candidates.repeats.map((id) => slot(repeatStep(turn, id)?.until?.where ?? null)),
+  };
+  if (conditions.length === 0) {
+    applyEvent(turn, { event, candidates, slots }, []);
+    return;
+  }
+  const command = {
+    type: 'evaluate_conditions' as const,
+    correlationId: correlate(turn),
+    stepId: null,
+    conditions,
+    event,
+    nowMs: turn.nowMs,
+  };
+  state.eventCheck = { command, event, candidates, slots };
+  turn.commands.push(command);
+}
+
+/** Applies the decisions of the pending event check. */
+export function receiveEventDecisions(turn: Turn, decisions: boolean[]): void {
+  const check = turn.state.eventCheck;
+  if (check === null) return;
+  turn.state.eventCheck = null;
+  applyEvent(turn, check, decisions);
+}
+
+export function rememberEvent(turn: Turn, id: string): void {
+  const seen = turn.state.seenEventIds;
+  seen.push(id);
+  if (seen.length > SEEN_EVENT_LIMIT) seen.splice(0, seen.length - SEEN_EVENT_LIMIT);
+}
+
+function findCandidates(turn: Turn, event: CustomerEvent): EventCandidates {
+  const { plan, state } = turn;
+  const indices = (list: { event: string }[]): number[] =>
+    list.flatMap((item, i) => (item.event === event.type ? [i] : []));
+  const cursor = state.cursor;
+  const awaiting = state.awaiting;
+  let waitFor: EventCandidates['waitFor'] = null;
+  if (cursor?.phase === 'step' && cursor.stage === 'wait-event' && awaiting !== null) {
+    const step = waitForStep(turn, cursor.stepId);
+    if (step?.event === event.type && event.timeMs >= cursor.sinceMs) {
+      waitFor = { stepId: step.id, correlationId: awaiting.correlationId };
+    }
+  }
+  const repeats = state.loops
+    .filter((frame) => {
+      const until = repeatStep(turn, frame.stepId)?.until;
+      return until?.event === event.type && event.timeMs >= frame.sinceMs;
+    })
+    .map((frame) => frame.stepId);
+  return { exits: indices(plan.exits), goals: indices(plan.goals), waitFor, repeats };
+}
+
+type Check = Pick<EventCheck, 'event' | 'candidates' | 'slots'>;
+
+function applyEvent(turn: Turn, check: Check, decisions: boolean[]): void {
+  const { plan, state } = turn;
+  const { event, candidates, slots } = check;
+  const passes = (slotIndex: number): boolean => slotIndex < 0 || decisions[slotIndex] === true;
+  const exits = candidates.exits.filter((_, i) => passes(slots.exits[i] ?? -1));
+  const goalWindows = [
+    ...exits.flatMap((i) => (plan.exits[i]?.goal === true ? [plan.exits[i]?.goalWindowMs ?? null] : [])),
+    ...candidates.goals.filter((_, i) => passes(slots.goals[i] ?? -1)).map((i) => plan.goals[i]?.windowMs ?? null),
+  ];
+  const convertedNow = goalWindows.some((windowMs) => creditConversion(turn, event, windowMs));
+  const exit = exits.map((i) => plan.exits[i]).find((e) => e !== undefined);
+  if (exit !== undefined) {
+    const outcome = exit.goal && state.conversion?.eventId === event.id ? 'converted' : `exited:${event.type}`;
+    journal(turn, null, 'exited', outcome, { event: event.type, eventId: event.id, converted: convertedNow });
+    completeRun(turn, outcome);
+    return;
+  }
+  const stopped = candidates.repeats.find((_, i) => passes(slots.repeats[i] ?? -1));
+  const loopStep = stopped === undefined ? undefined : repeatStep(turn, stopped);
+  if (loopStep !== undefined && state.loops.some((f) => f.stepId === loopStep.id)) {
+    follow(turn, stopRepeat(turn, loopStep, event));
+    return;
+  }
+  const wait = candidates.waitFor;
+  if (wait !== null && passes(slots.waitFor) && state.awaiting?.correlationId === wait.correlationId) {
+    const step = waitForStep(turn, wait.stepId);
+    if (step !== undefined) follow(turn, matchWaitFor(turn, step, event));
+  }
+}
+
+/** Credits the first conversion inside its window (counted from the last touch, or the entry). */
+function creditConversion(turn: Turn, event: CustomerEvent, windowMs: number | null): boolean {
+  const { state } = turn;
+  if (state.conversion !== null) return false;
+  const touch = state.lastTouch;
+  const fromMs = touch?.atMs ?? state.enteredMs;
+  if (windowMs !== null && event.timeMs > fromMs + windowMs) return false;
+  state.conversion = {
+    eventId: event.id,
+    eventType: event.type,
+    atMs: event.timeMs,
+    stepId: touch?.stepId ?? null,
+    template: touch?.template ?? null,
+    channel: touch?.channel ?? null,
+  };
+  journal(turn, null, 'converted', event.type, {
+    eventId: event.id,
+    attributedTo: touch?.stepId ?? null,
+    template: touch?.template ?? null,
+  });
+  return true;
+}
+
+function waitForStep(turn: Turn, id: string): WaitForStep | undefined {
+  const step = turn.plan.steps[id];
+  return step?.kind === 'wait_for' ? step : undefined;
+}
+
+function repeatStep(turn: Turn, id: string): RepeatStep | undefined {
+  const step = turn.plan.steps[id];
+  return step?.kind === 'repeat' ? step : undefined;
+}

@@ -1,0 +1,126 @@
+/**
+ * The simulated outside world of one customer: answers the engine's requests from the profile
+ * and the entry event, keeps the frequency-cap ledger and applies profile updates. Pure.
+ */
+import { evaluateCondition, resolvePath, toEpochMs } from '../../definitions/conditions.js';
+import type { DeliveryChannel, JsonValue } from '../../definitions/plan.js';
+import type { RequestCommand } from '../commands.js';
+import type { CommandResultInput, CustomerEvent } from '../inputs.js';
+import { resolveSendChannel } from '../steps/send.js';
+
+/** A customer profile as read from JSON: any fields, plus the ones the simulator understands. */
+export type Profile = Record<string, unknown>;
+
+/** Epoch ms of sends per channel, for the frequency cap; shared by every journey of a customer. */
+export type SendLedger = Record<DeliveryChannel, number[]>;
+
+export function createSendLedger(): SendLedger {
+  return { email: [], line: [] };
+}
+
+/**
+ * Whether the customer follows the LINE account: `lineFollowing` when it is a boolean, else
+ * whether a `lineUserId` is present. `line.followed` / `line.unfollowed` events change it.
+ */
+export function followsLine(profile: Profile): boolean {
+  if (typeof profile.lineFollowing === 'boolean') return profile.lineFollowing;
+  return typeof profile.lineUserId === 'string' && profile.lineUserId.length > 0;
+}
+
+/** Why a channel cannot reach the customer, or `null` when it can. */
+export function unreachableReason(profile: Profile, channel: DeliveryChannel): string | null {
+  const consent = first(profile, `consent.${channel}`);
+  if (consent === 'unsubscribed' || consent === false) return 'unsubscribed';
+  if (channel === 'line') return followsLine(profile) ? null : 'not-following';
+  return typeof profile.email === 'string' && profile.email.length > 0 ? null : 'no-email';
+}
+
+export class SimulatedWorld {
+  constructor(
+    readonly profile: Profile,
+    readonly entryEvent: CustomerEvent | null,
+    readonly ledger: SendLedger,
+    private readonly claim: (nowMs: number) => boolean = () => true,
+  ) {}
+
+  /** The answer to a request, as the runtime's activities would give it. */
+  answer(command: RequestCommand, nowMs: number): CommandResultInput {
+    const { correlationId } = command;
+    switch (command.type) {
+      case 'claim_entry':
+        return { type: 'entry_claimed', nowMs, correlationId, granted: this.claim(command.nowMs) };
+      case 'resolve_timezone': {
+        const zone = first(this.profile, command.path.replace(/^profile\./, ''));
+        return { type: 'timezone_resolved', nowMs, correlationId, zone: typeof zone === 'string' ? zone : null };
+      }
+      case 'evaluate_conditions': {
+        const doc = { ...this.profile, event: command.event?.properties ?? {} };
+        const decisions = command.conditions.map((c) => evaluateCondition(c, doc, command.nowMs));
+        return { type: 'conditions_evaluated', nowMs, correlationId, decisions };
+      }
+      case 'resolve_date': {
+        const source = command.source === 'profile' ? this.profile : (this.entryEvent?.properties ?? {});
+        return { type: 'date_resolved', nowMs, correlationId, atMs: toEpochMs(first(source, command.path)) };
+      }
+      case 'check_frequency_cap':
+        return this.checkCap(command, nowMs);
+      case 'send':
+        return this.send(command, nowMs);
+      case 'update_profile':
+        this.updateProfile(command.set, command.addTags, command.removeTags);
+        return { type: 'profile_updated', nowMs, correlationId };
+      default: {
+        const unknown: never = command;
+        return unknown;
+      }
+    }
+  }
+
+  /** Applies what a customer event changes in the world (LINE follow state). */
+  observe(event: CustomerEvent): void {
+    if (event.type === 'line.followed') this.profile.lineFollowing = true;
+    if (event.type === 'line.unfollowed') this.profile.lineFollowing = false;
+  }
+
+  private checkCap(command: RequestCommand & { type: 'check_frequency_cap' }, nowMs: number): CommandResultInput {
+    const channel = resolveSendChannel(command.channel, followsLine(this.profile));
+    const recent = this.ledger[channel].filter((at) => at > nowMs - command.perMs);
+    const allowed = recent.length < command.max;
+    const oldest = recent[0];
+    const retryAtMs = allowed || oldest === undefined ? null : oldest + command.perMs;
+    return { type: 'frequency_checked', nowMs, correlationId: command.correlationId, allowed, channel, retryAtMs };
+  }
+
+  private send(command: RequestCommand & { type: 'send' }, nowMs: number): CommandResultInput {
+    const channel = resolveSendChannel(command.channel, followsLine(this.profile));
+    const reason = unreachableReason(this.profile, channel);
+    const { correlationId } = command;
+    if (reason !== null) return { type: 'send_result', nowMs, correlationId, status: 'failed', channel, reason };
+    this.ledger[channel].push(nowMs);
+    return { type: 'send_result', nowMs, correlationId, status: 'sent', channel, reason: null };
+  }
+
+  private updateProfile(set: { [path: string]: JsonValue }, addTags: string[], removeTags: string[]): void {
+    for (const [path, value] of Object.entries(set)) setPath(this.profile, path.replace(/^profile\./, ''), value);
+    const tags = Array.isArray(this.profile.tags)
+      ? this.profile.tags.filter((t) => !removeTags.includes(String(t)))
+      : [];
+    for (const tag of addTags) if (!tags.includes(tag)) tags.push(tag);
+    this.profile.tags = tags;
+  }
+}
+
+function first(doc: unknown, path: string): unknown {
+  return resolvePath(doc, path.split('.'))[0];
+}
+
+function setPath(doc: Profile, path: string, value: JsonValue): void {
+  const parts = path.split('.');
+  let target: Record<string, unknown> = doc;
+  for (const part of parts.slice(0, -1)) {
+    const next = target[part];
+    if (typeof next !== 'object' || next === null || Array.isArray(next)) target[part] = {};
+    target = target[part] as Record<string, unknown>;
+  }
+  target[parts[parts.length - 1] ?? path] = value;
+}

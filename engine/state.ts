@@ -1,0 +1,149 @@
+/**
+ * The state of one journey run: plain JSON, small, and everything a run needs to go on after
+ * continue-as-new (the driver passes it to the next run and re-issues {@link JourneyState.awaiting}).
+ */
+import type { DeliveryChannel, StepId } from '../definitions/plan.js';
+import type { Conversion, EvaluateConditionsCommand, RequestCommand, WaitCommand } from './commands.js';
+import type { CustomerEvent, JourneyInput } from './inputs.js';
+
+/** Version of the state format; a run refuses a state it does not know. */
+export const STATE_VERSION = 1;
+
+/** How many event ids a run remembers to ignore duplicates. */
+export const SEEN_EVENT_LIMIT = 100;
+
+/** How many inputs may queue behind an event whose filters are being evaluated. */
+export const INBOX_LIMIT = 50;
+
+/** Where a run stands inside a step. */
+export type StepStage =
+  /** waiting for condition decisions (if, branch) */
+  | 'evaluate'
+  /** waiting for a date attribute (wait_until) */
+  | 'resolve'
+  /** sleeping until `untilMs` (wait, wait_until, repeat between runs) */
+  | 'sleep'
+  /** waiting for an event until `untilMs` (wait_for) */
+  | 'wait-event'
+  /** send: held by a pause */
+  | 'hold'
+  /** send: deferred by quiet hours */
+  | 'quiet'
+  /** send: waiting for the frequency cap answer */
+  | 'cap'
+  /** send: deferred by the frequency cap */
+  | 'cap-wait'
+  /** send: waiting for the delivery result */
+  | 'send'
+  /** update_profile: waiting for the update */
+  | 'update';
+
+export type Cursor =
+  | { phase: 'claim' }
+  | { phase: 'timezone' }
+  | {
+      phase: 'step';
+      stepId: StepId;
+      stage: StepStage;
+      /** When the step (or the current wait in it) began; `wait_for` sees only events from here on. */
+      sinceMs: number;
+      untilMs: number | null;
+      /** send: 0 for the step's channel, 1 for its fallback. */
+      attempt: number;
+      /** send: the channel chosen by the frequency cap answer. */
+      channel: DeliveryChannel | null;
+    };
+
+/** An active `repeat`: its step, the runs of its body done so far, and when it began. */
+export interface LoopFrame {
+  stepId: StepId;
+  iteration: number;
+  sinceMs: number;
+}
+
+/** The last message sent (or, in holdout, that would have been): goals are attributed to it. */
+export interface Touch {
+  stepId: StepId;
+  template: string;
+  channel: DeliveryChannel | null;
+  atMs: number;
+}
+
+/** What an incoming event could mean; decided once its `where` filters are evaluated. */
+export interface EventCandidates {
+  exits: number[];
+  goals: number[];
+  /** The `wait_for` step it may satisfy, with the wait's correlation id. */
+  waitFor: { stepId: StepId; correlationId: string } | null;
+  /** `repeat` steps it may stop. */
+  repeats: StepId[];
+}
+
+/** An event whose filters are being evaluated; `slots` maps each candidate to its condition index (-1: no filter). */
+export interface EventCheck {
+  command: EvaluateConditionsCommand;
+  event: CustomerEvent;
+  candidates: EventCandidates;
+  slots: { exits: number[]; goals: number[]; waitFor: number; repeats: number[] };
+}
+
+export interface JourneyState {
+  stateVersion: typeof STATE_VERSION;
+  journeyId: string;
+  contentHash: string;
+  status: 'new' | 'active' | 'done' | 'failed';
+  customerId: string;
+  entryEvent: CustomerEvent | null;
+  entryKey: string;
+  enteredMs: number;
+  holdout: boolean;
+  paused: boolean;
+  /** The customer's time zone once known. */
+  zone: string | null;
+  cursor: Cursor | null;
+  /** The outstanding request or wait of the main line; re-issue it after continue-as-new. */
+  awaiting: RequestCommand | WaitCommand | null;
+  /** An incoming event being filtered; main-line inputs queue in `inbox` meanwhile. */
+  eventCheck: EventCheck | null;
+  inbox: JourneyInput[];
+  loops: LoopFrame[];
+  /** Times each step was entered; keys idempotency of repeated sends. */
+  visits: { [stepId: StepId]: number };
+  lastTouch: Touch | null;
+  conversion: Conversion | null;
+  outcome: string | null;
+  seenEventIds: string[];
+  /** Next correlation number; correlation ids are `c<n>`, so they replay identically. */
+  nextCorrelation: number;
+  /** Transitions over the whole run, bounded to catch plans that never settle. */
+  transitions: number;
+}
+
+/** A fresh state for a run of `plan`'s journey; {@link stepJourney} fills it on `start`. */
+export function createJourneyState(journeyId: string, contentHash: string): JourneyState {
+  return {
+    stateVersion: STATE_VERSION,
+    journeyId,
+    contentHash,
+    status: 'new',
+    customerId: '',
+    entryEvent: null,
+    entryKey: '',
+    enteredMs: 0,
+    holdout: false,
+    paused: false,
+    zone: null,
+    cursor: null,
+    awaiting: null,
+    eventCheck: null,
+    inbox: [],
+    loops: [],
+    visits: {},
+    lastTouch: null,
+    conversion: null,
+    outcome: null,
+    seenEventIds: [],
+    nextCorrelation: 1,
+    transitions: 0,
+  };
+}

@@ -1,0 +1,211 @@
+/**
+ * The journey engine's single entry point. See {@link stepJourney} for the driver loop.
+ */
+import type { Plan } from '../definitions/plan.js';
+import { isValidTimeZone } from '../definitions/time-windows.js';
+import { advance, follow, resumeCurrentStep } from './advance.js';
+import type { JourneyCommand, RequestCommand, WaitCommand } from './commands.js';
+import { receiveEvent, receiveEventDecisions, rememberEvent } from './events.js';
+import { isInHoldout } from './hash.js';
+import type { ControlInput, JourneyInput, StartInput } from './inputs.js';
+import { INBOX_LIMIT, STATE_VERSION, createJourneyState, type JourneyState } from './state.js';
+import { resumeSend } from './steps/send.js';
+import { MalformedError, type Turn, completeRun, createTurn, failRun, issue, journal } from './turn.js';
+import { validatePlan } from './validate-plan.js';
+
+/** What one call of {@link stepJourney} returns: the next state and the commands to execute, in order. */
+export interface StepResult {
+  state: JourneyState;
+  commands: JourneyCommand[];
+}
+
+/**
+ * Moves one journey run forward by one input. Pure and deterministic: no clock (time is
+ * `input.nowMs`), no randomness, no I/O, and `state` is not modified (a new state is returned).
+ * The same plan, state and input always give the same state and commands, so a Temporal
+ * workflow driving it replays identically.
+ *
+ * The driver loop (the Temporal workflow, the simulator):
+ * ```ts
+ * let { state, commands } = stepJourney(plan, createJourneyState(plan.journeyId, plan.contentHash), start);
+ * for (;;) {
+ *   for (const command of commands) {
+ *     // journal                      -> record it (fire-and-forget)
+ *     // claim_entry, resolve_timezone, evaluate_conditions, resolve_date,
+ *     // check_frequency_cap, send, update_profile
+ *     //                              -> run it; its answer becomes the input with the same correlationId
+ *     // sleep_until, wait_for_events -> arm the run's one timer at untilMs (none when null),
+ *     //                                 replacing the previous one; firing feeds { type: 'timer', correlationId }
+ *     // complete, fail               -> the run is over
+ *   }
+ *   const input = await nextInput(); // an answer, the timer, a customer event, pause / resume / archive
+ *   ({ state, commands } = stepJourney(plan, state, { ...input, nowMs: now() }));
+ * }
+ * ```
+ * Inputs are fed one at a time; any number of customer events may arrive while a request is out.
+ * An answer or timer whose correlation id is no longer awaited is ignored. After continue-as-new,
+ * pass `state` on and re-issue {@link outstandingCommands}.
+ *
+ * Never throws and never loops: a malformed plan, state or input yields a `fail` command (codes
+ * `INVALID_PLAN`, `INVALID_STATE`, `INVALID_INPUT`, `UNKNOWN_STEP`, `NO_PROGRESS`); a call makes
+ * at most {@link MAX_TRANSITIONS_PER_CALL} transitions. A finished run ignores every input.
+ */
+export function stepJourney(plan: Plan, state: JourneyState, input: JourneyInput): StepResult {
+  if (!isJourneyState(state)) {
+    const failed = createJourneyState('', '');
+    const turn = createTurn(plan, failed, 0);
+    failRun(turn, 'INVALID_STATE', 'the state is not a journey state of this version');
+    return { state: failed, commands: turn.commands };
+  }
+  const turn = createTurn(plan, cloneState(state), typeof input?.nowMs === 'number' ? input.nowMs : 0);
+  if (turn.state.status === 'done' || turn.state.status === 'failed') return { state, commands: [] };
+  try {
+    dispatch(turn, input);
+    drainInbox(turn);
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    failRun(turn, error instanceof MalformedError ? 'INVALID_STATE' : 'INVALID_PLAN', message);
+  }
+  return { state: turn.state, commands: turn.commands };
+}
+
+/** The request or wait a run is waiting on, to re-issue after continue-as-new (empty when none). */
+export function outstandingCommands(state: JourneyState): (RequestCommand | WaitCommand)[] {
+  const pending: (RequestCommand | WaitCommand)[] = [];
+  if (state.awaiting !== null) pending.push(state.awaiting);
+  if (state.eventCheck !== null) pending.push(state.eventCheck.command);
+  return pending;
+}
+
+function dispatch(turn: Turn, input: JourneyInput): void {
+  const { state } = turn;
+  if (typeof input !== 'object' || input === null) {
+    failRun(turn, 'INVALID_INPUT', 'the input is not an object');
+    return;
+  }
+  if (input.type === 'start') return start(turn, input);
+  if (state.status === 'new') return failRun(turn, 'INVALID_INPUT', `a ${input.type} input arrived before start`);
+  if (input.type === 'pause' || input.type === 'archive') return control(turn, input);
+  if (input.type === 'conditions_evaluated' && state.eventCheck?.command.correlationId === input.correlationId) {
+    return receiveEventDecisions(turn, input.decisions);
+  }
+  if (state.eventCheck !== null) return enqueue(turn, input);
+  if (input.type === 'event') return receiveEvent(turn, input.event);
+  if (input.type === 'resume') return control(turn, input);
+  if (state.awaiting === null || state.awaiting.correlationId !== input.correlationId) return;
+  state.awaiting = null;
+  const cursor = state.cursor;
+  if (cursor?.phase === 'claim')
+    return input.type === 'entry_claimed' ? claimed(turn, input.granted) : bad(turn, input);
+  if (cursor?.phase === 'timezone')
+    return input.type === 'timezone_resolved' ? zoned(turn, input.zone) : bad(turn, input);
+  resumeCurrentStep(turn, input);
+}
+
+function bad(turn: Turn, input: JourneyInput): void {
+  failRun(turn, 'INVALID_INPUT', `a ${input.type} input does not fit ${turn.state.cursor?.phase ?? 'the run'}`);
+}
+
+function start(turn: Turn, input: StartInput): void {
+  const { plan, state } = turn;
+  if (state.status !== 'new') return;
+  const problems = validatePlan(plan);
+  if (problems.length > 0) return failRun(turn, 'INVALID_PLAN', problems.join('; '));
+  state.status = 'active';
+  state.journeyId = plan.journeyId;
+  state.contentHash = plan.contentHash;
+  state.customerId = input.customerId;
+  state.entryEvent = input.entryEvent;
+  state.entryKey = input.entryEvent?.id ?? `start:${input.nowMs}`;
+  state.enteredMs = input.nowMs;
+  state.holdout = input.holdout ?? isInHoldout(plan.journeyId, input.customerId, plan.holdoutPercent);
+  if (input.entryEvent !== null) rememberEvent(turn, input.entryEvent.id);
+  state.cursor = { phase: 'claim' };
+  issue(turn, (correlationId) => ({
+    type: 'claim_entry',
+    correlationId,
+    journeyId: plan.journeyId,
+    customerId: input.customerId,
+    entryKey: state.entryKey,
+    reentry: plan.reentry,
+    nowMs: input.nowMs,
+  }));
+}
+
+function claimed(turn: Turn, granted: boolean): void {
+  const { plan, state } = turn;
+  if (!granted) {
+    journal(turn, null, 'entry-denied', 'reentry');
+    return completeRun(turn, 'reentry-denied');
+  }
+  journal(turn, null, 'entered', state.holdout ? 'holdout' : null, { holdout: state.holdout });
+  const zone = plan.policy.timezone;
+  if (zone.source === 'fixed') return zoned(turn, zone.zone);
+  state.cursor = { phase: 'timezone' };
+  issue(turn, (correlationId) => ({ type: 'resolve_timezone', correlationId, path: zone.path }));
+}
+
+function zoned(turn: Turn, zone: string | null): void {
+  const policy = turn.plan.policy.timezone;
+  const fallback = policy.source === 'profile' ? policy.fallback : policy.zone;
+  turn.state.zone = isValidTimeZone(zone) ? zone : fallback;
+  turn.state.cursor = null;
+  advance(turn, turn.plan.start);
+}
+
+function control(turn: Turn, input: ControlInput): void {
+  const { state } = turn;
+  if (input.type === 'pause') {
+    state.paused = true;
+    return;
+  }
+  if (input.type === 'archive') {
+    journal(turn, null, 'exited', 'archived');
+    return completeRun(turn, 'archived');
+  }
+  if (!state.paused) return;
+  state.paused = false;
+  const cursor = state.cursor;
+  const step = cursor?.phase === 'step' && cursor.stage === 'hold' ? turn.plan.steps[cursor.stepId] : undefined;
+  if (step?.kind !== 'send') return;
+  state.awaiting = null;
+  journal(turn, step, 'resumed');
+  follow(turn, resumeSend(turn, step, input));
+}
+
+function enqueue(turn: Turn, input: JourneyInput): void {
+  const { inbox } = turn.state;
+  if (inbox.length >= INBOX_LIMIT && input.type === 'event') {
+    journal(turn, null, 'dropped', 'inbox-full', { event: input.event.type, eventId: input.event.id });
+    return;
+  }
+  inbox.push(input);
+}
+
+/** Feeds inputs queued behind an event check, in arrival order, until another check goes out. */
+function drainInbox(turn: Turn): void {
+  const { state } = turn;
+  while (state.eventCheck === null && state.inbox.length > 0 && state.status === 'active') {
+    const next = state.inbox.shift();
+    if (next !== undefined) dispatch(turn, next);
+  }
+}
+
+function isJourneyState(value: unknown): value is JourneyState {
+  if (typeof value !== 'object' || value === null) return false;
+  const s = value as Partial<JourneyState>;
+  return (
+    s.stateVersion === STATE_VERSION &&
+    typeof s.status === 'string' &&
+    Array.isArray(s.seenEventIds) &&
+    Array.isArray(s.inbox) &&
+    Array.isArray(s.loops) &&
+    typeof s.visits === 'object' &&
+    typeof s.nextCorrelation === 'number'
+  );
+}
+
+// A JSON round trip, not structuredClone: it exists in every sandbox and keeps the state plain JSON.
+function cloneState(state: JourneyState): JourneyState {
+  return JSON.parse(JSON.stringify(state)) as JourneyState;
+}

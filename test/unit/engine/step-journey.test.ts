@@ -1,0 +1,160 @@
+import { describe, expect, it } from 'vitest';
+import type { JourneyCommand, RequestCommand } from '../../../engine/commands.js';
+import { createJourneyState, outstandingCommands, stepJourney, type JourneyState } from '../../../engine/index.js';
+import type { JourneyInput } from '../../../engine/inputs.js';
+import { DAY, T0, event, exitOn, makePlan, send, startInput, wait } from './plans.js';
+
+const plan = makePlan([send('hello', 'hello-1', 'pause'), wait('pause', DAY, 'bye'), send('bye', 'bye-1', null)], {
+  exits: [exitOn('order.completed')],
+});
+
+function request(commands: JourneyCommand[]): RequestCommand {
+  const found = commands.find(
+    (c): c is RequestCommand => 'correlationId' in c && c.type !== 'sleep_until' && c.type !== 'wait_for_events',
+  );
+  if (found === undefined) throw new Error(`no request in ${JSON.stringify(commands)}`);
+  return found;
+}
+
+function started(): { state: JourneyState; commands: JourneyCommand[] } {
+  return stepJourney(plan, createJourneyState(plan.journeyId, plan.contentHash), startInput());
+}
+
+describe('stepJourney', () => {
+  it('claims the entry first, then sends once the claim is granted', () => {
+    const first = started();
+    expect(first.commands).toEqual([
+      {
+        type: 'claim_entry',
+        correlationId: 'c1',
+        journeyId: 'test-journey',
+        customerId: 'cust-1',
+        entryKey: `start:${T0}`,
+        reentry: { policy: 'always' },
+        nowMs: T0,
+      },
+    ]);
+    const second = stepJourney(plan, first.state, {
+      type: 'entry_claimed',
+      nowMs: T0,
+      correlationId: 'c1',
+      granted: true,
+    });
+    expect(second.commands.map((c) => c.type)).toEqual(['journal', 'send']);
+    expect(request(second.commands)).toMatchObject({
+      type: 'send',
+      template: 'hello-1',
+      channel: 'email',
+      stepId: 'hello',
+    });
+  });
+
+  it('completes with reentry-denied when the ledger refuses the entry', () => {
+    const first = started();
+    const denied = stepJourney(plan, first.state, {
+      type: 'entry_claimed',
+      nowMs: T0,
+      correlationId: 'c1',
+      granted: false,
+    });
+    expect(denied.commands.at(-1)).toEqual({ type: 'complete', outcome: 'reentry-denied', conversion: null });
+    expect(denied.state.status).toBe('done');
+  });
+
+  it('does not modify the state it is given', () => {
+    const first = started();
+    const snapshot = JSON.stringify(first.state);
+    stepJourney(plan, first.state, { type: 'entry_claimed', nowMs: T0, correlationId: 'c1', granted: true });
+    expect(JSON.stringify(first.state)).toBe(snapshot);
+  });
+
+  it('ignores an answer whose correlation id is not awaited', () => {
+    const first = started();
+    const stale = stepJourney(plan, first.state, {
+      type: 'entry_claimed',
+      nowMs: T0,
+      correlationId: 'c9',
+      granted: true,
+    });
+    expect(stale.commands).toEqual([]);
+    expect(stale.state).toEqual(first.state);
+  });
+
+  it('fails with INVALID_INPUT when an awaited answer has the wrong kind', () => {
+    const first = started();
+    const wrong = stepJourney(plan, first.state, { type: 'profile_updated', nowMs: T0, correlationId: 'c1' });
+    expect(wrong.commands).toEqual([expect.objectContaining({ type: 'fail', code: 'INVALID_INPUT' })]);
+  });
+
+  it('fails with INVALID_PLAN on a plan whose successor is missing', () => {
+    const broken = makePlan([send('a', 't', 'nowhere')]);
+    const out = stepJourney(broken, createJourneyState('x', 'y'), startInput());
+    expect(out.commands).toEqual([expect.objectContaining({ type: 'fail', code: 'INVALID_PLAN' })]);
+    expect(out.commands[0]).toMatchObject({ message: expect.stringContaining('"nowhere"') as string });
+  });
+
+  it('fails with INVALID_PLAN on a loop that does not go through a repeat', () => {
+    const looping = makePlan([
+      { kind: 'if', id: 'a', condition: {}, then: 'b', else: 'b' },
+      { kind: 'if', id: 'b', condition: {}, then: 'a', else: null },
+    ]);
+    const out = stepJourney(looping, createJourneyState('x', 'y'), startInput());
+    expect(out.commands[0]).toMatchObject({ type: 'fail', code: 'INVALID_PLAN' });
+  });
+
+  it('fails with INVALID_STATE on a state that is not a journey state', () => {
+    const out = stepJourney(plan, { stateVersion: 99 } as unknown as JourneyState, startInput());
+    expect(out.commands).toEqual([expect.objectContaining({ type: 'fail', code: 'INVALID_STATE' })]);
+  });
+
+  it('fails with INVALID_STATE when the cursor points at a step the plan lacks', () => {
+    const first = started();
+    const granted = stepJourney(plan, first.state, {
+      type: 'entry_claimed',
+      nowMs: T0,
+      correlationId: 'c1',
+      granted: true,
+    });
+    const corrupt: JourneyState = {
+      ...granted.state,
+      cursor: { ...granted.state.cursor!, stepId: 'gone' } as JourneyState['cursor'],
+    };
+    const sendCommand = request(granted.commands);
+    const out = stepJourney(plan, corrupt, {
+      type: 'send_result',
+      nowMs: T0,
+      correlationId: sendCommand.correlationId,
+      status: 'sent',
+      channel: 'email',
+      reason: null,
+    });
+    expect(out.commands.at(-1)).toMatchObject({ type: 'fail' });
+  });
+
+  it('fails an input that arrives before start, and ignores every input after the end', () => {
+    const early = stepJourney(plan, createJourneyState('x', 'y'), { type: 'timer', nowMs: T0, correlationId: 'c1' });
+    expect(early.commands[0]).toMatchObject({ type: 'fail', code: 'INVALID_INPUT' });
+    const first = started();
+    const archived = stepJourney(plan, first.state, { type: 'archive', nowMs: T0 });
+    expect(archived.commands.at(-1)).toEqual({ type: 'complete', outcome: 'archived', conversion: null });
+    const after = stepJourney(plan, archived.state, {
+      type: 'event',
+      nowMs: T0,
+      event: event('e1', 'order.completed', T0),
+    });
+    expect(after.commands).toEqual([]);
+  });
+
+  it('lists the outstanding command to re-issue after continue-as-new', () => {
+    const first = started();
+    expect(outstandingCommands(first.state)).toEqual([first.commands[0]]);
+  });
+
+  it('keeps the state plain JSON', () => {
+    let { state, commands } = started();
+    const inputs: JourneyInput[] = [{ type: 'entry_claimed', nowMs: T0, correlationId: 'c1', granted: true }];
+    for (const input of inputs) ({ state, commands } = stepJourney(plan, state, input));
+    expect(JSON.parse(JSON.stringify(state))).toEqual(state);
+    expect(commands.length).toBeGreaterThan(0);
+  });
+});
