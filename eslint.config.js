@@ -3,7 +3,10 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import importX from 'eslint-plugin-import-x';
 
-const nodeBuiltins = { group: ['node:*'], message: 'this folder must stay free of Node built-ins (pure / sandboxed code).' };
+const nodeBuiltins = {
+  group: ['node:*'],
+  message: 'this folder must stay free of Node built-ins (pure / sandboxed code).',
+};
 const ioLibraries = ['mongoose', 'nodemailer', '@line/bot-sdk', 'express', '@temporalio/client', '@temporalio/worker'];
 
 /** Import restrictions for the pure folders. `workflows/` runs in Temporal's deterministic sandbox. */
@@ -21,12 +24,15 @@ const restrict = (files, paths, patterns) => ({
 });
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', '.tools/**', '.data/**', 'dist/**', 'coverage/**', 'cli/bin.js'] },
+  { ignores: ['node_modules/**', '.tools/**', '.data/**', 'dist/**', 'coverage/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
     languageOptions: {
-      parserOptions: { projectService: { allowDefaultProject: ['eslint.config.js'] }, tsconfigRootDir: import.meta.dirname },
+      parserOptions: {
+        projectService: { allowDefaultProject: ['eslint.config.js', 'scripts/*.mjs', 'cli/bin.js'] },
+        tsconfigRootDir: import.meta.dirname,
+      },
     },
     plugins: { 'import-x': importX },
     rules: {
@@ -40,23 +46,51 @@ export default tseslint.config(
   restrict(
     ['workflows/**/*.ts'],
     [...ioLibraries, 'yaml', 'zod', 'liquidjs', '@temporalio/activity'],
-    [nodeBuiltins, { group: ['**/activities/*', '!**/activities/types.js'], message: 'workflows import only activity types.' }, { group: ['**/store/*', '**/channels/*', '**/api/*', '**/cli/*'], message: 'workflows stay deterministic.' }],
+    [
+      nodeBuiltins,
+      { group: ['**/activities/*', '!**/activities/types.js'], message: 'workflows import only activity types.' },
+      { group: ['**/store/*', '**/channels/*', '**/api/*', '**/cli/*'], message: 'workflows stay deterministic.' },
+    ],
   ),
   restrict(
     ['engine/**/*.ts'],
     [...ioLibraries, '@temporalio/workflow', '@temporalio/activity'],
-    [{ ...nodeBuiltins }, { group: ['**/store/*', '**/channels/*', '**/api/*', '**/activities/*', '**/workflows/*'], message: 'engine/ is pure.' }],
+    [
+      { ...nodeBuiltins },
+      {
+        group: ['**/store/*', '**/channels/*', '**/api/*', '**/activities/*', '**/workflows/*'],
+        message: 'engine/ is pure.',
+      },
+    ],
   ),
   restrict(
     ['definitions/**/*.ts'],
     [...ioLibraries, '@temporalio/workflow', '@temporalio/activity'],
-    [{ group: ['**/engine/*', '**/store/*', '**/channels/*', '**/api/*', '**/activities/*', '**/workflows/*', '**/cli/*'], message: 'definitions/ imports nothing from the other folders.' }],
+    [
+      {
+        group: [
+          '**/engine/*',
+          '**/store/*',
+          '**/channels/*',
+          '**/api/*',
+          '**/activities/*',
+          '**/workflows/*',
+          '**/cli/*',
+        ],
+        message: 'definitions/ imports nothing from the other folders.',
+      },
+    ],
   ),
   restrict(
     ['channels/**/*.ts', 'store/**/*.ts'],
     ['@temporalio/workflow', '@temporalio/activity', '@temporalio/client', '@temporalio/worker'],
     [],
   ),
+  {
+    files: ['**/*.js', '**/*.mjs'],
+    ...tseslint.configs.disableTypeChecked,
+    languageOptions: { globals: { console: 'readonly', process: 'readonly' } },
+  },
   {
     files: ['test/**/*.ts', 'bench/**/*.ts'],
     rules: { '@typescript-eslint/no-non-null-assertion': 'off', '@typescript-eslint/unbound-method': 'off' },

@@ -19,6 +19,7 @@ export default defineConfig({
           pool: 'forks',
           poolOptions: { forks: { singleFork: true } },
           globalSetup: ['test/integration/global-setup.ts'],
+          setupFiles: ['test/support/runtime.ts'],
           testTimeout: 120_000,
           hookTimeout: 180_000,
         },

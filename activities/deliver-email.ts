@@ -26,7 +26,8 @@ export function makeDeliverEmail(deps: { models: Models; email: EmailSender }) {
   const { Customer, Delivery } = deps.models;
   return async function deliverEmail(input: DeliverEmailInput): Promise<DeliverEmailResult> {
     const customer = await Customer.findOne({ externalId: input.customerId }).lean();
-    if (!customer) throw ApplicationFailure.nonRetryable(`customer ${input.customerId} not found`, 'CUSTOMER_NOT_FOUND');
+    if (!customer)
+      throw ApplicationFailure.nonRetryable(`customer ${input.customerId} not found`, 'CUSTOMER_NOT_FOUND');
     if (!customer.email) {
       throw ApplicationFailure.nonRetryable(`customer ${input.customerId} has no email address`, 'NO_EMAIL_ADDRESS');
     }

@@ -76,7 +76,9 @@ interface LaunchOptions {
  */
 export async function launch({ name, command, args, port, timeoutMs = 60_000, logFile }: LaunchOptions) {
   if (await isPortOpen(port)) {
-    throw new ServerStartError(`${name}: port ${port} is already in use. Stop what listens there or pick another port.`);
+    throw new ServerStartError(
+      `${name}: port ${port} is already in use. Stop what listens there or pick another port.`,
+    );
   }
   const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], detached: false });
   const tail: string[] = [];
@@ -89,7 +91,9 @@ export async function launch({ name, command, args, port, timeoutMs = 60_000, lo
   child.stdout?.on('data', keep);
   child.stderr?.on('data', keep);
   let exited: number | string | null = null;
-  const exit = new Promise<void>((ok) => child.once('exit', (code, signal) => ((exited = code ?? signal ?? 'exit'), ok())));
+  const exit = new Promise<void>((ok) =>
+    child.once('exit', (code, signal) => ((exited = code ?? signal ?? 'exit'), ok())),
+  );
   const deadline = Date.now() + timeoutMs;
   while (!(await isPortOpen(port))) {
     if (exited !== null || Date.now() > deadline) {

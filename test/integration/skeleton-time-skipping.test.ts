@@ -20,7 +20,10 @@ describe('walking skeleton on the time-skipping server', () => {
       connection: env.nativeConnection,
       namespace: env.namespace ?? 'default',
       taskQueue: 'skeleton-ts',
-      deps: { models: store.models, email: createEmailSender({ smtpUrl: smtp.url, from: 'Kizuna <no-reply@shop.example>' }) },
+      deps: {
+        models: store.models,
+        email: createEmailSender({ smtpUrl: smtp.url, from: 'Kizuna <no-reply@shop.example>' }),
+      },
     });
 
   beforeAll(async () => {
@@ -38,11 +41,21 @@ describe('walking skeleton on the time-skipping server', () => {
   it('sleeps 7 simulated days, reads the customer from MongoDB and delivers the email over SMTP', async () => {
     await store.models.Customer.create({ externalId: 'c-1001', email: 'hanako@example.jp' });
     const started = Date.now();
-    const result = await (await worker()).runUntil(
+    const result = await (
+      await worker()
+    ).runUntil(
       env.client.workflow.execute(skeletonWorkflow, {
         taskQueue: 'skeleton-ts',
         workflowId: 'kizuna/skeleton/c-1001',
-        args: [{ journeyId: 'skeleton', customerId: 'c-1001', waitMs: 7 * DAY, subject: 'お久しぶりです', text: '新作が入荷しました。' }],
+        args: [
+          {
+            journeyId: 'skeleton',
+            customerId: 'c-1001',
+            waitMs: 7 * DAY,
+            subject: 'お久しぶりです',
+            text: '新作が入荷しました。',
+          },
+        ],
       }),
     );
     const elapsed = Date.now() - started;
