@@ -120,14 +120,22 @@ export interface WaitForStep extends StepBase, EventMatch {
   onTimeout: StepId | null;
 }
 
-export interface IfStep extends StepBase {
+/**
+ * Which event `event.*` paths of an `if`/`branch` condition read. Absent: the entry event. Set (inside
+ * a `wait_for`'s `on_event` steps): the event that `wait_for` step received.
+ */
+export interface EventScoped {
+  eventFrom?: StepId;
+}
+
+export interface IfStep extends StepBase, EventScoped {
   kind: 'if';
   condition: Condition;
   then: StepId | null;
   else: StepId | null;
 }
 
-export interface BranchStep extends StepBase {
+export interface BranchStep extends StepBase, EventScoped {
   kind: 'branch';
   cases: { condition: Condition; next: StepId | null }[];
   default: StepId | null;
