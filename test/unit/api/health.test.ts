@@ -1,0 +1,45 @@
+import request from 'supertest';
+import { describe, expect, it } from 'vitest';
+import { createApp } from '../../../api/app.js';
+
+const up = () => Promise.resolve();
+const down = () => Promise.reject(new Error('connection refused'));
+
+describe('GET /healthz', () => {
+  it('answers 200 while the process runs, whatever the dependencies', async () => {
+    const res = await request(createApp({ readiness: { mongodb: down } })).get('/healthz');
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ status: 'ok' });
+  });
+});
+
+describe('GET /readyz', () => {
+  it('answers 200 when every dependency answers', async () => {
+    const res = await request(createApp({ readiness: { mongodb: up, temporal: up } })).get('/readyz');
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ status: 'ready', checks: { mongodb: 'ok', temporal: 'ok' } });
+  });
+
+  it('answers 503 naming the dependency that is down', async () => {
+    const res = await request(createApp({ readiness: { mongodb: up, temporal: down } })).get('/readyz');
+    expect(res.status).toBe(503);
+    expect(res.body.checks).toEqual({ mongodb: 'ok', temporal: 'unavailable: connection refused' });
+  });
+});
+
+describe('errors', () => {
+  it('answers an unknown route with a JSON 404', async () => {
+    const res = await request(createApp({ readiness: {} })).get('/v1/nothing');
+    expect(res.status).toBe(404);
+    expect(res.body.error).toEqual({ code: 'NOT_FOUND', message: 'No route for GET /v1/nothing.' });
+  });
+
+  it('answers a malformed JSON body with 400 INVALID_JSON', async () => {
+    const res = await request(createApp({ readiness: {} }))
+      .post('/v1/events')
+      .set('content-type', 'application/json')
+      .send('{"type": ');
+    expect(res.status).toBe(400);
+    expect(res.body.error.code).toBe('INVALID_JSON');
+  });
+});
