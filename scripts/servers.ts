@@ -54,8 +54,12 @@ export async function isPortOpen(port: number): Promise<boolean> {
 
 export interface RunningServer {
   name: string;
-  port: number;
+  port: number | null;
   child: ChildProcess;
+  /** Resolves with the exit code or signal when the process ends, however it ends. */
+  exited: Promise<number | string>;
+  /** Last lines of the process's output, for error messages. */
+  tail(): string[];
   /** Stops the server (SIGTERM, then SIGKILL after a grace period); resolves once it exited. */
   stop(): Promise<void>;
 }
@@ -64,54 +68,66 @@ interface LaunchOptions {
   name: string;
   command: string;
   args: string[];
-  port: number;
+  /** Ready once this port accepts connections (and it must be free before the start)... */
+  port?: number;
+  /** ...or once the output shows this line. */
+  readyOutput?: RegExp;
+  env?: NodeJS.ProcessEnv;
   timeoutMs?: number;
   /** Append the server's output to this file; otherwise only its last lines are kept for errors. */
   logFile?: string;
 }
 
 /**
- * Spawns a server and resolves once its port accepts connections.
- * Fails with {@link ServerStartError} when the port is taken, the process dies, or the timeout passes.
+ * Spawns a server and resolves once it is ready (its port accepts connections, or its output shows
+ * `readyOutput`). Fails with {@link ServerStartError} when the port is taken, the process dies, or the
+ * timeout passes.
  */
-export async function launch({ name, command, args, port, timeoutMs = 60_000, logFile }: LaunchOptions) {
-  if (await isPortOpen(port)) {
-    throw new ServerStartError(
-      `${name}: port ${port} is already in use. Stop what listens there or pick another port.`,
-    );
+export async function launch(opts: LaunchOptions): Promise<RunningServer> {
+  const { name, port, timeoutMs = 60_000 } = opts;
+  if (port !== undefined && (await isPortOpen(port))) {
+    throw new ServerStartError(`${name}: port ${port} is already in use. Stop what listens there or pick another port.`);
   }
-  const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], detached: false });
-  const tail: string[] = [];
-  const log = logFile ? createLog(logFile) : null;
+  const child = spawn(opts.command, opts.args, { stdio: ['ignore', 'pipe', 'pipe'], env: opts.env ?? process.env });
+  const lines: string[] = [];
+  let sawReady = false;
+  const log = opts.logFile ? createLog(opts.logFile) : null;
   const keep = (chunk: Buffer) => {
     log?.write(chunk);
-    tail.push(...chunk.toString().split('\n').filter(Boolean));
-    tail.splice(0, Math.max(0, tail.length - 20));
+    const text = chunk.toString();
+    if (opts.readyOutput?.test(text)) sawReady = true;
+    lines.push(...text.split('\n').filter(Boolean));
+    lines.splice(0, Math.max(0, lines.length - 20));
   };
   child.stdout?.on('data', keep);
   child.stderr?.on('data', keep);
-  let exited: number | string | null = null;
-  const exit = new Promise<void>((ok) =>
-    child.once('exit', (code, signal) => ((exited = code ?? signal ?? 'exit'), ok())),
+  let code: number | string | null = null;
+  const exited = new Promise<number | string>((ok) =>
+    child.once('exit', (c, signal) => {
+      code = c ?? signal ?? 'exit';
+      log?.end();
+      ok(code);
+    }),
   );
+  const isReady = async () => (port !== undefined ? isPortOpen(port) : sawReady);
   const deadline = Date.now() + timeoutMs;
-  while (!(await isPortOpen(port))) {
-    if (exited !== null || Date.now() > deadline) {
+  while (!(await isReady())) {
+    if (code !== null || Date.now() > deadline) {
       child.kill('SIGKILL');
-      const why = exited !== null ? `exited (${String(exited)})` : `not listening after ${timeoutMs} ms`;
-      throw new ServerStartError(`${name} ${why} on port ${port}. Last output:\n  ${tail.join('\n  ')}`);
+      const why = code !== null ? `exited (${String(code)})` : `was not ready after ${timeoutMs} ms`;
+      const where = port !== undefined ? ` on port ${port}` : '';
+      throw new ServerStartError(`${name} ${why}${where}. Last output:\n  ${lines.join('\n  ')}`);
     }
     await new Promise((r) => setTimeout(r, 100));
   }
   const stop = async () => {
-    if (exited !== null) return;
+    if (code !== null) return;
     child.kill('SIGTERM');
     const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-    await exit;
+    await exited;
     clearTimeout(timer);
-    log?.end();
   };
-  return { name, port, child, stop } satisfies RunningServer;
+  return { name, port: port ?? null, child, exited, tail: () => [...lines], stop };
 }
 
 function createLog(file: string) {
