@@ -1,0 +1,61 @@
+/** Checks the templates that send steps reference against the catalog, and pins their versions. */
+import { createHash } from 'node:crypto';
+import type { DeliveryChannel, TemplateRef } from './plan.js';
+import type { CompileContext } from './context.js';
+import type { SendRef } from './compile-step-kinds.js';
+import { checkTemplate } from './templates.js';
+import type { TemplateCatalog } from './templates.js';
+import { suggest } from './suggest.js';
+
+/** Template refs for the plan, and the sources that go into its content hash. */
+export interface PinnedTemplates {
+  refs: Record<string, TemplateRef>;
+  sources: string[];
+}
+
+/**
+ * Reports UNKNOWN_TEMPLATE / TEMPLATE_CHANNEL_MISSING at the send step and every problem inside a
+ * referenced template at its own file and position (once per template variant).
+ */
+export function checkSendTemplates(
+  ctx: CompileContext,
+  sends: readonly { template: string; channels: DeliveryChannel[]; path: SendRef['path'] }[],
+  options: { templates?: TemplateCatalog | undefined },
+): PinnedTemplates {
+  const refs: Record<string, TemplateRef> = {};
+  const sources = new Map<string, string>();
+  const catalog = options.templates;
+  for (const send of sends) {
+    const ref = (refs[send.template] ??= { email: null, line: null });
+    if (catalog === undefined) continue;
+    const variants = catalog[send.template];
+    const at = ctx.positions.valueAt(send.path);
+    if (variants === undefined) {
+      const hint = suggest(send.template, Object.keys(catalog));
+      ctx.sink.add('UNKNOWN_TEMPLATE', `no template named "${send.template}"`, at, send.path, { suggestion: hint });
+      continue;
+    }
+    for (const channel of send.channels) {
+      const variant = variants[channel];
+      if (variant === undefined) {
+        const message = `template "${send.template}" has no ${channel} variant (add templates/${channel}/${send.template}.yaml)`;
+        ctx.sink.add('TEMPLATE_CHANNEL_MISSING', message, at, send.path);
+        continue;
+      }
+      const check = checkTemplate(channel, variant, { profileFields: ctx.profileFields });
+      for (const problem of check.problems) ctx.sink.problems.push(problem);
+      ref[channel] = { file: variant.file, hash: hashOf(variant.source) };
+      sources.set(`${send.template}/${channel}`, variant.source);
+    }
+  }
+  const ordered = [...sources.keys()].sort().map((k) => `${k}\u0000${sources.get(k) ?? ''}`);
+  return { refs: sortKeys(refs), sources: ordered };
+}
+
+function hashOf(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
+}
+
+function sortKeys<V>(record: Record<string, V>): Record<string, V> {
+  return Object.fromEntries(Object.entries(record).sort(([a], [b]) => a.localeCompare(b)));
+}

@@ -1,0 +1,324 @@
+/** Compiles one step of each kind into its plan form (successors come from the list walk). */
+import type { DeliveryChannel, SendChannel, StepId, StepPlan, WaitUntilTarget } from './plan.js';
+import type { CompileContext } from './context.js';
+import { checkEventName, durationMs, listen } from './context.js';
+import { compileCondition } from './check-condition.js';
+import type { DocPath } from './load-yaml.js';
+import type { BranchNode, RepeatNode, SplitNode, StepNode, UpdateProfileNode, WaitUntilNode } from './parse-steps.js';
+import { WEEKDAYS } from './schema.js';
+import { minuteOfDay } from './compile-header.js';
+
+/** A template a send step references, checked against the catalog once all steps are compiled. */
+export interface SendRef {
+  template: string;
+  channels: DeliveryChannel[];
+  path: DocPath;
+}
+
+type ListFn = (list: StepNode[] | undefined, after: StepId | null) => StepId | null;
+
+/** Compiles `node` whose successor is `next`; returns null when the step has errors (reported). */
+export function compileStepBody(
+  ctx: CompileContext,
+  node: StepNode,
+  id: StepId,
+  next: StepId | null,
+  list: ListFn,
+  sends: SendRef[],
+): StepPlan | null {
+  const base = { id, loc: ctx.positions.valueAt(node.path) };
+  switch (node.kind) {
+    case 'send': {
+      const { channel, template, fallback = null } = node.send;
+      if (fallback !== null && fallback === channel) {
+        const path = [...node.path, 'send', 'fallback'];
+        ctx.sink.add(
+          'FALLBACK_SAME_CHANNEL',
+          `the fallback is the channel itself (${channel})`,
+          ctx.positions.valueAt(path),
+          path,
+        );
+      }
+      sends.push({ template, channels: channelsNeeded(channel, fallback), path: [...node.path, 'send', 'template'] });
+      return { ...base, kind: 'send', channel, template, fallback, next };
+    }
+    case 'wait': {
+      const durationMsValue = durationMs(ctx, node.wait, [...node.path, 'wait']);
+      return durationMsValue === null ? null : { ...base, kind: 'wait', durationMs: durationMsValue, next };
+    }
+    case 'wait_until':
+      return compileWaitUntil(ctx, node, base, next);
+    case 'wait_for': {
+      const { event, where, timeout } = node.wait_for;
+      const path = [...node.path, 'wait_for'];
+      emptyCheck(ctx, node.on_event, [...node.path, 'on_event']);
+      emptyCheck(ctx, node.on_timeout, [...node.path, 'on_timeout']);
+      const onEvent = withEventScope(ctx, { step: id, event }, () => list(node.on_event, next));
+      const onTimeout = list(node.on_timeout, next);
+      const timeoutMs = durationMs(ctx, timeout, [...path, 'timeout']);
+      if (!checkEventName(ctx, event, [...path, 'event'])) return null;
+      listen(ctx, event, 'wait_for');
+      const condition = where === undefined ? null : compileCondition(ctx, where, [...path, 'where'], { event });
+      if (timeoutMs === null) return null;
+      return { ...base, kind: 'wait_for', event, where: condition, timeoutMs, onEvent, onTimeout };
+    }
+    case 'if': {
+      emptyCheck(ctx, node.then, [...node.path, 'then']);
+      emptyCheck(ctx, node.else, [...node.path, 'else']);
+      const condition = compileCondition(ctx, node.if, [...node.path, 'if'], { event: scopeEvent(ctx) });
+      const scoped = { ...base, ...eventFrom(ctx) };
+      const thenId = list(node.then, next);
+      const elseId = list(node.else, next);
+      return condition === null ? null : { ...scoped, kind: 'if', condition, then: thenId, else: elseId };
+    }
+    case 'branch':
+      return compileBranch(ctx, node, base, next, list);
+    case 'split':
+      return compileSplit(ctx, node, base, next, list);
+    case 'repeat':
+      return compileRepeat(ctx, node, base, next, list);
+    case 'update_profile':
+      return compileUpdate(ctx, node, base, next);
+    case 'exit':
+      return { ...base, kind: 'exit', outcome: node.exit ?? 'exited' };
+    default:
+      return assertNever(node);
+  }
+}
+
+/** Fails to compile when a step kind is not handled. */
+export function assertNever(value: never): never {
+  throw new Error(`unhandled step: ${JSON.stringify(value)}`);
+}
+
+/** Runs `fn` with `event.*` in conditions naming the event a wait_for step received. */
+function withEventScope<T>(ctx: CompileContext, scope: { step: StepId; event: string }, fn: () => T): T {
+  const outer = ctx.eventScope;
+  ctx.eventScope = scope;
+  try {
+    return fn();
+  } finally {
+    ctx.eventScope = outer;
+  }
+}
+
+function scopeEvent(ctx: CompileContext): string | null {
+  return ctx.eventScope?.event ?? ctx.entryEvent;
+}
+
+function eventFrom(ctx: CompileContext): { eventFrom?: StepId } {
+  return ctx.eventScope === null ? {} : { eventFrom: ctx.eventScope.step };
+}
+
+function channelsNeeded(channel: SendChannel, fallback: DeliveryChannel | null): DeliveryChannel[] {
+  const primary: DeliveryChannel[] = channel === 'preferred' ? ['line', 'email'] : [channel];
+  return fallback === null || primary.includes(fallback) ? primary : [...primary, fallback];
+}
+
+function emptyCheck(ctx: CompileContext, steps: StepNode[] | undefined, path: DocPath): void {
+  if (steps === undefined || steps.length > 0) return;
+  ctx.sink.add(
+    'EMPTY_BRANCH',
+    'this branch has no steps; add steps or remove the key',
+    ctx.positions.keyAt(path),
+    path,
+  );
+}
+
+type Base = { id: StepId; loc: { line: number; col: number } };
+
+function compileBranch(
+  ctx: CompileContext,
+  node: BranchNode,
+  base: Base,
+  next: StepId | null,
+  list: ListFn,
+): StepPlan | null {
+  if (node.branch.length === 0) emptyCheck(ctx, [], [...node.path, 'branch']);
+  emptyCheck(ctx, node.default, [...node.path, 'default']);
+  let ok = true;
+  const cases = node.branch.map((c, i) => {
+    emptyCheck(ctx, c.steps, [...node.path, 'branch', i, 'steps']);
+    const condition = compileCondition(ctx, c.when, [...node.path, 'branch', i, 'when'], { event: scopeEvent(ctx) });
+    if (condition === null) ok = false;
+    return { condition: condition ?? {}, next: list(c.steps, next) };
+  });
+  const fallthrough = list(node.default, next);
+  return ok ? { ...base, ...eventFrom(ctx), kind: 'branch', cases, default: fallthrough } : null;
+}
+
+function compileSplit(
+  ctx: CompileContext,
+  node: SplitNode,
+  base: Base,
+  next: StepId | null,
+  list: ListFn,
+): StepPlan | null {
+  const before = ctx.sink.errors.length;
+  if (node.split.length < 2) {
+    const path = [...node.path, 'split'];
+    ctx.sink.add('SPLIT_TOO_FEW_VARIANTS', 'a split needs at least two variants', ctx.positions.keyAt(path), path);
+  }
+  const names = new Set<string>();
+  const variants = node.split.map((v, i) => {
+    const path = [...node.path, 'split', i];
+    if (!Number.isInteger(v.weight) || v.weight <= 0) {
+      const message = `weight ${v.weight} must be a positive whole number (weights are relative: 50 and 50, or 1 and 1)`;
+      ctx.sink.add('BAD_SPLIT_WEIGHT', message, ctx.positions.valueAt([...path, 'weight']), [...path, 'weight']);
+    }
+    if (names.has(v.name)) {
+      ctx.sink.add('DUPLICATE_VARIANT', `variant "${v.name}" appears twice`, ctx.positions.valueAt([...path, 'name']), [
+        ...path,
+        'name',
+      ]);
+    }
+    names.add(v.name);
+    return { name: v.name, weight: v.weight, next: list(v.steps, next) };
+  });
+  return ctx.sink.errors.length === before ? { ...base, kind: 'split', variants } : null;
+}
+
+function compileRepeat(
+  ctx: CompileContext,
+  node: RepeatNode,
+  base: Base,
+  next: StepId | null,
+  list: ListFn,
+): StepPlan | null {
+  const path = [...node.path, 'repeat'];
+  const { times, every, until } = node.repeat;
+  if (node.steps.length === 0) {
+    const stepsPath = [...node.path, 'steps'];
+    ctx.sink.add(
+      'REPEAT_WITHOUT_BODY',
+      'repeat needs at least one step to repeat',
+      ctx.positions.keyAt(stepsPath),
+      stepsPath,
+    );
+  }
+  if (times < 1 || times > 100) {
+    ctx.sink.add(
+      'OUT_OF_RANGE',
+      `times must be between 1 and 100; found ${times}`,
+      ctx.positions.valueAt([...path, 'times']),
+      [...path, 'times'],
+    );
+  }
+  const everyMs = durationMs(ctx, every, [...path, 'every']);
+  let untilPlan = null;
+  if (until !== undefined && checkEventName(ctx, until.event, [...path, 'until', 'event'])) {
+    listen(ctx, until.event, 'repeat_until');
+    const where =
+      until.where === undefined
+        ? null
+        : compileCondition(ctx, until.where, [...path, 'until', 'where'], { event: until.event });
+    untilPlan = { event: until.event, where };
+  }
+  const body = list(node.steps, base.id);
+  if (everyMs === null || body === null || times < 1 || times > 100) return null;
+  return { ...base, kind: 'repeat', times, everyMs, until: untilPlan, body, next };
+}
+
+function compileUpdate(ctx: CompileContext, node: UpdateProfileNode, base: Base, next: StepId | null): StepPlan | null {
+  const { set = {}, add_tags: addTags = [], remove_tags: removeTags = [] } = node.update_profile;
+  if (Object.keys(set).length + addTags.length + removeTags.length === 0) {
+    const path = [...node.path, 'update_profile'];
+    ctx.sink.add(
+      'EMPTY_BRANCH',
+      'update_profile changes nothing; give set, add_tags or remove_tags',
+      ctx.positions.keyAt(path),
+      path,
+    );
+    return null;
+  }
+  return { ...base, kind: 'update_profile', set: set as Record<string, never>, addTags, removeTags, next };
+}
+
+function compileWaitUntil(ctx: CompileContext, node: WaitUntilNode, base: Base, next: StepId | null): StepPlan | null {
+  const spec = node.wait_until;
+  const path = [...node.path, 'wait_until'];
+  const before = ctx.sink.errors.length;
+  const target = waitTarget(ctx, spec, path);
+  const timeOfDay = spec.time === undefined ? null : checkTimeOfDay(ctx, spec.time, [...path, 'time']);
+  const weekdays =
+    spec.weekdays === undefined
+      ? null
+      : [...new Set(spec.weekdays.map((d) => WEEKDAYS.indexOf(d) + 1))].sort((a, b) => a - b);
+  if (target === null || ctx.sink.errors.length > before) return null;
+  return { ...base, kind: 'wait_until', target, timeOfDay, weekdays, next };
+}
+
+function waitTarget(ctx: CompileContext, spec: WaitUntilNode['wait_until'], path: DocPath): WaitUntilTarget | null {
+  if ((spec.at === undefined) === (spec.date === undefined)) {
+    const message = 'wait_until takes either at: <date-time> or date: profile.<field> / event.<field>';
+    ctx.sink.add(spec.at === undefined ? 'MISSING_KEY' : 'INVALID_VALUE', message, ctx.positions.keyAt(path), path);
+    return null;
+  }
+  if (spec.at !== undefined) return absoluteTarget(ctx, spec, path);
+  return attributeTarget(ctx, spec, spec.date ?? '', path);
+}
+
+function absoluteTarget(ctx: CompileContext, spec: WaitUntilNode['wait_until'], path: DocPath): WaitUntilTarget | null {
+  const at = spec.at ?? '';
+  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(at) || Number.isNaN(Date.parse(at))) {
+    const message = `"${at}" is not a date-time with its offset, such as 2026-12-01T10:00:00+09:00`;
+    ctx.sink.add('BAD_DATE', message, ctx.positions.valueAt([...path, 'at']), [...path, 'at']);
+    return null;
+  }
+  for (const key of ['before', 'after'] as const) {
+    if (spec[key] === undefined) continue;
+    const message = `"${key}" offsets a date attribute; with "at", write the exact time instead`;
+    ctx.sink.add('INVALID_VALUE', message, ctx.positions.keyAt([...path, key]), [...path, key]);
+  }
+  return { type: 'absolute', at: new Date(Date.parse(at)).toISOString() };
+}
+
+function attributeTarget(
+  ctx: CompileContext,
+  spec: WaitUntilNode['wait_until'],
+  date: string,
+  path: DocPath,
+): WaitUntilTarget | null {
+  const match = /^(profile|event)\.(.+)$/.exec(date);
+  if (!match?.[1] || !match[2]) {
+    const message = `"${date}" must name a date attribute: profile.<field> or event.<field>`;
+    ctx.sink.add('BAD_DATE_SOURCE', message, ctx.positions.valueAt([...path, 'date']), [...path, 'date'], {
+      suggestion: `profile.${date}`,
+    });
+    return null;
+  }
+  const source = match[1] as 'profile' | 'event';
+  if (source === 'event') {
+    if (ctx.entryEvent === null) {
+      const message = `"${date}" reads the entry event, but this journey does not start on an event`;
+      ctx.sink.add('EVENT_PATH_OUT_OF_SCOPE', message, ctx.positions.valueAt([...path, 'date']), [...path, 'date']);
+      return null;
+    }
+    const fields = ctx.eventFields.get(ctx.entryEvent) ?? new Set<string>();
+    ctx.eventFields.set(ctx.entryEvent, fields.add(match[2]));
+  }
+  if (spec.before !== undefined && spec.after !== undefined) {
+    const message = 'give before or after, not both';
+    ctx.sink.add('AMBIGUOUS_OFFSET', message, ctx.positions.keyAt([...path, 'after']), [...path, 'after']);
+    return null;
+  }
+  const offsetText = spec.before ?? spec.after;
+  const key = spec.before !== undefined ? 'before' : 'after';
+  const offset = offsetText === undefined ? 0 : durationMs(ctx, offsetText, [...path, key]);
+  if (offset === null) return null;
+  return { type: 'attribute', source, path: match[2], offsetMs: key === 'before' ? -offset : offset };
+}
+
+function checkTimeOfDay(ctx: CompileContext, time: string, path: DocPath): string | null {
+  const match = /^(\d{1,2}):(\d{2})$/.exec(time);
+  const minute = match ? minuteOfDay(match[1], match[2]) : null;
+  if (minute !== null)
+    return `${String(Math.floor(minute / 60)).padStart(2, '0')}:${String(minute % 60).padStart(2, '0')}`;
+  ctx.sink.add(
+    'BAD_TIME_OF_DAY',
+    `"${time}" is not a local time HH:MM such as 10:00`,
+    ctx.positions.valueAt(path),
+    path,
+  );
+  return null;
+}

@@ -1,0 +1,120 @@
+/**
+ * Reads a YAML definition into a plain value plus a map from document paths to source positions,
+ * collecting YAML problems (syntax, tabs, duplicate keys) instead of throwing.
+ */
+import { LineCounter, isMap, isScalar, isSeq, parseDocument } from 'yaml';
+import type { Node as YamlNode } from 'yaml';
+import type { ProblemSink, Position } from './errors.js';
+
+/** A document path: mapping keys and sequence indexes from the root. */
+export type DocPath = readonly (string | number)[];
+
+/** Source positions of every node of a document. */
+export class PositionMap {
+  private readonly values = new Map<string, Position>();
+  private readonly keys = new Map<string, Position>();
+
+  /** @internal */
+  record(path: DocPath, value: Position, key?: Position): void {
+    const id = pathId(path);
+    this.values.set(id, value);
+    if (key) this.keys.set(id, key);
+  }
+
+  /** Position of the value at `path`, or of its closest ancestor that exists. */
+  valueAt(path: DocPath): Position {
+    for (let n = path.length; n >= 0; n--) {
+      const found = this.values.get(pathId(path.slice(0, n)));
+      if (found) return found;
+    }
+    return { line: 1, col: 1 };
+  }
+
+  /** Position of the key naming `path` (its value's position for sequence items). */
+  keyAt(path: DocPath): Position {
+    return this.keys.get(pathId(path)) ?? this.valueAt(path);
+  }
+
+  /** Shifts a relative path under `base`, for checks that work on a sub-document. */
+  under(base: DocPath): (path: DocPath) => DocPath {
+    return (path) => [...base, ...path];
+  }
+}
+
+function pathId(path: DocPath): string {
+  return path.map(String).join('\u0000');
+}
+
+/** The outcome of reading a YAML text: `value` is `undefined` when the text could not be read. */
+export interface LoadedYaml {
+  value: unknown;
+  positions: PositionMap;
+  /** True when YAML problems were found; the value must not be trusted then. */
+  failed: boolean;
+}
+
+/** Parses `source`, records YAML problems into `sink`, and maps every node to its position. */
+export function loadYaml(source: string, sink: ProblemSink): LoadedYaml {
+  const lineCounter = new LineCounter();
+  const positions = new PositionMap();
+  const doc = parseDocument(source, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  const tabs = findIndentTabs(source);
+  for (const at of tabs) sink.add('YAML_TAB', 'tabs are not allowed in indentation; indent with spaces', at, []);
+  if (tabs.length === 0) {
+    for (const error of [...doc.errors, ...doc.warnings]) {
+      const at = lineCounter.linePos(error.pos[0]);
+      const code = error.code === 'DUPLICATE_KEY' ? 'DUPLICATE_KEY' : 'YAML_SYNTAX';
+      const message =
+        code === 'DUPLICATE_KEY' ? 'this key is already set in the same mapping' : firstLine(error.message);
+      sink.add(code, message, { line: at.line, col: at.col }, []);
+    }
+  }
+  const failed = tabs.length > 0 || doc.errors.length > 0 || doc.warnings.length > 0;
+  if (doc.contents) walk(doc.contents, [], positions, lineCounter);
+  const value: unknown = failed ? undefined : doc.toJS({ maxAliasCount: 1000 });
+  return { value, positions, failed };
+}
+
+function firstLine(message: string): string {
+  const line = message.split('\n')[0] ?? message;
+  return line.replace(/ at line \d+, column \d+:?$/, '');
+}
+
+function findIndentTabs(source: string): Position[] {
+  const found: Position[] = [];
+  source.split(/\r?\n/).forEach((text, index) => {
+    const indent = /^[ \t]*/.exec(text)?.[0] ?? '';
+    const tab = indent.indexOf('\t');
+    if (tab >= 0 && text.trim() !== '') found.push({ line: index + 1, col: tab + 1 });
+  });
+  return found;
+}
+
+function walk(node: YamlNode, path: DocPath, positions: PositionMap, lines: LineCounter, key?: Position): void {
+  positions.record(path, toPosition(node, lines), key);
+  if (isMap(node)) {
+    for (const pair of node.items) {
+      const keyNode = pair.key as YamlNode | null;
+      const name = isScalar(keyNode) ? String(keyNode.value) : String(keyNode);
+      const keyPos = keyNode ? toPosition(keyNode, lines) : toPosition(node, lines);
+      const child = pair.value as YamlNode | null;
+      if (child && !isEmptyScalar(child)) walk(child, [...path, name], positions, lines, keyPos);
+      else positions.record([...path, name], keyPos, keyPos);
+    }
+  } else if (isSeq(node)) {
+    node.items.forEach((item, index) => {
+      if (item) walk(item as YamlNode, [...path, index], positions, lines);
+    });
+  }
+}
+
+/** `key:` with nothing after it: point at the key rather than the end of the line. */
+function isEmptyScalar(node: YamlNode): boolean {
+  return isScalar(node) && node.value === null && !!node.range && node.range[0] === node.range[1];
+}
+
+function toPosition(node: YamlNode, lines: LineCounter): Position {
+  const offset = node.range?.[0] ?? 0;
+  const at = lines.linePos(offset);
+  return { line: at.line, col: at.col };
+}
