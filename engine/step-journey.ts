@@ -11,6 +11,7 @@ import type { ControlInput, JourneyInput, StartInput } from './inputs.js';
 import { INBOX_LIMIT, STATE_VERSION, createJourneyState, type JourneyState } from './state.js';
 import { resumeSend } from './steps/send.js';
 import { MalformedError, type Turn, completeRun, createTurn, failRun, issue, journal } from './turn.js';
+import { checkInput, isJourneyInput } from './validate-input.js';
 import { validatePlan } from './validate-plan.js';
 
 /** What one call of {@link stepJourney} returns: the next state and the commands to execute, in order. */
@@ -57,7 +58,8 @@ export function stepJourney(plan: Plan, state: JourneyState, input: JourneyInput
     failRun(turn, 'INVALID_STATE', 'the state is not a journey state of this version');
     return { state: failed, commands: turn.commands };
   }
-  const turn = createTurn(plan, cloneState(state), typeof input?.nowMs === 'number' ? input.nowMs : 0);
+  const nowMs = isJourneyInput(input) ? input.nowMs : 0;
+  const turn = createTurn(plan, cloneState(state), nowMs);
   if (turn.state.status === 'done' || turn.state.status === 'failed') return { state, commands: [] };
   try {
     dispatch(turn, input);
@@ -79,10 +81,8 @@ export function outstandingCommands(state: JourneyState): (RequestCommand | Wait
 
 function dispatch(turn: Turn, input: JourneyInput): void {
   const { state } = turn;
-  if (typeof input !== 'object' || input === null) {
-    failRun(turn, 'INVALID_INPUT', 'the input is not an object');
-    return;
-  }
+  const problem = checkInput(input);
+  if (problem !== null) return failRun(turn, 'INVALID_INPUT', problem);
   if (input.type === 'start') return start(turn, input);
   if (state.status === 'new') return failRun(turn, 'INVALID_INPUT', `a ${input.type} input arrived before start`);
   if (input.type === 'pause' || input.type === 'archive') return control(turn, input);
