@@ -1,0 +1,176 @@
+/**
+ * `npm start`: the whole local stack in one command — Temporal (with its Web UI), FerretDB, MailDev,
+ * the LINE stand-in, the worker and the API — then a demo run of the skeleton workflow so the
+ * Temporal UI and the MailDev inbox show something. Ctrl-C stops every child, newest first.
+ */
+import { join } from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import { connectStore } from '../store/connection.js';
+import { TASK_QUEUE } from '../workflows/search-attributes.js';
+import {
+  isPortOpen,
+  launch,
+  projectRoot,
+  startFerretDB,
+  startTemporalDevServer,
+  type RunningServer,
+} from './servers.js';
+
+const PORTS = { temporal: 7233, temporalUi: 8233, mongodb: 27017, smtp: 1025, maildev: 1080, line: 3001, api: 3000 };
+const dataDir = join(projectRoot, '.data');
+const logFile = (name: string) => join(dataDir, 'logs', `${name}.log`);
+const running: RunningServer[] = [];
+let stopping = false;
+
+const env = {
+  ...process.env,
+  TEMPORAL_ADDRESS: `127.0.0.1:${PORTS.temporal}`,
+  TEMPORAL_NAMESPACE: 'default',
+  MONGODB_URI: `mongodb://127.0.0.1:${PORTS.mongodb}/kizuna`,
+  SMTP_URL: `smtp://127.0.0.1:${PORTS.smtp}`,
+  LINE_API_BASE_URL: `http://127.0.0.1:${PORTS.line}`,
+  LINE_CHANNEL_ACCESS_TOKEN: process.env.LINE_CHANNEL_ACCESS_TOKEN ?? 'local-line-token',
+  LINE_STANDIN_PORT: String(PORTS.line),
+  PORT: String(PORTS.api),
+};
+
+function log(message: string) {
+  console.log(`kizuna: ${message}`);
+}
+
+/** Every port the stack needs must be free; name each one taken before starting anything. */
+async function checkPorts() {
+  const taken = [];
+  for (const [name, port] of Object.entries(PORTS)) if (await isPortOpen(port)) taken.push(`${port} (${name})`);
+  if (taken.length > 0) {
+    throw new Error(`ports already in use: ${taken.join(', ')}. Is another \`npm start\` running? Stop it first.`);
+  }
+}
+
+const tsProcess = (name: string, file: string, ready: { port?: number; readyOutput?: RegExp }) =>
+  launch({
+    name,
+    command: process.execPath,
+    args: ['--import', 'tsx', join(projectRoot, file)],
+    env,
+    ...ready,
+    logFile: logFile(name),
+  });
+
+async function startStack() {
+  const started = await Promise.all([
+    startTemporalDevServer({
+      port: PORTS.temporal,
+      uiPort: PORTS.temporalUi,
+      dbFile: join(dataDir, 'temporal.sqlite'),
+      logFile: logFile('temporal'),
+    }),
+    startFerretDB({ port: PORTS.mongodb, dataDir: join(dataDir, 'ferretdb'), logFile: logFile('ferretdb') }),
+    launch({
+      name: 'MailDev',
+      command: join(projectRoot, 'node_modules', '.bin', 'maildev'),
+      args: [
+        '--smtp',
+        String(PORTS.smtp),
+        '--web',
+        String(PORTS.maildev),
+        '--ip',
+        '127.0.0.1',
+        '--web-ip',
+        '127.0.0.1',
+      ],
+      port: PORTS.maildev,
+      logFile: logFile('maildev'),
+    }),
+    tsProcess('LINE stand-in', 'line-standin/server.ts', { port: PORTS.line }),
+  ]);
+  running.push(...started);
+  log('servers up; starting the worker and the API');
+  running.push(await tsProcess('worker', 'worker.ts', { readyOutput: /polling task queue/ }));
+  running.push(await tsProcess('API', 'api/server.ts', { port: PORTS.api }));
+}
+
+/** Starts the skeleton workflow for a demo customer, so the UI lists a run and MailDev gets its email. */
+async function runDemo() {
+  const store = await connectStore(env.MONGODB_URI);
+  await store.models.Customer.updateOne(
+    { externalId: 'demo-customer' },
+    { $set: { email: 'demo@kizuna.local', consent: { email: 'subscribed', line: 'unknown' } } },
+    { upsert: true },
+  );
+  await store.close();
+  const connection = await Connection.connect({ address: env.TEMPORAL_ADDRESS });
+  const client = new Client({ connection });
+  await client.workflow.start('skeletonWorkflow', {
+    taskQueue: TASK_QUEUE,
+    workflowId: 'kizuna/skeleton/demo-customer',
+    workflowIdConflictPolicy: 'USE_EXISTING',
+    staticSummary: 'Skeleton demo: waits 10 seconds, then emails demo-customer',
+    args: [
+      {
+        journeyId: 'skeleton',
+        customerId: 'demo-customer',
+        waitMs: 10_000,
+        subject: 'Kizuna へようこそ',
+        text: 'ローカル環境が動いています。',
+      },
+    ],
+  });
+  await connection.close();
+}
+
+function printUrls() {
+  const rows = [
+    ['Temporal Web UI', `http://localhost:${PORTS.temporalUi}`],
+    ['Temporal gRPC', `127.0.0.1:${PORTS.temporal}`],
+    ['MongoDB (FerretDB)', env.MONGODB_URI],
+    ['MailDev inbox', `http://localhost:${PORTS.maildev}`],
+    ['MailDev SMTP', env.SMTP_URL],
+    ['LINE stand-in', `${env.LINE_API_BASE_URL}  (pushes: /__standin/pushes)`],
+    ['Kizuna API', `http://localhost:${PORTS.api}/healthz`],
+    ['Logs', join(dataDir, 'logs')],
+  ];
+  console.log('');
+  for (const [what, where] of rows) console.log(`  ${what!.padEnd(20)} ${where}`);
+  console.log('\n  The demo workflow kizuna/skeleton/demo-customer emails demo@kizuna.local in ~10 s.');
+  console.log('  Press Ctrl-C to stop everything.\n');
+}
+
+async function shutdown(code: number) {
+  if (stopping) return;
+  stopping = true;
+  log('stopping...');
+  for (const server of [...running].reverse()) {
+    await server.stop();
+    log(`stopped ${server.name}`);
+  }
+  process.exit(code);
+}
+
+/** A child that dies while the stack runs takes the stack down, naming it and showing its last output. */
+function watchChildren() {
+  for (const server of running) {
+    void server.exited.then((code) => {
+      if (stopping) return;
+      console.error(`kizuna: ${server.name} exited unexpectedly (${String(code)}). Last output:`);
+      console.error(`  ${server.tail().join('\n  ')}`);
+      void shutdown(1);
+    });
+  }
+}
+
+async function main() {
+  process.once('SIGINT', () => void shutdown(0));
+  process.once('SIGTERM', () => void shutdown(0));
+  await checkPorts();
+  log('starting Temporal, FerretDB, MailDev and the LINE stand-in...');
+  await startStack();
+  watchChildren();
+  await runDemo();
+  printUrls();
+}
+
+main().catch(async (err: unknown) => {
+  console.error(`kizuna: npm start failed: ${err instanceof Error ? err.message : String(err)}`);
+  await shutdown(1);
+});
