@@ -78,6 +78,8 @@ async function startStack() {
         '127.0.0.1',
         '--web-ip',
         '127.0.0.1',
+        '--mail-directory',
+        join(dataDir, 'maildev'),
       ],
       port: PORTS.maildev,
       logFile: logFile('maildev'),
