@@ -41,11 +41,12 @@ export function parseDuration(text: string): { ok: true; ms: number } | { ok: fa
   return { ok: true, ms };
 }
 
-/** Readable form of milliseconds (`3d`, `1h30m`), used in derived ids and messages. */
+/** Readable form of milliseconds (`3d`, `2w`, `1h30m`), used in graphs and messages; weeks only when exact. */
 export function formatDuration(ms: number): string {
+  if (ms > 0 && ms % UNIT_MS.w === 0) return `${ms / UNIT_MS.w}w`;
   let rest = ms;
   let out = '';
-  for (const unit of ['w', 'd', 'h', 'm', 's'] as const) {
+  for (const unit of ['d', 'h', 'm', 's'] as const) {
     const size = UNIT_MS[unit];
     const count = Math.floor(rest / size);
     if (count > 0) {
@@ -53,5 +54,5 @@ export function formatDuration(ms: number): string {
       rest -= count * size;
     }
   }
-  return out === '' ? `${ms}ms` : out;
+  return out === '' || rest > 0 ? `${out}${rest > 0 || out === '' ? `${rest}ms` : ''}` : out;
 }

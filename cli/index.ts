@@ -1,0 +1,16 @@
+/**
+ * The `kizuna` command. Each command lives in its own module exporting `register<Command>(program)`;
+ * adding a command is one import and one call below.
+ */
+import { Command } from 'commander';
+import { registerCompile } from './compile.js';
+import { registerGraph } from './graph.js';
+import { registerValidate } from './validate.js';
+
+const program = new Command('kizuna').description('Email and LINE marketing journeys as code');
+
+registerValidate(program);
+registerCompile(program);
+registerGraph(program);
+
+await program.parseAsync(process.argv);

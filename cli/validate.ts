@@ -1,0 +1,77 @@
+/** `kizuna validate <files or folders>`: every problem of every journey and template, and a summary. */
+import { readFileSync } from 'node:fs';
+import type { Command } from 'commander';
+import type { DefinitionError } from '../definitions/errors.js';
+import { checkTemplate } from '../definitions/templates.js';
+import { JourneyCompiler, collectYamlFiles, formatProblems } from './journey-files.js';
+
+/** What a validation run found. */
+export interface ValidateReport {
+  files: number;
+  failedFiles: number;
+  problems: DefinitionError[];
+  errors: number;
+  warnings: number;
+}
+
+const TEMPLATE_FILE = /(?:^|[\\/])templates[\\/](email|line)[\\/][^\\/]+\.ya?ml$/;
+
+/**
+ * Validates journeys (and templates found in `templates/email|line/`) under `paths`.
+ * Each problem is reported once even when several journeys share a template.
+ */
+export function validatePaths(paths: readonly string[]): ValidateReport {
+  const compiler = new JourneyCompiler();
+  const seen = new Set<string>();
+  const report: ValidateReport = { files: 0, failedFiles: 0, problems: [], errors: 0, warnings: 0 };
+  for (const file of collectYamlFiles(paths)) {
+    if (file.endsWith('profile-fields.yaml')) continue;
+    report.files += 1;
+    const problems = problemsOf(file, compiler);
+    if (problems.some((p) => p.severity === 'error')) report.failedFiles += 1;
+    for (const problem of problems) {
+      const key = `${problem.file}:${problem.line}:${problem.col}:${problem.code}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      report.problems.push(problem);
+      if (problem.severity === 'error') report.errors += 1;
+      else report.warnings += 1;
+    }
+  }
+  return report;
+}
+
+function problemsOf(file: string, compiler: JourneyCompiler): DefinitionError[] {
+  const template = TEMPLATE_FILE.exec(file);
+  if (template) {
+    const channel = template[1] === 'line' ? 'line' : 'email';
+    const profileFields = compiler.optionsFor(file.replace(TEMPLATE_FILE, '/journeys/x.yaml')).profileFields;
+    const fields = profileFields === undefined ? undefined : new Set(profileFields);
+    return checkTemplate(channel, { file, source: readFileSync(file, 'utf8') }, { profileFields: fields }).problems;
+  }
+  const result = compiler.compileFile(file);
+  return result.ok ? result.warnings : [...result.errors, ...result.warnings];
+}
+
+/** The closing line: how many files, errors and warnings. */
+export function summarize(report: ValidateReport): string {
+  const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
+  if (report.errors === 0) {
+    return `✔ ${plural(report.files, 'file')} valid${report.warnings > 0 ? `, ${plural(report.warnings, 'warning')}` : ''}`;
+  }
+  return `✖ ${plural(report.errors, 'error')} and ${plural(report.warnings, 'warning')} in ${report.failedFiles} of ${plural(report.files, 'file')}`;
+}
+
+/** Registers `validate` on the program. */
+export function registerValidate(program: Command): void {
+  program
+    .command('validate')
+    .description('check journeys and templates; prints every problem with its line and column')
+    .argument('<paths...>', 'journey files or folders (e.g. definitions/journeys)')
+    .action((paths: string[]) => {
+      const report = validatePaths(paths);
+      if (report.problems.length > 0) console.log(`${formatProblems(report.problems)}\n`);
+      console.log(summarize(report));
+      if (report.errors > 0) process.exitCode = 1;
+    });
+}
