@@ -1,0 +1,19 @@
+/**
+ * `npm run bench`: runs every benchmark in bench/ one after the other (never in parallel: they would
+ * measure each other) and prints each one's JSON figures, one line per benchmark.
+ */
+import { execFileSync } from 'node:child_process';
+import { readdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const benches = readdirSync(here).filter((f) => f.endsWith('.ts') && f !== 'run-all.ts').sort();
+for (const file of benches) {
+  process.stderr.write(`bench: ${file}\n`);
+  const out = execFileSync(process.execPath, ['--import', 'tsx', join(here, file)], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  process.stdout.write(out.endsWith('\n') ? out : `${out}\n`);
+}
