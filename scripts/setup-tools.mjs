@@ -104,10 +104,7 @@ function setupTemporal() {
 
 function setupTemporalFallbacks() {
   if (!existsSync(join(bin, 'temporal'))) {
-    run('temporal', 'go', ['install', `github.com/temporalio/cli/cmd/temporal@${PINS.temporalCliGo}`], {
-      env: { GOBIN: bin },
-      fix: 'install Go >= 1.22 and check that the Go module proxy is reachable',
-    });
+    goBuild('temporal', 'github.com/temporalio/cli', PINS.temporalCliGo, './cmd/temporal', join(bin, 'temporal'));
   }
   if (!existsSync(join(bin, 'temporal-test-server'))) {
     const v = PINS.temporalTestServerMaven;
@@ -141,33 +138,36 @@ function writeMavenPom(dir, version) {
 }
 
 /**
- * FerretDB from the Go module proxy. `go install ...@version` cannot be used: the module's embedded
- * build/version/version.txt is empty in the published zip and the binary refuses to start without it,
- * so the module source is copied, the version file written, and the command built from there.
+ * Builds a command from a module's source, fetched through the Go module proxy. `go install pkg@version`
+ * is avoided: it also asks the proxy for the module's version list, which some proxies refuse.
+ */
+function goBuild(tool, module, version, pkg, target, prepare = () => {}) {
+  if (!has('go', ['version'])) {
+    throw new SetupError(tool, 'go version', 'install Go >= 1.22 (apt-get install golang, or from your distribution)');
+  }
+  const fix = 'check that the Go module proxy is reachable (go env GOPROXY) and retry `npm run setup:tools`';
+  const env = { GOFLAGS: '-mod=mod' };
+  const info = JSON.parse(run(tool, 'go', ['mod', 'download', '-json', `${module}@${version}`], { fix, env }));
+  const src = join(tools, 'src', `${tool}-${version}`);
+  rmSync(src, { recursive: true, force: true });
+  cpSync(info.Dir, src, { recursive: true });
+  run(tool, 'chmod', ['-R', 'u+w', src]);
+  prepare(src);
+  console.log(`  building ${tool} ${version} from source (a few minutes on a fresh machine)...`);
+  run(tool, 'go', ['build', '-o', target, pkg], { cwd: src, fix, env });
+  rmSync(src, { recursive: true, force: true });
+}
+
+/**
+ * FerretDB from the Go module proxy. The published module's build/version/version.txt is empty and
+ * the binary refuses to start without it, so the version file is written before the build.
  */
 function setupFerretDB() {
   const target = join(bin, 'ferretdb');
   if (existsSync(target) && versionOf(target, ['--version'])?.includes(`version: ${PINS.ferretdb}`)) return;
-  if (!has('go', ['version'])) {
-    throw new SetupError(
-      'ferretdb',
-      'go version',
-      'install Go >= 1.22 (apt-get install golang, or from your distribution)',
-    );
-  }
-  const fix = 'check that the Go module proxy is reachable (go env GOPROXY) and retry `npm run setup:tools`';
-  const mod = `github.com/FerretDB/FerretDB@${PINS.ferretdb}`;
-  const info = JSON.parse(
-    run('ferretdb', 'go', ['mod', 'download', '-json', mod], { fix, env: { GOFLAGS: '-mod=mod' } }),
+  goBuild('ferretdb', 'github.com/FerretDB/FerretDB', PINS.ferretdb, './cmd/ferretdb', target, (src) =>
+    writeFileSync(join(src, 'build', 'version', 'version.txt'), `${PINS.ferretdb}\n`),
   );
-  const src = join(tools, 'src', `ferretdb-${PINS.ferretdb}`);
-  rmSync(src, { recursive: true, force: true });
-  cpSync(info.Dir, src, { recursive: true });
-  run('ferretdb', 'chmod', ['-R', 'u+w', src]);
-  writeFileSync(join(src, 'build', 'version', 'version.txt'), `${PINS.ferretdb}\n`);
-  console.log(`  building FerretDB ${PINS.ferretdb} (about two minutes on a fresh machine)...`);
-  run('ferretdb', 'go', ['build', '-o', target, './cmd/ferretdb'], { cwd: src, fix, env: { GOFLAGS: '-mod=mod' } });
-  rmSync(src, { recursive: true, force: true });
 }
 
 function report() {
