@@ -38,13 +38,17 @@ export function checkJourneyId(ctx: CompileContext, id: string): void {
   );
 }
 
-/** Compiles the header of a shape-valid journey. */
-export function compileHeader(ctx: CompileContext, journey: ShallowJourney): Header {
+/** Header sections whose shape is valid; an invalid section (already reported) is absent. */
+export type HeaderInput = { [K in keyof ShallowJourney]?: ShallowJourney[K] };
+
+/** Compiles the header sections that passed shape validation. */
+export function compileHeader(ctx: CompileContext, journey: HeaderInput): Header {
+  if (journey.journey !== undefined) checkJourneyId(ctx, journey.journey);
   const policy = compilePolicy(ctx, journey.policy);
   const fallbackZone = policy?.timezone.source === 'fixed' ? policy.timezone.zone : DEFAULT_TIMEZONE;
   return {
-    entry: compileEntry(ctx, journey.entry, fallbackZone),
-    reentry: compileReentry(ctx, journey.entry.reentry),
+    entry: journey.entry === undefined ? null : compileEntry(ctx, journey.entry, fallbackZone),
+    reentry: journey.entry === undefined ? null : compileReentry(ctx, journey.entry.reentry),
     holdoutPercent: compileHoldout(ctx, journey.holdout),
     exits: (journey.exit ?? []).map((e, i) => compileExit(ctx, e, i)).filter((e): e is ExitPlan => e !== null),
     goals: (journey.goals ?? []).map((g, i) => compileGoal(ctx, g, i)).filter((g): g is GoalPlan => g !== null),

@@ -12,8 +12,8 @@ import { reportIssues } from './shape-issues.js';
 import { parseStepList } from './parse-steps.js';
 import type { StepNode } from './parse-steps.js';
 import type { CompileContext } from './context.js';
-import { checkJourneyId, compileHeader } from './compile-header.js';
-import type { Header } from './compile-header.js';
+import { compileHeader } from './compile-header.js';
+import type { Header, HeaderInput } from './compile-header.js';
 import { assignStepIds, flatten } from './step-ids.js';
 import { compileSteps } from './compile-steps.js';
 import type { CompiledSteps } from './compile-steps.js';
@@ -76,13 +76,13 @@ function compileInto(sink: ProblemSink, source: string, options: CompileOptions)
       schema: shallowJourneySchema,
     });
   }
-  const header = shallow.success ? compileHeaderParts(ctx, shallow.data) : null;
+  const header = compileHeader(ctx, shallow.success ? shallow.data : validSections(doc));
   const nodes = Array.isArray(doc['steps']) ? parseStepList(doc['steps'], ['steps'], sink, ctx.positions) : [];
   const valid = nodes.filter((n): n is StepNode => n !== null);
   const ids = assignStepIds(ctx, valid);
   const steps = compileSteps(ctx, valid, ids);
   const templates = checkSendTemplates(ctx, steps.sends, options);
-  if (!shallow.success || header === null || sink.errors.length > 0) return finish(sink, null);
+  if (!shallow.success || sink.errors.length > 0) return finish(sink, null);
   const order = flatten(valid).map((n) => ids.get(n) ?? '');
   return finish(sink, buildPlan(ctx, shallow.data, header, steps, templates, source, order));
 }
@@ -94,12 +94,14 @@ function entryEventOf(doc: Record<string, unknown>): string | null {
   return typeof event === 'string' ? event : null;
 }
 
-function compileHeaderParts(
-  ctx: CompileContext,
-  journey: { journey: string } & Parameters<typeof compileHeader>[1],
-): Header {
-  checkJourneyId(ctx, journey.journey);
-  return compileHeader(ctx, journey);
+/** The top-level sections whose own shape is valid, so one bad section does not hide the others' mistakes. */
+function validSections(doc: Record<string, unknown>): HeaderInput {
+  const out: Record<string, unknown> = {};
+  for (const [key, schema] of Object.entries(shallowJourneySchema.shape)) {
+    const parsed = schema.safeParse(doc[key]);
+    if (parsed.success && doc[key] !== undefined) out[key] = parsed.data;
+  }
+  return out;
 }
 
 interface PinnedTemplates {

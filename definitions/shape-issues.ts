@@ -57,10 +57,15 @@ function reportIssue(issue: Issue, context: IssueContext): void {
       return;
     case 'invalid_value': {
       const actual = valueAt(context.value, rel);
+      if (actual === undefined) {
+        reportMissing(path, rel, context);
+        return;
+      }
       const allowed = issue.values.map(String);
       const code: DefinitionErrorCode = isChannelKey(rel) ? 'UNKNOWN_CHANNEL' : 'INVALID_VALUE';
-      const message = `"${String(actual)}" is not one of: ${allowed.join(', ')}`;
-      sink.add(code, message, positions.valueAt(path), path, { suggestion: suggest(String(actual), allowed) });
+      const shown = typeof actual === 'string' ? actual : JSON.stringify(actual);
+      const message = `"${shown}" is not one of: ${allowed.join(', ')}`;
+      sink.add(code, message, positions.valueAt(path), path, { suggestion: suggest(shown, allowed) });
       return;
     }
     case 'invalid_union':
