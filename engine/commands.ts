@@ -98,7 +98,6 @@ export interface UpdateProfileCommand {
 export type JournalAction =
   | 'entered'
   | 'entry-denied'
-  | 'holdout'
   | 'sent'
   | 'skipped'
   | 'deferred'

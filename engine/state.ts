@@ -109,6 +109,8 @@ export interface JourneyState {
   loops: LoopFrame[];
   /** Times each step was entered; keys idempotency of repeated sends. */
   visits: { [stepId: StepId]: number };
+  /** The event each `wait_for` step received, for conditions that read it (`eventFrom`). */
+  received: { [stepId: StepId]: CustomerEvent };
   lastTouch: Touch | null;
   conversion: Conversion | null;
   outcome: string | null;
@@ -139,6 +141,7 @@ export function createJourneyState(journeyId: string, contentHash: string): Jour
     inbox: [],
     loops: [],
     visits: {},
+    received: {},
     lastTouch: null,
     conversion: null,
     outcome: null,

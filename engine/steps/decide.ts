@@ -5,7 +5,7 @@
 import type { BranchStep, IfStep, SplitStep } from '../../definitions/plan.js';
 import { enterStage } from '../cursor.js';
 import { stableBucket } from '../hash.js';
-import type { JourneyInput } from '../inputs.js';
+import type { CustomerEvent, JourneyInput } from '../inputs.js';
 import { type Flow, type Turn, STOP, goTo, issue, journal, mismatch } from '../turn.js';
 
 export function enterDecision(turn: Turn, step: IfStep | BranchStep): Flow {
@@ -17,10 +17,16 @@ export function enterDecision(turn: Turn, step: IfStep | BranchStep): Flow {
     correlationId,
     stepId: step.id,
     conditions,
-    event: turn.state.entryEvent,
+    event: scopeEvent(turn, step),
     nowMs: turn.nowMs,
   }));
   return STOP;
+}
+
+/** The event `event.*` paths read: the one a `wait_for` received (`eventFrom`), else the entry event. */
+function scopeEvent(turn: Turn, step: IfStep | BranchStep): CustomerEvent | null {
+  if (step.eventFrom === undefined) return turn.state.entryEvent;
+  return turn.state.received[step.eventFrom] ?? null;
 }
 
 export function resumeDecision(turn: Turn, step: IfStep | BranchStep, input: JourneyInput): Flow {

@@ -30,6 +30,7 @@ export function resumeWaitFor(turn: Turn, step: WaitForStep, input: JourneyInput
 /** The awaited event arrived (and passed its filter): leave by `onEvent`. */
 export function matchWaitFor(turn: Turn, step: WaitForStep, event: CustomerEvent): Flow {
   turn.state.awaiting = null;
+  turn.state.received[step.id] = event;
   journal(turn, step, 'matched', null, { event: event.type, eventId: event.id });
   return goTo(step.onEvent);
 }

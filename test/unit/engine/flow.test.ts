@@ -134,3 +134,34 @@ describe('exit step', () => {
     expect(result.outcome).toBe('not-eligible');
   });
 });
+
+describe('conditions over the event a wait_for received', () => {
+  it('reads event.* from the received event when eventFrom names the wait_for step', () => {
+    const plan = makePlan([
+      {
+        kind: 'wait_for',
+        id: 'wf',
+        event: 'line.postback',
+        where: null,
+        timeoutMs: DAY,
+        onEvent: 'answer',
+        onTimeout: null,
+      },
+      {
+        kind: 'if',
+        id: 'answer',
+        eventFrom: 'wf',
+        condition: { 'event.data': 'survey=light' },
+        then: 'light',
+        else: 'other',
+      },
+      send('light', 'light', null),
+      send('other', 'other', null),
+    ]);
+    const entry = event('e0', 'line.followed', T0, { data: 'survey=light' });
+    const answered = (data: string) =>
+      run(plan, { entryEvent: entry, events: [event('p1', 'line.postback', T0 + HOUR, { data })] }).sends[0]?.template;
+    expect(answered('survey=light')).toBe('light');
+    expect(answered('survey=dark')).toBe('other');
+  });
+});

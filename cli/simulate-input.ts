@@ -1,0 +1,100 @@
+/** Reading `kizuna simulate` inputs: a profile (JSON), timelines and populations (JSON Lines). */
+import { readFileSync } from 'node:fs';
+import type { CustomerEvent } from '../engine/inputs.js';
+import type { BacktestCustomer } from '../engine/simulator/backtest.js';
+import type { Profile } from '../engine/simulator/world.js';
+
+/** A problem in an input file, with its place. */
+export class SimulateInputError extends Error {
+  override readonly name = 'SimulateInputError';
+}
+
+/** One JSON value per non-empty line; `#` lines are comments. @throws SimulateInputError on bad JSON. */
+export function readJsonLines(file: string): { line: number; value: unknown }[] {
+  const rows: { line: number; value: unknown }[] = [];
+  readFileSync(file, 'utf8')
+    .split('\n')
+    .forEach((text, index) => {
+      const trimmed = text.trim();
+      if (trimmed === '' || trimmed.startsWith('#')) return;
+      try {
+        rows.push({ line: index + 1, value: JSON.parse(trimmed) as unknown });
+      } catch (error) {
+        throw new SimulateInputError(`${file}:${index + 1}: not JSON (${(error as Error).message})`);
+      }
+    });
+  return rows;
+}
+
+/** @throws SimulateInputError when the file is not a JSON object. */
+export function readProfile(file: string): Profile {
+  let value: unknown;
+  try {
+    value = JSON.parse(readFileSync(file, 'utf8')) as unknown;
+  } catch (error) {
+    throw new SimulateInputError(`${file}: not JSON (${(error as Error).message})`);
+  }
+  if (!isObject(value)) throw new SimulateInputError(`${file}: a profile is a JSON object`);
+  return value;
+}
+
+/**
+ * An event from `{ id?, customerId?, type, time | timeMs, properties? }`; `time` is ISO 8601 or
+ * epoch ms. Without `id`, the file and line make one.
+ *
+ * @throws SimulateInputError naming the file and line.
+ */
+export function toCustomerEvent(
+  value: unknown,
+  file: string,
+  line: number,
+): CustomerEvent & { customerId: string | null } {
+  const where = `${file}:${line}`;
+  if (!isObject(value)) throw new SimulateInputError(`${where}: an event is a JSON object`);
+  if (typeof value.type !== 'string' || value.type === '') throw new SimulateInputError(`${where}: "type" is missing`);
+  const raw = value.time ?? value.timeMs ?? value.at;
+  const timeMs = typeof raw === 'number' ? raw : typeof raw === 'string' ? Date.parse(raw) : Number.NaN;
+  if (!Number.isFinite(timeMs)) throw new SimulateInputError(`${where}: "time" must be an ISO 8601 time or epoch ms`);
+  const properties = value.properties ?? {};
+  if (!isObject(properties)) throw new SimulateInputError(`${where}: "properties" must be an object`);
+  return {
+    id: typeof value.id === 'string' ? value.id : `${file}:${line}`,
+    type: value.type,
+    timeMs,
+    properties: properties as CustomerEvent['properties'],
+    customerId: typeof value.customerId === 'string' ? value.customerId : null,
+  };
+}
+
+export function readEvents(file: string): (CustomerEvent & { customerId: string | null })[] {
+  return readJsonLines(file).map(({ line, value }) => toCustomerEvent(value, file, line));
+}
+
+/** Customers from `{ id | customerId, ...profile }` lines. @throws SimulateInputError */
+export function readCustomers(file: string): BacktestCustomer[] {
+  return readJsonLines(file).map(({ line, value }) => {
+    if (!isObject(value)) throw new SimulateInputError(`${file}:${line}: a customer is a JSON object`);
+    const id = value.id ?? value.customerId;
+    if (typeof id !== 'string' || id === '') throw new SimulateInputError(`${file}:${line}: "id" is missing`);
+    return { id, profile: value };
+  });
+}
+
+/** Groups events by customer, each list in time order. */
+export function groupEvents(
+  events: readonly (CustomerEvent & { customerId: string | null })[],
+): Map<string, CustomerEvent[]> {
+  const byCustomer = new Map<string, CustomerEvent[]>();
+  for (const { customerId, ...event } of events) {
+    if (customerId === null) continue;
+    const list = byCustomer.get(customerId) ?? [];
+    list.push(event);
+    byCustomer.set(customerId, list);
+  }
+  for (const list of byCustomer.values()) list.sort((a, b) => a.timeMs - b.timeMs);
+  return byCustomer;
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

@@ -1,0 +1,170 @@
+/**
+ * `kizuna simulate`: a dry run of a journey for one customer (`--profile`), or a backtest over a
+ * recorded population (`--customers`). The engine runs on a virtual clock; nothing is sent.
+ */
+import { readFileSync } from 'node:fs';
+import type { Command } from 'commander';
+import { findDefinitionsRoot, loadCompileOptions } from '../definitions/catalog.js';
+import { compileJourney } from '../definitions/compile.js';
+import { parseDuration } from '../definitions/durations.js';
+import { formatDefinitionError } from '../definitions/errors.js';
+import type { Plan } from '../definitions/plan.js';
+import { backtest } from '../engine/simulator/backtest.js';
+import { dryRun } from '../engine/simulator/dry-run.js';
+import { formatFunnel, formatTimeline, progressBar } from './simulate-format.js';
+import { SimulateInputError, groupEvents, readCustomers, readEvents, readProfile } from './simulate-input.js';
+
+export interface SimulateOptions {
+  profile?: string;
+  customers?: string;
+  events?: string;
+  start?: string;
+  until: string;
+  json?: boolean;
+  progress?: boolean;
+}
+
+/** Where the command writes, and its clock (the default start); tests pass their own. */
+export interface SimulateIo {
+  out: (text: string) => void;
+  err: (text: string) => void;
+  /** Whether stderr is a terminal (progress bar). */
+  errIsTty: boolean;
+  nowMs: () => number;
+}
+
+/** Registers `simulate` on the program. */
+export function registerSimulate(program: Command): void {
+  program
+    .command('simulate')
+    .description('dry-run a journey for one profile, or backtest it over a population of customers')
+    .argument('<journey>', 'a journey file (definitions/journeys/*.yaml)')
+    .option('--profile <file>', 'one customer profile (JSON)')
+    .option('--customers <file>', 'a population of profiles (JSON Lines, one { id, ... } a line): backtest')
+    .option('--events <file>', 'events (JSON Lines: { id, customerId, type, time, properties })')
+    .option('--start <time>', 'when the simulation starts (ISO 8601); default: the first entry event')
+    .option('--until <duration>', 'how long to simulate (45m, 3d, 2w, P90D)', '90d')
+    .option('--json', 'print JSON instead of text')
+    .option('--progress', 'draw a progress bar on stderr even when it is not a terminal')
+    .action((journey: string, options: SimulateOptions) => {
+      const io: SimulateIo = {
+        out: (text) => process.stdout.write(`${text}\n`),
+        err: (text) => process.stderr.write(text),
+        errIsTty: process.stderr.isTTY === true,
+        nowMs: () => Date.now(),
+      };
+      process.exitCode = runSimulate(journey, options, io);
+    });
+}
+
+/** Runs the command; returns the exit code (0 ok, 1 invalid journey or input). */
+export function runSimulate(journeyFile: string, options: SimulateOptions, io: SimulateIo): number {
+  try {
+    const plan = compile(journeyFile, io);
+    if (plan === null) return 1;
+    const until = parseDuration(options.until);
+    if (!until.ok) throw new SimulateInputError(`--until: "${options.until}" is not a duration (45m, 3d, 2w, P90D)`);
+    const startMs = options.start === undefined ? null : Date.parse(options.start);
+    if (startMs !== null && Number.isNaN(startMs))
+      throw new SimulateInputError(`--start: "${options.start}" is not an ISO 8601 time`);
+    if ((options.profile === undefined) === (options.customers === undefined)) {
+      throw new SimulateInputError('give either --profile (a dry run) or --customers with --events (a backtest)');
+    }
+    if (options.profile !== undefined)
+      return simulateProfile(plan, options.profile, { ...options, startMs, durationMs: until.ms }, io);
+    return simulatePopulation(plan, options.customers ?? '', { ...options, startMs, durationMs: until.ms }, io);
+  } catch (error) {
+    if (!(error instanceof SimulateInputError) && !isFileError(error)) throw error;
+    io.err(`kizuna simulate: ${(error as Error).message}\n`);
+    return 1;
+  }
+}
+
+function compile(file: string, io: SimulateIo): Plan | null {
+  const source = readFileSync(file, 'utf8');
+  const result = compileJourney(source, file, loadCompileOptions(findDefinitionsRoot(file)));
+  if (result.ok) return result.plan;
+  io.err(`${result.errors.map((e) => formatDefinitionError(e, source)).join('\n\n')}\n`);
+  return null;
+}
+
+interface Resolved extends SimulateOptions {
+  startMs: number | null;
+  durationMs: number;
+}
+
+function simulateProfile(plan: Plan, profileFile: string, options: Resolved, io: SimulateIo): number {
+  const profile = readProfile(profileFile);
+  const events = options.events === undefined ? [] : readEvents(options.events).map(({ customerId: _, ...e }) => e);
+  const customerId = typeof profile.id === 'string' ? profile.id : 'customer';
+  const run = dryRun({
+    plan,
+    customerId,
+    profile,
+    events,
+    startMs: options.startMs,
+    fallbackStartMs: Math.floor(io.nowMs() / 60_000) * 60_000,
+    durationMs: options.durationMs,
+  });
+  if (options.json !== true) {
+    io.out(formatTimeline(plan.journeyId, run));
+    return run.result.failure === null ? 0 : 1;
+  }
+  const { result } = run;
+  io.out(
+    JSON.stringify(
+      {
+        journey: plan.journeyId,
+        customer: customerId,
+        zone: run.zone,
+        start: new Date(run.startMs).toISOString(),
+        until: new Date(run.untilMs).toISOString(),
+        notes: run.notes,
+        outcome: result.outcome,
+        conversion: result.conversion,
+        waiting: result.waiting,
+        failure: result.failure,
+        timeline: run.timeline,
+        sends: result.sends.map((s) => ({ ...s, at: new Date(s.atMs).toISOString() })),
+      },
+      null,
+      2,
+    ),
+  );
+  return result.failure === null ? 0 : 1;
+}
+
+function simulatePopulation(plan: Plan, customersFile: string, options: Resolved, io: SimulateIo): number {
+  if (options.events === undefined)
+    throw new SimulateInputError('a backtest needs --events (JSON Lines with customerId)');
+  const customers = readCustomers(customersFile);
+  const events = readEvents(options.events);
+  const firstEvent = Math.min(...events.map((e) => e.timeMs));
+  const startMs = options.startMs ?? (Number.isFinite(firstEvent) ? firstEvent : io.nowMs());
+  const showProgress = options.progress === true || io.errIsTty;
+  const every = Math.max(1, Math.floor(customers.length / 100));
+  const report = backtest({
+    plan,
+    customers,
+    eventsByCustomer: groupEvents(events),
+    startMs,
+    untilMs: startMs + options.durationMs,
+    ...(showProgress
+      ? {
+          onProgress: (done: number, total: number) =>
+            (done % every === 0 || done === total) && io.err(progressBar(done, total)),
+        }
+      : {}),
+  });
+  if (showProgress) io.err('\n');
+  const window = {
+    start: new Date(startMs).toISOString(),
+    until: new Date(startMs + options.durationMs).toISOString(),
+  };
+  io.out(options.json === true ? JSON.stringify({ ...window, ...report }, null, 2) : formatFunnel(report));
+  return 0;
+}
+
+function isFileError(error: unknown): boolean {
+  return error instanceof Error && 'code' in error && (error.code === 'ENOENT' || error.code === 'EISDIR');
+}

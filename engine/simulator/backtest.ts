@@ -1,0 +1,237 @@
+/**
+ * A backtest: replays a recorded population through a journey on a virtual clock and counts,
+ * per step, who got there, what was sent on which channel, what was skipped and why, and who
+ * converted or left. Pure: it receives parsed customers and events and returns figures.
+ */
+import { evaluateCondition } from '../../definitions/conditions.js';
+import type { Plan, ReentryPlan, StepKind } from '../../definitions/plan.js';
+import type { JournalRecord } from '../commands.js';
+import type { CustomerEvent } from '../inputs.js';
+import { simulateCustomer, type SimulationResult } from './simulate-customer.js';
+import { type Profile, createSendLedger } from './world.js';
+
+export interface BacktestCustomer {
+  id: string;
+  profile: Profile;
+}
+
+export interface BacktestOptions {
+  plan: Plan;
+  customers: readonly BacktestCustomer[];
+  /** Each customer's events in time order. */
+  eventsByCustomer: ReadonlyMap<string, readonly CustomerEvent[]>;
+  startMs: number;
+  untilMs: number;
+  /** Called after each customer, e.g. to draw a progress bar. */
+  onProgress?: (done: number, total: number) => void;
+}
+
+export type Counts = Record<string, number>;
+
+export interface StepFunnel {
+  stepId: string;
+  kind: StepKind;
+  line: number;
+  /** Runs that reached the step. */
+  entered: number;
+  /** Messages by "template by channel". */
+  sent: Counts;
+  skipped: Counts;
+  deferred: Counts;
+  failed: Counts;
+  /** Ways out of the step: branch arms, split variants, matched / timed-out, proceeded reasons. */
+  paths: Counts;
+  /** Conversions attributed to a message of this step. */
+  conversions: number;
+}
+
+export interface BacktestReport {
+  journeyId: string;
+  customers: number;
+  /** Customers who never entered (no entry event, or outside the segment). */
+  notEntered: number;
+  /** Runs started (entries claimed or denied). */
+  runs: number;
+  holdout: number;
+  converted: number;
+  /** Runs still going when the clock stopped. */
+  active: number;
+  outcomes: Counts;
+  steps: StepFunnel[];
+  /** Calls of the step function. */
+  engineSteps: number;
+}
+
+/** Replays every customer; never throws on a valid plan. */
+export function backtest(options: BacktestOptions): BacktestReport {
+  const { plan, customers } = options;
+  const report = emptyReport(plan, customers.length);
+  const funnel = new Map(report.steps.map((s) => [s.stepId, s]));
+  customers.forEach((customer, index) => {
+    const results = replayCustomer(options, customer);
+    if (results.length === 0) report.notEntered += 1;
+    for (const result of results) countRun(report, funnel, result);
+    options.onProgress?.(index + 1, customers.length);
+  });
+  return report;
+}
+
+interface Entry {
+  atMs: number;
+  event: CustomerEvent | null;
+}
+
+function replayCustomer(options: BacktestOptions, customer: BacktestCustomer): SimulationResult[] {
+  const { plan, startMs, untilMs } = options;
+  const events = options.eventsByCustomer.get(customer.id) ?? [];
+  const ledger = createSendLedger();
+  const results: SimulationResult[] = [];
+  let profile = customer.profile;
+  let busyUntil = Number.NEGATIVE_INFINITY;
+  let lastEntryMs: number | null = null;
+  for (const entry of entries(plan, profile, events, startMs, untilMs)) {
+    if (entry.atMs < busyUntil) continue;
+    const granted = mayEnter(plan.reentry, lastEntryMs, entry.atMs);
+    if (granted) lastEntryMs = entry.atMs;
+    const result = simulateCustomer({
+      plan,
+      customerId: customer.id,
+      profile,
+      entryEvent: entry.event,
+      events: events.filter((e) => e.timeMs >= entry.atMs),
+      startMs: entry.atMs,
+      untilMs,
+      ledger,
+      claimEntry: () => granted,
+    });
+    results.push(result);
+    profile = result.profile;
+    busyUntil = result.outcome === null ? Number.POSITIVE_INFINITY : result.endMs;
+  }
+  return results;
+}
+
+/** When a customer enters: on each matching entry event, or once at the start (segment members, API). */
+function entries(
+  plan: Plan,
+  profile: Profile,
+  events: readonly CustomerEvent[],
+  startMs: number,
+  untilMs: number,
+): Entry[] {
+  const { entry } = plan;
+  switch (entry.type) {
+    case 'event':
+      return events
+        .filter((e) => e.type === entry.event && e.timeMs >= startMs && e.timeMs <= untilMs)
+        .filter(
+          (e) => entry.where === null || evaluateCondition(entry.where, { ...profile, event: e.properties }, e.timeMs),
+        )
+        .map((e) => ({ atMs: e.timeMs, event: e }));
+    case 'segment':
+      return evaluateCondition(entry.query, profile, startMs) ? [{ atMs: startMs, event: null }] : [];
+    case 'api':
+      return [{ atMs: startMs, event: null }];
+    default: {
+      const unknown: never = entry;
+      return unknown;
+    }
+  }
+}
+
+/** The re-entry ledger's answer, as the runtime's claim would give it. */
+export function mayEnter(reentry: ReentryPlan, lastEntryMs: number | null, nowMs: number): boolean {
+  if (lastEntryMs === null) return true;
+  switch (reentry.policy) {
+    case 'never':
+      return false;
+    case 'always':
+      return true;
+    case 'after':
+      return nowMs - lastEntryMs >= reentry.afterMs;
+    default: {
+      const unknown: never = reentry;
+      return unknown;
+    }
+  }
+}
+
+function emptyReport(plan: Plan, customers: number): BacktestReport {
+  const steps = Object.values(plan.steps).map((step): StepFunnel => ({
+    stepId: step.id,
+    kind: step.kind,
+    line: step.loc.line,
+    entered: 0,
+    sent: {},
+    skipped: {},
+    deferred: {},
+    failed: {},
+    paths: {},
+    conversions: 0,
+  }));
+  steps.sort((a, b) => a.line - b.line);
+  return {
+    journeyId: plan.journeyId,
+    customers,
+    notEntered: 0,
+    runs: 0,
+    holdout: 0,
+    converted: 0,
+    active: 0,
+    outcomes: {},
+    steps,
+    engineSteps: 0,
+  };
+}
+
+function countRun(report: BacktestReport, funnel: Map<string, StepFunnel>, result: SimulationResult): void {
+  report.runs += 1;
+  report.engineSteps += result.engineSteps;
+  if (result.state.holdout && result.outcome !== 'reentry-denied') report.holdout += 1;
+  if (result.outcome === null) report.active += 1;
+  else bump(report.outcomes, result.outcome);
+  if (result.conversion !== null) {
+    report.converted += 1;
+    const step = result.conversion.stepId === null ? undefined : funnel.get(result.conversion.stepId);
+    if (step !== undefined) step.conversions += 1;
+  }
+  const reached = new Set<string>();
+  for (const record of result.journal) {
+    const step = record.stepId === null ? undefined : funnel.get(record.stepId);
+    if (step === undefined) continue;
+    if (!reached.has(step.stepId)) {
+      reached.add(step.stepId);
+      step.entered += 1;
+    }
+    countRecord(step, record);
+  }
+}
+
+function countRecord(step: StepFunnel, record: JournalRecord): void {
+  const reason = record.reason ?? record.action;
+  switch (record.action) {
+    case 'sent':
+      return bump(step.sent, `${String(record.detail.template)} by ${String(record.detail.channel)}`);
+    case 'skipped':
+      return bump(step.skipped, reason);
+    case 'deferred':
+      return bump(step.deferred, reason);
+    case 'failed':
+      return bump(step.failed, reason);
+    case 'branched':
+    case 'split':
+      return bump(step.paths, reason);
+    case 'proceeded':
+      return bump(step.paths, `proceeded (${reason})`);
+    case 'matched':
+    case 'timed-out':
+    case 'repeat-stopped':
+      return bump(step.paths, record.action);
+    default:
+      return;
+  }
+}
+
+function bump(counts: Counts, key: string): void {
+  counts[key] = (counts[key] ?? 0) + 1;
+}

@@ -1,0 +1,108 @@
+// Example timelines of the example journeys: `kizuna simulate` output asserted line by line.
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runSimulate, type SimulateIo, type SimulateOptions } from '../../../cli/simulate.js';
+
+const FIXTURES = 'test/fixtures/simulate';
+const JOURNEYS = 'definitions/journeys';
+
+interface Args {
+  journey?: string;
+  start?: string;
+  until: string;
+}
+
+function capture(errIsTty = false): SimulateIo & { stdout: string[]; stderr: string[] } {
+  const stdout: string[] = [];
+  const stderr: string[] = [];
+  return {
+    stdout,
+    stderr,
+    out: (text) => stdout.push(text),
+    err: (text) => stderr.push(text),
+    errIsTty,
+    nowMs: () => Date.parse('2030-01-01T00:00:00Z'),
+  };
+}
+
+function scenario(name: string): { journey: string; options: SimulateOptions; expected: string } {
+  const dir = join(FIXTURES, name);
+  const { journey, ...args } = JSON.parse(readFileSync(join(dir, 'args.json'), 'utf8')) as Args;
+  return {
+    journey: join(JOURNEYS, `${journey ?? name}.yaml`),
+    options: { profile: join(dir, 'profile.json'), events: join(dir, 'events.jsonl'), ...args },
+    expected: readFileSync(join(dir, 'expected.txt'), 'utf8').trimEnd(),
+  };
+}
+
+const scenarios = readdirSync(FIXTURES).filter((d) => existsSync(join(FIXTURES, d, 'profile.json')));
+
+describe('kizuna simulate on the example journeys', () => {
+  it('has an example timeline for every example journey', () => {
+    const covered = new Set(scenarios.map((name) => scenario(name).journey));
+    const journeys = readdirSync(JOURNEYS).map((f) => join(JOURNEYS, f));
+    expect(journeys.length).toBeGreaterThanOrEqual(6);
+    expect(journeys.filter((j) => !covered.has(j))).toEqual([]);
+  });
+
+  it.each(scenarios)('prints the expected timeline for %s', (name) => {
+    const { journey, options, expected } = scenario(name);
+    const io = capture();
+    expect(runSimulate(journey, options, io)).toBe(0);
+    expect(io.stderr).toEqual([]);
+    expect(io.stdout.join('\n')).toBe(expected);
+  });
+
+  it('prints the same run as JSON, with the sends', () => {
+    const { journey, options } = scenario('winback');
+    const io = capture();
+    expect(runSimulate(journey, { ...options, json: true }, io)).toBe(0);
+    const out = JSON.parse(io.stdout.join('\n')) as {
+      outcome: string;
+      sends: { template: string; channel: string; at: string }[];
+    };
+    expect(out.outcome).toBe('converted');
+    expect(out.sends).toEqual([
+      expect.objectContaining({ template: 'winback-1', channel: 'line', at: '2026-11-02T01:00:00.000Z' }),
+      expect.objectContaining({ template: 'winback-vip-coupon', channel: 'email', at: '2026-11-05T01:00:00.000Z' }),
+    ]);
+  });
+
+  it('backtests a population: the funnel per step, progress only on stderr', () => {
+    const dir = join(FIXTURES, 'backtest-winback');
+    const args = JSON.parse(readFileSync(join(dir, 'args.json'), 'utf8')) as Args;
+    const options = { customers: join(dir, 'customers.jsonl'), events: join(dir, 'events.jsonl'), ...args };
+    const text = capture();
+    expect(runSimulate(join(JOURNEYS, 'winback.yaml'), options, text)).toBe(0);
+    expect(text.stdout.join('\n')).toBe(readFileSync(join(dir, 'expected.txt'), 'utf8').trimEnd());
+    expect(text.stderr).toEqual([]);
+    const json = capture(true);
+    expect(runSimulate(join(JOURNEYS, 'winback.yaml'), { ...options, json: true }, json)).toBe(0);
+    const report = JSON.parse(json.stdout.join('\n')) as { runs: number; converted: number; outcomes: object };
+    expect(report).toMatchObject({ runs: 4, converted: 1, outcomes: { 'exited:customer.unsubscribed': 1 } });
+    expect(json.stderr.join('')).toContain('6/6 customers');
+  });
+
+  it('reports a bad input file with its line, and exits 1', () => {
+    const io = capture();
+    const code = runSimulate(
+      join(JOURNEYS, 'winback.yaml'),
+      {
+        profile: join(FIXTURES, 'winback', 'args.json'),
+        events: join(FIXTURES, 'winback', 'profile.json'),
+        until: '30d',
+      },
+      io,
+    );
+    expect(code).toBe(1);
+    expect(io.stderr.join('')).toMatch(/profile\.json:1: not JSON/);
+  });
+
+  it('refuses a malformed duration', () => {
+    const { journey, options } = scenario('winback');
+    const io = capture();
+    expect(runSimulate(journey, { ...options, until: 'soon' }, io)).toBe(1);
+    expect(io.stderr.join('')).toContain('--until');
+  });
+});
