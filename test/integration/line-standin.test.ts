@@ -13,7 +13,9 @@ describe('LINE stand-in, driven by @line/bot-sdk', () => {
   beforeAll(async () => {
     const port = await freePort();
     baseURL = `http://127.0.0.1:${port}`;
-    await new Promise<void>((ok) => (server = standin.app.listen(port, '127.0.0.1', ok)));
+    await new Promise<void>((ok, fail) => {
+      server = standin.app.listen(port, '127.0.0.1', (err) => (err ? fail(err) : ok()));
+    });
   });
   afterAll(() => new Promise<void>((ok) => server.close(() => ok())));
 
