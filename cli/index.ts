@@ -5,6 +5,7 @@
 import { Command } from 'commander';
 import { registerCompile } from './compile.js';
 import { registerGraph } from './graph.js';
+import { registerSimulate } from './simulate.js';
 import { registerValidate } from './validate.js';
 
 const program = new Command('kizuna').description('Email and LINE marketing journeys as code');
@@ -12,5 +13,6 @@ const program = new Command('kizuna').description('Email and LINE marketing jour
 registerValidate(program);
 registerCompile(program);
 registerGraph(program);
+registerSimulate(program);
 
 await program.parseAsync(process.argv);
