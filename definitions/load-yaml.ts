@@ -3,7 +3,7 @@
  * collecting YAML problems (syntax, tabs, duplicate keys) instead of throwing.
  */
 import { LineCounter, isMap, isScalar, isSeq, parseDocument } from 'yaml';
-import type { Node as YamlNode } from 'yaml';
+import type { Document, Node as YamlNode } from 'yaml';
 import type { ProblemSink, Position } from './errors.js';
 
 /** A document path: mapping keys and sequence indexes from the root. */
@@ -58,21 +58,35 @@ export function loadYaml(source: string, sink: ProblemSink): LoadedYaml {
   const lineCounter = new LineCounter();
   const positions = new PositionMap();
   const doc = parseDocument(source, { lineCounter, prettyErrors: false, uniqueKeys: true });
-  const tabs = findIndentTabs(source);
-  for (const at of tabs) sink.add('YAML_TAB', 'tabs are not allowed in indentation; indent with spaces', at, []);
-  if (tabs.length === 0) {
-    for (const error of [...doc.errors, ...doc.warnings]) {
-      const at = lineCounter.linePos(error.pos[0]);
-      const code = error.code === 'DUPLICATE_KEY' ? 'DUPLICATE_KEY' : 'YAML_SYNTAX';
-      const message =
-        code === 'DUPLICATE_KEY' ? 'this key is already set in the same mapping' : firstLine(error.message);
-      sink.add(code, message, { line: at.line, col: at.col }, []);
+  let failed = reportYamlProblems(source, doc, lineCounter, sink);
+  if (doc.contents) walk(doc.contents, [], positions, lineCounter);
+  let value: unknown;
+  if (!failed) {
+    try {
+      value = doc.toJS({ maxAliasCount: 1000 });
+    } catch (error) {
+      // Unresolved aliases and alias bombs only surface when the document is converted.
+      const message = error instanceof Error ? error.message : 'this document cannot be read';
+      sink.add('YAML_SYNTAX', message, positions.valueAt([]), []);
+      failed = true;
     }
   }
-  const failed = tabs.length > 0 || doc.errors.length > 0 || doc.warnings.length > 0;
-  if (doc.contents) walk(doc.contents, [], positions, lineCounter);
-  const value: unknown = failed ? undefined : doc.toJS({ maxAliasCount: 1000 });
   return { value, positions, failed };
+}
+
+/** Records tabs in indentation, syntax errors and duplicate keys; true when there were any. */
+function reportYamlProblems(source: string, doc: Document, lineCounter: LineCounter, sink: ProblemSink): boolean {
+  const tabs = findIndentTabs(source);
+  for (const at of tabs) sink.add('YAML_TAB', 'tabs are not allowed in indentation; indent with spaces', at, []);
+  // A tab breaks the structure: the parser's own complaints about it would only repeat the same mistake.
+  if (tabs.length > 0) return true;
+  for (const error of [...doc.errors, ...doc.warnings]) {
+    const at = lineCounter.linePos(error.pos[0]);
+    const code = error.code === 'DUPLICATE_KEY' ? 'DUPLICATE_KEY' : 'YAML_SYNTAX';
+    const message = code === 'DUPLICATE_KEY' ? 'this key is already set in the same mapping' : firstLine(error.message);
+    sink.add(code, message, { line: at.line, col: at.col }, []);
+  }
+  return doc.errors.length > 0 || doc.warnings.length > 0;
 }
 
 function firstLine(message: string): string {

@@ -1,0 +1,33 @@
+import { describe, expect, it } from 'vitest';
+import { summarize, validatePaths } from '../../../cli/validate.js';
+import { formatProblems } from '../../../cli/journey-files.js';
+
+describe('kizuna validate', () => {
+  it('accepts the example definitions, journeys and templates alike', () => {
+    const report = validatePaths(['definitions']);
+    expect(report.problems).toEqual([]);
+    expect(report.files).toBeGreaterThan(6);
+    expect(summarize(report)).toBe(`✔ ${report.files} files valid`);
+  });
+
+  it('reports every problem once, with caret, and a summary', () => {
+    const report = validatePaths([
+      'test/fixtures/definitions/invalid/many-mistakes.yaml',
+      'test/fixtures/definitions/invalid/unknown-template.yaml',
+    ]);
+    expect(report.errors).toBe(9);
+    expect(report.failedFiles).toBe(2);
+    expect(summarize(report)).toBe('✖ 9 errors and 0 warnings in 2 of 2 files');
+    const text = formatProblems(report.problems);
+    expect(text).toContain(
+      'test/fixtures/definitions/invalid/unknown-template.yaml:6:39 UNKNOWN_TEMPLATE: no template named "winback-l" (did you mean "winback-1"?)\n' +
+        '   6 |   - send: { channel: email, template: winback-l }\n' +
+        '     |                                       ^',
+    );
+  });
+
+  it('checks template files on their own', () => {
+    const report = validatePaths(['test/fixtures/definitions/invalid/templates/line/six-messages.yaml']);
+    expect(report.problems.map((p) => [p.code, p.line, p.col])).toEqual([['LINE_TOO_MANY_MESSAGES', 12, 5]]);
+  });
+});
