@@ -21,7 +21,6 @@ export interface LocalTime {
 }
 
 const MINUTE_MS = 60_000;
-const WEEKDAYS: Record<string, number> = { Mon: 1, Tue: 2, Wed: 3, Thu: 4, Fri: 5, Sat: 6, Sun: 7 };
 
 // A formatter per zone: creating one costs far more than using it, and the cache is keyed only by
 // the zone name, so results stay deterministic.
@@ -39,7 +38,6 @@ function formatterFor(zone: string): Intl.DateTimeFormat {
       hour: 'numeric',
       minute: 'numeric',
       second: 'numeric',
-      weekday: 'short',
     });
     formatters.set(zone, formatter);
   }
@@ -63,27 +61,57 @@ export function isValidTimeZone(zone: unknown): zone is string {
  * @throws RangeError when `zone` is not a valid IANA zone (check with {@link isValidTimeZone}).
  */
 export function toLocalTime(ms: number, zone: string): LocalTime {
-  const fields: Record<string, string> = {};
-  for (const part of formatterFor(zone).formatToParts(ms)) fields[part.type] = part.value;
-  const hour = Number(fields.hour) % 24;
-  const minute = Number(fields.minute);
+  const shifted = new Date(ms + zoneOffsetMs(ms, zone));
+  const hour = shifted.getUTCHours();
+  const minute = shifted.getUTCMinutes();
   return {
-    year: Number(fields.year),
-    month: Number(fields.month),
-    day: Number(fields.day),
+    year: shifted.getUTCFullYear(),
+    month: shifted.getUTCMonth() + 1,
+    day: shifted.getUTCDate(),
     hour,
     minute,
-    second: Number(fields.second),
-    weekday: WEEKDAYS[fields.weekday ?? ''] ?? 1,
+    second: shifted.getUTCSeconds(),
+    weekday: shifted.getUTCDay() === 0 ? 7 : shifted.getUTCDay(),
     minuteOfDay: hour * 60 + minute,
   };
 }
 
-/** Offset of `zone` from UTC at instant `ms`, in milliseconds (Asia/Tokyo: +9 h). */
+// Zones change their offset only on quarter-hour boundaries, so the offset is measured once per
+// zone and quarter hour (formatting is the costly part) and memoised; the memo only caches a pure
+// function of its key, so results do not depend on what was asked before.
+const OFFSET_BUCKET_MS = 15 * MINUTE_MS;
+const OFFSET_MEMO_LIMIT = 50_000;
+const offsets = new Map<string, number>();
+
+/**
+ * Offset of `zone` from UTC at instant `ms`, in milliseconds (Asia/Tokyo: +9 h).
+ *
+ * @throws RangeError when `zone` is not a valid IANA zone.
+ */
 export function zoneOffsetMs(ms: number, zone: string): number {
-  const local = toLocalTime(ms, zone);
-  const asUtc = Date.UTC(local.year, local.month - 1, local.day, local.hour, local.minute, local.second);
-  return asUtc - (ms - (((ms % 1000) + 1000) % 1000));
+  const bucket = Math.floor(ms / OFFSET_BUCKET_MS);
+  const key = `${zone}|${bucket}`;
+  let offset = offsets.get(key);
+  if (offset === undefined) {
+    offset = measureOffset(bucket * OFFSET_BUCKET_MS, zone);
+    if (offsets.size >= OFFSET_MEMO_LIMIT) offsets.clear();
+    offsets.set(key, offset);
+  }
+  return offset;
+}
+
+function measureOffset(ms: number, zone: string): number {
+  const fields: Record<string, string> = {};
+  for (const part of formatterFor(zone).formatToParts(ms)) fields[part.type] = part.value;
+  const wall = Date.UTC(
+    Number(fields.year),
+    Number(fields.month) - 1,
+    Number(fields.day),
+    Number(fields.hour) % 24,
+    Number(fields.minute),
+    Number(fields.second),
+  );
+  return wall - (ms - (((ms % 1000) + 1000) % 1000));
 }
 
 /**
