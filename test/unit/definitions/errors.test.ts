@@ -27,7 +27,8 @@ describe('formatDefinitionError', () => {
   });
 
   it('marks warnings and works without the source', () => {
-    expect(formatDefinitionError({ ...error, severity: 'warning', suggestion: undefined } as DefinitionError)).toBe(
+    const { suggestion: _hint, ...withoutHint } = error;
+    expect(formatDefinitionError({ ...withoutHint, severity: 'warning' })).toBe(
       'definitions/journeys/winback.yaml:2:39 warning UNKNOWN_TEMPLATE: no template named "winback-l"',
     );
   });
