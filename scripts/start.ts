@@ -16,8 +16,23 @@ import {
   type RunningServer,
 } from './servers.js';
 
-const PORTS = { temporal: 7233, temporalUi: 8233, mongodb: 27017, smtp: 1025, maildev: 1080, line: 3001, api: 3000 };
-const dataDir = join(projectRoot, '.data');
+const DEFAULT_PORTS = {
+  temporal: 7233,
+  temporalUi: 8233,
+  mongodb: 27017,
+  smtp: 1025,
+  maildev: 1080,
+  line: 3001,
+  api: 3000,
+};
+/** Ports can be moved with KIZUNA_PORT_<NAME> (e.g. KIZUNA_PORT_API=3100), to run beside another stack. */
+const PORTS = Object.fromEntries(
+  Object.entries(DEFAULT_PORTS).map(([name, port]) => [
+    name,
+    Number(process.env[`KIZUNA_PORT_${name.toUpperCase()}`] ?? port),
+  ]),
+) as typeof DEFAULT_PORTS;
+const dataDir = process.env.KIZUNA_DATA_DIR ?? join(projectRoot, '.data');
 const logFile = (name: string) => join(dataDir, 'logs', `${name}.log`);
 const running: RunningServer[] = [];
 let stopping = false;

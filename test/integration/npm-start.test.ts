@@ -1,0 +1,90 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { createServer } from 'node:net';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort, isPortOpen, projectRoot } from '../../scripts/servers.js';
+import { KizunaCustomer, KizunaOutcome } from '../../workflows/search-attributes.js';
+
+const NAMES = ['temporal', 'temporalUi', 'mongodb', 'smtp', 'maildev', 'line', 'api'] as const;
+
+describe('npm start (the whole local stack, on ports of its own)', () => {
+  const ports = {} as Record<(typeof NAMES)[number], number>;
+  const dataDir = mkdtempSync(join(tmpdir(), 'kizuna-start-'));
+  let child: ChildProcess;
+  let output = '';
+
+  beforeAll(async () => {
+    for (const name of NAMES) ports[name] = await freePort();
+    const env: NodeJS.ProcessEnv = { ...process.env, KIZUNA_DATA_DIR: dataDir };
+    for (const name of NAMES) env[`KIZUNA_PORT_${name.toUpperCase()}`] = String(ports[name]);
+    child = spawn(process.execPath, ['--import', 'tsx', join(projectRoot, 'scripts', 'start.ts')], { env });
+    child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    const deadline = Date.now() + 120_000;
+    while (!output.includes('Press Ctrl-C to stop everything.')) {
+      if (child.exitCode !== null || Date.now() > deadline) throw new Error(`npm start did not come up:\n${output}`);
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  });
+
+  afterAll(() => {
+    if (child.exitCode === null) child.kill('SIGKILL');
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('prints the URLs and answers on every port', async () => {
+    expect(output).toContain(`http://localhost:${ports.temporalUi}`);
+    expect(output).toContain(`http://localhost:${ports.maildev}`);
+    for (const name of NAMES) expect(await isPortOpen(ports[name]), name).toBe(true);
+    const ready = await fetch(`http://127.0.0.1:${ports.api}/readyz`);
+    expect(await ready.json()).toEqual({ status: 'ready', checks: { mongodb: 'ok', temporal: 'ok' } });
+    expect((await fetch(`http://127.0.0.1:${ports.temporalUi}/`)).status).toBe(200);
+  });
+
+  it('runs the demo workflow: listed by search attribute, its email in the MailDev inbox', async () => {
+    const connection = await Connection.connect({ address: `127.0.0.1:${ports.temporal}` });
+    const client = new Client({ connection });
+    const handle = client.workflow.getHandle('kizuna/skeleton/demo-customer');
+    await handle.result();
+    const description = await handle.describe();
+    expect(description.typedSearchAttributes.get(KizunaCustomer)).toBe('demo-customer');
+    expect(description.typedSearchAttributes.get(KizunaOutcome)).toBe('completed');
+    await connection.close();
+
+    await expect
+      .poll(
+        async () => {
+          const res = await fetch(`http://127.0.0.1:${ports.maildev}/api/email`);
+          return JSON.stringify(await res.json());
+        },
+        { timeout: 20_000, interval: 500 },
+      )
+      .toContain('demo@kizuna.local');
+  });
+
+  it('stops every child on Ctrl-C and frees the ports', async () => {
+    const exited = new Promise<number | null>((ok) => child.once('exit', (code) => ok(code)));
+    child.kill('SIGINT');
+    expect(await exited).toBe(0);
+    expect(output).toContain('stopped Temporal dev server');
+    for (const name of NAMES) expect(await isPortOpen(ports[name]), name).toBe(false);
+  });
+
+  it('refuses to start when a port is taken, naming it', async () => {
+    const blocker = createServer().listen(ports.api, '127.0.0.1');
+    await once(blocker, 'listening');
+    const env: NodeJS.ProcessEnv = { ...process.env, KIZUNA_DATA_DIR: dataDir };
+    for (const name of NAMES) env[`KIZUNA_PORT_${name.toUpperCase()}`] = String(ports[name]);
+    const second = spawn(process.execPath, ['--import', 'tsx', join(projectRoot, 'scripts', 'start.ts')], { env });
+    let text = '';
+    second.stderr.on('data', (chunk: Buffer) => (text += chunk.toString()));
+    const [code] = (await once(second, 'exit')) as [number | null];
+    blocker.close();
+    expect(code).toBe(1);
+    expect(text).toContain(`ports already in use: ${ports.api} (api)`);
+  });
+});
