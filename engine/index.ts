@@ -21,3 +21,4 @@ export { resolveSendChannel } from './steps/send.js';
 export { chooseVariant } from './steps/decide.js';
 export { fnv1a, isInHoldout, stableBucket } from './hash.js';
 export { validatePlan } from './validate-plan.js';
+export { describeState } from './describe-state.js';

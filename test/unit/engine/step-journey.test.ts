@@ -1,8 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import type { JourneyCommand, RequestCommand } from '../../../engine/commands.js';
-import { createJourneyState, outstandingCommands, stepJourney, type JourneyState } from '../../../engine/index.js';
+import {
+  createJourneyState,
+  describeState,
+  outstandingCommands,
+  stepJourney,
+  type JourneyState,
+} from '../../../engine/index.js';
 import type { JourneyInput } from '../../../engine/inputs.js';
-import { DAY, T0, event, exitOn, makePlan, send, startInput, wait } from './plans.js';
+import { DAY, T0, event, exitOn, makePlan, send, startInput, wait, waitFor } from './plans.js';
 
 const plan = makePlan([send('hello', 'hello-1', 'pause'), wait('pause', DAY, 'bye'), send('bye', 'bye-1', null)], {
   exits: [exitOn('order.completed')],
@@ -156,5 +162,24 @@ describe('stepJourney', () => {
     for (const input of inputs) ({ state, commands } = stepJourney(plan, state, input));
     expect(JSON.parse(JSON.stringify(state))).toEqual(state);
     expect(commands.length).toBeGreaterThan(0);
+  });
+});
+
+describe('describeState', () => {
+  it('says where a run stands, in the customer zone', () => {
+    const waiting = makePlan([waitFor('wf', 'order.completed', DAY, null, null)], {
+      policy: { timezone: { source: 'fixed', zone: 'Asia/Tokyo' }, quietHours: null, frequencyCap: null },
+    });
+    const first = stepJourney(waiting, createJourneyState('test-journey', 'hash'), startInput());
+    expect(describeState(waiting, first.state)).toBe('claiming the entry');
+    const granted = stepJourney(waiting, first.state, {
+      type: 'entry_claimed',
+      nowMs: T0,
+      correlationId: 'c1',
+      granted: true,
+    });
+    expect(describeState(waiting, granted.state)).toBe('wf: waiting for order.completed until 2026-11-03 10:00 +09:00');
+    const archived = stepJourney(waiting, granted.state, { type: 'archive', nowMs: T0 });
+    expect(describeState(waiting, archived.state)).toBe('done: archived');
   });
 });
