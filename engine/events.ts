@@ -110,12 +110,13 @@ function applyEvent(turn: Turn, check: Check, decisions: boolean[]): void {
   }
 }
 
-/** Credits the first conversion inside its window (counted from the last touch, or the entry). */
+/** Credits the first conversion inside its window (from the entry, counted from the last touch or the entry). */
 function creditConversion(turn: Turn, event: CustomerEvent, windowMs: number | null): boolean {
   const { state } = turn;
   if (state.conversion !== null) return false;
   const touch = state.lastTouch;
   const fromMs = touch?.atMs ?? state.enteredMs;
+  if (event.timeMs < state.enteredMs) return false;
   if (windowMs !== null && event.timeMs > fromMs + windowMs) return false;
   state.conversion = {
     eventId: event.id,

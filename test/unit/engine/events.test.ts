@@ -34,6 +34,26 @@ describe('exit and goal events', () => {
     expect(result.conversion).toBeNull();
   });
 
+  it('does not credit a goal event that happened before the entry, even if it arrives later', () => {
+    const plan = makePlan(threeTouches, { exits: [exitOn('order.completed', true, null)] });
+    const entered = T0 + 2 * HOUR;
+    let { state } = stepJourney(plan, createJourneyState('test-journey', 'hash'), startInput(entered));
+    ({ state } = stepJourney(plan, state, {
+      type: 'entry_claimed',
+      nowMs: entered,
+      correlationId: 'c1',
+      granted: true,
+    }));
+    const late = (timeMs: number) =>
+      stepJourney(plan, state, { type: 'event', nowMs: entered + 1, event: event('o1', 'order.completed', timeMs) });
+    expect(late(T0 + HOUR).commands.at(-1)).toEqual({
+      type: 'complete',
+      outcome: 'exited:order.completed',
+      conversion: null,
+    });
+    expect(late(entered).commands.at(-1)).toMatchObject({ type: 'complete', outcome: 'converted' });
+  });
+
   it('counts a goal that does not end the journey, and ends as converted', () => {
     const plan = makePlan(threeTouches, { goals: [{ event: 'order.completed', where: null, windowMs: null }] });
     const result = run(plan, { events: [event('o1', 'order.completed', T0 + HOUR)] });
