@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { JourneyCommand, RequestCommand } from '../../../engine/commands.js';
 import {
+  INBOX_LIMIT,
+  SEEN_EVENT_LIMIT,
   createJourneyState,
   describeState,
   outstandingCommands,
@@ -181,5 +183,57 @@ describe('describeState', () => {
     expect(describeState(waiting, granted.state)).toBe('wf: waiting for order.completed until 2026-11-03 10:00 +09:00');
     const archived = stepJourney(waiting, granted.state, { type: 'archive', nowMs: T0 });
     expect(describeState(waiting, archived.state)).toBe('done: archived');
+  });
+});
+
+describe('bounds', () => {
+  it('fails with NO_PROGRESS instead of looping when a call would make too many transitions', () => {
+    const spinning = makePlan([
+      { kind: 'repeat', id: 'r', times: 100_000, everyMs: 0, until: null, body: 'coin', next: null },
+      { kind: 'split', id: 'coin', variants: [{ name: 'only', weight: 1, next: 'r' }] },
+    ]);
+    const first = stepJourney(spinning, createJourneyState('x', 'y'), startInput());
+    const out = stepJourney(spinning, first.state, {
+      type: 'entry_claimed',
+      nowMs: T0,
+      correlationId: 'c1',
+      granted: true,
+    });
+    expect(out.commands.at(-1)).toMatchObject({ type: 'fail', code: 'NO_PROGRESS' });
+    expect(out.state.status).toBe('failed');
+  });
+
+  it('drops events beyond the inbox limit while an event filter is being evaluated, and says so', () => {
+    const filtered = makePlan([wait('w', DAY, null)], {
+      exits: [{ event: 'order.completed', where: { 'event.total': { $gte: 1 } }, goal: false, goalWindowMs: null }],
+    });
+    let { state } = stepJourney(filtered, createJourneyState('x', 'y'), startInput());
+    ({ state } = stepJourney(filtered, state, {
+      type: 'entry_claimed',
+      nowMs: T0,
+      correlationId: 'c1',
+      granted: true,
+    }));
+    const feed = (i: number) =>
+      stepJourney(filtered, state, { type: 'event', nowMs: T0 + i, event: event(`e${i}`, 'order.completed', T0 + i) });
+    ({ state } = feed(0));
+    expect(state.eventCheck).not.toBeNull();
+    for (let i = 1; i <= INBOX_LIMIT; i += 1) ({ state } = feed(i));
+    expect(state.inbox).toHaveLength(INBOX_LIMIT);
+    const dropped = feed(INBOX_LIMIT + 1);
+    expect(dropped.commands).toEqual([
+      expect.objectContaining({ type: 'journal', record: expect.objectContaining({ action: 'dropped' }) as unknown }),
+    ]);
+    expect(dropped.state.inbox).toHaveLength(INBOX_LIMIT);
+  });
+
+  it('remembers at most the last SEEN_EVENT_LIMIT event ids', () => {
+    const plain = makePlan([wait('w', DAY, null)]);
+    let { state } = stepJourney(plain, createJourneyState('x', 'y'), startInput());
+    for (let i = 0; i < SEEN_EVENT_LIMIT + 20; i += 1) {
+      ({ state } = stepJourney(plain, state, { type: 'event', nowMs: T0, event: event(`e${i}`, 'page.viewed', T0) }));
+    }
+    expect(state.seenEventIds).toHaveLength(SEEN_EVENT_LIMIT);
+    expect(state.seenEventIds.at(-1)).toBe(`e${SEEN_EVENT_LIMIT + 19}`);
   });
 });
