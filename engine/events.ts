@@ -42,6 +42,29 @@ export function receiveEvent(turn: Turn, event: CustomerEvent): void {
   turn.commands.push(command);
 }
 
+/**
+ * While another event's filters are out, an event that matches an exit without a filter still
+ * ends the run at once (with the goals it meets without a filter); returns whether it did.
+ */
+export function exitAtOnce(turn: Turn, event: CustomerEvent): boolean {
+  const { plan, state } = turn;
+  const unfiltered = (list: { event: string; where: Condition | null }[]): number[] =>
+    list.flatMap((item, i) => (item.event === event.type && item.where === null ? [i] : []));
+  const exits = unfiltered(plan.exits);
+  if (exits.length === 0 || state.seenEventIds.includes(event.id)) return false;
+  rememberEvent(turn, event.id);
+  const goals = unfiltered(plan.goals);
+  const candidates: EventCandidates = { exits, goals, waitFor: null, repeats: [] };
+  const slots: EventCheck['slots'] = {
+    exits: exits.map(() => -1),
+    goals: goals.map(() => -1),
+    waitFor: -1,
+    repeats: [],
+  };
+  applyEvent(turn, { event, candidates, slots }, []);
+  return true;
+}
+
 /** Applies the decisions of the pending event check. */
 export function receiveEventDecisions(turn: Turn, decisions: boolean[]): void {
   const check = turn.state.eventCheck;

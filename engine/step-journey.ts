@@ -5,7 +5,7 @@ import type { Plan } from '../definitions/plan.js';
 import { isValidTimeZone } from '../definitions/time-windows.js';
 import { advance, follow, resumeCurrentStep } from './advance.js';
 import type { JourneyCommand, RequestCommand, WaitCommand } from './commands.js';
-import { receiveEvent, receiveEventDecisions, rememberEvent } from './events.js';
+import { exitAtOnce, receiveEvent, receiveEventDecisions, rememberEvent } from './events.js';
 import { isInHoldout } from './hash.js';
 import type { ControlInput, JourneyInput, StartInput } from './inputs.js';
 import { INBOX_LIMIT, STATE_VERSION, createJourneyState, type JourneyState } from './state.js';
@@ -89,7 +89,10 @@ function dispatch(turn: Turn, input: JourneyInput): void {
   if (input.type === 'conditions_evaluated' && state.eventCheck?.command.correlationId === input.correlationId) {
     return receiveEventDecisions(turn, input.decisions);
   }
-  if (state.eventCheck !== null) return enqueue(turn, input);
+  if (state.eventCheck !== null) {
+    if (input.type === 'event' && exitAtOnce(turn, input.event)) return;
+    return enqueue(turn, input);
+  }
   if (input.type === 'event') return receiveEvent(turn, input.event);
   if (input.type === 'resume') return control(turn, input);
   if (state.awaiting === null || state.awaiting.correlationId !== input.correlationId) return;

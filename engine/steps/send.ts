@@ -115,7 +115,8 @@ function onCapAnswer(turn: Turn, step: SendStep, input: FrequencyCheckedInput): 
   if (input.channel === null) return afterFailure(turn, step, null, 'no-channel');
   if (input.allowed || cap === null) {
     stepCursor(turn).channel = input.channel;
-    return deliver(turn, step, input.channel);
+    // A pause that arrived while the cap was being checked still holds this send.
+    return turn.state.paused ? gate(turn, step) : deliver(turn, step, input.channel);
   }
   if (cap.over === 'skip') {
     journal(turn, step, 'skipped', 'frequency-cap', { template: step.template, channel: input.channel });
