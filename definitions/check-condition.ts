@@ -106,6 +106,27 @@ function compileFieldValue(ctx: CompileContext, operand: unknown, path: DocPath,
   return out;
 }
 
+const isComparable = (arg: unknown): boolean => ['number', 'string', 'boolean'].includes(typeof arg);
+
+/** Operators whose operand only needs a type check, with the sentence shown when it fails. */
+const SIMPLE_OPERANDS: Record<string, { accepts: (arg: unknown) => boolean; message: string }> = {
+  $eq: { accepts: () => true, message: '' },
+  $ne: { accepts: () => true, message: '' },
+  $gt: { accepts: isComparable, message: '$gt compares with a number, a string or a date string' },
+  $gte: { accepts: isComparable, message: '$gte compares with a number, a string or a date string' },
+  $lt: { accepts: isComparable, message: '$lt compares with a number, a string or a date string' },
+  $lte: { accepts: isComparable, message: '$lte compares with a number, a string or a date string' },
+  $in: { accepts: Array.isArray, message: '$in takes a list, e.g. [a, b]' },
+  $nin: { accepts: Array.isArray, message: '$nin takes a list, e.g. [a, b]' },
+  $all: { accepts: Array.isArray, message: '$all takes a list, e.g. [a, b]' },
+  $exists: { accepts: (arg) => typeof arg === 'boolean', message: '$exists takes true or false' },
+  $size: { accepts: (arg) => Number.isInteger(arg) && (arg as number) >= 0, message: '$size takes a whole number' },
+  $options: {
+    accepts: (arg) => typeof arg === 'string' && /^[imsu]*$/.test(arg),
+    message: '$options takes letters among i, m, s, u',
+  },
+};
+
 function compileOperator(
   ctx: CompileContext,
   op: string,
@@ -113,46 +134,22 @@ function compileOperator(
   path: DocPath,
   scope: ConditionScope,
 ): JsonValue | undefined {
+  const simple = SIMPLE_OPERANDS[op];
+  if (simple) return simple.accepts(arg) ? (arg as JsonValue) : badOperand(ctx, path, simple.message);
   switch (op) {
-    case '$eq':
-    case '$ne':
-      return arg as JsonValue;
-    case '$gt':
-    case '$gte':
-    case '$lt':
-    case '$lte':
-      return ['number', 'string', 'boolean'].includes(typeof arg)
-        ? (arg as JsonValue)
-        : badOperand(ctx, path, `${op} compares with a number, a string or a date string`);
-    case '$in':
-    case '$nin':
-    case '$all':
-      return Array.isArray(arg) ? (arg as JsonValue) : badOperand(ctx, path, `${op} takes a list, e.g. [a, b]`);
-    case '$exists':
-      return typeof arg === 'boolean' ? arg : badOperand(ctx, path, '$exists takes true or false');
-    case '$size':
-      return Number.isInteger(arg) && (arg as number) >= 0
-        ? (arg as number)
-        : badOperand(ctx, path, '$size takes a whole number');
     case '$regex':
       return compileRegex(ctx, arg, path);
-    case '$options':
-      return typeof arg === 'string' && /^[imsu]*$/.test(arg)
-        ? arg
-        : badOperand(ctx, path, '$options takes letters among i, m, s, u');
     case '$not':
-      return isMapping(arg)
-        ? compileFieldValue(ctx, arg, path, scope)
-        : badOperand(ctx, path, '$not takes operators, e.g. { $in: [a, b] }');
+      if (isMapping(arg)) return compileFieldValue(ctx, arg, path, scope);
+      return badOperand(ctx, path, '$not takes operators, e.g. { $in: [a, b] }');
     case '$elemMatch':
       return isMapping(arg)
         ? compileElemMatch(ctx, arg, path, scope)
         : badOperand(ctx, path, '$elemMatch takes a condition');
     case '$olderThan':
     case '$withinLast':
-      return typeof arg === 'string'
-        ? (durationMs(ctx, arg, path) ?? undefined)
-        : badOperand(ctx, path, `${op} takes a duration such as 90d`);
+      if (typeof arg === 'string') return durationMs(ctx, arg, path) ?? undefined;
+      return badOperand(ctx, path, `${op} takes a duration such as 90d`);
     default:
       return unknownOperator(ctx, op, path);
   }

@@ -52,8 +52,16 @@ export function checkSendTemplates(
   return { refs: sortKeys(refs), sources: ordered };
 }
 
+const hashes = new Map<string, string>();
+
+/** sha256 of a template source, memoised: a validation run compiles many journeys over the same templates. */
 function hashOf(text: string): string {
-  return createHash('sha256').update(text).digest('hex');
+  let hash = hashes.get(text);
+  if (hash === undefined) {
+    hash = createHash('sha256').update(text).digest('hex');
+    hashes.set(text, hash);
+  }
+  return hash;
 }
 
 function sortKeys<V>(record: Record<string, V>): Record<string, V> {

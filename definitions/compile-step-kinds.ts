@@ -1,12 +1,20 @@
 /** Compiles one step of each kind into its plan form (successors come from the list walk). */
-import type { DeliveryChannel, SendChannel, StepId, StepPlan, WaitUntilTarget } from './plan.js';
+import type { DeliveryChannel, SendChannel, StepId, StepPlan } from './plan.js';
 import type { CompileContext } from './context.js';
 import { checkEventName, durationMs, listen } from './context.js';
 import { compileCondition } from './check-condition.js';
 import type { DocPath } from './load-yaml.js';
-import type { BranchNode, RepeatNode, SplitNode, StepNode, UpdateProfileNode, WaitUntilNode } from './parse-steps.js';
-import { WEEKDAYS } from './schema.js';
-import { minuteOfDay } from './compile-header.js';
+import type {
+  BranchNode,
+  IfNode,
+  RepeatNode,
+  SendNode,
+  SplitNode,
+  StepNode,
+  UpdateProfileNode,
+  WaitForNode,
+} from './parse-steps.js';
+import { compileWaitUntil } from './compile-wait-until.js';
 
 /** A template a send step references, checked against the catalog once all steps are compiled. */
 export interface SendRef {
@@ -28,49 +36,18 @@ export function compileStepBody(
 ): StepPlan | null {
   const base = { id, loc: ctx.positions.valueAt(node.path) };
   switch (node.kind) {
-    case 'send': {
-      const { channel, template, fallback = null } = node.send;
-      if (fallback !== null && fallback === channel) {
-        const path = [...node.path, 'send', 'fallback'];
-        ctx.sink.add(
-          'FALLBACK_SAME_CHANNEL',
-          `the fallback is the channel itself (${channel})`,
-          ctx.positions.valueAt(path),
-          path,
-        );
-      }
-      sends.push({ template, channels: channelsNeeded(channel, fallback), path: [...node.path, 'send', 'template'] });
-      return { ...base, kind: 'send', channel, template, fallback, next };
-    }
+    case 'send':
+      return compileSend(ctx, node, base, next, sends);
     case 'wait': {
-      const durationMsValue = durationMs(ctx, node.wait, [...node.path, 'wait']);
-      return durationMsValue === null ? null : { ...base, kind: 'wait', durationMs: durationMsValue, next };
+      const ms = durationMs(ctx, node.wait, [...node.path, 'wait']);
+      return ms === null ? null : { ...base, kind: 'wait', durationMs: ms, next };
     }
     case 'wait_until':
       return compileWaitUntil(ctx, node, base, next);
-    case 'wait_for': {
-      const { event, where, timeout } = node.wait_for;
-      const path = [...node.path, 'wait_for'];
-      emptyCheck(ctx, node.on_event, [...node.path, 'on_event']);
-      emptyCheck(ctx, node.on_timeout, [...node.path, 'on_timeout']);
-      const onEvent = withEventScope(ctx, { step: id, event }, () => list(node.on_event, next));
-      const onTimeout = list(node.on_timeout, next);
-      const timeoutMs = durationMs(ctx, timeout, [...path, 'timeout']);
-      if (!checkEventName(ctx, event, [...path, 'event'])) return null;
-      listen(ctx, event, 'wait_for');
-      const condition = where === undefined ? null : compileCondition(ctx, where, [...path, 'where'], { event });
-      if (timeoutMs === null) return null;
-      return { ...base, kind: 'wait_for', event, where: condition, timeoutMs, onEvent, onTimeout };
-    }
-    case 'if': {
-      emptyCheck(ctx, node.then, [...node.path, 'then']);
-      emptyCheck(ctx, node.else, [...node.path, 'else']);
-      const condition = compileCondition(ctx, node.if, [...node.path, 'if'], { event: scopeEvent(ctx) });
-      const scoped = { ...base, ...eventFrom(ctx) };
-      const thenId = list(node.then, next);
-      const elseId = list(node.else, next);
-      return condition === null ? null : { ...scoped, kind: 'if', condition, then: thenId, else: elseId };
-    }
+    case 'wait_for':
+      return compileWaitFor(ctx, node, base, next, list);
+    case 'if':
+      return compileIf(ctx, node, base, next, list);
     case 'branch':
       return compileBranch(ctx, node, base, next, list);
     case 'split':
@@ -84,6 +61,48 @@ export function compileStepBody(
     default:
       return assertNever(node);
   }
+}
+
+function compileSend(ctx: CompileContext, node: SendNode, base: Base, next: StepId | null, sends: SendRef[]): StepPlan {
+  const { channel, template, fallback = null } = node.send;
+  if (fallback !== null && fallback === channel) {
+    const path = [...node.path, 'send', 'fallback'];
+    const message = `the fallback is the channel itself (${channel})`;
+    ctx.sink.add('FALLBACK_SAME_CHANNEL', message, ctx.positions.valueAt(path), path);
+  }
+  sends.push({ template, channels: channelsNeeded(channel, fallback), path: [...node.path, 'send', 'template'] });
+  return { ...base, kind: 'send', channel, template, fallback, next };
+}
+
+function compileWaitFor(
+  ctx: CompileContext,
+  node: WaitForNode,
+  base: Base,
+  next: StepId | null,
+  list: ListFn,
+): StepPlan | null {
+  const { event, where, timeout } = node.wait_for;
+  const path = [...node.path, 'wait_for'];
+  emptyCheck(ctx, node.on_event, [...node.path, 'on_event']);
+  emptyCheck(ctx, node.on_timeout, [...node.path, 'on_timeout']);
+  const onEvent = withEventScope(ctx, { step: base.id, event }, () => list(node.on_event, next));
+  const onTimeout = list(node.on_timeout, next);
+  const timeoutMs = durationMs(ctx, timeout, [...path, 'timeout']);
+  if (!checkEventName(ctx, event, [...path, 'event'])) return null;
+  listen(ctx, event, 'wait_for');
+  const condition = where === undefined ? null : compileCondition(ctx, where, [...path, 'where'], { event });
+  if (timeoutMs === null) return null;
+  return { ...base, kind: 'wait_for', event, where: condition, timeoutMs, onEvent, onTimeout };
+}
+
+function compileIf(ctx: CompileContext, node: IfNode, base: Base, next: StepId | null, list: ListFn): StepPlan | null {
+  emptyCheck(ctx, node.then, [...node.path, 'then']);
+  emptyCheck(ctx, node.else, [...node.path, 'else']);
+  const condition = compileCondition(ctx, node.if, [...node.path, 'if'], { event: scopeEvent(ctx) });
+  const scoped = { ...base, ...eventFrom(ctx) };
+  const thenId = list(node.then, next);
+  const elseId = list(node.else, next);
+  return condition === null ? null : { ...scoped, kind: 'if', condition, then: thenId, else: elseId };
 }
 
 /** Fails to compile when a step kind is not handled. */
@@ -232,93 +251,4 @@ function compileUpdate(ctx: CompileContext, node: UpdateProfileNode, base: Base,
     return null;
   }
   return { ...base, kind: 'update_profile', set: set as Record<string, never>, addTags, removeTags, next };
-}
-
-function compileWaitUntil(ctx: CompileContext, node: WaitUntilNode, base: Base, next: StepId | null): StepPlan | null {
-  const spec = node.wait_until;
-  const path = [...node.path, 'wait_until'];
-  const before = ctx.sink.errors.length;
-  const target = waitTarget(ctx, spec, path);
-  const timeOfDay = spec.time === undefined ? null : checkTimeOfDay(ctx, spec.time, [...path, 'time']);
-  const weekdays =
-    spec.weekdays === undefined
-      ? null
-      : [...new Set(spec.weekdays.map((d) => WEEKDAYS.indexOf(d) + 1))].sort((a, b) => a - b);
-  if (target === null || ctx.sink.errors.length > before) return null;
-  return { ...base, kind: 'wait_until', target, timeOfDay, weekdays, next };
-}
-
-function waitTarget(ctx: CompileContext, spec: WaitUntilNode['wait_until'], path: DocPath): WaitUntilTarget | null {
-  if ((spec.at === undefined) === (spec.date === undefined)) {
-    const message = 'wait_until takes either at: <date-time> or date: profile.<field> / event.<field>';
-    ctx.sink.add(spec.at === undefined ? 'MISSING_KEY' : 'INVALID_VALUE', message, ctx.positions.keyAt(path), path);
-    return null;
-  }
-  if (spec.at !== undefined) return absoluteTarget(ctx, spec, path);
-  return attributeTarget(ctx, spec, spec.date ?? '', path);
-}
-
-function absoluteTarget(ctx: CompileContext, spec: WaitUntilNode['wait_until'], path: DocPath): WaitUntilTarget | null {
-  const at = spec.at ?? '';
-  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(at) || Number.isNaN(Date.parse(at))) {
-    const message = `"${at}" is not a date-time with its offset, such as 2026-12-01T10:00:00+09:00`;
-    ctx.sink.add('BAD_DATE', message, ctx.positions.valueAt([...path, 'at']), [...path, 'at']);
-    return null;
-  }
-  for (const key of ['before', 'after'] as const) {
-    if (spec[key] === undefined) continue;
-    const message = `"${key}" offsets a date attribute; with "at", write the exact time instead`;
-    ctx.sink.add('INVALID_VALUE', message, ctx.positions.keyAt([...path, key]), [...path, key]);
-  }
-  return { type: 'absolute', at: new Date(Date.parse(at)).toISOString() };
-}
-
-function attributeTarget(
-  ctx: CompileContext,
-  spec: WaitUntilNode['wait_until'],
-  date: string,
-  path: DocPath,
-): WaitUntilTarget | null {
-  const match = /^(profile|event)\.(.+)$/.exec(date);
-  if (!match?.[1] || !match[2]) {
-    const message = `"${date}" must name a date attribute: profile.<field> or event.<field>`;
-    ctx.sink.add('BAD_DATE_SOURCE', message, ctx.positions.valueAt([...path, 'date']), [...path, 'date'], {
-      suggestion: `profile.${date}`,
-    });
-    return null;
-  }
-  const source = match[1] as 'profile' | 'event';
-  if (source === 'event') {
-    if (ctx.entryEvent === null) {
-      const message = `"${date}" reads the entry event, but this journey does not start on an event`;
-      ctx.sink.add('EVENT_PATH_OUT_OF_SCOPE', message, ctx.positions.valueAt([...path, 'date']), [...path, 'date']);
-      return null;
-    }
-    const fields = ctx.eventFields.get(ctx.entryEvent) ?? new Set<string>();
-    ctx.eventFields.set(ctx.entryEvent, fields.add(match[2]));
-  }
-  if (spec.before !== undefined && spec.after !== undefined) {
-    const message = 'give before or after, not both';
-    ctx.sink.add('AMBIGUOUS_OFFSET', message, ctx.positions.keyAt([...path, 'after']), [...path, 'after']);
-    return null;
-  }
-  const offsetText = spec.before ?? spec.after;
-  const key = spec.before !== undefined ? 'before' : 'after';
-  const offset = offsetText === undefined ? 0 : durationMs(ctx, offsetText, [...path, key]);
-  if (offset === null) return null;
-  return { type: 'attribute', source, path: match[2], offsetMs: key === 'before' ? -offset : offset };
-}
-
-function checkTimeOfDay(ctx: CompileContext, time: string, path: DocPath): string | null {
-  const match = /^(\d{1,2}):(\d{2})$/.exec(time);
-  const minute = match ? minuteOfDay(match[1], match[2]) : null;
-  if (minute !== null)
-    return `${String(Math.floor(minute / 60)).padStart(2, '0')}:${String(minute % 60).padStart(2, '0')}`;
-  ctx.sink.add(
-    'BAD_TIME_OF_DAY',
-    `"${time}" is not a local time HH:MM such as 10:00`,
-    ctx.positions.valueAt(path),
-    path,
-  );
-  return null;
 }

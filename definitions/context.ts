@@ -84,14 +84,21 @@ function guessDuration(text: string): string | undefined {
   return parseDuration(fixed).ok && fixed !== text ? fixed : undefined;
 }
 
-/** Is `zone` an IANA time zone this runtime knows? */
+const knownZones = new Map<string, boolean>();
+
+/** Is `zone` an IANA time zone this runtime knows? (Memoised: building a formatter is slow.) */
 export function isTimeZone(zone: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: zone });
-    return zone.length > 0;
-  } catch {
-    return false;
+  let known = knownZones.get(zone);
+  if (known === undefined) {
+    try {
+      new Intl.DateTimeFormat('en-US', { timeZone: zone });
+      known = zone.length > 0;
+    } catch {
+      known = false;
+    }
+    knownZones.set(zone, known);
   }
+  return known;
 }
 
 /** Checks a time zone; reports BAD_TIMEZONE with the closest known zone. */

@@ -14,9 +14,8 @@ export class PositionMap {
   private readonly values = new Map<string, Position>();
   private readonly keys = new Map<string, Position>();
 
-  /** @internal */
-  record(path: DocPath, value: Position, key?: Position): void {
-    const id = pathId(path);
+  /** @internal Records the node whose path id (keys joined by NUL) is `id`. */
+  record(id: string, value: Position, key?: Position): void {
     this.values.set(id, value);
     if (key) this.keys.set(id, key);
   }
@@ -42,7 +41,13 @@ export class PositionMap {
 }
 
 function pathId(path: DocPath): string {
-  return path.map(String).join('\u0000');
+  return path.map(String).join(SEP);
+}
+
+const SEP = '\u0000';
+
+function childId(parent: string, key: string | number, root: boolean): string {
+  return root ? String(key) : `${parent}${SEP}${key}`;
 }
 
 /** The outcome of reading a YAML text: `value` is `undefined` when the text could not be read. */
@@ -59,9 +64,9 @@ export function loadYaml(source: string, sink: ProblemSink): LoadedYaml {
   const positions = new PositionMap();
   const doc = parseDocument(source, { lineCounter, prettyErrors: false, uniqueKeys: true });
   let failed = reportYamlProblems(source, doc, lineCounter, sink);
-  if (doc.contents) walk(doc.contents, [], positions, lineCounter);
-  let value: unknown;
-  if (!failed) {
+  const walker: Walker = { positions, lines: lineCounter, aliases: false };
+  let value = doc.contents ? walk(doc.contents, '', true, walker) : null;
+  if (!failed && walker.aliases) {
     try {
       value = doc.toJS({ maxAliasCount: 1000 });
     } catch (error) {
@@ -71,7 +76,7 @@ export function loadYaml(source: string, sink: ProblemSink): LoadedYaml {
       failed = true;
     }
   }
-  return { value, positions, failed };
+  return { value: failed ? undefined : value, positions, failed };
 }
 
 /** Records tabs in indentation, syntax errors and duplicate keys; true when there were any. */
@@ -104,22 +109,40 @@ function findIndentTabs(source: string): Position[] {
   return found;
 }
 
-function walk(node: YamlNode, path: DocPath, positions: PositionMap, lines: LineCounter, key?: Position): void {
-  positions.record(path, toPosition(node, lines), key);
+interface Walker {
+  positions: PositionMap;
+  lines: LineCounter;
+  /** Set when an alias is met: the value is then rebuilt by the YAML library, which resolves them. */
+  aliases: boolean;
+}
+
+/** Records the position of every node and builds the plain value in the same pass. */
+function walk(node: YamlNode, id: string, root: boolean, walker: Walker, key?: Position): unknown {
+  walker.positions.record(id, toPosition(node, walker.lines), key);
   if (isMap(node)) {
+    const out: Record<string, unknown> = {};
     for (const pair of node.items) {
       const keyNode = pair.key as YamlNode | null;
       const name = isScalar(keyNode) ? String(keyNode.value) : String(keyNode);
-      const keyPos = keyNode ? toPosition(keyNode, lines) : toPosition(node, lines);
+      const keyPos = keyNode ? toPosition(keyNode, walker.lines) : toPosition(node, walker.lines);
       const child = pair.value as YamlNode | null;
-      if (child && !isEmptyScalar(child)) walk(child, [...path, name], positions, lines, keyPos);
-      else positions.record([...path, name], keyPos, keyPos);
+      const childPath = childId(id, name, root);
+      let value: unknown = null;
+      if (child && !isEmptyScalar(child)) value = walk(child, childPath, false, walker, keyPos);
+      else walker.positions.record(childPath, keyPos, keyPos);
+      // A "__proto__" key is data, not the object's prototype.
+      Object.defineProperty(out, name, { value, enumerable: true, writable: true, configurable: true });
     }
-  } else if (isSeq(node)) {
-    node.items.forEach((item, index) => {
-      if (item) walk(item as YamlNode, [...path, index], positions, lines);
-    });
+    return out;
   }
+  if (isSeq(node)) {
+    return node.items.map((item, index) =>
+      item ? walk(item as YamlNode, childId(id, index, root), false, walker) : null,
+    );
+  }
+  if (isScalar(node)) return node.value;
+  walker.aliases = true;
+  return null;
 }
 
 /** `key:` with nothing after it: point at the key rather than the end of the line. */

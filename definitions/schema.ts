@@ -56,29 +56,46 @@ export const STEP_LIST_KEYS = {
 
 export const eventMatchSchema = z.strictObject({ event: eventName, where: conditionSchema.optional() });
 
+/** Step kinds without nested step lists. */
+const leafStepSchemas = {
+  send: z.strictObject({
+    id: stepId.optional(),
+    send: z.strictObject({
+      channel: z.enum(SEND_CHANNELS),
+      template: z.string(),
+      fallback: z.enum(DELIVERY_CHANNELS).optional(),
+    }),
+  }),
+  wait: z.strictObject({ id: stepId.optional(), wait: duration }),
+  wait_until: z.strictObject({
+    id: stepId.optional(),
+    wait_until: z.strictObject({
+      at: z.string().optional().meta({ description: 'An absolute ISO 8601 date-time with offset.' }),
+      date: z.string().optional().meta({ description: 'A date attribute: profile.<path> or event.<path>.' }),
+      before: duration.optional(),
+      after: duration.optional(),
+      time: z.string().optional().meta({ description: 'Local time of day HH:MM (policy time zone).' }),
+      weekdays: z.array(z.enum(WEEKDAYS)).optional(),
+    }),
+  }),
+  update_profile: z.strictObject({
+    id: stepId.optional(),
+    update_profile: z.strictObject({
+      set: z.record(z.string(), z.unknown()).optional(),
+      add_tags: z.array(z.string()).optional(),
+      remove_tags: z.array(z.string()).optional(),
+    }),
+  }),
+  exit: z.strictObject({
+    id: stepId.optional(),
+    exit: z.string().nullable().meta({ description: 'Outcome label (default: exited).' }),
+  }),
+};
+
 /** Builds every step kind's schema around `list`, the schema of a nested step list. */
 export function makeStepSchemas<L extends z.ZodType>(list: L) {
   return {
-    send: z.strictObject({
-      id: stepId.optional(),
-      send: z.strictObject({
-        channel: z.enum(SEND_CHANNELS),
-        template: z.string(),
-        fallback: z.enum(DELIVERY_CHANNELS).optional(),
-      }),
-    }),
-    wait: z.strictObject({ id: stepId.optional(), wait: duration }),
-    wait_until: z.strictObject({
-      id: stepId.optional(),
-      wait_until: z.strictObject({
-        at: z.string().optional().meta({ description: 'An absolute ISO 8601 date-time with offset.' }),
-        date: z.string().optional().meta({ description: 'A date attribute: profile.<path> or event.<path>.' }),
-        before: duration.optional(),
-        after: duration.optional(),
-        time: z.string().optional().meta({ description: 'Local time of day HH:MM (policy time zone).' }),
-        weekdays: z.array(z.enum(WEEKDAYS)).optional(),
-      }),
-    }),
+    ...leafStepSchemas,
     wait_for: z.strictObject({
       id: stepId.optional(),
       wait_for: z.strictObject({ event: eventName, where: conditionSchema.optional(), timeout: duration }),
@@ -100,23 +117,38 @@ export function makeStepSchemas<L extends z.ZodType>(list: L) {
       repeat: z.strictObject({ times: z.number().int(), every: duration, until: eventMatchSchema.optional() }),
       steps: list,
     }),
-    update_profile: z.strictObject({
-      id: stepId.optional(),
-      update_profile: z.strictObject({
-        set: z.record(z.string(), z.unknown()).optional(),
-        add_tags: z.array(z.string()).optional(),
-        remove_tags: z.array(z.string()).optional(),
-      }),
-    }),
-    exit: z.strictObject({
-      id: stepId.optional(),
-      exit: z.string().nullable().meta({ description: 'Outcome label (default: exited).' }),
-    }),
   } satisfies Record<StepKindKey, z.ZodType>;
 }
 
 /** Step schemas with nested lists left unchecked: the compiler validates them item by item. */
 export const shallowStepSchemas = makeStepSchemas(z.array(z.unknown()));
+
+const entrySchema = z.strictObject({
+  event: eventName.optional(),
+  where: conditionSchema.optional(),
+  segment: conditionSchema.optional(),
+  schedule: z.strictObject({ cron: z.string(), timezone: z.string().optional() }).optional(),
+  api: z.boolean().optional(),
+  reentry: z.union([z.enum(['never', 'always']), z.strictObject({ after: duration })]).optional(),
+});
+
+const exitSchema = z.strictObject({
+  on: eventName,
+  where: conditionSchema.optional(),
+  goal: z.boolean().optional(),
+  window: duration.optional(),
+});
+
+const goalSchema = z.strictObject({ on: eventName, where: conditionSchema.optional(), window: duration.optional() });
+
+const policySchema = z.strictObject({
+  timezone: z.string().optional().meta({ description: 'IANA zone (Asia/Tokyo) or profile.<path>.' }),
+  timezone_fallback: z.string().optional(),
+  quiet_hours: z.string().optional().meta({ description: 'HH:MM-HH:MM, may cross midnight.' }),
+  frequency_cap: z
+    .strictObject({ max: z.number().int().min(1), per: duration, over: z.enum(['defer', 'skip']).optional() })
+    .optional(),
+});
 
 function makeJourneySchema<L extends z.ZodType>(steps: L) {
   return z.strictObject({
@@ -124,41 +156,14 @@ function makeJourneySchema<L extends z.ZodType>(steps: L) {
     journey: z.string().meta({ description: 'Journey id (lowercase letters, digits and -).' }),
     name: z.string(),
     description: z.string().optional(),
-    entry: z.strictObject({
-      event: eventName.optional(),
-      where: conditionSchema.optional(),
-      segment: conditionSchema.optional(),
-      schedule: z.strictObject({ cron: z.string(), timezone: z.string().optional() }).optional(),
-      api: z.boolean().optional(),
-      reentry: z.union([z.enum(['never', 'always']), z.strictObject({ after: duration })]).optional(),
-    }),
+    entry: entrySchema,
     holdout: z
       .union([z.number(), z.string()])
       .optional()
       .meta({ description: 'Share of entrants who receive nothing: 10% or 10.' }),
-    exit: z
-      .array(
-        z.strictObject({
-          on: eventName,
-          where: conditionSchema.optional(),
-          goal: z.boolean().optional(),
-          window: duration.optional(),
-        }),
-      )
-      .optional(),
-    goals: z
-      .array(z.strictObject({ on: eventName, where: conditionSchema.optional(), window: duration.optional() }))
-      .optional(),
-    policy: z
-      .strictObject({
-        timezone: z.string().optional().meta({ description: 'IANA zone (Asia/Tokyo) or profile.<path>.' }),
-        timezone_fallback: z.string().optional(),
-        quiet_hours: z.string().optional().meta({ description: 'HH:MM-HH:MM, may cross midnight.' }),
-        frequency_cap: z
-          .strictObject({ max: z.number().int().min(1), per: duration, over: z.enum(['defer', 'skip']).optional() })
-          .optional(),
-      })
-      .optional(),
+    exit: z.array(exitSchema).optional(),
+    goals: z.array(goalSchema).optional(),
+    policy: policySchema.optional(),
     steps: steps,
   });
 }

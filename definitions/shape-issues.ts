@@ -36,21 +36,9 @@ function reportIssue(issue: Issue, context: IssueContext): void {
   const rel = issue.path.filter((p): p is string | number => typeof p !== 'symbol');
   const path = [...base, ...rel];
   switch (issue.code) {
-    case 'unrecognized_keys': {
-      const known = Object.keys(objectShape(schemaAt(context.schema, rel)));
-      for (const key of issue.keys) {
-        const hint = suggest(key, known);
-        const expected = known.filter((k) => k !== '$schema').join(', ');
-        sink.add(
-          'UNKNOWN_KEY',
-          `unknown key "${key}"; expected one of: ${expected}`,
-          positions.keyAt([...path, key]),
-          [...path, key],
-          { suggestion: hint },
-        );
-      }
+    case 'unrecognized_keys':
+      reportUnknownKeys(issue.keys, path, rel, context);
       return;
-    }
     case 'invalid_type':
       if (valueAt(context.value, rel) === undefined) reportMissing(path, rel, context);
       else sink.add('WRONG_TYPE', `expected ${describeExpected(issue.expected)}`, positions.valueAt(path), path);
@@ -79,6 +67,16 @@ function reportIssue(issue: Issue, context: IssueContext): void {
       return;
     default:
       sink.add('INVALID_VALUE', issue.message, positions.valueAt(path), path);
+  }
+}
+
+function reportUnknownKeys(keys: string[], path: DocPath, rel: DocPath, context: IssueContext): void {
+  const known = Object.keys(objectShape(schemaAt(context.schema, rel)));
+  const expected = known.filter((k) => k !== '$schema').join(', ');
+  for (const key of keys) {
+    const at = context.positions.keyAt([...path, key]);
+    const message = `unknown key "${key}"; expected one of: ${expected}`;
+    context.sink.add('UNKNOWN_KEY', message, at, [...path, key], { suggestion: suggest(key, known) });
   }
 }
 
