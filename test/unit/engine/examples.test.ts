@@ -1,8 +1,9 @@
 // Example timelines of the example journeys: `kizuna simulate` output asserted line by line.
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
-import { runSimulate, type SimulateIo, type SimulateOptions } from '../../../cli/simulate.js';
+import { Command } from 'commander';
+import { describe, expect, it, vi } from 'vitest';
+import { registerSimulate, runSimulate, type SimulateIo, type SimulateOptions } from '../../../cli/simulate.js';
 
 const FIXTURES = 'test/fixtures/simulate';
 const JOURNEYS = 'definitions/journeys';
@@ -104,5 +105,35 @@ describe('kizuna simulate on the example journeys', () => {
     const io = capture();
     expect(runSimulate(journey, { ...options, until: 'soon' }, io)).toBe(1);
     expect(io.stderr.join('')).toContain('--until');
+  });
+});
+
+describe('the simulate command', () => {
+  it('is registered with its options and prints the timeline on stdout', async () => {
+    const program = new Command('kizuna').exitOverride();
+    registerSimulate(program);
+    const written: string[] = [];
+    const spy = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      written.push(String(chunk));
+      return true;
+    });
+    try {
+      const dir = join(FIXTURES, 'line-survey');
+      await program.parseAsync(
+        [
+          'simulate',
+          join(JOURNEYS, 'line-survey.yaml'),
+          '--profile',
+          join(dir, 'profile.json'),
+          '--events',
+          join(dir, 'events.jsonl'),
+        ],
+        { from: 'user' },
+      );
+    } finally {
+      spy.mockRestore();
+    }
+    expect(written.join('')).toBe(`${readFileSync(join(FIXTURES, 'line-survey', 'expected.txt'), 'utf8').trimEnd()}\n`);
+    expect(process.exitCode ?? 0).toBe(0);
   });
 });
