@@ -2,8 +2,8 @@
  * Reads a YAML definition into a plain value plus a map from document paths to source positions,
  * collecting YAML problems (syntax, tabs, duplicate keys) instead of throwing.
  */
-import { LineCounter, isMap, isScalar, isSeq, parseDocument } from 'yaml';
-import type { Document, Node as YamlNode } from 'yaml';
+import { LineCounter, isAlias, isMap, isScalar, isSeq, parseDocument } from 'yaml';
+import type { Alias, Document, Node as YamlNode } from 'yaml';
 import type { ProblemSink, Position } from './errors.js';
 
 /** A document path: mapping keys and sequence indexes from the root. */
@@ -64,13 +64,19 @@ export function loadYaml(source: string, sink: ProblemSink): LoadedYaml {
   const positions = new PositionMap();
   const doc = parseDocument(source, { lineCounter, prettyErrors: false, uniqueKeys: true });
   let failed = reportYamlProblems(source, doc, lineCounter, sink);
-  const walker: Walker = { positions, lines: lineCounter, aliases: false };
+  const walker: Walker = { positions, lines: lineCounter, aliases: [] };
   let value = doc.contents ? walk(doc.contents, '', true, walker) : null;
-  if (!failed && walker.aliases) {
+  for (const alias of walker.aliases) {
+    if (alias.resolve(doc) !== undefined) continue;
+    const at = toPosition(alias, lineCounter);
+    sink.add('YAML_SYNTAX', `unknown alias *${alias.source}; define &${alias.source} before using it`, at, []);
+    failed = true;
+  }
+  if (!failed && walker.aliases.length > 0) {
     try {
       value = doc.toJS({ maxAliasCount: 1000 });
     } catch (error) {
-      // Unresolved aliases and alias bombs only surface when the document is converted.
+      // Alias bombs only surface when the document is converted.
       const message = error instanceof Error ? error.message : 'this document cannot be read';
       sink.add('YAML_SYNTAX', message, positions.valueAt([]), []);
       failed = true;
@@ -112,8 +118,8 @@ function findIndentTabs(source: string): Position[] {
 interface Walker {
   positions: PositionMap;
   lines: LineCounter;
-  /** Set when an alias is met: the value is then rebuilt by the YAML library, which resolves them. */
-  aliases: boolean;
+  /** Aliases met: when there are any, the value is rebuilt by the YAML library, which resolves them. */
+  aliases: Alias[];
 }
 
 /** Records the position of every node and builds the plain value in the same pass. */
@@ -141,7 +147,7 @@ function walk(node: YamlNode, id: string, root: boolean, walker: Walker, key?: P
     );
   }
   if (isScalar(node)) return node.value;
-  walker.aliases = true;
+  if (isAlias(node)) walker.aliases.push(node);
   return null;
 }
 

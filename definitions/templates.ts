@@ -10,7 +10,7 @@ import { Liquid } from 'liquidjs';
 import { z } from 'zod';
 import type { DeliveryChannel } from './plan.js';
 import { ProblemSink } from './errors.js';
-import type { DefinitionError } from './errors.js';
+import type { DefinitionError, Position } from './errors.js';
 import { loadYaml } from './load-yaml.js';
 import type { DocPath, PositionMap } from './load-yaml.js';
 import { reportIssues } from './shape-issues.js';
@@ -96,6 +96,7 @@ export function checkTemplate(
 interface TemplateCtx {
   sink: ProblemSink;
   positions: PositionMap;
+  lines: string[];
   options: TemplateCheckOptions;
 }
 
@@ -103,7 +104,7 @@ function runChecks(channel: DeliveryChannel, variant: TemplateSource, options: T
   const sink = new ProblemSink(variant.file);
   const loaded = loadYaml(variant.source, sink);
   if (loaded.failed) return { problems: sink.problems, template: null };
-  const ctx: TemplateCtx = { sink, positions: loaded.positions, options };
+  const ctx: TemplateCtx = { sink, positions: loaded.positions, lines: variant.source.split(/\r?\n/), options };
   const template = channel === 'email' ? checkEmail(ctx, loaded.value) : checkLine(ctx, loaded.value);
   if (template) walkStrings(template, [], (text, path) => checkLiquid(ctx, text, path));
   return { problems: sink.problems, template: sink.errors.length === 0 ? template : null };
@@ -245,14 +246,25 @@ function checkLiquid(ctx: TemplateCtx, text: string, path: DocPath): void {
   try {
     segments = engine.globalVariableSegmentsSync(engine.parse(text)) as (string | number)[][];
   } catch (error) {
-    const message =
-      error instanceof Error
-        ? error.message.replace(/, line:(\d+), col:(\d+)$/, ' (line $1 of the text)')
-        : 'invalid Liquid';
-    ctx.sink.add('LIQUID_SYNTAX', message, ctx.positions.valueAt(path), path);
+    const raw = error instanceof Error ? error.message : 'invalid Liquid';
+    const where = /, line:(\d+), col:(\d+)$/.exec(raw);
+    const at = where ? positionInText(ctx, path, Number(where[1]), Number(where[2])) : ctx.positions.valueAt(path);
+    ctx.sink.add('LIQUID_SYNTAX', raw.replace(/, line:\d+, col:\d+$/, ''), at, path);
     return;
   }
   for (const segment of segments) warnVariable(ctx, segment, path);
+}
+
+/** Where line `line`, column `col` of a string value is in the file (block scalars start on the next line). */
+function positionInText(ctx: TemplateCtx, path: DocPath, line: number, col: number): Position {
+  const at = ctx.positions.valueAt(path);
+  const start = (ctx.lines[at.line - 1] ?? '').slice(at.col - 1);
+  if (/^[|>]/.test(start)) {
+    const text = ctx.lines[at.line - 1 + line] ?? '';
+    return { line: at.line + line, col: (/^ */.exec(text)?.[0].length ?? 0) + col };
+  }
+  if (line === 1) return { line: at.line, col: at.col + col - 1 + (/^['"]/.test(start) ? 1 : 0) };
+  return at;
 }
 
 function warnVariable(ctx: TemplateCtx, segment: (string | number)[], path: DocPath): void {
