@@ -5,7 +5,7 @@
  */
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
-import { connectStore } from '../store/connection.js';
+import { connectStore, type Store } from '../store/connection.js';
 import { TASK_QUEUE } from '../workflows/search-attributes.js';
 import {
   isPortOpen,
@@ -15,6 +15,7 @@ import {
   startTemporalDevServer,
   type RunningServer,
 } from './servers.js';
+import { publishExamples } from './publish-examples.js';
 
 const DEFAULT_PORTS = {
   temporal: 7233,
@@ -107,15 +108,22 @@ async function startStack() {
   running.push(await tsProcess('API', 'api/server.ts', { port: PORTS.api }));
 }
 
+/** Publishes the example journeys (unchanged ones keep their version) and prints one line each. */
+async function publishAll(store: Store) {
+  for (const outcome of await publishExamples(store.models)) {
+    if (outcome.ok)
+      log(`journey ${outcome.journeyId} v${outcome.version} ${outcome.created ? 'published' : 'unchanged'}`);
+    else console.error(`kizuna: ${outcome.file} does not compile; not published:\n${outcome.errors.join('\n')}`);
+  }
+}
+
 /** Starts the skeleton workflow for a demo customer, so the UI lists a run and MailDev gets its email. */
-async function runDemo() {
-  const store = await connectStore(env.MONGODB_URI);
+async function runDemo(store: Store) {
   await store.models.Customer.updateOne(
     { externalId: 'demo-customer' },
     { $set: { email: 'demo@kizuna.local', consent: { email: 'subscribed', line: 'unknown' } } },
     { upsert: true },
   );
-  await store.close();
   const connection = await Connection.connect({ address: env.TEMPORAL_ADDRESS });
   const client = new Client({ connection });
   await client.workflow.start('skeletonWorkflow', {
@@ -183,7 +191,13 @@ async function main() {
   log('starting Temporal, FerretDB, MailDev and the LINE stand-in...');
   await startStack();
   watchChildren();
-  await runDemo();
+  const store = await connectStore(env.MONGODB_URI);
+  try {
+    await publishAll(store);
+    await runDemo(store);
+  } finally {
+    await store.close();
+  }
   printUrls();
 }
 

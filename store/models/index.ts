@@ -2,6 +2,7 @@ import type { Connection } from 'mongoose';
 import { customerModel } from './customer.js';
 import { deliveryModel } from './delivery.js';
 import { eventModel } from './event.js';
+import { journeyModel } from './journey.js';
 
 /** Builds every model on one connection. */
 export function createModels(connection: Connection) {
@@ -9,6 +10,7 @@ export function createModels(connection: Connection) {
     Customer: customerModel(connection),
     Event: eventModel(connection),
     Delivery: deliveryModel(connection),
+    Journey: journeyModel(connection),
   };
 }
 

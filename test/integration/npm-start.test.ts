@@ -39,6 +39,7 @@ describe('npm start (the whole local stack, on ports of its own)', () => {
   it('prints the URLs and answers on every port', async () => {
     expect(output).toContain(`http://localhost:${ports.temporalUi}`);
     expect(output).toContain(`http://localhost:${ports.maildev}`);
+    expect(output).toMatch(/journey winback\S* v1 published/);
     for (const name of NAMES) expect(await isPortOpen(ports[name]), name).toBe(true);
     const ready = await fetch(`http://127.0.0.1:${ports.api}/readyz`);
     expect(await ready.json()).toEqual({ status: 'ready', checks: { mongodb: 'ok', temporal: 'ok' } });
