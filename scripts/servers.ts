@@ -86,7 +86,9 @@ interface LaunchOptions {
 export async function launch(opts: LaunchOptions): Promise<RunningServer> {
   const { name, port, timeoutMs = 60_000 } = opts;
   if (port !== undefined && (await isPortOpen(port))) {
-    throw new ServerStartError(`${name}: port ${port} is already in use. Stop what listens there or pick another port.`);
+    throw new ServerStartError(
+      `${name}: port ${port} is already in use. Stop what listens there or pick another port.`,
+    );
   }
   const child = spawn(opts.command, opts.args, { stdio: ['ignore', 'pipe', 'pipe'], env: opts.env ?? process.env });
   const lines: string[] = [];
@@ -143,6 +145,8 @@ export async function startFerretDB(opts: { port: number; dataDir: string; logFi
     command: toolPath('ferretdb'),
     args: [
       '--handler=sqlite',
+      // Its state file (telemetry choice, instance id) goes beside the data, not into the working directory.
+      `--state-dir=${opts.dataDir}`,
       `--sqlite-url=file:${opts.dataDir}/`,
       `--listen-addr=127.0.0.1:${opts.port}`,
       '--debug-addr=-',
