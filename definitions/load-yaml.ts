@@ -33,11 +33,6 @@ export class PositionMap {
   keyAt(path: DocPath): Position {
     return this.keys.get(pathId(path)) ?? this.valueAt(path);
   }
-
-  /** Shifts a relative path under `base`, for checks that work on a sub-document. */
-  under(base: DocPath): (path: DocPath) => DocPath {
-    return (path) => [...base, ...path];
-  }
 }
 
 function pathId(path: DocPath): string {

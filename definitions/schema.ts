@@ -40,20 +40,6 @@ export const STEP_KINDS = [
 ] as const;
 export type StepKindKey = (typeof STEP_KINDS)[number];
 
-/** Keys of each step kind that hold nested step lists. */
-export const STEP_LIST_KEYS = {
-  send: [],
-  wait: [],
-  wait_until: [],
-  wait_for: ['on_event', 'on_timeout'],
-  if: ['then', 'else'],
-  branch: ['default'],
-  split: [],
-  repeat: ['steps'],
-  update_profile: [],
-  exit: [],
-} as const satisfies Record<StepKindKey, readonly string[]>;
-
 export const eventMatchSchema = z.strictObject({ event: eventName, where: conditionSchema.optional() });
 
 /** Step kinds without nested step lists. */
