@@ -14,7 +14,7 @@ import type { StepNode } from './parse-steps.js';
 import type { CompileContext } from './context.js';
 import { compileHeader } from './compile-header.js';
 import type { Header, HeaderInput } from './compile-header.js';
-import { assignStepIds, flatten } from './step-ids.js';
+import { assignStepIds } from './step-ids.js';
 import { compileSteps } from './compile-steps.js';
 import type { CompiledSteps } from './compile-steps.js';
 import { checkSendTemplates } from './check-templates.js';
@@ -83,7 +83,7 @@ function compileInto(sink: ProblemSink, source: string, options: CompileOptions)
   const steps = compileSteps(ctx, valid, ids);
   const templates = checkSendTemplates(ctx, steps.sends, options);
   if (!shallow.success || sink.errors.length > 0) return finish(sink, null);
-  const order = flatten(valid).map((n) => ids.get(n) ?? '');
+  const order = [...ids.values()];
   return finish(sink, buildPlan(ctx, shallow.data, header, steps, templates, source, order));
 }
 

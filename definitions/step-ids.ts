@@ -9,7 +9,10 @@ import { childLists } from './step-tree.js';
 
 const STEP_ID = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
 
-/** Assigns an id to every step of the tree; reports BAD_STEP_ID and DUPLICATE_STEP_ID. */
+/**
+ * Assigns an id to every step of the tree; reports BAD_STEP_ID and DUPLICATE_STEP_ID. The map
+ * iterates in document order.
+ */
 export function assignStepIds(ctx: CompileContext, steps: readonly StepNode[]): Map<StepNode, string> {
   const all = flatten(steps);
   const ids = new Map<StepNode, string>();
@@ -36,7 +39,7 @@ export function assignStepIds(ctx: CompileContext, steps: readonly StepNode[]): 
     taken.add(id);
     ids.set(node, id);
   }
-  return ids;
+  return new Map(all.map((node) => [node, ids.get(node) ?? '']));
 }
 
 /** Every step of the tree, depth first in document order. */

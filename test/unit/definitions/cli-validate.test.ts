@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { summarize, validatePaths } from '../../../cli/validate.js';
 import { formatProblems } from '../../../cli/journey-files.js';
@@ -29,5 +30,25 @@ describe('kizuna validate', () => {
   it('checks template files on their own', () => {
     const report = validatePaths(['test/fixtures/definitions/invalid/templates/line/six-messages.yaml']);
     expect(report.problems.map((p) => [p.code, p.line, p.col])).toEqual([['LINE_TOO_MANY_MESSAGES', 12, 5]]);
+  });
+});
+
+describe('the kizuna command', () => {
+  const run = (...args: string[]) =>
+    spawnSync(process.execPath, ['--import', 'tsx', 'cli/index.ts', ...args], { encoding: 'utf8', timeout: 60_000 });
+
+  it('validate exits 0 on the examples and 1 on a mistake', () => {
+    const ok = run('validate', 'definitions/journeys');
+    expect(ok.stdout).toContain('✔ 6 files valid');
+    expect(ok.status).toBe(0);
+    const bad = run('validate', 'test/fixtures/definitions/invalid/unknown-template.yaml');
+    expect(bad.stdout).toContain('UNKNOWN_TEMPLATE');
+    expect(bad.status).toBe(1);
+  });
+
+  it('compile prints the plan as JSON', () => {
+    const result = run('compile', 'definitions/journeys/line-survey.yaml');
+    expect(result.status).toBe(0);
+    expect((JSON.parse(result.stdout) as { journeyId: string }).journeyId).toBe('line-friend-survey');
   });
 });
