@@ -8,7 +8,9 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const benches = readdirSync(here).filter((f) => f.endsWith('.ts') && f !== 'run-all.ts').sort();
+const benches = readdirSync(here)
+  .filter((f) => f.endsWith('.ts') && f !== 'run-all.ts')
+  .sort();
 for (const file of benches) {
   process.stderr.write(`bench: ${file}\n`);
   const out = execFileSync(process.execPath, ['--import', 'tsx', join(here, file)], {

@@ -100,8 +100,7 @@ export interface WaitStep extends StepBase {
 }
 
 export type WaitUntilTarget =
-  | { type: 'absolute'; at: string }
-  | { type: 'attribute'; source: 'profile' | 'event'; path: string; offsetMs: number };
+  { type: 'absolute'; at: string } | { type: 'attribute'; source: 'profile' | 'event'; path: string; offsetMs: number };
 
 export interface WaitUntilStep extends StepBase {
   kind: 'wait_until';

@@ -29,10 +29,7 @@ export async function createTimeSkippingEnv(): Promise<TestWorkflowEnvironment> 
  * where the replay test picks it up. Record again only when a workflow change is meant to be
  * incompatible (and guarded with `patched()`); otherwise the committed histories are the contract.
  */
-export function recordHistory(
-  name: string,
-  history: Awaited<ReturnType<WorkflowHandle['fetchHistory']>>,
-): void {
+export function recordHistory(name: string, history: Awaited<ReturnType<WorkflowHandle['fetchHistory']>>): void {
   if (process.env.KIZUNA_RECORD_HISTORIES !== '1') return;
   writeFileSync(join(projectRoot, 'test', 'fixtures', 'histories', `${name}.json`), historyToJSON(history));
 }
