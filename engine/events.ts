@@ -133,11 +133,15 @@ function applyEvent(turn: Turn, check: Check, decisions: boolean[]): void {
   }
 }
 
-/** Credits the first conversion inside its window (from the entry, counted from the last touch or the entry). */
+/**
+ * Credits the first conversion inside its window, counted from the last message sent before the
+ * event happened (or the entry). Events can arrive late, so the message is found by the event's
+ * time, not by its arrival: a message sent after the purchase did not bring it about.
+ */
 function creditConversion(turn: Turn, event: CustomerEvent, windowMs: number | null): boolean {
   const { state } = turn;
   if (state.conversion !== null) return false;
-  const touch = state.lastTouch;
+  const touch = state.touches.findLast((t) => t.atMs <= event.timeMs);
   const fromMs = touch?.atMs ?? state.enteredMs;
   if (event.timeMs < state.enteredMs) return false;
   if (windowMs !== null && event.timeMs > fromMs + windowMs) return false;

@@ -7,6 +7,7 @@ export {
   createJourneyState,
   STATE_VERSION,
   SEEN_EVENT_LIMIT,
+  TOUCH_LIMIT,
   INBOX_LIMIT,
   type JourneyState,
   type Cursor,

@@ -12,6 +12,9 @@ export const STATE_VERSION = 1;
 /** How many event ids a run remembers to ignore duplicates. */
 export const SEEN_EVENT_LIMIT = 100;
 
+/** How many messages a run remembers, newest last, to attribute goal events that arrive late. */
+export const TOUCH_LIMIT = 20;
+
 /** How many inputs may queue behind an event whose filters are being evaluated. */
 export const INBOX_LIMIT = 50;
 
@@ -61,7 +64,7 @@ export interface LoopFrame {
   sinceMs: number;
 }
 
-/** The last message sent (or, in holdout, that would have been): goals are attributed to it. */
+/** A message sent (or, in holdout, that would have been): goals are attributed to the last one before them. */
 export interface Touch {
   stepId: StepId;
   template: string;
@@ -111,7 +114,8 @@ export interface JourneyState {
   visits: { [stepId: StepId]: number };
   /** The event each `wait_for` step received, for conditions that read it (`eventFrom`). */
   received: { [stepId: StepId]: CustomerEvent };
-  lastTouch: Touch | null;
+  /** The last {@link TOUCH_LIMIT} messages, oldest first. */
+  touches: Touch[];
   conversion: Conversion | null;
   outcome: string | null;
   seenEventIds: string[];
@@ -142,7 +146,7 @@ export function createJourneyState(journeyId: string, contentHash: string): Jour
     loops: [],
     visits: {},
     received: {},
-    lastTouch: null,
+    touches: [],
     conversion: null,
     outcome: null,
     seenEventIds: [],

@@ -203,6 +203,7 @@ function isJourneyState(value: unknown): value is JourneyState {
     Array.isArray(s.seenEventIds) &&
     Array.isArray(s.inbox) &&
     Array.isArray(s.loops) &&
+    Array.isArray(s.touches) &&
     typeof s.visits === 'object' &&
     typeof s.nextCorrelation === 'number'
   );

@@ -6,6 +6,7 @@ import type { DeliveryChannel, SendChannel, SendStep } from '../../definitions/p
 import { nextAllowedMoment } from '../../definitions/time-windows.js';
 import type { FrequencyCheckedInput, JourneyInput, SendResultInput } from '../inputs.js';
 import { enterStage, stepCursor } from '../cursor.js';
+import { TOUCH_LIMIT } from '../state.js';
 import { type Flow, type Turn, STOP, goTo, issue, journal, mismatch } from '../turn.js';
 
 /** Resolves `preferred`: LINE when the customer follows the account, else email. */
@@ -17,7 +18,7 @@ export function resolveSendChannel(channel: SendChannel, followsLine: boolean): 
 export function enterSend(turn: Turn, step: SendStep): Flow {
   if (turn.state.holdout) {
     journal(turn, step, 'skipped', 'holdout', { template: step.template });
-    turn.state.lastTouch = { stepId: step.id, template: step.template, channel: null, atMs: turn.nowMs };
+    recordTouch(turn, step, null);
     return goTo(step.next);
   }
   enterStage(turn, step.id, 'send', null);
@@ -130,10 +131,16 @@ function onCapAnswer(turn: Turn, step: SendStep, input: FrequencyCheckedInput): 
 function onSendResult(turn: Turn, step: SendStep, input: SendResultInput): Flow {
   if (input.status === 'sent') {
     journal(turn, step, 'sent', null, { template: step.template, channel: input.channel });
-    turn.state.lastTouch = { stepId: step.id, template: step.template, channel: input.channel, atMs: turn.nowMs };
+    recordTouch(turn, step, input.channel);
     return goTo(step.next);
   }
   return afterFailure(turn, step, input.channel, input.reason ?? 'failed');
+}
+
+/** Remembers a message for goal attribution; a new list, so the caller's state stays untouched. */
+function recordTouch(turn: Turn, step: SendStep, channel: DeliveryChannel | null): void {
+  const touch = { stepId: step.id, template: step.template, channel, atMs: turn.nowMs };
+  turn.state.touches = [...turn.state.touches, touch].slice(-TOUCH_LIMIT);
 }
 
 /** A permanent failure: journaled; the fallback channel is tried once if it differs. */

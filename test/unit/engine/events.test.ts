@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createJourneyState, stepJourney } from '../../../engine/index.js';
+import type { JourneyInput } from '../../../engine/inputs.js';
 import { DAY, HOUR, T0, event, exitOn, makePlan, send, startInput, wait, waitFor } from './plans.js';
 import { actions, run } from './simulate-helpers.js';
 
@@ -52,6 +53,29 @@ describe('exit and goal events', () => {
       conversion: null,
     });
     expect(late(entered).commands.at(-1)).toMatchObject({ type: 'complete', outcome: 'converted' });
+  });
+
+  it('attributes a goal that arrives late to the last message sent before it happened', () => {
+    const plan = makePlan(threeTouches, { goals: [{ event: 'order.completed', where: null, windowMs: 2 * DAY }] });
+    let { state } = stepJourney(plan, createJourneyState('test-journey', 'hash'), startInput());
+    const feed = (input: JourneyInput): void => {
+      ({ state } = stepJourney(plan, state, input));
+    };
+    const sent = (nowMs: number, correlationId: string): JourneyInput => ({
+      type: 'send_result',
+      nowMs,
+      correlationId,
+      status: 'sent',
+      channel: 'email',
+      reason: null,
+    });
+    feed({ type: 'entry_claimed', nowMs: T0, correlationId: 'c1', granted: true });
+    feed(sent(T0, 'c2'));
+    feed({ type: 'timer', nowMs: T0 + 3 * DAY, correlationId: 'c3' });
+    feed(sent(T0 + 3 * DAY, 'c4'));
+    // Placed a day after the first message, but only reported after the second went out.
+    feed({ type: 'event', nowMs: T0 + 3 * DAY + HOUR, event: event('o1', 'order.completed', T0 + DAY) });
+    expect(state.conversion).toMatchObject({ eventId: 'o1', stepId: 'first', template: 't1' });
   });
 
   it('counts a goal that does not end the journey, and ends as converted', () => {
