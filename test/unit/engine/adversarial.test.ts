@@ -3,7 +3,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Plan } from '../../../definitions/plan.js';
-import type { JourneyCommand, RequestCommand } from '../../../engine/commands.js';
+import type { JourneyCommand } from '../../../engine/commands.js';
 import { createJourneyState, stepJourney, type JourneyState } from '../../../engine/index.js';
 import type { CustomerEvent, JourneyInput } from '../../../engine/inputs.js';
 import { SimulatedWorld, createSendLedger, type Profile } from '../../../engine/simulator/world.js';
@@ -35,7 +35,7 @@ function drive(plan: Plan, profile: Profile, events: CustomerEvent[], step: Step
     for (const c of out.commands) {
       if (c.type === 'complete' || c.type === 'fail') return calls;
       if (c.type === 'sleep_until' || c.type === 'wait_for_events') timer = c;
-      else if ('correlationId' in c) queue.push(world.answer(c as RequestCommand, now));
+      else if ('correlationId' in c) queue.push(world.answer(c, now));
     }
   }
   return calls;
