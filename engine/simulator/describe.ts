@@ -55,7 +55,7 @@ export function describeRecord(record: JournalRecord, zone: string): string {
     case 'resumed':
       return 'resumed';
     case 'waiting':
-      return typeof d.event === 'string' ? `waiting for ${d.event} until ${until}` : `waited until ${until}`;
+      return typeof d.event === 'string' ? `waiting for ${d.event} until ${until}` : `waiting until ${until}`;
     case 'proceeded':
       return describeProceeded(record, until);
     case 'matched':
