@@ -227,7 +227,7 @@ const DOT_SHAPES: Record<GraphNode['shape'], string> = {
   wait: 'shape=box, style="rounded,dashed"',
   decision: 'shape=diamond, style=filled, fillcolor="#F3E8FD"',
   event: 'shape=hexagon, style=filled, fillcolor="#E6F4EA"',
-  end: 'shape=doublecircle, fixedsize=false',
+  end: 'shape=doublecircle, fixedsize=false, margin="0.05,0.05"',
 };
 
 /** Graphviz DOT text of the plan, for an SVG rendering. */
@@ -235,9 +235,9 @@ export function toDot(plan: Plan): string {
   const { nodes, edges } = planGraph(plan);
   const lines = [
     `digraph ${JSON.stringify(plan.journeyId)} {`,
-    '  graph [rankdir=TB, fontname="sans-serif", nodesep=0.4, ranksep=0.45];',
-    '  node [fontname="sans-serif", fontsize=11];',
-    '  edge [fontname="sans-serif", fontsize=10];',
+    '  graph [rankdir=TB, fontname="Helvetica", nodesep=0.4, ranksep=0.45];',
+    '  node [fontname="Helvetica", fontsize=11, margin="0.35,0.1"];',
+    '  edge [fontname="Helvetica", fontsize=10];',
   ];
   for (const node of nodes)
     lines.push(`  ${JSON.stringify(node.id)} [label=${dotText(node.label)}, ${DOT_SHAPES[node.shape]}];`);

@@ -110,10 +110,11 @@ describe('example campaigns', () => {
     expect(plan.steps['vip-check']).toMatchObject({ kind: 'if', then: 'vip-coupon', else: 'coupon' });
     expect(plan.steps['vip-coupon']).toMatchObject({ kind: 'send', channel: 'email', next: 'wait-order' });
     expect(plan.steps['wait-order']).toMatchObject({
-      onEvent: 'tag-dormant',
+      onEvent: null,
       onTimeout: 'last-chance',
       timeoutMs: 7 * 86_400_000,
     });
+    expect(plan.steps['last-chance']).toMatchObject({ next: 'tag-dormant' });
     expect(plan.steps['tag-dormant']).toMatchObject({ next: null, addTags: ['winback-no-response'] });
     expect(plan.listens).toEqual({
       'customer.unsubscribed': ['exit'],

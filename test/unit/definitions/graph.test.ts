@@ -21,7 +21,8 @@ describe('graph', () => {
     expect(text).toContain('n3 -->|"then"| n4');
     expect(text).toContain('n3 -->|"else"| n5');
     expect(text).toContain('n6 -->|"timeout 1w"| n7');
-    expect(text).toContain('n6 -->|"order.completed"| n8');
+    expect(text).toContain('n6 -->|"order.completed"| n9');
+    expect(text).toContain('n7 --> n8');
     expect(text).toContain('n0 -->|"holdout 10%"| n1');
   });
 
