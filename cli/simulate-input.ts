@@ -9,10 +9,36 @@ export class SimulateInputError extends Error {
   override readonly name = 'SimulateInputError';
 }
 
+/**
+ * The text of `file`.
+ *
+ * @throws SimulateInputError when the file is missing, a directory, or unreadable.
+ */
+export function readText(file: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') throw new SimulateInputError(`${file}: no such file`);
+    if (code === 'EISDIR') throw new SimulateInputError(`${file}: is a directory, not a file`);
+    throw new SimulateInputError(`${file}: cannot be read (${(error as Error).message})`);
+  }
+}
+
+// Date.parse alone takes "1" (the year 2001) and reads a time without an offset in the machine's
+// zone, so a simulation would depend on where it runs; only ISO 8601 with its offset is accepted.
+const ISO_TIME = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2}))?$/;
+
+/** Epoch ms of an ISO 8601 date (UTC midnight) or date-time with its offset; `null` for anything else. */
+export function parseIsoTime(text: string): number | null {
+  const ms = ISO_TIME.test(text) ? Date.parse(text) : Number.NaN;
+  return Number.isFinite(ms) ? ms : null;
+}
+
 /** One JSON value per non-empty line; `#` lines are comments. @throws SimulateInputError on bad JSON. */
 export function readJsonLines(file: string): { line: number; value: unknown }[] {
   const rows: { line: number; value: unknown }[] = [];
-  readFileSync(file, 'utf8')
+  readText(file)
     .split('\n')
     .forEach((text, index) => {
       const trimmed = text.trim();
@@ -28,9 +54,10 @@ export function readJsonLines(file: string): { line: number; value: unknown }[] 
 
 /** @throws SimulateInputError when the file is not a JSON object. */
 export function readProfile(file: string): Profile {
+  const text = readText(file);
   let value: unknown;
   try {
-    value = JSON.parse(readFileSync(file, 'utf8')) as unknown;
+    value = JSON.parse(text) as unknown;
   } catch (error) {
     throw new SimulateInputError(`${file}: not JSON (${(error as Error).message})`);
   }
@@ -53,8 +80,13 @@ export function toCustomerEvent(
   if (!isObject(value)) throw new SimulateInputError(`${where}: an event is a JSON object`);
   if (typeof value.type !== 'string' || value.type === '') throw new SimulateInputError(`${where}: "type" is missing`);
   const raw = value.time ?? value.timeMs ?? value.at;
-  const timeMs = typeof raw === 'number' ? raw : typeof raw === 'string' ? Date.parse(raw) : Number.NaN;
-  if (!Number.isFinite(timeMs)) throw new SimulateInputError(`${where}: "time" must be an ISO 8601 time or epoch ms`);
+  const timeMs =
+    typeof raw === 'number' ? raw : typeof raw === 'string' ? (parseIsoTime(raw) ?? Number.NaN) : Number.NaN;
+  if (!Number.isFinite(timeMs)) {
+    throw new SimulateInputError(
+      `${where}: "time" must be epoch ms or ISO 8601 with its offset (2026-11-02T10:00:00+09:00)`,
+    );
+  }
   const properties = value.properties ?? {};
   if (!isObject(properties)) throw new SimulateInputError(`${where}: "properties" must be an object`);
   return {

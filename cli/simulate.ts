@@ -2,7 +2,6 @@
  * `kizuna simulate`: a dry run of a journey for one customer (`--profile`), or a backtest over a
  * recorded population (`--customers`). The engine runs on a virtual clock; nothing is sent.
  */
-import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { findDefinitionsRoot, loadCompileOptions } from '../definitions/catalog.js';
 import { compileJourney } from '../definitions/compile.js';
@@ -12,7 +11,15 @@ import type { Plan } from '../definitions/plan.js';
 import { backtest } from '../engine/simulator/backtest.js';
 import { dryRun } from '../engine/simulator/dry-run.js';
 import { formatFunnel, formatTimeline, progressBar } from './simulate-format.js';
-import { SimulateInputError, groupEvents, readCustomers, readEvents, readProfile } from './simulate-input.js';
+import {
+  SimulateInputError,
+  groupEvents,
+  parseIsoTime,
+  readCustomers,
+  readEvents,
+  readProfile,
+  readText,
+} from './simulate-input.js';
 
 export interface SimulateOptions {
   profile?: string;
@@ -42,7 +49,7 @@ export function registerSimulate(program: Command): void {
     .option('--profile <file>', 'one customer profile (JSON)')
     .option('--customers <file>', 'a population of profiles (JSON Lines, one { id, ... } a line): backtest')
     .option('--events <file>', 'events (JSON Lines: { id, customerId, type, time, properties })')
-    .option('--start <time>', 'when the simulation starts (ISO 8601); default: the first entry event')
+    .option('--start <time>', 'when the simulation starts (ISO 8601 with its offset); default: the first entry event')
     .option('--until <duration>', 'how long to simulate (45m, 3d, 2w, P90D)', '90d')
     .option('--json', 'print JSON instead of text')
     .option('--progress', 'draw a progress bar on stderr even when it is not a terminal')
@@ -64,9 +71,13 @@ export function runSimulate(journeyFile: string, options: SimulateOptions, io: S
     if (plan === null) return 1;
     const until = parseDuration(options.until);
     if (!until.ok) throw new SimulateInputError(`--until: "${options.until}" is not a duration (45m, 3d, 2w, P90D)`);
-    const startMs = options.start === undefined ? null : Date.parse(options.start);
-    if (startMs !== null && Number.isNaN(startMs))
-      throw new SimulateInputError(`--start: "${options.start}" is not an ISO 8601 time`);
+    const startMs = options.start === undefined ? null : parseIsoTime(options.start);
+    if (options.start !== undefined && startMs === null) {
+      const example = '2026-11-02T10:00:00+09:00';
+      throw new SimulateInputError(
+        `--start: "${options.start}" is not an ISO 8601 time with its offset, such as ${example}`,
+      );
+    }
     if ((options.profile === undefined) === (options.customers === undefined)) {
       throw new SimulateInputError('give either --profile (a dry run) or --customers with --events (a backtest)');
     }
@@ -81,7 +92,7 @@ export function runSimulate(journeyFile: string, options: SimulateOptions, io: S
 }
 
 function compile(file: string, io: SimulateIo): Plan | null {
-  const source = readFileSync(file, 'utf8');
+  const source = readText(file);
   const result = compileJourney(source, file, loadCompileOptions(findDefinitionsRoot(file)));
   if (result.ok) return result.plan;
   io.err(`${result.errors.map((e) => formatDefinitionError(e, source)).join('\n\n')}\n`);

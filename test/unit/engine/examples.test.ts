@@ -100,6 +100,30 @@ describe('kizuna simulate on the example journeys', () => {
     expect(io.stderr.join('')).toMatch(/profile\.json:1: not JSON/);
   });
 
+  it('names a missing or unreadable file instead of calling it bad JSON', () => {
+    const { journey, options } = scenario('winback');
+    for (const [file, says] of [
+      [join(FIXTURES, 'nope.json'), 'nope.json: no such file'],
+      [FIXTURES, 'is a directory'],
+    ]) {
+      const io = capture();
+      expect(runSimulate(journey, { ...options, profile: file }, io)).toBe(1);
+      expect(io.stderr.join('')).toContain(says);
+    }
+    const io = capture();
+    expect(runSimulate(join(JOURNEYS, 'nope.yaml'), options, io)).toBe(1);
+    expect(io.stderr.join('')).toContain('nope.yaml: no such file');
+  });
+
+  it('takes --start only as ISO 8601 with its offset, so the run does not depend on the machine', () => {
+    const { journey, options } = scenario('winback');
+    for (const start of ['1', '2026-11-02T10:00', 'November 2, 2026']) {
+      const io = capture();
+      expect(runSimulate(journey, { ...options, start }, io)).toBe(1);
+      expect(io.stderr.join('')).toContain(`--start: "${start}" is not an ISO 8601 time with its offset`);
+    }
+  });
+
   it('refuses a malformed duration', () => {
     const { journey, options } = scenario('winback');
     const io = capture();
