@@ -80,8 +80,8 @@ interface LaunchOptions {
 
 /**
  * Spawns a server and resolves once it is ready (its port accepts connections, or its output shows
- * `readyOutput`). Fails with {@link ServerStartError} when the port is taken, the process dies, or the
- * timeout passes.
+ * `readyOutput`). Fails with {@link ServerStartError} when the port is taken, the process dies or
+ * cannot be spawned, or the timeout passes.
  */
 export async function launch(opts: LaunchOptions): Promise<RunningServer> {
   const { name, port, timeoutMs = 60_000 } = opts;
@@ -91,34 +91,25 @@ export async function launch(opts: LaunchOptions): Promise<RunningServer> {
     );
   }
   const child = spawn(opts.command, opts.args, { stdio: ['ignore', 'pipe', 'pipe'], env: opts.env ?? process.env });
-  const lines: string[] = [];
-  let sawReady = false;
-  const log = opts.logFile ? createLog(opts.logFile) : null;
-  const keep = (chunk: Buffer) => {
-    log?.write(chunk);
-    const text = chunk.toString();
-    if (opts.readyOutput?.test(text)) sawReady = true;
-    lines.push(...text.split('\n').filter(Boolean));
-    lines.splice(0, Math.max(0, lines.length - 20));
-  };
-  child.stdout?.on('data', keep);
-  child.stderr?.on('data', keep);
+  const output = captureOutput(child, opts.readyOutput, opts.logFile);
   let code: number | string | null = null;
-  const exited = new Promise<number | string>((ok) =>
-    child.once('exit', (c, signal) => {
-      code = c ?? signal ?? 'exit';
-      log?.end();
-      ok(code);
-    }),
-  );
-  const isReady = async () => (port !== undefined ? isPortOpen(port) : sawReady);
+  const exited = new Promise<number | string>((ok) => {
+    const end = (value: number | string) => {
+      code = value;
+      output.close();
+      ok(value);
+    };
+    child.once('exit', (c, signal) => end(c ?? signal ?? 'exit'));
+    child.once('error', (err) => end(err.message));
+  });
+  const isReady = async () => (port !== undefined ? isPortOpen(port) : output.sawReady());
   const deadline = Date.now() + timeoutMs;
   while (!(await isReady())) {
     if (code !== null || Date.now() > deadline) {
       child.kill('SIGKILL');
       const why = code !== null ? `exited (${String(code)})` : `was not ready after ${timeoutMs} ms`;
       const where = port !== undefined ? ` on port ${port}` : '';
-      throw new ServerStartError(`${name} ${why}${where}. Last output:\n  ${lines.join('\n  ')}`);
+      throw new ServerStartError(`${name} ${why}${where}. Last output:\n  ${output.tail().join('\n  ')}`);
     }
     await new Promise((r) => setTimeout(r, 100));
   }
@@ -129,7 +120,24 @@ export async function launch(opts: LaunchOptions): Promise<RunningServer> {
     await exited;
     clearTimeout(timer);
   };
-  return { name, port: port ?? null, child, exited, tail: () => [...lines], stop };
+  return { name, port: port ?? null, child, exited, tail: output.tail, stop };
+}
+
+/** Keeps a child's last 20 lines of output (and all of it in `logFile`), watching for `readyOutput`. */
+function captureOutput(child: ChildProcess, readyOutput: RegExp | undefined, logFile: string | undefined) {
+  const lines: string[] = [];
+  let ready = false;
+  const log = logFile ? createLog(logFile) : null;
+  const keep = (chunk: Buffer) => {
+    log?.write(chunk);
+    const text = chunk.toString();
+    if (readyOutput?.test(text)) ready = true;
+    lines.push(...text.split('\n').filter(Boolean));
+    lines.splice(0, Math.max(0, lines.length - 20));
+  };
+  child.stdout?.on('data', keep);
+  child.stderr?.on('data', keep);
+  return { sawReady: () => ready, tail: () => [...lines], close: () => log?.end() };
 }
 
 function createLog(file: string) {
