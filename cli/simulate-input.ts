@@ -112,6 +112,16 @@ export function readCustomers(file: string): BacktestCustomer[] {
   });
 }
 
+/**
+ * When the first event happened, `null` without events. A loop, not `Math.min(...times)`: a
+ * recorded population easily holds more events than a call can take arguments.
+ */
+export function earliestTime(events: readonly CustomerEvent[]): number | null {
+  let earliest: number | null = null;
+  for (const { timeMs } of events) if (earliest === null || timeMs < earliest) earliest = timeMs;
+  return earliest;
+}
+
 /** Groups events by customer, each list in time order. */
 export function groupEvents(
   events: readonly (CustomerEvent & { customerId: string | null })[],

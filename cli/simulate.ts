@@ -13,6 +13,7 @@ import { dryRun } from '../engine/simulator/dry-run.js';
 import { formatFunnel, formatTimeline, progressBar } from './simulate-format.js';
 import {
   SimulateInputError,
+  earliestTime,
   groupEvents,
   parseIsoTime,
   readCustomers,
@@ -150,8 +151,7 @@ function simulatePopulation(plan: Plan, customersFile: string, options: Resolved
     throw new SimulateInputError('a backtest needs --events (JSON Lines with customerId)');
   const customers = readCustomers(customersFile);
   const events = readEvents(options.events);
-  const firstEvent = Math.min(...events.map((e) => e.timeMs));
-  const startMs = options.startMs ?? (Number.isFinite(firstEvent) ? firstEvent : io.nowMs());
+  const startMs = options.startMs ?? earliestTime(events) ?? io.nowMs();
   const showProgress = options.progress === true || io.errIsTty;
   const every = Math.max(1, Math.floor(customers.length / 100));
   const report = backtest({

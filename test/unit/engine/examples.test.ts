@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { Command } from 'commander';
 import { describe, expect, it, vi } from 'vitest';
 import { registerSimulate, runSimulate, type SimulateIo, type SimulateOptions } from '../../../cli/simulate.js';
+import { earliestTime } from '../../../cli/simulate-input.js';
 
 const FIXTURES = 'test/fixtures/simulate';
 const JOURNEYS = 'definitions/journeys';
@@ -122,6 +123,17 @@ describe('kizuna simulate on the example journeys', () => {
       expect(runSimulate(journey, { ...options, start }, io)).toBe(1);
       expect(io.stderr.join('')).toContain(`--start: "${start}" is not an ISO 8601 time with its offset`);
     }
+  });
+
+  it('starts a backtest at its earliest event, however many events the population has', () => {
+    const events = Array.from({ length: 300_000 }, (_, i) => ({
+      id: `e${i}`,
+      type: 'order.completed',
+      timeMs: 2_000_000 - i,
+      properties: {},
+    }));
+    expect(earliestTime(events)).toBe(2_000_000 - 299_999);
+    expect(earliestTime([])).toBeNull();
   });
 
   it('refuses a malformed duration', () => {
