@@ -107,8 +107,11 @@ interface Resolved extends SimulateOptions {
 
 function simulateProfile(plan: Plan, profileFile: string, options: Resolved, io: SimulateIo): number {
   const profile = readProfile(profileFile);
-  const events = options.events === undefined ? [] : readEvents(options.events).map(({ customerId: _, ...e }) => e);
   const customerId = typeof profile.id === 'string' ? profile.id : 'customer';
+  // A population's events file may be given for one of its customers: keep only that customer's lines.
+  const events = (options.events === undefined ? [] : readEvents(options.events))
+    .filter((e) => e.customerId === null || e.customerId === customerId)
+    .map(({ customerId: _, ...e }) => e);
   const run = dryRun({
     plan,
     customerId,

@@ -1,5 +1,6 @@
 // Example timelines of the example journeys: `kizuna simulate` output asserted line by line.
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Command } from 'commander';
 import { describe, expect, it, vi } from 'vitest';
@@ -134,6 +135,23 @@ describe('kizuna simulate on the example journeys', () => {
     }));
     expect(earliestTime(events)).toBe(2_000_000 - 299_999);
     expect(earliestTime([])).toBeNull();
+  });
+
+  it('takes only the profile’s own lines from a population’s events file', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kizuna-simulate-'));
+    const population = join(FIXTURES, 'backtest-winback');
+    const c2 = readFileSync(join(population, 'customers.jsonl'), 'utf8').split('\n')[1] ?? '';
+    writeFileSync(join(dir, 'c2.json'), c2);
+    const io = capture();
+    const options = { profile: join(dir, 'c2.json'), events: join(population, 'events.jsonl'), json: true };
+    const code = runSimulate(
+      join(JOURNEYS, 'winback.yaml'),
+      { ...options, start: '2026-11-02T10:00:00+09:00', until: '30d' },
+      io,
+    );
+    expect(code).toBe(0);
+    // c4 unsubscribes and c1 orders in that file; neither is c2's doing.
+    expect(JSON.parse(io.stdout.join('\n'))).toMatchObject({ customer: 'c2', outcome: 'completed', conversion: null });
   });
 
   it('refuses a malformed duration', () => {
