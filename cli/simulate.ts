@@ -9,7 +9,7 @@ import { parseDuration } from '../definitions/durations.js';
 import { formatDefinitionError } from '../definitions/errors.js';
 import type { Plan } from '../definitions/plan.js';
 import { backtest } from '../engine/simulator/backtest.js';
-import { dryRun } from '../engine/simulator/dry-run.js';
+import { type DryRun, dryRun } from '../engine/simulator/dry-run.js';
 import { formatFunnel, formatTimeline, progressBar } from './simulate-format.js';
 import {
   SimulateInputError,
@@ -121,32 +121,29 @@ function simulateProfile(plan: Plan, profileFile: string, options: Resolved, io:
     fallbackStartMs: Math.floor(io.nowMs() / 60_000) * 60_000,
     durationMs: options.durationMs,
   });
-  if (options.json !== true) {
-    io.out(formatTimeline(plan.journeyId, run));
-    return run.result.failure === null ? 0 : 1;
-  }
+  io.out(options.json === true ? dryRunJson(plan, customerId, run) : formatTimeline(plan.journeyId, run));
+  return run.result.failure === null ? 0 : 1;
+}
+
+/** The dry run as JSON, with ISO times beside the epoch ones. */
+function dryRunJson(plan: Plan, customerId: string, run: DryRun): string {
   const { result } = run;
-  io.out(
-    JSON.stringify(
-      {
-        journey: plan.journeyId,
-        customer: customerId,
-        zone: run.zone,
-        start: new Date(run.startMs).toISOString(),
-        until: new Date(run.untilMs).toISOString(),
-        notes: run.notes,
-        outcome: result.outcome,
-        conversion: result.conversion,
-        waiting: result.waiting,
-        failure: result.failure,
-        timeline: run.timeline,
-        sends: result.sends.map((s) => ({ ...s, at: new Date(s.atMs).toISOString() })),
-      },
-      null,
-      2,
-    ),
-  );
-  return result.failure === null ? 0 : 1;
+  const iso = (ms: number): string => new Date(ms).toISOString();
+  const output = {
+    journey: plan.journeyId,
+    customer: customerId,
+    zone: run.zone,
+    start: iso(run.startMs),
+    until: iso(run.untilMs),
+    notes: run.notes,
+    outcome: result.outcome,
+    conversion: result.conversion === null ? null : { ...result.conversion, at: iso(result.conversion.atMs) },
+    waiting: result.waiting,
+    failure: result.failure,
+    timeline: run.timeline,
+    sends: result.sends.map((s) => ({ ...s, at: iso(s.atMs) })),
+  };
+  return JSON.stringify(output, null, 2);
 }
 
 function simulatePopulation(plan: Plan, customersFile: string, options: Resolved, io: SimulateIo): number {
