@@ -115,7 +115,8 @@ function applyEvent(turn: Turn, check: Check, decisions: boolean[]): void {
   const convertedNow = goalWindows.some((windowMs) => creditConversion(turn, event, windowMs));
   const exit = exits.map((i) => plan.exits[i]).find((e) => e !== undefined);
   if (exit !== undefined) {
-    const outcome = exit.goal && state.conversion?.eventId === event.id ? 'converted' : `exited:${event.type}`;
+    // A goal exit after an earlier conversion (another goal) still ends a converted run.
+    const outcome = exit.goal && state.conversion !== null ? 'converted' : `exited:${event.type}`;
     journal(turn, null, 'exited', outcome, { event: event.type, eventId: event.id, converted: convertedNow });
     completeRun(turn, outcome);
     return;

@@ -86,6 +86,18 @@ describe('exit and goal events', () => {
     expect(result.conversion).toMatchObject({ stepId: 'first', template: 't1' });
   });
 
+  it('ends as converted on a goal exit after an earlier conversion by another goal', () => {
+    const plan = makePlan(threeTouches, {
+      exits: [exitOn('order.completed', true, DAY)],
+      goals: [{ event: 'clicked', where: null, windowMs: null }],
+    });
+    const result = run(plan, {
+      events: [event('k1', 'clicked', T0 + HOUR), event('o1', 'order.completed', T0 + 5 * DAY)],
+    });
+    expect(result.outcome).toBe('converted');
+    expect(result.conversion).toMatchObject({ eventId: 'k1', stepId: 'first' });
+  });
+
   it('counts goals of holdout customers, attributed to the message they would have had', () => {
     const plan = makePlan(threeTouches, { exits: [exitOn('order.completed', true, null)] });
     const result = run(plan, { holdout: true, events: [event('o1', 'order.completed', T0 + 4 * DAY)] });
