@@ -51,18 +51,21 @@ export function checkEventName(ctx: CompileContext, name: string, path: DocPath)
 }
 
 /**
- * Milliseconds of the duration at `path`; reports BAD_DURATION or ZERO_DURATION and returns null,
+ * Milliseconds of the duration at `path`; reports BAD_DURATION, ZERO_DURATION or DURATION_TOO_LONG and returns null,
  * and warns (DURATION_OVER_A_YEAR) about waits longer than a year.
  */
 export function durationMs(ctx: CompileContext, text: string, path: DocPath): number | null {
   const at = ctx.positions.valueAt(path);
   const parsed = parseDuration(text);
   if (!parsed.ok) {
-    if (parsed.problem === 'zero')
-      ctx.sink.add('ZERO_DURATION', `"${text}" is zero; durations must be positive`, at, path);
-    else {
+    if (parsed.problem === 'zero') {
+      ctx.sink.add('ZERO_DURATION', `"${text}" is zero; write a positive duration such as 1h or 1d`, at, path);
+    } else if (parsed.problem === 'too_long') {
+      ctx.sink.add('DURATION_TOO_LONG', `"${text}" is longer than 100 years; write a shorter duration`, at, path);
+    } else {
       const message = `"${text}" is not a duration; write 45m, 3h, 3d, 2w or ISO 8601 such as P3D (no months or years)`;
-      ctx.sink.add('BAD_DURATION', message, at, path, { suggestion: guessDuration(text) });
+      const negative = /^\s*-/.test(text) ? '; durations cannot be negative (wait_until takes before: 3d)' : '';
+      ctx.sink.add('BAD_DURATION', message + negative, at, path, { suggestion: guessDuration(text) });
     }
     return null;
   }

@@ -11,6 +11,9 @@ const UNIT_MS = { s: 1000, m: MINUTE, h: HOUR, d: DAY, w: 7 * DAY } as const;
 /** A year, beyond which waits are legal but suspicious. */
 export const ONE_YEAR_MS = 365 * DAY;
 
+/** A century: longer durations are refused, so that every time computed from one stays a valid date. */
+export const MAX_DURATION_MS = 100 * ONE_YEAR_MS;
+
 const SHORT = /^(?:(\d+)w)?(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$/;
 const ISO = /^P(?:(\d+)W)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?)?$/;
 
@@ -18,11 +21,12 @@ const ISO = /^P(?:(\d+)W)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?)?$/;
 export const DURATION_PATTERN = '^(?:(?:\\d+[wdhms])+|P(?:\\d+W)?(?:\\d+D)?(?:T(?:\\d+H)?(?:\\d+M)?(?:\\d+S)?)?)$';
 
 /** Why a duration text was refused. */
-export type DurationProblem = 'syntax' | 'zero';
+export type DurationProblem = 'syntax' | 'zero' | 'too_long';
 
 /**
  * Milliseconds of a duration text. Months and years are refused (their length varies); write
- * days instead. Returns a problem instead of throwing.
+ * days instead. Zero and anything beyond {@link MAX_DURATION_MS} are refused too. Returns a problem
+ * instead of throwing.
  */
 export function parseDuration(text: string): { ok: true; ms: number } | { ok: false; problem: DurationProblem } {
   const trimmed = text.trim();
@@ -38,6 +42,7 @@ export function parseDuration(text: string): { ok: true; ms: number } | { ok: fa
     Number(m ?? 0) * UNIT_MS.m +
     Number(s ?? 0) * UNIT_MS.s;
   if (ms === 0) return { ok: false, problem: 'zero' };
+  if (!(ms <= MAX_DURATION_MS)) return { ok: false, problem: 'too_long' };
   return { ok: true, ms };
 }
 

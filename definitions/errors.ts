@@ -34,6 +34,7 @@ export type DefinitionErrorCode =
   | 'BAD_DURATION'
   | 'ZERO_DURATION'
   | 'DURATION_OVER_A_YEAR'
+  | 'DURATION_TOO_LONG'
   | 'BAD_DATE'
   | 'BAD_TIME_OF_DAY'
   | 'BAD_DATE_SOURCE'
