@@ -80,19 +80,34 @@ export function loadYaml(source: string, sink: ProblemSink): LoadedYaml {
   return { value: failed ? undefined : value, positions, failed };
 }
 
-/** Records tabs in indentation, syntax errors and duplicate keys; true when there were any. */
+/**
+ * Records tabs in indentation, syntax errors and duplicate keys; true when the document cannot be
+ * trusted. A duplicate key alone leaves it readable (the last value wins), so the other mistakes
+ * of the file are still reported in the same run.
+ */
 function reportYamlProblems(source: string, doc: Document, lineCounter: LineCounter, sink: ProblemSink): boolean {
   const tabs = findIndentTabs(source);
   for (const at of tabs) sink.add('YAML_TAB', 'tabs are not allowed in indentation; indent with spaces', at, []);
   // A tab breaks the structure: the parser's own complaints about it would only repeat the same mistake.
   if (tabs.length > 0) return true;
+  let fatal = false;
   for (const error of [...doc.errors, ...doc.warnings]) {
     const at = lineCounter.linePos(error.pos[0]);
-    const code = error.code === 'DUPLICATE_KEY' ? 'DUPLICATE_KEY' : 'YAML_SYNTAX';
-    const message = code === 'DUPLICATE_KEY' ? 'this key is already set in the same mapping' : firstLine(error.message);
-    sink.add(code, message, { line: at.line, col: at.col }, []);
+    if (error.code === 'DUPLICATE_KEY') {
+      sink.add('DUPLICATE_KEY', duplicateKeyMessage(source, error.pos[0]), { line: at.line, col: at.col }, []);
+    } else {
+      sink.add('YAML_SYNTAX', firstLine(error.message), { line: at.line, col: at.col }, []);
+      fatal = true;
+    }
   }
-  return doc.errors.length > 0 || doc.warnings.length > 0;
+  return fatal;
+}
+
+function duplicateKeyMessage(source: string, offset: number): string {
+  const match = /^(?:"([^"\n]*)"|'([^'\n]*)'|([^:\n]+?))\s*:/.exec(source.slice(offset));
+  const key = match?.[1] ?? match?.[2] ?? match?.[3];
+  const name = key === undefined ? 'this key' : `"${key}"`;
+  return `${name} is already set earlier in the same mapping; keep one of them`;
 }
 
 function firstLine(message: string): string {
