@@ -187,7 +187,8 @@ function checkLineMessage(ctx: TemplateCtx, message: Record<string, unknown>, pa
   for (const key of required) {
     if (message[key] !== undefined) continue;
     const code = key === 'altText' ? 'LINE_ALT_TEXT_MISSING' : 'LINE_BAD_MESSAGE';
-    ctx.sink.add(code, `a ${type} message needs "${key}"`, ctx.positions.valueAt(path), [...path, key]);
+    const article = /^[aeiou]/.test(type) ? 'an' : 'a';
+    ctx.sink.add(code, `${article} ${type} message needs "${key}"`, ctx.positions.valueAt(path), [...path, key]);
   }
   checkLength(ctx, message, 'text', LINE_LIMITS.textLength, 'LINE_TEXT_TOO_LONG', path);
   checkLength(ctx, message, 'altText', LINE_LIMITS.altTextLength, 'LINE_ALT_TEXT_TOO_LONG', path);
@@ -249,10 +250,31 @@ function checkLiquid(ctx: TemplateCtx, text: string, path: DocPath): void {
     const raw = error instanceof Error ? error.message : 'invalid Liquid';
     const where = /, line:(\d+), col:(\d+)$/.exec(raw);
     const at = where ? positionInText(ctx, path, Number(where[1]), Number(where[2])) : ctx.positions.valueAt(path);
-    ctx.sink.add('LIQUID_SYNTAX', raw.replace(/, line:\d+, col:\d+$/, ''), at, path);
+    reportLiquidError(ctx, raw.replace(/, line:\d+, col:\d+$/, ''), at, path);
     return;
   }
-  for (const segment of segments) warnVariable(ctx, segment, path);
+  for (const segment of segments) warnVariable(ctx, segment, path, variablePosition(ctx, text, path, segment));
+}
+
+/** Where a variable is first written in a string value; the string's start when it cannot be found. */
+function variablePosition(ctx: TemplateCtx, text: string, path: DocPath, segment: (string | number)[]): Position {
+  const name = segment.slice(0, 2).map(String).join('.');
+  const index = text.indexOf(name);
+  if (index < 0) return ctx.positions.valueAt(path);
+  const before = text.slice(0, index).split('\n');
+  return positionInText(ctx, path, before.length, (before.at(-1)?.length ?? 0) + 1);
+}
+
+/** Liquid's own message, except for unknown filters, which get their name and a did-you-mean. */
+function reportLiquidError(ctx: TemplateCtx, message: string, at: Position, path: DocPath): void {
+  const filter = /^undefined filter: (.+)$/.exec(message)?.[1];
+  if (filter === undefined) {
+    ctx.sink.add('LIQUID_SYNTAX', message, at, path);
+    return;
+  }
+  ctx.sink.add('LIQUID_SYNTAX', `"${filter}" is not a Liquid filter`, at, path, {
+    suggestion: suggest(filter, Object.keys(engine.filters)),
+  });
 }
 
 /** Where line `line`, column `col` of a string value is in the file (block scalars start on the next line). */
@@ -267,9 +289,8 @@ function positionInText(ctx: TemplateCtx, path: DocPath, line: number, col: numb
   return at;
 }
 
-function warnVariable(ctx: TemplateCtx, segment: (string | number)[], path: DocPath): void {
+function warnVariable(ctx: TemplateCtx, segment: (string | number)[], path: DocPath, at: Position): void {
   const [root, field] = segment;
-  const at = ctx.positions.valueAt(path);
   const name = segment.join('.');
   if (!(TEMPLATE_ROOTS as readonly unknown[]).includes(root)) {
     const message = `"${name}" is not available; templates read ${TEMPLATE_ROOTS.join(', ')}`;

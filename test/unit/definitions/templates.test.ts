@@ -51,6 +51,6 @@ describe('example templates', () => {
     const source = { file: 't.yaml', source: "subject: '{{ profile.nickname }}'\nhtml: <p>x</p>\n" };
     expect(checkTemplate('email', source).problems).toEqual([]);
     const warned = checkTemplate('email', source, { profileFields: new Set(['lastName']) }).problems;
-    expect(warned.map((p) => [p.code, p.severity, p.line, p.col])).toEqual([['UNDECLARED_VARIABLE', 'warning', 1, 10]]);
+    expect(warned.map((p) => [p.code, p.severity, p.line, p.col])).toEqual([['UNDECLARED_VARIABLE', 'warning', 1, 14]]);
   });
 });
