@@ -62,10 +62,7 @@ function attributeTarget(
 ): WaitUntilTarget | null {
   const match = /^(profile|event)\.(.+)$/.exec(date);
   if (!match?.[1] || !match[2]) {
-    const message = `"${date}" must name a date attribute: profile.<field> or event.<field>`;
-    ctx.sink.add('BAD_DATE_SOURCE', message, ctx.positions.valueAt([...path, 'date']), [...path, 'date'], {
-      suggestion: `profile.${date}`,
-    });
+    reportBadDateSource(ctx, date, [...path, 'date']);
     return null;
   }
   const source = match[1] as 'profile' | 'event';
@@ -87,6 +84,19 @@ function attributeTarget(
   const offset = offsetText === undefined ? 0 : durationMs(ctx, offsetText, [...path, key]);
   if (offset === null) return null;
   return { type: 'attribute', source, path: match[2], offsetMs: key === 'before' ? -offset : offset };
+}
+
+/** A bare field name gets `profile.` as a hint; a written-out date is pointed to `at:`. */
+function reportBadDateSource(ctx: CompileContext, date: string, path: DocPath): void {
+  const at = ctx.positions.valueAt(path);
+  if (/^\d/.test(date)) {
+    const message = `"${date}" is a fixed date; write it as at: 2026-12-01T10:00:00+09:00 (date: names an attribute)`;
+    ctx.sink.add('BAD_DATE_SOURCE', message, at, path);
+    return;
+  }
+  const message = `"${date}" must name a date attribute: profile.<field> or event.<field>`;
+  const field = /^[A-Za-z_][\w.]*$/.test(date) ? `profile.${date}` : undefined;
+  ctx.sink.add('BAD_DATE_SOURCE', message, at, path, { suggestion: field });
 }
 
 function checkTimeOfDay(ctx: CompileContext, time: string, path: DocPath): string | null {

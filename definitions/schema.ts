@@ -40,7 +40,9 @@ export const STEP_KINDS = [
 ] as const;
 export type StepKindKey = (typeof STEP_KINDS)[number];
 
-export const eventMatchSchema = z.strictObject({ event: eventName, where: conditionSchema.optional() });
+export const eventMatchSchema = z
+  .strictObject({ event: eventName, where: conditionSchema.optional() })
+  .meta({ description: 'An event, written as { event: order.completed } with an optional where.' });
 
 /** Step kinds without nested step lists. */
 const leafStepSchemas = {

@@ -41,7 +41,7 @@ function reportIssue(issue: Issue, context: IssueContext): void {
       return;
     case 'invalid_type':
       if (valueAt(context.value, rel) === undefined) reportMissing(path, rel, context);
-      else sink.add('WRONG_TYPE', `expected ${describeExpected(issue.expected)}`, positions.valueAt(path), path);
+      else sink.add('WRONG_TYPE', wrongTypeMessage(issue.expected, rel, context), positions.valueAt(path), path);
       return;
     case 'invalid_value': {
       const actual = valueAt(context.value, rel);
@@ -63,10 +63,10 @@ function reportIssue(issue: Issue, context: IssueContext): void {
       return;
     case 'too_small':
     case 'too_big':
-      sink.add('OUT_OF_RANGE', issue.message, positions.valueAt(path), path);
+      sink.add('OUT_OF_RANGE', rangeMessage(issue), positions.valueAt(path), path);
       return;
     default:
-      sink.add('INVALID_VALUE', issue.message, positions.valueAt(path), path);
+      sink.add('INVALID_VALUE', 'this value is not accepted here', positions.valueAt(path), path);
   }
 }
 
@@ -106,12 +106,29 @@ function isChannelKey(rel: DocPath): boolean {
   return last === 'channel' || last === 'fallback';
 }
 
-function describeExpected(expected: string): string {
-  return expected === 'record' || expected === 'object'
-    ? 'a mapping'
-    : expected === 'array'
-      ? 'a list'
-      : `a ${expected}`;
+/** `expected a list`, followed by what the key holds when the schema says so (`A duration: 45m, ...`). */
+function wrongTypeMessage(expected: string, rel: DocPath, context: IssueContext): string {
+  const names: Record<string, string> = {
+    record: 'a mapping',
+    object: 'a mapping',
+    array: 'a list',
+    int: 'a whole number',
+    number: 'a number',
+    boolean: 'true or false',
+    string: 'text',
+  };
+  const description = schemaAt(context.schema, rel).description;
+  return `expected ${names[expected] ?? 'another kind of value'}${description === undefined ? '' : `. ${description}`}`;
+}
+
+/** Plain words for zod's size limits, whose own messages speak of types and operators. */
+function rangeMessage(issue: z.core.$ZodIssueTooSmall | z.core.$ZodIssueTooBig): string {
+  const limit = Number(issue.code === 'too_small' ? issue.minimum : issue.maximum);
+  const strict = issue.inclusive === false;
+  const bound = issue.code === 'too_small' ? (strict ? 'more than' : 'at least') : strict ? 'less than' : 'at most';
+  if (issue.origin === 'array') return `needs ${bound} ${limit} item${limit === 1 ? '' : 's'}`;
+  if (issue.origin === 'string') return `needs ${bound} ${limit} character${limit === 1 ? '' : 's'}`;
+  return `must be ${bound} ${limit}`;
 }
 
 function describeUnion(rel: DocPath): string {

@@ -17,6 +17,7 @@ export function assignStepIds(ctx: CompileContext, steps: readonly StepNode[]): 
   const all = flatten(steps);
   const ids = new Map<StepNode, string>();
   const taken = new Set<string>();
+  const firstLine = new Map<string, number>();
   for (const node of all) {
     if (node.id === undefined) continue;
     const path = [...node.path, 'id'];
@@ -26,8 +27,10 @@ export function assignStepIds(ctx: CompileContext, steps: readonly StepNode[]): 
         suggestion: slug(node.id) || undefined,
       });
     } else if (taken.has(node.id)) {
-      ctx.sink.add('DUPLICATE_STEP_ID', `step id "${node.id}" is already used`, ctx.positions.valueAt(path), path);
+      const message = `step id "${node.id}" is already used on line ${firstLine.get(node.id)}; give each step its own id`;
+      ctx.sink.add('DUPLICATE_STEP_ID', message, ctx.positions.valueAt(path), path);
     }
+    if (!firstLine.has(node.id)) firstLine.set(node.id, ctx.positions.valueAt(path).line);
     taken.add(node.id);
     ids.set(node, node.id);
   }
