@@ -35,7 +35,7 @@ function counts(c: Counts): string {
 export function formatFunnel(report: BacktestReport): string {
   const lines = [
     `${report.journeyId}: ${report.customers} customers, ${report.runs} runs, ${report.notEntered} never entered, ` +
-      `${report.holdout} in holdout, ${report.converted} converted, ${report.active} still active`,
+      `${holdoutText(report)}, ${report.converted} converted, ${report.active} still active`,
     `outcomes: ${counts(report.outcomes) || 'none'}`,
     '',
   ];
@@ -54,6 +54,14 @@ export function formatFunnel(report: BacktestReport): string {
     lines.push(row.trimEnd());
   }
   return lines.join('\n');
+}
+
+function holdoutText(report: BacktestReport): string {
+  const share = (converted: number, runs: number): string =>
+    runs === 0 ? '-' : `${((100 * converted) / runs).toFixed(1)}%`;
+  if (report.holdout === 0) return '0 in holdout';
+  const others = share(report.converted - report.holdoutConverted, report.runs - report.holdout);
+  return `${report.holdout} in holdout (converted ${share(report.holdoutConverted, report.holdout)}, others ${others})`;
 }
 
 /** A one-line progress bar, redrawn in place. */

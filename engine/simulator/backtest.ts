@@ -53,7 +53,10 @@ export interface BacktestReport {
   /** Runs started (entries claimed or denied). */
   runs: number;
   holdout: number;
+  /** Runs with a conversion, holdout runs included... */
   converted: number;
+  /** ...of which in holdout: compare the two shares to see what the messages added. */
+  holdoutConverted: number;
   /** Runs still going when the clock stopped. */
   active: number;
   outcomes: Counts;
@@ -177,6 +180,7 @@ function emptyReport(plan: Plan, customers: number): BacktestReport {
     runs: 0,
     holdout: 0,
     converted: 0,
+    holdoutConverted: 0,
     active: 0,
     outcomes: {},
     steps,
@@ -192,6 +196,7 @@ function countRun(report: BacktestReport, funnel: Map<string, StepFunnel>, resul
   else bump(report.outcomes, result.outcome);
   if (result.conversion !== null) {
     report.converted += 1;
+    if (result.state.holdout) report.holdoutConverted += 1;
     const step = result.conversion.stepId === null ? undefined : funnel.get(result.conversion.stepId);
     if (step !== undefined) step.conversions += 1;
   }

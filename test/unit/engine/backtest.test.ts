@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Plan } from '../../../definitions/plan.js';
+import { formatFunnel } from '../../../cli/simulate-format.js';
 import { backtest, mayEnter } from '../../../engine/simulator/backtest.js';
 import { DAY, HOUR, T0, event, exitOn, makePlan, send, wait } from './plans.js';
 
@@ -46,6 +47,22 @@ describe('backtest', () => {
     const first = report.steps.find((s) => s.stepId === 'first');
     expect(first).toMatchObject({ entered: 3, sent: { 't1 by email': 3 }, conversions: 1 });
     expect(report.steps.find((s) => s.stepId === 'second')).toMatchObject({ entered: 2, sent: { 't2 by email': 2 } });
+  });
+
+  it('counts the conversions of holdout customers apart, so the two shares can be compared', () => {
+    const customers = Array.from({ length: 40 }, (_, i) => ({ id: `h${i}`, profile: { email: `h${i}@example.jp` } }));
+    const eventsByCustomer = new Map(
+      customers.map(({ id }) => [
+        id,
+        [event(`${id}-cart`, 'cart.abandoned', T0, { total: 5000 }), event(`${id}-o`, 'order.completed', T0 + DAY)],
+      ]),
+    );
+    const options = { customers, eventsByCustomer, startMs: T0, untilMs: T0 + 30 * DAY };
+    const report = backtest({ ...options, plan: { ...plan, holdoutPercent: 50 } });
+    expect(report.holdout).toBeGreaterThan(0);
+    expect(report.holdout).toBeLessThan(40);
+    expect(report).toMatchObject({ runs: 40, converted: 40, holdoutConverted: report.holdout });
+    expect(formatFunnel(report)).toContain(`${report.holdout} in holdout (converted 100.0%, others 100.0%)`);
   });
 
   it('lets segment members in once, at the start', () => {
