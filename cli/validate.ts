@@ -1,5 +1,6 @@
 /** `kizuna validate <files or folders>`: every problem of every journey and template, and a summary. */
 import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { DefinitionError } from '../definitions/errors.js';
 import { checkTemplate } from '../definitions/templates.js';
@@ -30,7 +31,7 @@ export function validatePaths(paths: readonly string[]): ValidateReport {
     const problems = problemsOf(file, compiler);
     if (problems.some((p) => p.severity === 'error')) report.failedFiles += 1;
     for (const problem of problems) {
-      const key = `${problem.file}:${problem.line}:${problem.col}:${problem.code}`;
+      const key = `${resolve(problem.file)}:${problem.line}:${problem.col}:${problem.code}`;
       if (seen.has(key)) continue;
       seen.add(key);
       report.problems.push(problem);

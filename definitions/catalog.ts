@@ -4,7 +4,7 @@
  * The only module of `definitions/` that touches the file system.
  */
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { isAbsolute, join, relative } from 'node:path';
 import { parse } from 'yaml';
 import type { DeliveryChannel } from './plan.js';
 import type { CompileOptions } from './compile.js';
@@ -15,7 +15,7 @@ export const DEFINITIONS_DIR = 'definitions';
 
 /**
  * Loads every template under `<templatesDir>/email` and `<templatesDir>/line`; a name is the file
- * name without `.yaml`. File paths in the catalog are relative to `cwd`. Missing folders are empty.
+ * name without `.yaml`. File paths in the catalog are relative to `cwd` when inside it. Missing folders are empty.
  */
 export function loadTemplateCatalog(templatesDir: string, cwd = process.cwd()): TemplateCatalog {
   const catalog: TemplateCatalog = {};
@@ -27,10 +27,16 @@ export function loadTemplateCatalog(templatesDir: string, cwd = process.cwd()): 
       const name = entry.replace(/\.ya?ml$/, '');
       const path = join(dir, entry);
       const variants = (catalog[name] ??= {});
-      variants[channel] = { file: relative(cwd, path) || path, source: readFileSync(path, 'utf8') };
+      variants[channel] = { file: displayPath(path, cwd), source: readFileSync(path, 'utf8') };
     }
   }
   return catalog;
+}
+
+/** `path` relative to `cwd` when it lies inside it, else as given: the form the CLI was called with. */
+function displayPath(path: string, cwd: string): string {
+  const rel = relative(cwd, path);
+  return rel === '' || rel.startsWith('..') || isAbsolute(rel) ? path : rel;
 }
 
 /**

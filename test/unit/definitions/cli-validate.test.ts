@@ -1,4 +1,7 @@
 import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { summarize, validatePaths } from '../../../cli/validate.js';
 import { formatProblems } from '../../../cli/journey-files.js';
@@ -25,6 +28,20 @@ describe('kizuna validate', () => {
         '   6 |   - send: { channel: email, template: winback-l }\n' +
         '     |                                       ^',
     );
+  });
+
+  it('reports a shared template once, by the path it was given, even outside the working folder', () => {
+    const root = mkdtempSync(join(tmpdir(), 'kizuna-validate-'));
+    mkdirSync(join(root, 'journeys'));
+    mkdirSync(join(root, 'templates', 'line'), { recursive: true });
+    writeFileSync(join(root, 'templates', 'line', 'hello.yaml'), 'messages:\n  - type: flex\n    contents: {}\n');
+    const journey =
+      'journey: j\nname: J\nentry: { event: order.completed }\nsteps:\n  - send: { channel: line, template: hello }\n';
+    writeFileSync(join(root, 'journeys', 'j.yaml'), journey);
+    const report = validatePaths([root]);
+    expect(report.problems.map((p) => [p.file, p.code])).toEqual([
+      [join(root, 'templates', 'line', 'hello.yaml'), 'LINE_ALT_TEXT_MISSING'],
+    ]);
   });
 
   it('checks template files on their own', () => {
