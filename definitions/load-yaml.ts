@@ -59,25 +59,48 @@ export function loadYaml(source: string, sink: ProblemSink): LoadedYaml {
   const positions = new PositionMap();
   const doc = parseDocument(source, { lineCounter, prettyErrors: false, uniqueKeys: true });
   let failed = reportYamlProblems(source, doc, lineCounter, sink);
-  const walker: Walker = { positions, lines: lineCounter, aliases: [] };
+  const walker: Walker = { positions, lines: lineCounter, aliases: [], nonFinite: [] };
   let value = doc.contents ? walk(doc.contents, '', true, walker) : null;
-  for (const alias of walker.aliases) {
-    if (alias.resolve(doc) !== undefined) continue;
-    const at = toPosition(alias, lineCounter);
-    sink.add('YAML_SYNTAX', `unknown alias *${alias.source}; define &${alias.source} before using it`, at, []);
-    failed = true;
+  for (const { at, path } of walker.nonFinite) {
+    // The plan is JSON, which has no NaN or infinity.
+    sink.add('OUT_OF_RANGE', 'this number is too large or not a number; write an ordinary number', at, path);
   }
+  if (reportBadAliases(doc, walker, sink)) failed = true;
   if (!failed && walker.aliases.length > 0) {
     try {
       value = doc.toJS({ maxAliasCount: 1000 });
-    } catch (error) {
+    } catch {
       // Alias bombs only surface when the document is converted.
-      const message = error instanceof Error ? error.message : 'this document cannot be read';
+      const message = 'its aliases expand to too much data; write the repeated parts out or use fewer aliases';
       sink.add('YAML_SYNTAX', message, positions.valueAt([]), []);
       failed = true;
     }
   }
   return { value: failed ? undefined : value, positions, failed };
+}
+
+/** Reports aliases without an anchor and aliases inside their own anchor (a document cannot contain itself). */
+function reportBadAliases(doc: Document, walker: Walker, sink: ProblemSink): boolean {
+  let bad = false;
+  for (const alias of walker.aliases) {
+    const target = alias.resolve(doc);
+    const at = toPosition(alias, walker.lines);
+    const name = alias.source;
+    if (target === undefined) {
+      sink.add('YAML_SYNTAX', `unknown alias *${name}; define &${name} before using it`, at, []);
+      bad = true;
+    } else if (contains(target, alias)) {
+      sink.add('YAML_SYNTAX', `*${name} is used inside &${name} itself; a value cannot contain itself`, at, []);
+      bad = true;
+    }
+  }
+  return bad;
+}
+
+function contains(outer: YamlNode, inner: YamlNode): boolean {
+  const [start, end] = outer.range ?? [0, 0];
+  const at = inner.range?.[0] ?? -1;
+  return at >= start && at < end;
 }
 
 /**
@@ -130,6 +153,8 @@ interface Walker {
   lines: LineCounter;
   /** Aliases met: when there are any, the value is rebuilt by the YAML library, which resolves them. */
   aliases: Alias[];
+  /** Where `.inf`, `.nan` or numbers beyond a double were written. */
+  nonFinite: { at: Position; path: string[] }[];
 }
 
 /** Records the position of every node and builds the plain value in the same pass. */
@@ -156,7 +181,12 @@ function walk(node: YamlNode, id: string, root: boolean, walker: Walker, key?: P
       item ? walk(item as YamlNode, childId(id, index, root), false, walker) : null,
     );
   }
-  if (isScalar(node)) return node.value;
+  if (isScalar(node)) {
+    if (typeof node.value === 'number' && !Number.isFinite(node.value)) {
+      walker.nonFinite.push({ at: toPosition(node, walker.lines), path: id === '' ? [] : id.split(SEP) });
+    }
+    return node.value;
+  }
   if (isAlias(node)) walker.aliases.push(node);
   return null;
 }
