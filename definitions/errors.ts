@@ -10,6 +10,7 @@ export type DefinitionErrorCode =
   | 'YAML_TAB'
   | 'DUPLICATE_KEY'
   | 'NOT_A_MAPPING'
+  | 'NESTED_TOO_DEEP'
   // structure
   | 'UNKNOWN_KEY'
   | 'MISSING_KEY'

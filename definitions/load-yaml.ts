@@ -3,7 +3,7 @@
  * collecting YAML problems (syntax, tabs, duplicate keys) instead of throwing.
  */
 import { LineCounter, isAlias, isMap, isScalar, isSeq, parseDocument } from 'yaml';
-import type { Alias, Document, Node as YamlNode } from 'yaml';
+import type { Alias, Document, Node as YamlNode, YAMLMap, YAMLSeq } from 'yaml';
 import type { ProblemSink, Position } from './errors.js';
 
 /** A document path: mapping keys and sequence indexes from the root. */
@@ -45,6 +45,14 @@ function childId(parent: string, key: string | number, root: boolean): string {
   return root ? String(key) : `${parent}${SEP}${key}`;
 }
 
+/**
+ * Deepest nesting of mappings and lists read. A journey needs a few dozen levels at most; the limit
+ * keeps the YAML library and the compiler's recursion far from the call stack's end.
+ */
+export const MAX_NESTING = 100;
+
+const TOO_DEEP = `nested more than ${MAX_NESTING} levels deep; move the inner steps or conditions up a level`;
+
 /** The outcome of reading a YAML text: `value` is `undefined` when the text could not be read. */
 export interface LoadedYaml {
   value: unknown;
@@ -59,11 +67,16 @@ export function loadYaml(source: string, sink: ProblemSink): LoadedYaml {
   const positions = new PositionMap();
   const doc = parseDocument(source, { lineCounter, prettyErrors: false, uniqueKeys: true });
   let failed = reportYamlProblems(source, doc, lineCounter, sink);
-  const walker: Walker = { positions, lines: lineCounter, aliases: [], nonFinite: [] };
+  const walker: Walker = { positions, lines: lineCounter, aliases: [], nonFinite: [], depth: 0 };
   let value = doc.contents ? walk(doc.contents, '', true, walker) : null;
   for (const { at, path } of walker.nonFinite) {
     // The plan is JSON, which has no NaN or infinity.
     sink.add('OUT_OF_RANGE', 'this number is too large or not a number; write an ordinary number', at, path);
+  }
+  // The YAML library may have given up on the same nesting already.
+  if (walker.tooDeep && !sink.problems.some((p) => p.code === 'NESTED_TOO_DEEP')) {
+    sink.add('NESTED_TOO_DEEP', TOO_DEEP, walker.tooDeep, []);
+    failed = true;
   }
   if (reportBadAliases(doc, walker, sink)) failed = true;
   if (!failed && walker.aliases.length > 0) {
@@ -118,6 +131,10 @@ function reportYamlProblems(source: string, doc: Document, lineCounter: LineCoun
     const at = lineCounter.linePos(error.pos[0]);
     if (error.code === 'DUPLICATE_KEY') {
       sink.add('DUPLICATE_KEY', duplicateKeyMessage(source, error.pos[0]), { line: at.line, col: at.col }, []);
+    } else if (/call stack/i.test(error.message)) {
+      // The YAML library gives up on very deep nesting with the runtime's own words.
+      sink.add('NESTED_TOO_DEEP', TOO_DEEP, { line: at.line, col: at.col }, []);
+      fatal = true;
     } else {
       sink.add('YAML_SYNTAX', firstLine(error.message), { line: at.line, col: at.col }, []);
       fatal = true;
@@ -155,31 +172,25 @@ interface Walker {
   aliases: Alias[];
   /** Where `.inf`, `.nan` or numbers beyond a double were written. */
   nonFinite: { at: Position; path: string[] }[];
+  /** Nesting of the node being walked, and the first node beyond {@link MAX_NESTING}. */
+  depth: number;
+  tooDeep?: Position;
 }
 
 /** Records the position of every node and builds the plain value in the same pass. */
 function walk(node: YamlNode, id: string, root: boolean, walker: Walker, key?: Position): unknown {
   walker.positions.record(id, toPosition(node, walker.lines), key);
-  if (isMap(node)) {
-    const out: Record<string, unknown> = {};
-    for (const pair of node.items) {
-      const keyNode = pair.key as YamlNode | null;
-      const name = isScalar(keyNode) ? String(keyNode.value) : String(keyNode);
-      const keyPos = keyNode ? toPosition(keyNode, walker.lines) : toPosition(node, walker.lines);
-      const child = pair.value as YamlNode | null;
-      const childPath = childId(id, name, root);
-      let value: unknown = null;
-      if (child && !isEmptyScalar(child)) value = walk(child, childPath, false, walker, keyPos);
-      else walker.positions.record(childPath, keyPos, keyPos);
-      // A "__proto__" key is data, not the object's prototype.
-      Object.defineProperty(out, name, { value, enumerable: true, writable: true, configurable: true });
+  if (isMap(node) || isSeq(node)) {
+    if (walker.depth >= MAX_NESTING) {
+      walker.tooDeep ??= toPosition(node, walker.lines);
+      return null;
     }
-    return out;
-  }
-  if (isSeq(node)) {
-    return node.items.map((item, index) =>
-      item ? walk(item as YamlNode, childId(id, index, root), false, walker) : null,
-    );
+    walker.depth += 1;
+    try {
+      return isMap(node) ? walkMap(node, id, root, walker) : walkSeq(node, id, root, walker);
+    } finally {
+      walker.depth -= 1;
+    }
   }
   if (isScalar(node)) {
     if (typeof node.value === 'number' && !Number.isFinite(node.value)) {
@@ -189,6 +200,29 @@ function walk(node: YamlNode, id: string, root: boolean, walker: Walker, key?: P
   }
   if (isAlias(node)) walker.aliases.push(node);
   return null;
+}
+
+function walkMap(node: YAMLMap, id: string, root: boolean, walker: Walker): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const pair of node.items) {
+    const keyNode = pair.key as YamlNode | null;
+    const name = isScalar(keyNode) ? String(keyNode.value) : String(keyNode);
+    const keyPos = keyNode ? toPosition(keyNode, walker.lines) : toPosition(node, walker.lines);
+    const child = pair.value as YamlNode | null;
+    const childPath = childId(id, name, root);
+    let value: unknown = null;
+    if (child && !isEmptyScalar(child)) value = walk(child, childPath, false, walker, keyPos);
+    else walker.positions.record(childPath, keyPos, keyPos);
+    // A "__proto__" key is data, not the object's prototype.
+    Object.defineProperty(out, name, { value, enumerable: true, writable: true, configurable: true });
+  }
+  return out;
+}
+
+function walkSeq(node: YAMLSeq, id: string, root: boolean, walker: Walker): unknown[] {
+  return node.items.map((item, index) =>
+    item ? walk(item as YamlNode, childId(id, index, root), false, walker) : null,
+  );
 }
 
 /** `key:` with nothing after it: point at the key rather than the end of the line. */
