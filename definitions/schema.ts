@@ -7,6 +7,7 @@
  */
 import { z } from 'zod';
 import { DURATION_PATTERN } from './durations.js';
+import type { StepKindKey } from './step-kinds.js';
 
 const duration = z.string().meta({
   description: 'A duration: 45m, 3h, 3d, 2w, 1h30m, or ISO 8601 (P3D, PT1H).',
@@ -24,21 +25,6 @@ export const conditionSchema = z.record(z.string(), z.unknown()).meta({
 export const SEND_CHANNELS = ['email', 'line', 'preferred'] as const;
 export const DELIVERY_CHANNELS = ['email', 'line'] as const;
 export const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
-
-/** The keys that name a step's kind; a step holds exactly one of them. */
-export const STEP_KINDS = [
-  'send',
-  'wait',
-  'wait_until',
-  'wait_for',
-  'if',
-  'branch',
-  'split',
-  'repeat',
-  'update_profile',
-  'exit',
-] as const;
-export type StepKindKey = (typeof STEP_KINDS)[number];
 
 export const eventMatchSchema = z
   .strictObject({ event: eventName, where: conditionSchema.optional() })

@@ -8,7 +8,7 @@ import { stringify } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { loadCompileOptions } from '../../../definitions/catalog.js';
 import { compileJourney } from '../../../definitions/compile.js';
-import { STEP_KINDS } from '../../../definitions/schema.js';
+import { STEP_KINDS } from '../../../definitions/step-kinds.js';
 
 const options = loadCompileOptions('definitions');
 const WINBACK = readFileSync('definitions/journeys/winback.yaml', 'utf8');

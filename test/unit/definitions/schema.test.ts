@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { JSON_SCHEMA_FILE, renderJsonSchema } from '../../../definitions/gen-schema.js';
+import { STEP_KINDS } from '../../../definitions/step-kinds.js';
 
 describe('definitions/journey.schema.json', () => {
   it('is what `npm run gen:schema` writes from the zod schema (run it after changing definitions/schema.ts)', () => {
@@ -10,20 +11,7 @@ describe('definitions/journey.schema.json', () => {
   it('describes every step kind and rejects unknown keys', () => {
     const schema = JSON.parse(renderJsonSchema()) as { $defs: Record<string, { anyOf?: { required?: string[] }[] }> };
     const kinds = (schema.$defs['Step']?.anyOf ?? []).map((s) => s.required?.find((k) => k !== 'id') ?? '');
-    expect(kinds.filter((k) => k !== 'then' && k !== 'steps')).toEqual(
-      expect.arrayContaining([
-        'send',
-        'wait',
-        'wait_until',
-        'wait_for',
-        'if',
-        'branch',
-        'split',
-        'repeat',
-        'update_profile',
-        'exit',
-      ]),
-    );
+    expect(kinds.filter((k) => k !== 'then' && k !== 'steps')).toEqual(expect.arrayContaining([...STEP_KINDS]));
     expect(renderJsonSchema()).toContain('"additionalProperties": false');
   });
 });
