@@ -197,6 +197,9 @@ function compileSplit(
   return ctx.sink.errors.length === before ? { ...base, kind: 'split', variants } : null;
 }
 
+/** A reminder loop longer than this is a mistake, and each round costs workflow history. */
+const MAX_REPEAT_TIMES = 100;
+
 function compileRepeat(
   ctx: CompileContext,
   node: RepeatNode,
@@ -215,13 +218,10 @@ function compileRepeat(
       stepsPath,
     );
   }
-  if (times < 1 || times > 100) {
-    ctx.sink.add(
-      'OUT_OF_RANGE',
-      `times must be between 1 and 100; found ${times}`,
-      ctx.positions.valueAt([...path, 'times']),
-      [...path, 'times'],
-    );
+  const timesOk = times >= 1 && times <= MAX_REPEAT_TIMES;
+  if (!timesOk) {
+    const message = `times must be from 1 to ${MAX_REPEAT_TIMES}; found ${times}`;
+    ctx.sink.add('OUT_OF_RANGE', message, ctx.positions.valueAt([...path, 'times']), [...path, 'times']);
   }
   const everyMs = durationMs(ctx, every, [...path, 'every']);
   let untilPlan = null;
@@ -234,7 +234,7 @@ function compileRepeat(
     untilPlan = { event: until.event, where };
   }
   const body = list(node.steps, base.id);
-  if (everyMs === null || body === null || times < 1 || times > 100) return null;
+  if (everyMs === null || body === null || !timesOk) return null;
   return { ...base, kind: 'repeat', times, everyMs, until: untilPlan, body, next };
 }
 
