@@ -4,7 +4,7 @@
  * prefixes dropped, and the `event.*` fields it reads recorded for the event router.
  */
 import type { Condition, JsonValue } from './plan.js';
-import { FIELD_OPERATORS, LOGICAL_OPERATORS, toRegExp } from './conditions.js';
+import { FIELD_OPERATORS, LOGICAL_OPERATORS, setOwn, toRegExp } from './conditions.js';
 import type { CompileContext } from './context.js';
 import { durationMs, readEventField } from './context.js';
 import type { DocPath } from './load-yaml.js';
@@ -42,7 +42,7 @@ function compileDocument(
       if (compiled !== undefined) out[key] = compiled;
     } else {
       const field = fieldPath(ctx, key, at, scope, topLevel);
-      out[field] = compileFieldValue(ctx, operand, at, scope);
+      setOwn(out, field, compileFieldValue(ctx, operand, at, scope));
     }
   }
   return out;
@@ -134,7 +134,7 @@ function compileOperator(
   path: DocPath,
   scope: ConditionScope,
 ): JsonValue | undefined {
-  const simple = SIMPLE_OPERANDS[op];
+  const simple = Object.hasOwn(SIMPLE_OPERANDS, op) ? SIMPLE_OPERANDS[op] : undefined;
   if (simple) return simple.accepts(arg) ? (arg as JsonValue) : badOperand(ctx, path, simple.message);
   switch (op) {
     case '$regex':

@@ -79,7 +79,8 @@ export function resolvePath(value: unknown, parts: readonly string[]): unknown[]
     if (/^\d+$/.test(head)) return resolvePath(value[Number(head)], rest);
     return value.flatMap((element) => (isPlainObject(element) ? resolvePath(element, parts) : []));
   }
-  if (isPlainObject(value)) return resolvePath(value[head], rest);
+  // Own keys only: a field named "constructor" or "__proto__" is data, not the object's machinery.
+  if (isPlainObject(value)) return resolvePath(Object.hasOwn(value, head) ? value[head] : undefined, rest);
   return [undefined];
 }
 
@@ -231,6 +232,11 @@ export function equals(a: unknown, b: unknown): boolean {
   return false;
 }
 
+/** Sets `key` as an own property, even when it is "__proto__" (a plain assignment would replace the prototype). */
+export function setOwn(target: Record<string, unknown>, key: string, value: unknown): void {
+  Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+}
+
 function isPlainObject(value: unknown): value is Doc {
   return typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof Date);
 }
@@ -261,7 +267,7 @@ function translateDocument(condition: Condition, nowMs: number, mapPath: (path: 
       extra.push({ $nor: [translateDocument(asConditions([operand])[0] ?? {}, nowMs, mapPath)] });
     } else {
       const { ops, overflow } = translateField(operand, nowMs, mapPath);
-      out[mapPath(key)] = ops;
+      setOwn(out, mapPath(key), ops);
       for (const more of overflow) extra.push({ [mapPath(key)]: more });
     }
   }
@@ -283,8 +289,8 @@ function translateField(
   const ops: Doc = {};
   const overflow: Doc[] = [];
   const put = (op: string, value: unknown): void => {
-    if (op in ops) overflow.push({ [op]: value });
-    else ops[op] = value;
+    if (Object.hasOwn(ops, op)) overflow.push({ [op]: value });
+    else setOwn(ops, op, value);
   };
   for (const [op, arg] of Object.entries(operand as Record<string, JsonValue>)) {
     if (op === '$olderThan' && typeof arg === 'number') put('$lt', new Date(nowMs - arg));

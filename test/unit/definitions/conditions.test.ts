@@ -81,6 +81,14 @@ describe('evaluateCondition', () => {
     expect(evaluateCondition(condition, profile, NOW)).toBe(expected);
   });
 
+  it('reads own fields only: "constructor" and "__proto__" are data', () => {
+    expect(evaluateCondition({ constructor: { $exists: true } }, {}, NOW)).toBe(false);
+    expect(evaluateCondition({ 'toString.name': 'toString' }, {}, NOW)).toBe(false);
+    const doc = JSON.parse('{"__proto__": {"vip": true}}') as Record<string, JsonValue>;
+    expect(evaluateCondition({ '__proto__.vip': true }, doc, NOW)).toBe(true);
+    expect(evaluateCondition({ vip: true }, doc, NOW)).toBe(false);
+  });
+
   it('is pure: imports only the plan types', () => {
     const source = readFileSync('definitions/conditions.ts', 'utf8');
     const imports = [...source.matchAll(/^import .* from '([^']+)';$/gm)].map((m) => m[1]);
