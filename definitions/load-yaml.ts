@@ -196,7 +196,8 @@ function walk(node: YamlNode, id: string, root: boolean, walker: Walker, key?: P
     if (typeof node.value === 'number' && !Number.isFinite(node.value)) {
       walker.nonFinite.push({ at: toPosition(node, walker.lines), path: id === '' ? [] : id.split(SEP) });
     }
-    return node.value;
+    // JSON has no negative zero: the plan must read back exactly as it was written.
+    return Object.is(node.value, -0) ? 0 : node.value;
   }
   if (isAlias(node)) walker.aliases.push(node);
   return null;
