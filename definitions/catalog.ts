@@ -26,7 +26,8 @@ export function loadTemplateCatalog(templatesDir: string, cwd = process.cwd()): 
       if (!/\.ya?ml$/.test(entry)) continue;
       const name = entry.replace(/\.ya?ml$/, '');
       const path = join(dir, entry);
-      const variants = (catalog[name] ??= {});
+      if (!Object.hasOwn(catalog, name)) Object.defineProperty(catalog, name, { value: {}, enumerable: true });
+      const variants = catalog[name] ?? {};
       variants[channel] = { file: displayPath(path, cwd), source: readFileSync(path, 'utf8') };
     }
   }

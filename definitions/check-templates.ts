@@ -6,6 +6,7 @@ import type { SendRef } from './compile-step-kinds.js';
 import { checkTemplate } from './templates.js';
 import type { TemplateCatalog } from './templates.js';
 import { suggest } from './suggest.js';
+import { setOwn } from './conditions.js';
 
 /** Template refs for the plan, and the sources that go into its content hash. */
 export interface PinnedTemplates {
@@ -26,9 +27,10 @@ export function checkSendTemplates(
   const sources = new Map<string, string>();
   const catalog = options.templates;
   for (const send of sends) {
-    const ref = (refs[send.template] ??= { email: null, line: null });
+    const ref = refFor(refs, send.template);
     if (catalog === undefined) continue;
-    const variants = catalog[send.template];
+    // Own names only: a template called "constructor" is not Object's.
+    const variants = Object.hasOwn(catalog, send.template) ? catalog[send.template] : undefined;
     const at = ctx.positions.valueAt(send.path);
     if (variants === undefined) {
       const hint = suggest(send.template, Object.keys(catalog));
@@ -66,4 +68,13 @@ function hashOf(text: string): string {
 
 function sortKeys<V>(record: Record<string, V>): Record<string, V> {
   return Object.fromEntries(Object.entries(record).sort(([a], [b]) => a.localeCompare(b)));
+}
+
+/** The pinned variants of template `name`, created on first use (`__proto__` included). */
+function refFor(refs: Record<string, TemplateRef>, name: string): TemplateRef {
+  const found = Object.hasOwn(refs, name) ? refs[name] : undefined;
+  if (found) return found;
+  const ref: TemplateRef = { email: null, line: null };
+  setOwn(refs, name, ref);
+  return ref;
 }

@@ -176,7 +176,7 @@ function checkLine(ctx: TemplateCtx, value: unknown): LineTemplate | null {
 
 function checkLineMessage(ctx: TemplateCtx, message: Record<string, unknown>, path: DocPath): void {
   const type = String(message['type']);
-  const required = LINE_TYPES[type];
+  const required = Object.hasOwn(LINE_TYPES, type) ? LINE_TYPES[type] : undefined;
   if (!required) {
     const at = ctx.positions.valueAt([...path, 'type']);
     ctx.sink.add('LINE_BAD_MESSAGE', `"${type}" is not a LINE message type`, at, [...path, 'type'], {
