@@ -6,6 +6,7 @@
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { isAbsolute, join, relative } from 'node:path';
 import { parse } from 'yaml';
+import { setOwn } from './conditions.js';
 import type { DeliveryChannel } from './plan.js';
 import type { CompileOptions } from './compile.js';
 import type { TemplateCatalog } from './templates.js';
@@ -26,7 +27,7 @@ export function loadTemplateCatalog(templatesDir: string, cwd = process.cwd()): 
       if (!/\.ya?ml$/.test(entry)) continue;
       const name = entry.replace(/\.ya?ml$/, '');
       const path = join(dir, entry);
-      if (!Object.hasOwn(catalog, name)) Object.defineProperty(catalog, name, { value: {}, enumerable: true });
+      if (!Object.hasOwn(catalog, name)) setOwn(catalog, name, {});
       const variants = catalog[name] ?? {};
       variants[channel] = { file: displayPath(path, cwd), source: readFileSync(path, 'utf8') };
     }
