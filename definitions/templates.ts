@@ -4,17 +4,18 @@
  *
  * Templates are YAML files: `email/<name>.yaml` (subject, html or mjml, optional text) and
  * `line/<name>.yaml` (messages: LINE message objects whose strings are Liquid). This module never
- * reads files; see `template-catalog.ts` for the loader.
+ * reads files; see `catalog.ts` for the loader, and `template-liquid.ts` for the Liquid checks.
  */
-import { Liquid } from 'liquidjs';
 import { z } from 'zod';
 import type { DeliveryChannel } from './plan.js';
 import { ProblemSink } from './errors.js';
-import type { DefinitionError, Position } from './errors.js';
+import type { DefinitionError } from './errors.js';
 import { loadYaml } from './load-yaml.js';
-import type { DocPath, PositionMap } from './load-yaml.js';
+import type { DocPath } from './load-yaml.js';
 import { reportIssues } from './shape-issues.js';
 import { suggest } from './suggest.js';
+import { checkLiquidStrings } from './template-liquid.js';
+import type { LiquidCtx } from './template-liquid.js';
 
 /** One template variant's source text and where it came from. */
 export interface TemplateSource {
@@ -27,9 +28,6 @@ export type TemplateCatalog = Record<string, Partial<Record<DeliveryChannel, Tem
 
 /** LINE's documented limits for one push or reply. */
 export const LINE_LIMITS = { messages: 5, textLength: 5000, altTextLength: 400, quickReplyItems: 13 } as const;
-
-/** Roots of the data a template renders with. */
-export const TEMPLATE_ROOTS = ['profile', 'event', 'journey', 'links'] as const;
 
 export const emailTemplateSchema = z.strictObject({
   subject: z.string(),
@@ -55,13 +53,6 @@ const LINE_TYPES: Record<string, readonly string[]> = {
   location: ['title', 'address', 'latitude', 'longitude'],
   template: ['altText', 'template'],
 };
-
-/** The Liquid engine templates are checked and rendered with: unknown filters are errors. */
-export function createTemplateEngine(): Liquid {
-  return new Liquid({ strictFilters: true, strictVariables: false });
-}
-
-const engine = createTemplateEngine();
 
 /** Options of {@link checkTemplate}. */
 export interface TemplateCheckOptions {
@@ -93,24 +84,18 @@ export function checkTemplate(
   return result;
 }
 
-interface TemplateCtx {
-  sink: ProblemSink;
-  positions: PositionMap;
-  lines: string[];
-  options: TemplateCheckOptions;
-}
-
 function runChecks(channel: DeliveryChannel, variant: TemplateSource, options: TemplateCheckOptions): TemplateCheck {
   const sink = new ProblemSink(variant.file);
   const loaded = loadYaml(variant.source, sink);
   if (loaded.failed) return { problems: sink.problems, template: null };
-  const ctx: TemplateCtx = { sink, positions: loaded.positions, lines: variant.source.split(/\r?\n/), options };
+  const lines = variant.source.split(/\r?\n/);
+  const ctx: LiquidCtx = { sink, positions: loaded.positions, lines, profileFields: options.profileFields };
   const template = channel === 'email' ? checkEmail(ctx, loaded.value) : checkLine(ctx, loaded.value);
-  if (template) walkStrings(template, [], (text, path) => checkLiquid(ctx, text, path));
+  if (template) checkLiquidStrings(ctx, template);
   return { problems: sink.problems, template: sink.errors.length === 0 ? template : null };
 }
 
-function checkEmail(ctx: TemplateCtx, value: unknown): EmailTemplate | null {
+function checkEmail(ctx: LiquidCtx, value: unknown): EmailTemplate | null {
   const parsed = emailTemplateSchema.safeParse(value);
   if (!parsed.success) {
     const missingSubject = parsed.error.issues.some((i) => i.path.length === 1 && i.path[0] === 'subject');
@@ -147,7 +132,7 @@ function hasKey(value: unknown, key: string): boolean {
   return typeof value === 'object' && value !== null && key in value;
 }
 
-function checkLine(ctx: TemplateCtx, value: unknown): LineTemplate | null {
+function checkLine(ctx: LiquidCtx, value: unknown): LineTemplate | null {
   const parsed = lineTemplateSchema.safeParse(value);
   if (!parsed.success) {
     reportIssues(parsed.error.issues, {
@@ -174,7 +159,7 @@ function checkLine(ctx: TemplateCtx, value: unknown): LineTemplate | null {
   return { messages };
 }
 
-function checkLineMessage(ctx: TemplateCtx, message: Record<string, unknown>, path: DocPath): void {
+function checkLineMessage(ctx: LiquidCtx, message: Record<string, unknown>, path: DocPath): void {
   const type = String(message['type']);
   const required = Object.hasOwn(LINE_TYPES, type) ? LINE_TYPES[type] : undefined;
   if (!required) {
@@ -196,7 +181,7 @@ function checkLineMessage(ctx: TemplateCtx, message: Record<string, unknown>, pa
 }
 
 function checkLength(
-  ctx: TemplateCtx,
+  ctx: LiquidCtx,
   message: Record<string, unknown>,
   key: string,
   limit: number,
@@ -216,7 +201,7 @@ function checkLength(
   }
 }
 
-function checkQuickReply(ctx: TemplateCtx, quickReply: unknown, path: DocPath): void {
+function checkQuickReply(ctx: LiquidCtx, quickReply: unknown, path: DocPath): void {
   if (quickReply === undefined) return;
   const items =
     typeof quickReply === 'object' && quickReply !== null
@@ -231,79 +216,4 @@ function checkQuickReply(ctx: TemplateCtx, quickReply: unknown, path: DocPath): 
     const message = `LINE accepts at most ${LINE_LIMITS.quickReplyItems} quick reply items; found ${items.length}`;
     ctx.sink.add('LINE_TOO_MANY_QUICK_REPLIES', message, ctx.positions.valueAt(at), at);
   }
-}
-
-function walkStrings(value: unknown, path: DocPath, visit: (text: string, path: DocPath) => void): void {
-  if (typeof value === 'string') visit(value, path);
-  else if (Array.isArray(value)) value.forEach((v, i) => walkStrings(v, [...path, i], visit));
-  else if (typeof value === 'object' && value !== null) {
-    for (const [k, v] of Object.entries(value)) walkStrings(v, [...path, k], visit);
-  }
-}
-
-function checkLiquid(ctx: TemplateCtx, text: string, path: DocPath): void {
-  if (!text.includes('{')) return;
-  let segments: (string | number)[][];
-  try {
-    segments = engine.globalVariableSegmentsSync(engine.parse(text)) as (string | number)[][];
-  } catch (error) {
-    const raw = error instanceof Error ? error.message : 'invalid Liquid';
-    const where = /, line:(\d+), col:(\d+)$/.exec(raw);
-    const at = where ? positionInText(ctx, path, Number(where[1]), Number(where[2])) : ctx.positions.valueAt(path);
-    reportLiquidError(ctx, raw.replace(/, line:\d+, col:\d+$/, ''), at, path);
-    return;
-  }
-  for (const segment of segments) warnVariable(ctx, segment, path, variablePosition(ctx, text, path, segment));
-}
-
-/** Where a variable is first written in a string value; the string's start when it cannot be found. */
-function variablePosition(ctx: TemplateCtx, text: string, path: DocPath, segment: (string | number)[]): Position {
-  const name = segment.slice(0, 2).map(String).join('.');
-  const index = text.indexOf(name);
-  if (index < 0) return ctx.positions.valueAt(path);
-  const before = text.slice(0, index).split('\n');
-  return positionInText(ctx, path, before.length, (before.at(-1)?.length ?? 0) + 1);
-}
-
-/** Liquid's own message, except for unknown filters, which get their name and a did-you-mean. */
-function reportLiquidError(ctx: TemplateCtx, message: string, at: Position, path: DocPath): void {
-  const filter = /^undefined filter: (.+)$/.exec(message)?.[1];
-  if (filter === undefined) {
-    ctx.sink.add('LIQUID_SYNTAX', message, at, path);
-    return;
-  }
-  ctx.sink.add('LIQUID_SYNTAX', `"${filter}" is not a Liquid filter`, at, path, {
-    suggestion: suggest(filter, Object.keys(engine.filters)),
-  });
-}
-
-/** Where line `line`, column `col` of a string value is in the file (block scalars start on the next line). */
-function positionInText(ctx: TemplateCtx, path: DocPath, line: number, col: number): Position {
-  const at = ctx.positions.valueAt(path);
-  const start = (ctx.lines[at.line - 1] ?? '').slice(at.col - 1);
-  if (/^[|>]/.test(start)) {
-    const text = ctx.lines[at.line - 1 + line] ?? '';
-    return { line: at.line + line, col: (/^ */.exec(text)?.[0].length ?? 0) + col };
-  }
-  if (line === 1) return { line: at.line, col: at.col + col - 1 + (/^['"]/.test(start) ? 1 : 0) };
-  return at;
-}
-
-function warnVariable(ctx: TemplateCtx, segment: (string | number)[], path: DocPath, at: Position): void {
-  const [root, field] = segment;
-  const name = segment.join('.');
-  if (!(TEMPLATE_ROOTS as readonly unknown[]).includes(root)) {
-    const message = `"${name}" is not available; templates read ${TEMPLATE_ROOTS.join(', ')}`;
-    ctx.sink.add('UNDECLARED_VARIABLE', message, at, path, {
-      severity: 'warning',
-      suggestion: suggest(String(root), TEMPLATE_ROOTS),
-    });
-    return;
-  }
-  const declared = ctx.options.profileFields;
-  if (root !== 'profile' || field === undefined || declared === undefined || declared.has(String(field))) return;
-  ctx.sink.add('UNDECLARED_VARIABLE', `no profile field "${String(field)}" is declared`, at, path, {
-    severity: 'warning',
-    suggestion: suggest(String(field), declared),
-  });
 }

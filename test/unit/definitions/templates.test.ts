@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { loadTemplateCatalog } from '../../../definitions/catalog.js';
-import { checkTemplate, createTemplateEngine } from '../../../definitions/templates.js';
+import { createTemplateEngine } from '../../../definitions/template-liquid.js';
+import { checkTemplate } from '../../../definitions/templates.js';
 import type { EmailTemplate, LineTemplate } from '../../../definitions/templates.js';
 
 const catalog = loadTemplateCatalog('definitions/templates');
