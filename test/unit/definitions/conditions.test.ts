@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { evaluateCondition, toMongoQuery } from '../../../definitions/conditions.js';
+import { evaluateCondition } from '../../../definitions/conditions.js';
+import { toMongoQuery } from '../../../definitions/mongo-query.js';
 import type { Condition, JsonValue } from '../../../definitions/plan.js';
 
 const NOW = Date.parse('2026-11-22T00:00:00Z');
