@@ -5,19 +5,9 @@
  */
 import { isValidTimeZone } from '../definitions/time-windows.js';
 import { PLAN_VERSION, type Plan, type StepId, type StepPlan } from '../definitions/plan.js';
+import { STEP_KINDS } from '../definitions/step-kinds.js';
 
-const STEP_KINDS = new Set<string>([
-  'send',
-  'wait',
-  'wait_until',
-  'wait_for',
-  'if',
-  'branch',
-  'split',
-  'repeat',
-  'update_profile',
-  'exit',
-]);
+const KNOWN_KINDS = new Set<string>(STEP_KINDS);
 
 /** Problems found in `plan`, as sentences; empty when the engine can run it. Never throws. */
 export function validatePlan(plan: unknown): string[] {
@@ -36,7 +26,7 @@ export function validatePlan(plan: unknown): string[] {
   if (zone?.source === 'profile' && !isValidTimeZone(zone.fallback))
     problems.push(`unknown time zone ${JSON.stringify(zone.fallback)}`);
   for (const [id, step] of Object.entries(p.steps)) {
-    if (typeof step !== 'object' || step === null || !STEP_KINDS.has(step.kind)) {
+    if (typeof step !== 'object' || step === null || !KNOWN_KINDS.has(step.kind)) {
       problems.push(`step "${id}" has an unknown kind`);
       continue;
     }
