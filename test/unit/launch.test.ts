@@ -20,7 +20,7 @@ describe('launch', () => {
     const failure = launch({
       name: 'broken',
       command: node,
-      args: ['-e', 'console.error("cannot open data dir"); process.exit(3)'],
+      args: ['-e', 'console.error("cannot open data dir"); process.exitCode = 3'],
       readyOutput: /never/,
     });
     await expect(failure).rejects.toThrow(ServerStartError);
