@@ -1,13 +1,13 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { bundleWorkflowCode, Worker } from '@temporalio/worker';
+import { Worker } from '@temporalio/worker';
 import { describe, expect, it } from 'vitest';
 import { projectRoot } from '../../scripts/servers.js';
 import { workflowsPath } from '../../worker.js';
+import { bundleQuietly } from '../support/bundle.js';
 
 const dir = join(projectRoot, 'test', 'fixtures', 'histories');
 const files = readdirSync(dir).filter((f) => f.endsWith('.json'));
-const quiet = { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error() {} };
 
 describe('replay of recorded histories', () => {
   it('has histories to replay', () => {
@@ -15,7 +15,7 @@ describe('replay of recorded histories', () => {
   });
 
   it('replays every history without nondeterminism', async () => {
-    const bundle = await bundleWorkflowCode({ workflowsPath, logger: quiet });
+    const bundle = await bundleQuietly(workflowsPath);
     const histories = files.map((file) => ({
       workflowId: file.replace(/\.json$/, ''),
       history: JSON.parse(readFileSync(join(dir, file), 'utf8')) as unknown,
