@@ -6,7 +6,7 @@
 import type { Condition, RepeatStep, WaitForStep } from '../definitions/plan.js';
 import { follow } from './advance.js';
 import type { CustomerEvent } from './inputs.js';
-import { SEEN_EVENT_LIMIT, type EventCandidates, type EventCheck } from './state.js';
+import { INBOX_LIMIT, SEEN_EVENT_LIMIT, type EventCandidates, type EventCheck } from './state.js';
 import { stopRepeat } from './steps/repeat.js';
 import { matchWaitFor } from './steps/wait-for.js';
 import { type Turn, completeRun, correlate, journal } from './turn.js';
@@ -44,7 +44,8 @@ export function receiveEvent(turn: Turn, event: CustomerEvent): void {
 
 /**
  * While another event's filters are out, an event that matches an exit without a filter still
- * ends the run at once (with the goals it meets without a filter); returns whether it did.
+ * ends the run at once (with the goals it meets without a filter), unless the pending check may
+ * credit a conversion; returns whether it did.
  */
 export function exitAtOnce(turn: Turn, event: CustomerEvent): boolean {
   const { plan, state } = turn;
@@ -52,6 +53,11 @@ export function exitAtOnce(turn: Turn, event: CustomerEvent): boolean {
     list.flatMap((item, i) => (item.event === event.type && item.where === null ? [i] : []));
   const exits = unfiltered(plan.exits);
   if (exits.length === 0 || state.seenEventIds.includes(event.id)) return false;
+  // A pending check that may credit a conversion is decided first (the exit waits in the queue,
+  // where nothing can be sent meanwhile), so an exit never swallows a goal that happened before it.
+  // A full queue would drop the exit: then leaving at once matters more than the goal.
+  const queueable = state.inbox.length < INBOX_LIMIT;
+  if (state.eventCheck !== null && queueable && mayConvert(turn, state.eventCheck.candidates)) return false;
   rememberEvent(turn, event.id);
   const goals = unfiltered(plan.goals);
   const candidates: EventCandidates = { exits, goals, waitFor: null, repeats: [] };
@@ -63,6 +69,10 @@ export function exitAtOnce(turn: Turn, event: CustomerEvent): boolean {
   };
   applyEvent(turn, { event, candidates, slots }, []);
   return true;
+}
+
+function mayConvert(turn: Turn, candidates: EventCandidates): boolean {
+  return candidates.goals.length > 0 || candidates.exits.some((i) => turn.plan.exits[i]?.goal === true);
 }
 
 /** Applies the decisions of the pending event check. */

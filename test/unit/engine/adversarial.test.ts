@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import type { Plan } from '../../../definitions/plan.js';
 import type { JourneyCommand } from '../../../engine/commands.js';
 import { createJourneyState, stepJourney, type JourneyState } from '../../../engine/index.js';
+import { INBOX_LIMIT } from '../../../engine/state.js';
 import type { CustomerEvent, JourneyInput } from '../../../engine/inputs.js';
 import { SimulatedWorld, createSendLedger, type Profile } from '../../../engine/simulator/world.js';
 import { planArb, profileArb, timelineArb } from './generators.js';
@@ -132,6 +133,75 @@ describe('engine against adversarial plans and inputs', () => {
       decisions: [true],
     });
     expect(late.commands).toEqual([]);
+  });
+
+  it('credits a filtered goal still being checked when an unfiltered exit arrives, then exits', () => {
+    const plan = makePlan([send('s', 't', 'w'), wait('w', 5 * DAY, null)], {
+      exits: [exitOn('customer.unsubscribed')],
+      goals: [{ event: 'order.completed', where: { 'event.total': { $gte: 1000 } }, windowMs: null }],
+    });
+    let state = stepJourney(plan, createJourneyState('x', 'y'), startInput()).state;
+    state = stepJourney(plan, state, { type: 'entry_claimed', nowMs: T0, correlationId: 'c1', granted: true }).state;
+    for (let guard = 0; state.awaiting?.type !== 'sleep_until' && guard < 10; guard += 1) {
+      const pending = state.awaiting;
+      if (pending?.type === 'check_frequency_cap') {
+        state = stepJourney(plan, state, {
+          type: 'frequency_checked',
+          nowMs: T0,
+          correlationId: pending.correlationId,
+          allowed: true,
+          channel: 'email',
+          retryAtMs: null,
+        }).state;
+      } else if (pending?.type === 'send') {
+        state = stepJourney(plan, state, {
+          type: 'send_result',
+          nowMs: T0,
+          correlationId: pending.correlationId,
+          status: 'sent',
+          channel: 'email',
+          reason: null,
+        }).state;
+      } else break;
+    }
+    expect(state.awaiting?.type).toBe('sleep_until');
+    const order = stepJourney(plan, state, {
+      type: 'event',
+      nowMs: T0 + HOUR,
+      event: { ...event('o', 'order.completed', T0 + HOUR), properties: { total: 5000 } },
+    });
+    const check = order.commands.find((c) => c.type === 'evaluate_conditions');
+    expect(check).toBeDefined();
+    const unsubscribed = stepJourney(plan, order.state, {
+      type: 'event',
+      nowMs: T0 + HOUR,
+      event: event('u', 'customer.unsubscribed', T0 + HOUR),
+    });
+    expect(unsubscribed.commands.some((c) => c.type === 'complete')).toBe(false);
+    const decided = stepJourney(plan, unsubscribed.state, {
+      type: 'conditions_evaluated',
+      nowMs: T0 + HOUR,
+      correlationId: check && 'correlationId' in check ? check.correlationId : '',
+      decisions: [true],
+    });
+    const complete = decided.commands.find((c) => c.type === 'complete');
+    expect(complete).toMatchObject({ outcome: 'exited:customer.unsubscribed', conversion: { eventId: 'o' } });
+  });
+
+  it('exits at once on an unfiltered exit when the queue behind a pending goal check is full', () => {
+    const plan = makePlan([wait('w', 5 * DAY, null)], {
+      exits: [exitOn('customer.unsubscribed')],
+      goals: [{ event: 'order.completed', where: { 'event.total': { $gte: 1000 } }, windowMs: null }],
+    });
+    let state = stepJourney(plan, createJourneyState('x', 'y'), startInput()).state;
+    state = stepJourney(plan, state, { type: 'entry_claimed', nowMs: T0, correlationId: 'c1', granted: true }).state;
+    state = stepJourney(plan, state, { type: 'event', nowMs: T0, event: event('o', 'order.completed', T0) }).state;
+    expect(state.eventCheck).not.toBeNull();
+    for (let i = 0; i < INBOX_LIMIT; i += 1) {
+      state = stepJourney(plan, state, { type: 'event', nowMs: T0, event: event(`v${i}`, 'page.viewed', T0) }).state;
+    }
+    const out = stepJourney(plan, state, { type: 'event', nowMs: T0, event: event('u', 'customer.unsubscribed', T0) });
+    expect(out.commands.at(-1)).toMatchObject({ type: 'complete', outcome: 'exited:customer.unsubscribed' });
   });
 
   it('ignores the timer of a wait_for that its event already ended', () => {
