@@ -243,7 +243,7 @@ function compileUpdate(ctx: CompileContext, node: UpdateProfileNode, base: Base,
   if (Object.keys(set).length + addTags.length + removeTags.length === 0) {
     const path = [...node.path, 'update_profile'];
     ctx.sink.add(
-      'EMPTY_BRANCH',
+      'EMPTY_UPDATE',
       'update_profile changes nothing; give set, add_tags or remove_tags',
       ctx.positions.keyAt(path),
       path,

@@ -146,7 +146,7 @@ function checkLine(ctx: LiquidCtx, value: unknown): LineTemplate | null {
   }
   const { messages } = parsed.data;
   if (messages.length === 0) {
-    ctx.sink.add('EMPTY_BRANCH', 'a LINE template needs at least one message', ctx.positions.keyAt(['messages']), [
+    ctx.sink.add('LINE_NO_MESSAGES', 'a LINE template needs at least one message', ctx.positions.keyAt(['messages']), [
       'messages',
     ]);
   }
