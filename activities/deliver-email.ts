@@ -25,7 +25,7 @@ export interface DeliverEmailResult {
 export function makeDeliverEmail(deps: { models: Models; email: EmailSender }) {
   const { Customer, Delivery } = deps.models;
   return async function deliverEmail(input: DeliverEmailInput): Promise<DeliverEmailResult> {
-    const customer = await Customer.findOne({ externalId: input.customerId }).lean();
+    const customer = await Customer.findOne({ customerId: input.customerId }).lean();
     if (!customer)
       throw ApplicationFailure.nonRetryable(`customer ${input.customerId} not found`, 'CUSTOMER_NOT_FOUND');
     if (!customer.email) {

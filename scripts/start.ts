@@ -120,7 +120,7 @@ async function publishAll(store: Store) {
 /** Starts the skeleton workflow for a demo customer, so the UI lists a run and MailDev gets its email. */
 async function runDemo(store: Store) {
   await store.models.Customer.updateOne(
-    { externalId: 'demo-customer' },
+    { customerId: 'demo-customer' },
     { $set: { email: 'demo@kizuna.local', consent: { email: 'subscribed', line: 'unknown' } } },
     { upsert: true },
   );

@@ -1,30 +1,35 @@
-import { Schema, type Connection, type InferSchemaType } from 'mongoose';
+import { Schema, type Connection } from 'mongoose';
 
-const consent = { type: String, enum: ['subscribed', 'unsubscribed', 'unknown'], default: 'unknown' };
+/** Email consent: `bounced` is set by the delivery layer when the mailbox refuses mail. */
+export const EMAIL_CONSENT = ['subscribed', 'unsubscribed', 'bounced', 'unknown'] as const;
+/** LINE consent, from follow / unfollow webhooks: `blocked` after an unfollow. */
+export const LINE_CONSENT = ['following', 'blocked', 'unknown'] as const;
 
-/** A customer profile: contact points, consent per channel, free attributes, tags and purchase stats. */
+/**
+ * A customer, stored in the shape journeys read it: the profile fields of
+ * `definitions/profile-fields.yaml` at the top level (`totalSpent`, `lastOrderAt`, `consent.email`,
+ * `tags`...), dates as BSON dates, so one condition text is both `evaluateCondition`'s input and a
+ * MongoDB query. The schema is not strict because the profile fields are declared in YAML, not here;
+ * every write goes through `store/customers.ts`, which keeps the system fields ({@link SYSTEM_FIELDS})
+ * out of reach of profile writes.
+ */
 export const customerSchema = new Schema(
   {
-    externalId: { type: String, required: true },
+    customerId: { type: String, required: true },
     email: { type: String },
     lineUserId: { type: String },
-    lineFollowing: { type: Boolean, default: false },
-    locale: { type: String, default: 'ja-JP' },
+    locale: { type: String },
     timezone: { type: String },
-    consent: { email: consent, line: consent },
-    attributes: { type: Schema.Types.Mixed, default: {} },
-    tags: { type: [String], default: [] },
-    stats: {
-      orderCount: { type: Number, default: 0 },
-      totalSpent: { type: Number, default: 0 },
-      lastOrderAt: { type: Date },
+    consent: {
+      email: { type: String, enum: EMAIL_CONSENT, default: 'unknown' },
+      line: { type: String, enum: LINE_CONSENT, default: 'unknown' },
     },
+    tags: { type: [String], default: [] },
+    acquisitionSource: { type: String },
   },
-  { collection: 'customers', timestamps: true, minimize: false },
+  { collection: 'customers', timestamps: true, minimize: false, strict: false },
 );
-customerSchema.index({ externalId: 1 }, { unique: true });
+customerSchema.index({ customerId: 1 }, { unique: true });
 customerSchema.index({ lineUserId: 1 }, { sparse: true });
-
-export type CustomerDoc = InferSchemaType<typeof customerSchema>;
 
 export const customerModel = (connection: Connection) => connection.model('Customer', customerSchema);

@@ -41,7 +41,7 @@ describe('walking skeleton on the dev server (visibility, search attributes, use
 
   it('upserts Kizuna search attributes and current details; a list query by KizunaCustomer finds it', async () => {
     const customerId = `c-dev-${Date.now()}`;
-    await store.models.Customer.create({ externalId: customerId, email: 'taro@example.jp' });
+    await store.models.Customer.create({ customerId: customerId, email: 'taro@example.jp' });
     const workflowId = `kizuna/skeleton/${customerId}`;
 
     await worker.runUntil(async () => {

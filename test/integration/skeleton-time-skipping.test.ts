@@ -39,7 +39,7 @@ describe('walking skeleton on the time-skipping server', () => {
   });
 
   it('sleeps 7 simulated days, reads the customer from MongoDB and delivers the email over SMTP', async () => {
-    await store.models.Customer.create({ externalId: 'c-1001', email: 'hanako@example.jp' });
+    await store.models.Customer.create({ customerId: 'c-1001', email: 'hanako@example.jp' });
     const started = Date.now();
     const result = await (
       await worker()
@@ -73,7 +73,7 @@ describe('walking skeleton on the time-skipping server', () => {
   });
 
   it('fails without retrying when the customer has no email address', async () => {
-    await store.models.Customer.create({ externalId: 'c-1002' });
+    await store.models.Customer.create({ customerId: 'c-1002' });
     const run = (await worker()).runUntil(
       env.client.workflow.execute(skeletonWorkflow, {
         taskQueue: 'skeleton-ts',

@@ -14,18 +14,18 @@ describe('mongoose models on FerretDB', () => {
   it('creates the unique indexes the ledgers rely on', async () => {
     const names = async (model: { collection: { indexes(): Promise<{ name?: string; unique?: boolean }[]> } }) =>
       (await model.collection.indexes()).filter((i) => i.unique).map((i) => i.name);
-    expect(await names(store.models.Customer)).toEqual(['externalId_1']);
+    expect(await names(store.models.Customer)).toEqual(['customerId_1']);
     expect(await names(store.models.Event)).toEqual(['source_1_idempotencyKey_1']);
     expect(await names(store.models.Delivery)).toEqual(['idempotencyKey_1']);
     expect((await names(store.models.Journey)).sort()).toEqual(['journeyId_1_contentHash_1', 'journeyId_1_version_1']);
   });
 
   it('rejects a duplicate customer and a duplicate event, keeping the first', async () => {
-    await store.models.Customer.create({ externalId: 'dup-1', email: 'a@example.jp' });
-    await expect(store.models.Customer.create({ externalId: 'dup-1', email: 'b@example.jp' })).rejects.toMatchObject({
+    await store.models.Customer.create({ customerId: 'dup-1', email: 'a@example.jp' });
+    await expect(store.models.Customer.create({ customerId: 'dup-1', email: 'b@example.jp' })).rejects.toMatchObject({
       code: 11000,
     });
-    expect(await store.models.Customer.find({ externalId: 'dup-1' }).lean()).toMatchObject([{ email: 'a@example.jp' }]);
+    expect(await store.models.Customer.find({ customerId: 'dup-1' }).lean()).toMatchObject([{ email: 'a@example.jp' }]);
 
     const event = {
       source: 'shop',

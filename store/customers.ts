@@ -1,0 +1,82 @@
+/**
+ * Customer profiles: the only code that reads or writes the `customers` collection. Profiles are
+ * plain objects in the shape journeys see them (see `models/customer.ts`).
+ */
+import type { Models } from './models/index.js';
+
+/** Fields owned by the store: a profile write never sets, unsets or removes them. */
+export const SYSTEM_FIELDS: ReadonlySet<string> = new Set(['_id', '__v', 'customerId', 'createdAt', 'updatedAt']);
+
+/** A profile as journeys read it: top-level profile fields, `consent`, `tags`, dates as `Date`. */
+export type Profile = { customerId: string; [field: string]: unknown };
+
+/** A change to a profile. `set` keys may be dotted paths (`consent.email`); `null` unsets a field. */
+export interface ProfilePatch {
+  set?: { [path: string]: unknown };
+  addTags?: readonly string[];
+  removeTags?: readonly string[];
+}
+
+/** Thrown when a patch names a system field or a path MongoDB cannot store (`$`-prefixed, empty). */
+export class ProfileFieldError extends Error {
+  readonly code = 'PROFILE_FIELD_NOT_WRITABLE';
+  constructor(readonly path: string) {
+    super(`the profile field "${path}" cannot be written: it is a system field or not a valid field name`);
+    this.name = 'ProfileFieldError';
+  }
+}
+
+const DUPLICATE_KEY = 11000;
+
+/** The customer's profile, or `null` when there is no such customer. */
+export async function findProfile(models: Models, customerId: string): Promise<Profile | null> {
+  const doc = await models.Customer.findOne({ customerId }, { _id: 0, __v: 0 }).lean<Profile>();
+  return doc ?? null;
+}
+
+/**
+ * Applies a patch to a customer's profile, creating the customer when unknown. Idempotent: setting
+ * the same values and adding the same tags again changes nothing. Throws {@link ProfileFieldError}
+ * for a system field. Concurrent creations of one new customer are retried (FerretDB answers the
+ * losers of an upsert race with a duplicate key error instead of retrying them itself).
+ */
+export async function upsertProfile(
+  models: Models,
+  customerId: string,
+  patch: ProfilePatch,
+): Promise<{ created: boolean }> {
+  const { $set, $unset } = splitSet(patch.set ?? {});
+  const update: Record<string, unknown> = {};
+  if (Object.keys($set).length > 0) update.$set = $set;
+  if (Object.keys($unset).length > 0) update.$unset = $unset;
+  if (patch.addTags && patch.addTags.length > 0) update.$addToSet = { tags: { $each: [...patch.addTags] } };
+  let created = false;
+  for (let attempt = 0; ; attempt++) {
+    try {
+      const result = await models.Customer.updateOne({ customerId }, update, { upsert: true, strict: false });
+      created = result.upsertedCount > 0;
+      break;
+    } catch (err) {
+      if ((err as { code?: number }).code !== DUPLICATE_KEY || attempt >= 3) throw err;
+    }
+  }
+  // MongoDB refuses $addToSet and $pull on one field in one update, so removals are a second write.
+  if (patch.removeTags && patch.removeTags.length > 0) {
+    await models.Customer.updateOne({ customerId }, { $pull: { tags: { $in: [...patch.removeTags] } } });
+  }
+  return { created };
+}
+
+function splitSet(set: { [path: string]: unknown }) {
+  const $set: Record<string, unknown> = {};
+  const $unset: Record<string, ''> = {};
+  for (const [path, value] of Object.entries(set)) {
+    const root = path.split('.')[0] ?? '';
+    if (SYSTEM_FIELDS.has(root) || path.split('.').some((part) => part === '' || part.startsWith('$'))) {
+      throw new ProfileFieldError(path);
+    }
+    if (value === null || value === undefined) $unset[path] = '';
+    else $set[path] = value;
+  }
+  return { $set, $unset };
+}
