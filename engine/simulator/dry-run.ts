@@ -3,11 +3,12 @@
  * the journey on a virtual clock and returns the timeline. Pure.
  */
 import { evaluateCondition } from '../../definitions/conditions.js';
+import { journeyZone } from '../../definitions/dates.js';
 import type { Plan } from '../../definitions/plan.js';
 import type { CustomerEvent } from '../inputs.js';
 import { type TimelineEntry, toTimeline } from './describe.js';
 import { type SimulationResult, simulateCustomer } from './simulate-customer.js';
-import type { Profile } from './world.js';
+import { type Profile, datedProfile } from './world.js';
 
 export interface DryRunOptions {
   plan: Plan;
@@ -36,7 +37,8 @@ export function dryRun(options: DryRunOptions): DryRun {
   const { plan, profile } = options;
   const events = [...options.events].sort((a, b) => a.timeMs - b.timeMs);
   const notes: string[] = [];
-  const entryEvent = findEntryEvent(plan, profile, events, options.startMs);
+  const dated = datedProfile(profile, journeyZone(plan.policy.timezone, profile));
+  const entryEvent = findEntryEvent(plan, dated, events, options.startMs);
   const { entry } = plan;
   const firstEvent = entry.type === 'event' ? events[0]?.timeMs : undefined;
   const startMs = options.startMs ?? entryEvent?.timeMs ?? firstEvent ?? options.fallbackStartMs;
@@ -45,7 +47,7 @@ export function dryRun(options: DryRunOptions): DryRun {
     notes.push(`no ${entry.event} event matches the entry in the timeline: entering at the start with an empty one`);
     enteredOn = { id: 'simulated-entry', type: entry.event, timeMs: startMs, properties: {} };
   }
-  if (entry.type === 'segment' && !evaluateCondition(entry.query, profile, startMs)) {
+  if (entry.type === 'segment' && !evaluateCondition(entry.query, dated, startMs)) {
     notes.push('the profile is not in the entry segment at the start: simulating as if it were');
   }
   const untilMs = startMs + options.durationMs;
