@@ -55,6 +55,18 @@ export function addLocalDays(ms: number, days: number, zone: string): number {
 }
 
 /**
+ * `ms` moved by a "before"/"after" offset in `zone`: its whole days move the calendar date keeping
+ * the wall-clock time ({@link addLocalDays}), the rest is elapsed time. "3 days before" a date is
+ * three calendar days before it even when a daylight-saving change makes one of them 23 hours long.
+ *
+ * @throws RangeError when `zone` is not a valid IANA zone.
+ */
+export function shiftByOffset(ms: number, offsetMs: number, zone: string): number {
+  const days = Math.trunc(offsetMs / DAY_MS);
+  return (days === 0 ? ms : addLocalDays(ms, days, zone)) + (offsetMs - days * DAY_MS);
+}
+
+/**
  * A copy of `doc` in which each of `fields` (top-level names) that holds date text is a `Date`,
  * read in `zone` with {@link readDateValue}; other values are kept as they are. This is how a
  * profile written as JSON becomes the profile a journey reads, where dates are BSON dates.
