@@ -205,7 +205,7 @@ function matchRegex(values: unknown[], pattern: unknown, options: unknown): bool
 
 /**
  * Builds (and memoises) the RegExp of a `$regex` operand, with FerretDB's semantics (Go's RE2 over
- * code points): `.` does not match `\n` only, `^`/`$` with option `m` break lines at `\n` only.
+ * code points): `.` matches anything but `\n`, `^`/`$` with option `m` break lines at `\n` only.
  * `null` when the pattern does not compile or uses syntax outside {@link regexProblem}'s subset.
  */
 export function toRegExp(pattern: unknown, options: unknown): RegExp | null {
@@ -245,19 +245,10 @@ function translateRegex(pattern: string, dotAll: boolean, multiline: boolean): s
     const ch = chars[i] ?? '';
     const next = chars[i + 1];
     if (ch === '\\') {
-      if (next === undefined) return { problem: 'the pattern ends with a lone \\' };
-      const hex = next === 'x' ? /^[0-9A-Fa-f]{2}$/.exec(chars.slice(i + 2, i + 4).join('')) : null;
-      if (hex !== null) {
-        out += `\\x${hex[0]}`;
-        i += 3;
-      } else if (/[A-Za-z0-9]/.test(next) && !SAFE_ESCAPES.has(next)) {
-        return {
-          problem: `\\${next} is not supported; escapes allowed: \\d \\D \\t \\n \\r \\f \\v \\xHH and \\ before punctuation`,
-        };
-      } else {
-        out += `\\${next}`;
-        i += 1;
-      }
+      const escape = translateEscape(chars, i);
+      if (typeof escape === 'string') return { problem: escape };
+      out += escape.text;
+      i += escape.length - 1;
       classOpen = false;
       continue;
     }
@@ -279,6 +270,18 @@ function translateRegex(pattern: string, dotAll: boolean, multiline: boolean): s
     out += piece;
   }
   return inClass ? { problem: 'a character class is not closed' } : out;
+}
+
+/** The escape at `chars[i]` (a backslash) and how many characters it takes, or why it is refused. */
+function translateEscape(chars: string[], i: number): { text: string; length: number } | string {
+  const next = chars[i + 1];
+  if (next === undefined) return 'the pattern ends with a lone \\';
+  const hex = next === 'x' ? /^[0-9A-Fa-f]{2}$/.exec(chars.slice(i + 2, i + 4).join('')) : null;
+  if (hex !== null) return { text: `\\x${hex[0]}`, length: 4 };
+  if (/[A-Za-z0-9]/.test(next) && !SAFE_ESCAPES.has(next)) {
+    return `\\${next} is not supported; escapes allowed: \\d \\D \\t \\n \\r \\f \\v \\xHH and \\ before punctuation`;
+  }
+  return { text: `\\${next}`, length: 2 };
 }
 
 function translateOutsideClass(
