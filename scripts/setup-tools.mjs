@@ -7,7 +7,17 @@
 // Runs from `npm install` (postinstall). Set KIZUNA_SKIP_TOOLS=1 to skip (production images need none
 // of these servers); KIZUNA_TOOLS_DIR installs into another folder than .tools/.
 import { execFileSync } from 'node:child_process';
-import { chmodSync, cpSync, existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  cpSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  realpathSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ensureVenv, goVersionProblem, venvProblem } from './tool-checks.mjs';
@@ -241,7 +251,9 @@ function main() {
 }
 
 // Imported by the tests for its functions; run as a script, it installs.
-if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+// Compared as real paths: node resolves the module's links but may keep them in argv[1].
+const invoked = process.argv[1] && existsSync(process.argv[1]) ? realpathSync(process.argv[1]) : null;
+if (invoked === realpathSync(fileURLToPath(import.meta.url))) {
   try {
     main();
   } catch (err) {
