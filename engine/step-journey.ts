@@ -32,8 +32,7 @@ export interface StepResult {
  * for (;;) {
  *   for (const command of commands) {
  *     // journal                      -> record it (fire-and-forget)
- *     // claim_entry, resolve_timezone, evaluate_conditions, resolve_date,
- *     // check_frequency_cap, send, update_profile
+ *     // claim_entry, resolve_timezone, evaluate_conditions, resolve_date, send, update_profile
  *     //                              -> run it; its answer becomes the input with the same correlationId
  *     // sleep_until, wait_for_events -> arm the run's one timer at untilMs (none when null),
  *     //                                 replacing the previous one; firing feeds { type: 'timer', correlationId }
@@ -46,6 +45,17 @@ export interface StepResult {
  * Inputs are fed one at a time; any number of customer events may arrive while a request is out.
  * An answer or timer whose correlation id is no longer awaited is ignored. After continue-as-new,
  * pass `state` on and re-issue {@link outstandingCommands}.
+ *
+ * Sending: a `send` command carries the policy's frequency cap (`cap`, or `null`). The executor
+ * checks the journey is active, resolves `preferred`, checks consent, reserves the cap slot
+ * atomically with the delivery claim and delivers; it answers `send_result` with `status`:
+ * - `sent` -> journaled; goals are attributed to it from then on;
+ * - `skipped` / `failed` (with `reason`) -> journaled, then the step's fallback channel once if it
+ *   has one that differs, else the next step;
+ * - `capped` (with `retryAtMs`) -> deferred until `retryAtMs`, or skipped when `frequencyCap.over`
+ *   is `skip`;
+ * - `held` -> the executor found the journey paused before the run heard of it: the run holds as
+ *   if paused until `resume` (or delivers again at once when a `resume` already arrived meanwhile).
  *
  * Never throws and never loops: a malformed plan, state or input yields a `fail` command (codes
  * `INVALID_PLAN`, `INVALID_STATE`, `INVALID_INPUT`, `UNKNOWN_STEP`, `NO_PROGRESS`); a call makes
@@ -169,6 +179,8 @@ function control(turn: Turn, input: ControlInput): void {
   if (!state.paused) return;
   state.paused = false;
   const cursor = state.cursor;
+  // A delivery out now may still answer `held` for the pause this resume ends.
+  if (cursor?.phase === 'step' && cursor.stage === 'send') cursor.resumed = true;
   const step = cursor?.phase === 'step' && cursor.stage === 'hold' ? turn.plan.steps[cursor.stepId] : undefined;
   if (step?.kind !== 'send') return;
   state.awaiting = null;
