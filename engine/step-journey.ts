@@ -95,7 +95,7 @@ function dispatch(turn: Turn, input: JourneyInput): void {
   if (problem !== null) return failRun(turn, 'INVALID_INPUT', problem);
   if (input.type === 'start') return start(turn, input);
   if (state.status === 'new') return failRun(turn, 'INVALID_INPUT', `a ${input.type} input arrived before start`);
-  if (input.type === 'pause' || input.type === 'archive') return control(turn, input);
+  if (input.type === 'pause' || input.type === 'resume' || input.type === 'archive') return control(turn, input);
   if (input.type === 'conditions_evaluated' && state.eventCheck?.command.correlationId === input.correlationId) {
     return receiveEventDecisions(turn, input.decisions);
   }
@@ -104,7 +104,6 @@ function dispatch(turn: Turn, input: JourneyInput): void {
     return enqueue(turn, input);
   }
   if (input.type === 'event') return receiveEvent(turn, input.event);
-  if (input.type === 'resume') return control(turn, input);
   if (state.awaiting === null || state.awaiting.correlationId !== input.correlationId) return;
   state.awaiting = null;
   const cursor = state.cursor;
@@ -166,6 +165,12 @@ function zoned(turn: Turn, zone: string | null): void {
   advance(turn, turn.plan.start);
 }
 
+/**
+ * Pause, resume and archive take effect at once and in arrival order, so the latest of them always
+ * decides whether the run may send. Releasing a held send is the one part a resume cannot do while
+ * an event's filters are out (an exit may be coming): that release waits in the queue, and finds
+ * the run paused again if a later pause came first.
+ */
 function control(turn: Turn, input: ControlInput): void {
   const { state } = turn;
   if (input.type === 'pause') {
@@ -181,8 +186,16 @@ function control(turn: Turn, input: ControlInput): void {
   const cursor = state.cursor;
   // A delivery out now may still answer `held` for the pause this resume ends.
   if (cursor?.phase === 'step' && cursor.stage === 'send') cursor.resumed = true;
+  if (state.eventCheck !== null) state.inbox.push(input);
+  else releaseHold(turn, input);
+}
+
+/** Sends the held message, unless the run is paused again. */
+function releaseHold(turn: Turn, input: ControlInput): void {
+  const { state } = turn;
+  const cursor = state.cursor;
   const step = cursor?.phase === 'step' && cursor.stage === 'hold' ? turn.plan.steps[cursor.stepId] : undefined;
-  if (step?.kind !== 'send') return;
+  if (state.paused || step?.kind !== 'send') return;
   state.awaiting = null;
   journal(turn, step, 'resumed');
   follow(turn, resumeSend(turn, step, input));
@@ -202,7 +215,9 @@ function drainInbox(turn: Turn): void {
   const { state } = turn;
   while (state.eventCheck === null && state.inbox.length > 0 && state.status === 'active') {
     const next = state.inbox.shift();
-    if (next !== undefined) dispatch(turn, next);
+    // A queued resume has already cleared the pause; what is left of it is the release.
+    if (next?.type === 'resume') releaseHold(turn, next);
+    else if (next !== undefined) dispatch(turn, next);
   }
 }
 
