@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { nextAllowedMoment } from '../../../definitions/time-windows.js';
 import { createJourneyState, stepJourney } from '../../../engine/index.js';
 import { DAY, HOUR, T0, makePlan, send, startInput, wait } from './plans.js';
 import { actions, run } from './simulate-helpers.js';
@@ -45,6 +46,18 @@ describe('send', () => {
     const result = run(plan, { startMs });
     expect(actions(result.journal).slice(0, 3)).toEqual(['entered', 'deferred:quiet-hours @s', 'sent @s']);
     expect(result.sends[0]?.atMs).toBe(Date.parse('2026-11-03T00:00:00Z')); // 09:00 the next day in Tokyo
+  });
+
+  it('defers once, to the end of the window, when quiet hours span the autumn clock change', () => {
+    // New York falls back from 02:00 EDT to 01:00 EST on 2026-11-01; 01:15 EST is 06:15 UTC, and the
+    // window's end, 01:30, happens twice: 05:30 UTC (EDT, already past) and 06:30 UTC (EST).
+    const quietHours = { startMinute: 30, endMinute: 90 };
+    const policy = { timezone: { source: 'fixed', zone: 'America/New_York' }, quietHours, frequencyCap: null } as const;
+    const startMs = Date.parse('2026-11-01T06:15:00Z');
+    expect(nextAllowedMoment(startMs, 'America/New_York', quietHours)).toBe(Date.parse('2026-11-01T06:30:00Z'));
+    const result = run(makePlan([send('s', 'hello', null)], { policy }), { startMs });
+    expect(actions(result.journal)).toEqual(['entered', 'deferred:quiet-hours @s', 'sent @s', 'completed:completed']);
+    expect(result.sends[0]?.atMs).toBe(Date.parse('2026-11-01T06:30:00Z'));
   });
 
   it('reads the time zone from the profile, with the fallback for a missing or unknown zone', () => {
