@@ -176,7 +176,8 @@ export interface Conversion {
 
 /**
  * The run is over. `outcome` is `completed`, `converted`, `exited:<event>`, `archived`,
- * `reentry-denied`, `holdout`, or the label of an `exit` step.
+ * `reentry-denied`, `holdout`, or the label of an `exit` step. A holdout run that reaches the end
+ * or converts ends as `holdout`; whether it converted is in `conversion`.
  */
 export interface CompleteCommand {
   type: 'complete';

@@ -127,8 +127,10 @@ function applyEvent(turn: Turn, check: Check, decisions: boolean[]): void {
   const convertedNow = goalWindows.some((windowMs) => creditConversion(turn, event, windowMs));
   const exit = exits.map((i) => plan.exits[i]).find((e) => e !== undefined);
   if (exit !== undefined) {
-    // A goal exit after an earlier conversion (another goal) still ends a converted run.
-    const outcome = exit.goal && state.conversion !== null ? 'converted' : `exited:${event.type}`;
+    // A goal exit after an earlier conversion (another goal) still ends a converted run; a holdout
+    // run that converted ends as `holdout`, its conversion recorded all the same.
+    const converted = exit.goal && state.conversion !== null;
+    const outcome = converted ? (state.holdout ? 'holdout' : 'converted') : `exited:${event.type}`;
     endRun(turn, outcome, { event: event.type, eventId: event.id, converted: convertedNow });
     return;
   }

@@ -105,7 +105,7 @@ describe('exit and goal events', () => {
     const plan = makePlan(threeTouches, { exits: [exitOn('order.completed', true, null)] });
     const result = run(plan, { holdout: true, events: [event('o1', 'order.completed', T0 + 4 * DAY)] });
     expect(result.sends).toEqual([]);
-    expect(result.outcome).toBe('converted');
+    expect(result.outcome).toBe('holdout');
     expect(result.conversion).toMatchObject({ stepId: 'second', channel: null });
   });
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { nextAllowedMoment } from '../../../definitions/time-windows.js';
 import { createJourneyState, stepJourney } from '../../../engine/index.js';
-import { DAY, HOUR, T0, makePlan, send, startInput, wait } from './plans.js';
+import { DAY, HOUR, T0, event, exitOn, makePlan, send, startInput, wait } from './plans.js';
 import { actions, run } from './simulate-helpers.js';
 
 const tokyo = { source: 'fixed', zone: 'Asia/Tokyo' } as const;
@@ -108,6 +108,22 @@ describe('send', () => {
       'completed:holdout',
     ]);
     expect(result.outcome).toBe('holdout');
+  });
+
+  it('ends a holdout run that converts as holdout, with its conversion recorded', () => {
+    const plan = makePlan([send('a', 't1', 'w'), wait('w', DAY, null)], {
+      goals: [{ event: 'order.completed', where: null, windowMs: null }],
+      exits: [exitOn('cart.paid', true)],
+    });
+    const order = event('o1', 'order.completed', T0 + HOUR);
+    const goal = run(plan, { holdout: true, events: [order] });
+    expect(goal.outcome).toBe('holdout');
+    expect(goal.conversion).toMatchObject({ eventId: 'o1', stepId: 'a', template: 't1', channel: null });
+    expect(actions(goal.journal).slice(-2)).toEqual(['converted:order.completed', 'completed:holdout']);
+    const exit = run(plan, { holdout: true, events: [event('p1', 'cart.paid', T0 + HOUR)] });
+    expect(exit.outcome).toBe('holdout');
+    expect(exit.conversion).toMatchObject({ eventId: 'p1' });
+    expect(run(plan, { holdout: false, events: [order] }).outcome).toBe('converted');
   });
 
   it('puts a stable share of customers in the holdout', () => {
