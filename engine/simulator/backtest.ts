@@ -122,7 +122,7 @@ interface Entry {
 
 function replayCustomer(options: BacktestOptions, customer: BacktestCustomer): SimulationResult[] {
   const { plan, startMs, untilMs } = options;
-  const events = options.eventsByCustomer.get(customer.id) ?? [];
+  const events = firstOfEachId(options.eventsByCustomer.get(customer.id) ?? []);
   const ledger = createSendLedger();
   const results: SimulationResult[] = [];
   let profile = customer.profile;
@@ -148,6 +148,12 @@ function replayCustomer(options: BacktestOptions, customer: BacktestCustomer): S
     busyUntil = result.outcome === null ? Number.POSITIVE_INFINITY : result.endMs;
   }
   return results;
+}
+
+/** Event ids are unique per customer: a repeated id is the same event, recorded again, and counts once. */
+function firstOfEachId(events: readonly CustomerEvent[]): CustomerEvent[] {
+  const seen = new Set<string>();
+  return events.filter((e) => !seen.has(e.id) && seen.add(e.id) !== undefined);
 }
 
 /** When a customer enters: on each matching entry event, or once at the start (segment members, API). */

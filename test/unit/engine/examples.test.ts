@@ -25,7 +25,6 @@ function capture(errIsTty = false): SimulateIo & { stdout: string[]; stderr: str
     out: (text) => stdout.push(text),
     err: (text) => stderr.push(text),
     errIsTty,
-    nowMs: () => Date.parse('2030-01-01T00:00:00Z'),
   };
 }
 
