@@ -44,6 +44,8 @@ export type DefinitionErrorCode =
   | 'UNKNOWN_OPERATOR'
   | 'BAD_OPERAND'
   | 'BAD_REGEX'
+  | 'UNSUPPORTED_CONDITION'
+  | 'UNSUPPORTED_REGEX'
   // steps
   | 'UNKNOWN_STEP_KIND'
   | 'AMBIGUOUS_STEP'

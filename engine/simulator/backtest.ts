@@ -4,11 +4,12 @@
  * converted or left. Pure: it receives parsed customers and events and returns figures.
  */
 import { evaluateCondition } from '../../definitions/conditions.js';
+import { journeyZone } from '../../definitions/dates.js';
 import type { Plan, ReentryPlan, StepKind } from '../../definitions/plan.js';
 import type { JournalRecord } from '../commands.js';
 import type { CustomerEvent } from '../inputs.js';
 import { simulateCustomer, type SimulationResult } from './simulate-customer.js';
-import { type Profile, createSendLedger } from './world.js';
+import { type Profile, createSendLedger, datedProfile } from './world.js';
 
 export interface BacktestCustomer {
   id: string;
@@ -165,16 +166,17 @@ function entries(
   untilMs: number,
 ): Entry[] {
   const { entry } = plan;
+  const dated = datedProfile(profile, journeyZone(plan.policy.timezone, profile));
   switch (entry.type) {
     case 'event':
       return events
         .filter((e) => e.type === entry.event && e.timeMs >= startMs && e.timeMs <= untilMs)
         .filter(
-          (e) => entry.where === null || evaluateCondition(entry.where, { ...profile, event: e.properties }, e.timeMs),
+          (e) => entry.where === null || evaluateCondition(entry.where, { ...dated, event: e.properties }, e.timeMs),
         )
         .map((e) => ({ atMs: e.timeMs, event: e }));
     case 'segment':
-      return evaluateCondition(entry.query, profile, startMs) ? [{ atMs: startMs, event: null }] : [];
+      return evaluateCondition(entry.query, dated, startMs) ? [{ atMs: startMs, event: null }] : [];
     case 'api':
       return [{ atMs: startMs, event: null }];
     default: {

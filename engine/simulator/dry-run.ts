@@ -3,13 +3,14 @@
  * the journey on a virtual clock and returns the timeline. Pure.
  */
 import { evaluateCondition, resolvePath } from '../../definitions/conditions.js';
+import { journeyZone } from '../../definitions/dates.js';
 import type { Plan } from '../../definitions/plan.js';
 import { formatLocalTime, isValidTimeZone } from '../../definitions/time-windows.js';
 import type { CustomerEvent } from '../inputs.js';
 import { createJourneyState } from '../state.js';
 import { type TimelineEntry, toTimeline } from './describe.js';
 import { type SimulationResult, simulateCustomer } from './simulate-customer.js';
-import type { Profile } from './world.js';
+import { type Profile, datedProfile } from './world.js';
 
 export interface DryRunOptions {
   plan: Plan;
@@ -41,7 +42,8 @@ export interface DryRun {
 export function defaultStart(plan: Plan, profile: Profile, events: readonly CustomerEvent[]): number | null {
   if (plan.entry.type !== 'event') return null;
   const sorted = [...events].sort((a, b) => a.timeMs - b.timeMs);
-  return findEntryEvent(plan, profile, sorted, null)?.timeMs ?? sorted[0]?.timeMs ?? null;
+  const dated = datedProfile(profile, journeyZone(plan.policy.timezone, profile));
+  return findEntryEvent(plan, dated, sorted, null)?.timeMs ?? sorted[0]?.timeMs ?? null;
 }
 
 /** Runs one customer through `plan`; never throws on a valid plan. */
@@ -50,7 +52,8 @@ export function dryRun(options: DryRunOptions): DryRun {
   const events = [...options.events].sort((a, b) => a.timeMs - b.timeMs);
   const untilMs = startMs + options.durationMs;
   const notes = zoneNotes(plan, profile);
-  const entryEvent = findEntryEvent(plan, profile, events, startMs);
+  const dated = datedProfile(profile, journeyZone(plan.policy.timezone, profile));
+  const entryEvent = findEntryEvent(plan, dated, events, startMs);
   const { entry } = plan;
   let enteredOn = entryEvent;
   if (entry.type === 'event' && enteredOn === null) {
@@ -59,7 +62,7 @@ export function dryRun(options: DryRunOptions): DryRun {
     notes.push(`no ${entry.event} event matches the entry in the timeline: entering at the start with an empty one`);
     enteredOn = { id: 'simulated-entry', type: entry.event, timeMs: startMs, properties: {} };
   }
-  if (entry.type === 'segment' && !evaluateCondition(entry.query, profile, startMs)) {
+  if (entry.type === 'segment' && !evaluateCondition(entry.query, dated, startMs)) {
     notes.push('the profile is not in the entry segment at the start: simulating as if it were');
   }
   const result = simulateCustomer({

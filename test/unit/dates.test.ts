@@ -104,7 +104,7 @@ describe('readDateValue', () => {
     const code = source.replace(/\/\*[\s\S]*?\*\//g, '').replace(/\/\/.*$/gm, '');
     expect(code).not.toMatch(/Date\.parse|Date\.now|new Date\(\)|process\./);
     const imports = [...source.matchAll(/^import .* from '([^']+)';$/gm)].map((m) => m[1]);
-    expect(imports).toEqual(['./time-windows.js']);
+    expect(imports).toEqual(['./plan.js', './time-windows.js']);
   });
 });
 
