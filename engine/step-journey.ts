@@ -196,8 +196,9 @@ function control(turn: Turn, input: ControlInput): void {
   const cursor = state.cursor;
   // A delivery out now may still answer `held` for the pause this resume ends.
   if (cursor?.phase === 'step' && cursor.stage === 'send') cursor.resumed = true;
-  if (state.eventCheck !== null) state.inbox.push(input);
-  else releaseHold(turn, input);
+  // One queued release is enough: it reads the pause flag as the latest control left it.
+  if (state.eventCheck === null) releaseHold(turn, input);
+  else if (!state.inbox.some((queued) => queued.type === 'resume')) state.inbox.push(input);
 }
 
 /** Sends the held message, unless the run is paused again. */
