@@ -80,7 +80,9 @@ export interface SendCap {
  * 4. renders and hands the message to the provider: `sent`, or `failed` for a permanent refusal.
  *
  * Transient failures are retried by the executor and never answered. A retry of the same
- * `idempotencyKey` never sends twice and answers what the first attempt did.
+ * `idempotencyKey` never sends twice: once `sent`, `skipped` or `failed`, the key answers that
+ * again. `capped` and `held` claim nothing, and the engine issues the same key again after them
+ * (when the slot frees, on resume), which must then be tried afresh.
  */
 export interface SendCommand {
   type: 'send';
