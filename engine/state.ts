@@ -32,8 +32,6 @@ export type StepStage =
   | 'hold'
   /** send: deferred by quiet hours */
   | 'quiet'
-  /** send: waiting for the frequency cap answer */
-  | 'cap'
   /** send: deferred by the frequency cap */
   | 'cap-wait'
   /** send: waiting for the delivery result */
@@ -53,8 +51,10 @@ export type Cursor =
       untilMs: number | null;
       /** send: 0 for the step's channel, 1 for its fallback. */
       attempt: number;
-      /** send: the channel chosen by the frequency cap answer. */
+      /** send: the channel the last attempt used, once answered. */
       channel: DeliveryChannel | null;
+      /** send: a `resume` arrived while the delivery was out, so a `held` answer is already stale. */
+      resumed: boolean;
     };
 
 /** An active `repeat`: its step, the runs of its body done so far, and when it began. */
@@ -90,6 +90,19 @@ export interface EventCheck {
   slots: { exits: number[]; goals: number[]; waitFor: number; repeats: number[] };
 }
 
+/**
+ * An exit (or archive) decided while a delivery or profile update was out: the run ends once that
+ * request is answered and its result journaled, so the journal never misses a message that went out.
+ */
+export interface Ending {
+  /** The outcome the run ends with (`exited:<event>`, `converted`, `archived`...). */
+  outcome: string;
+  /** Facts of the exit for its journal row (event, eventId, converted). */
+  detail: { [key: string]: string | number | boolean | null };
+  /** Events that arrived meanwhile (ignored); past {@link INBOX_LIMIT} the run ends without the answer. */
+  waited: number;
+}
+
 export interface JourneyState {
   stateVersion: typeof STATE_VERSION;
   journeyId: string;
@@ -109,6 +122,13 @@ export interface JourneyState {
   /** An incoming event being filtered; main-line inputs queue in `inbox` meanwhile. */
   eventCheck: EventCheck | null;
   inbox: JourneyInput[];
+  /** Set while an exit waits for the answer of the request out (see {@link Ending}). */
+  ending: Ending | null;
+  /**
+   * Set when a `repeat` was stopped while a request of its body was out: once the answer is
+   * journaled (no fallback, no deferral), the run goes on at `next`.
+   */
+  resumeAt: { next: StepId | null } | null;
   loops: LoopFrame[];
   /** Times each step was entered; keys idempotency of repeated sends. */
   visits: { [stepId: StepId]: number };
@@ -143,6 +163,8 @@ export function createJourneyState(journeyId: string, contentHash: string): Jour
     awaiting: null,
     eventCheck: null,
     inbox: [],
+    ending: null,
+    resumeAt: null,
     loops: [],
     visits: {},
     received: {},

@@ -36,7 +36,9 @@ describe('exit and goal events', () => {
   });
 
   it('does not credit a goal event that happened before the entry, even if it arrives later', () => {
-    const plan = makePlan(threeTouches, { exits: [exitOn('order.completed', true, null)] });
+    const plan = makePlan([wait('w0', DAY, 'first'), ...threeTouches], {
+      exits: [exitOn('order.completed', true, null)],
+    });
     const entered = T0 + 2 * HOUR;
     let { state } = stepJourney(plan, createJourneyState('test-journey', 'hash'), startInput(entered));
     ({ state } = stepJourney(plan, state, {
@@ -68,6 +70,7 @@ describe('exit and goal events', () => {
       status: 'sent',
       channel: 'email',
       reason: null,
+      retryAtMs: null,
     });
     feed({ type: 'entry_claimed', nowMs: T0, correlationId: 'c1', granted: true });
     feed(sent(T0, 'c2'));
@@ -102,7 +105,7 @@ describe('exit and goal events', () => {
     const plan = makePlan(threeTouches, { exits: [exitOn('order.completed', true, null)] });
     const result = run(plan, { holdout: true, events: [event('o1', 'order.completed', T0 + 4 * DAY)] });
     expect(result.sends).toEqual([]);
-    expect(result.outcome).toBe('converted');
+    expect(result.outcome).toBe('holdout');
     expect(result.conversion).toMatchObject({ stepId: 'second', channel: null });
   });
 
@@ -119,6 +122,7 @@ describe('exit and goal events', () => {
       status: 'sent',
       channel: 'email',
       reason: null,
+      retryAtMs: null,
     }));
     const asked = stepJourney(plan, state, {
       type: 'event',

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { nextAllowedMoment } from '../../../definitions/time-windows.js';
 import { createJourneyState, stepJourney } from '../../../engine/index.js';
-import { DAY, HOUR, T0, makePlan, send, startInput, wait } from './plans.js';
+import { DAY, HOUR, T0, event, exitOn, makePlan, send, startInput, wait } from './plans.js';
 import { actions, run } from './simulate-helpers.js';
 
 const tokyo = { source: 'fixed', zone: 'Asia/Tokyo' } as const;
@@ -15,24 +16,25 @@ describe('send', () => {
     );
   });
 
-  it('falls back to the other channel once after a permanent failure, and journals both', () => {
+  it('falls back to the other channel once when the first cannot reach the customer, and journals both', () => {
     const plan = makePlan([send('s', 'hello', null, { channel: 'line', fallback: 'email' })]);
     const result = run(plan, { profile: { email: 'a@x.jp' } });
     expect(result.sends).toEqual([{ atMs: T0, stepId: 's', template: 'hello', channel: 'email' }]);
     expect(actions(result.journal)).toEqual([
       'entered',
-      'failed:not-following @s',
+      'skipped:not-following @s',
       'proceeded:fallback @s',
       'sent @s',
       'completed:completed',
     ]);
   });
 
-  it('goes on without a message when every channel fails', () => {
+  it('goes on without a message when no channel reaches the customer', () => {
     const plan = makePlan([send('s', 'hello', null, { channel: 'email', fallback: 'line' })]);
     const result = run(plan, { profile: {} });
     expect(result.sends).toEqual([]);
-    expect(actions(result.journal)).toContain('failed:not-following @s');
+    expect(actions(result.journal)).toContain('skipped:not-following @s');
+    expect(actions(result.journal)).toContain('skipped:no-address @s');
     expect(result.outcome).toBe('completed');
   });
 
@@ -44,6 +46,18 @@ describe('send', () => {
     const result = run(plan, { startMs });
     expect(actions(result.journal).slice(0, 3)).toEqual(['entered', 'deferred:quiet-hours @s', 'sent @s']);
     expect(result.sends[0]?.atMs).toBe(Date.parse('2026-11-03T00:00:00Z')); // 09:00 the next day in Tokyo
+  });
+
+  it('defers once, to the end of the window, when quiet hours span the autumn clock change', () => {
+    // New York falls back from 02:00 EDT to 01:00 EST on 2026-11-01; 01:15 EST is 06:15 UTC, and the
+    // window's end, 01:30, happens twice: 05:30 UTC (EDT, already past) and 06:30 UTC (EST).
+    const quietHours = { startMinute: 30, endMinute: 90 };
+    const policy = { timezone: { source: 'fixed', zone: 'America/New_York' }, quietHours, frequencyCap: null } as const;
+    const startMs = Date.parse('2026-11-01T06:15:00Z');
+    expect(nextAllowedMoment(startMs, 'America/New_York', quietHours)).toBe(Date.parse('2026-11-01T06:30:00Z'));
+    const result = run(makePlan([send('s', 'hello', null)], { policy }), { startMs });
+    expect(actions(result.journal)).toEqual(['entered', 'deferred:quiet-hours @s', 'sent @s', 'completed:completed']);
+    expect(result.sends[0]?.atMs).toBe(Date.parse('2026-11-01T06:30:00Z'));
   });
 
   it('reads the time zone from the profile, with the fallback for a missing or unknown zone', () => {
@@ -96,6 +110,22 @@ describe('send', () => {
     expect(result.outcome).toBe('holdout');
   });
 
+  it('ends a holdout run that converts as holdout, with its conversion recorded', () => {
+    const plan = makePlan([send('a', 't1', 'w'), wait('w', DAY, null)], {
+      goals: [{ event: 'order.completed', where: null, windowMs: null }],
+      exits: [exitOn('cart.paid', true)],
+    });
+    const order = event('o1', 'order.completed', T0 + HOUR);
+    const goal = run(plan, { holdout: true, events: [order] });
+    expect(goal.outcome).toBe('holdout');
+    expect(goal.conversion).toMatchObject({ eventId: 'o1', stepId: 'a', template: 't1', channel: null });
+    expect(actions(goal.journal).slice(-2)).toEqual(['converted:order.completed', 'completed:holdout']);
+    const exit = run(plan, { holdout: true, events: [event('p1', 'cart.paid', T0 + HOUR)] });
+    expect(exit.outcome).toBe('holdout');
+    expect(exit.conversion).toMatchObject({ eventId: 'p1' });
+    expect(run(plan, { holdout: false, events: [order] }).outcome).toBe('converted');
+  });
+
   it('puts a stable share of customers in the holdout', () => {
     const plan = makePlan([send('a', 't1', null)], { holdoutPercent: 10 });
     const held = Array.from({ length: 2000 }, (_, i) => run(plan, { customerId: `c${i}` })).filter(
@@ -135,6 +165,7 @@ describe('send', () => {
         status: 'sent',
         channel: 'email',
         reason: null,
+        retryAtMs: null,
       });
       const timer = second.commands.find((c) => c.type === 'sleep_until');
       const third = stepJourney(plan, second.state, {
