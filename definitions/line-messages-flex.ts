@@ -1,0 +1,245 @@
+/**
+ * Flex Message containers (bubble, carousel) and components (box, button, image, video, icon, text,
+ * span, separator, filler): their keys, keywords and where each may appear, per LINE's reference.
+ */
+import { actionRule, MEDIA_SCHEMES } from './line-messages-actions.js';
+import type { Family, JsonPath, LineIssues, ObjectSpec, Rule } from './line-messages-rules.js';
+import { checkValue, hasRuntimeValue, isRecord, r } from './line-messages-rules.js';
+
+const SPACES = ['none', 'xs', 'sm', 'md', 'lg', 'xl', 'xxl'] as const;
+const FONT_SIZES = ['xxs', 'xs', 'sm', 'md', 'lg', 'xl', 'xxl', '3xl', '4xl', '5xl'] as const;
+const media = r.uri(2000, MEDIA_SCHEMES);
+const flex = r.int(0);
+const margin = r.length(SPACES, 'px');
+const offset = r.length(SPACES, 'px', '%');
+const placement = {
+  position: r.oneOf('relative', 'absolute'),
+  offsetTop: offset,
+  offsetBottom: offset,
+  offsetStart: offset,
+  offsetEnd: offset,
+};
+const align = r.oneOf('start', 'end', 'center');
+const gravity = r.oneOf('top', 'bottom', 'center');
+const textStyle = {
+  color: r.color,
+  weight: r.oneOf('regular', 'bold'),
+  style: r.oneOf('normal', 'italic'),
+  decoration: r.oneOf('none', 'underline', 'line-through'),
+};
+
+/** `{width}:{height}`, each 1 to 100000, the height at most three times the width. */
+const aspectRatio: Rule = {
+  kind: 'custom',
+  check: (value, path, out) => {
+    if (typeof value !== 'string') {
+      out.add('WRONG_TYPE', '"aspectRatio" must be text such as "20:13"', path);
+      return;
+    }
+    if (hasRuntimeValue(value)) return;
+    const match = /^(\d+):(\d+)$/.exec(value);
+    const [w, h] = match ? [Number(match[1]), Number(match[2])] : [0, 0];
+    if (!match || w < 1 || h < 1 || w > 100000 || h > 100000) {
+      out.add('LINE_BAD_VALUE', `"${value}" is not an aspect ratio; write {width}:{height}, e.g. 20:13`, path);
+    } else if (h > 3 * w) {
+      out.add('LINE_BAD_VALUE', `"${value}": LINE allows a height of at most three times the width`, path);
+    }
+  },
+};
+
+const BOX_CHILDREN = ['box', 'button', 'image', 'text', 'separator', 'filler'];
+const BASELINE_CHILDREN = ['icon', 'text', 'filler'];
+
+function checkBoxContents(value: Record<string, unknown>, path: JsonPath, out: LineIssues): void {
+  const layout = value['layout'];
+  const baseline = layout === 'baseline';
+  const known = layout === 'horizontal' || layout === 'vertical' || baseline;
+  const allowed = baseline ? BASELINE_CHILDREN : known ? BOX_CHILDREN : [...BOX_CHILDREN, 'icon'];
+  const where = baseline ? 'in a baseline box' : 'in a horizontal or vertical box (icons go in baseline boxes, videos in the hero)';
+  const child: Rule = { kind: 'typed', family: components, allowed, where };
+  checkValue(value['contents'], r.list(child, 'components'), [...path, 'contents'], out);
+}
+
+function checkText(value: Record<string, unknown>, path: JsonPath, out: LineIssues): void {
+  if (value['text'] === undefined && value['contents'] === undefined) {
+    out.add('LINE_MISSING_PROPERTY', 'a flex text needs "text" (or "contents" with spans)', [...path, 'text']);
+  }
+}
+
+const background: Family = {
+  what: 'box background',
+  variants: () => ({
+    linearGradient: {
+      name: 'a linear gradient',
+      required: ['angle', 'startColor', 'endColor'],
+      props: {
+        angle: r.text(undefined, { pattern: /^-?\d+(\.\d+)?deg$/, shape: 'an angle such as 90deg' }),
+        startColor: r.color,
+        endColor: r.color,
+        centerColor: r.color,
+        centerPosition: r.length([], '%'),
+      },
+    },
+  }),
+};
+
+const componentSpecs: Record<string, ObjectSpec> = {
+  box: {
+    name: 'a flex box',
+    required: ['layout', 'contents'],
+    props: {
+      layout: r.oneOf('horizontal', 'vertical', 'baseline'),
+      contents: { kind: 'custom', check: () => undefined },
+      flex,
+      spacing: margin,
+      margin,
+      ...placement,
+      backgroundColor: r.color,
+      borderColor: r.color,
+      borderWidth: r.length(['none', 'light', 'normal', 'medium', 'semi-bold', 'bold'], 'px'),
+      cornerRadius: r.length(SPACES, 'px'),
+      width: r.length([], 'px', '%'),
+      maxWidth: r.length([], 'px', '%'),
+      height: r.length([], 'px', '%'),
+      maxHeight: r.length([], 'px', '%'),
+      paddingAll: offset,
+      paddingTop: offset,
+      paddingBottom: offset,
+      paddingStart: offset,
+      paddingEnd: offset,
+      action: actionRule('flex'),
+      justifyContent: r.oneOf('center', 'flex-start', 'flex-end', 'space-between', 'space-around', 'space-evenly'),
+      alignItems: r.oneOf('center', 'flex-start', 'flex-end'),
+      background: { kind: 'typed', family: background },
+    },
+    check: checkBoxContents,
+  },
+  button: {
+    name: 'a flex button',
+    required: ['action'],
+    props: {
+      action: actionRule('flexButton'),
+      flex,
+      color: r.color,
+      style: r.oneOf('primary', 'secondary', 'link'),
+      gravity,
+      margin,
+      ...placement,
+      height: r.oneOf('md', 'sm'),
+      adjustMode: r.oneOf('shrink-to-fit'),
+      scaling: r.bool,
+    },
+  },
+  image: {
+    name: 'a flex image',
+    required: ['url'],
+    props: {
+      url: media,
+      flex,
+      margin,
+      ...placement,
+      align,
+      gravity,
+      size: r.length([...FONT_SIZES, 'full'], 'px', '%'),
+      aspectRatio,
+      aspectMode: r.oneOf('fit', 'cover'),
+      backgroundColor: r.color,
+      action: actionRule('flex'),
+      animated: r.bool,
+    },
+  },
+  video: {
+    name: 'a flex video',
+    required: ['url', 'previewUrl', 'altContent'],
+    props: {
+      url: media,
+      previewUrl: media,
+      altContent: { kind: 'typed', family: { what: 'flex component', variants: () => componentSpecs }, allowed: ['box', 'image'], where: 'as a video\'s altContent' },
+      aspectRatio,
+      action: actionRule('flex'),
+    },
+  },
+  icon: {
+    name: 'a flex icon',
+    required: ['url'],
+    props: { url: media, size: r.length(FONT_SIZES, 'px', '%'), aspectRatio, margin, ...placement, scaling: r.bool },
+  },
+  text: {
+    name: 'a flex text',
+    props: {
+      text: r.text(),
+      contents: r.list({ kind: 'typed', family: { what: 'span', variants: () => spanSpecs } }, 'spans'),
+      flex,
+      size: r.length(FONT_SIZES, 'px'),
+      align,
+      gravity,
+      ...textStyle,
+      wrap: r.bool,
+      lineSpacing: r.length([], 'px'),
+      margin,
+      ...placement,
+      action: actionRule('flex'),
+      maxLines: r.int(0),
+      adjustMode: r.oneOf('shrink-to-fit'),
+      scaling: r.bool,
+    },
+    check: checkText,
+  },
+  separator: { name: 'a flex separator', props: { margin, color: r.color } },
+  filler: { name: 'a flex filler', props: { flex } },
+};
+
+const spanSpecs: Record<string, ObjectSpec> = {
+  span: { name: 'a flex span', required: ['text'], props: { text: r.text(), size: r.length(FONT_SIZES, 'px'), ...textStyle } },
+};
+
+const components: Family = { what: 'flex component', variants: () => componentSpecs };
+
+const box: Rule = { kind: 'typed', family: components, allowed: ['box'], where: 'as a bubble block (header, body, footer take a box)' };
+const blockStyle = r.object(() => ({
+  name: 'a block style',
+  props: { backgroundColor: r.color, separator: r.bool, separatorColor: r.color },
+}));
+
+const containerSpecs: Record<string, ObjectSpec> = {
+  bubble: {
+    name: 'a flex bubble',
+    props: {
+      size: r.oneOf('nano', 'micro', 'deca', 'hecto', 'kilo', 'mega', 'giga'),
+      direction: r.oneOf('ltr', 'rtl'),
+      header: box,
+      hero: { kind: 'typed', family: components, allowed: ['box', 'image', 'video'], where: 'as a hero' },
+      body: box,
+      footer: box,
+      styles: r.object(() => ({
+        name: 'bubble styles',
+        props: { header: blockStyle, hero: blockStyle, body: blockStyle, footer: blockStyle },
+      })),
+      action: actionRule('flex'),
+    },
+  },
+  carousel: {
+    name: 'a flex carousel',
+    required: ['contents'],
+    props: {
+      contents: r.list({ kind: 'typed', family: { what: 'flex container', variants: () => containerSpecs }, allowed: ['bubble'], where: 'in a carousel' }, 'bubbles', { min: 1, max: 12 }),
+    },
+  },
+};
+
+/** The rule for a flex message's `contents`: a bubble or a carousel. */
+export const flexContainerRule: Rule = { kind: 'typed', family: { what: 'flex container', variants: () => containerSpecs } };
+
+const SIZE_LIMITS: Record<string, number> = { bubble: 30 * 1024, carousel: 50 * 1024 };
+
+/** LINE refuses a bubble over 30 KB and a carousel over 50 KB of JSON. */
+export function checkFlexSize(contents: unknown, path: JsonPath, out: LineIssues): void {
+  if (!isRecord(contents)) return;
+  const limit = typeof contents['type'] === 'string' ? SIZE_LIMITS[contents['type']] : undefined;
+  if (limit === undefined) return;
+  const bytes = new TextEncoder().encode(JSON.stringify(contents)).length;
+  if (bytes > limit) {
+    const message = `this ${String(contents['type'])} is ${Math.ceil(bytes / 1024)} KB of JSON; LINE allows ${limit / 1024} KB`;
+    out.add('LINE_FLEX_TOO_LARGE', message, path);
+  }
+}
