@@ -15,6 +15,8 @@ export interface ValidateReport {
   warnings: number;
 }
 
+/** The definitions folder's own settings, which are not journeys. */
+const SETTINGS_FILE = /(?:^|[\\/])(?:profile-fields|links)\.ya?ml$/;
 const TEMPLATE_FILE = /(?:^|[\\/])templates[\\/](email|line)[\\/][^\\/]+\.ya?ml$/;
 
 /**
@@ -27,7 +29,7 @@ export function validatePaths(paths: readonly string[], options: { definitions?:
   const seen = new Set<string>();
   const report: ValidateReport = { files: 0, failedFiles: 0, problems: [], errors: 0, warnings: 0 };
   for (const file of collectYamlFiles(paths)) {
-    if (/(?:^|[\/])(?:profile-fields|links)\.ya?ml$/.test(file)) continue;
+    if (SETTINGS_FILE.test(file)) continue;
     report.files += 1;
     const problems = problemsOf(file, compiler);
     if (problems.some((p) => p.severity === 'error')) report.failedFiles += 1;

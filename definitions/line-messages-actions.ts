@@ -74,7 +74,11 @@ function actionSpecs(place: ActionPlace): Record<string, ObjectSpec> {
       },
       check: checkPostback,
     },
-    message: { name: 'a message action', required: required('text'), props: { ...base, text: r.text(300, { nonEmpty: true }) } },
+    message: {
+      name: 'a message action',
+      required: required('text'),
+      props: { ...base, text: r.text(300, { nonEmpty: true }) },
+    },
     uri: {
       name: 'a URI action',
       required: required('uri'),

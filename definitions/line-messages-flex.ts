@@ -55,7 +55,9 @@ function checkBoxContents(value: Record<string, unknown>, path: JsonPath, out: L
   const baseline = layout === 'baseline';
   const known = layout === 'horizontal' || layout === 'vertical' || baseline;
   const allowed = baseline ? BASELINE_CHILDREN : known ? BOX_CHILDREN : [...BOX_CHILDREN, 'icon'];
-  const where = baseline ? 'in a baseline box' : 'in a horizontal or vertical box (icons go in baseline boxes, videos in the hero)';
+  const where = baseline
+    ? 'in a baseline box'
+    : 'in a horizontal or vertical box (icons go in baseline boxes, videos in the hero)';
   const child: Rule = { kind: 'typed', family: components, allowed, where };
   checkValue(value['contents'], r.list(child, 'components'), [...path, 'contents'], out);
 }
@@ -154,7 +156,12 @@ const componentSpecs: Record<string, ObjectSpec> = {
     props: {
       url: media,
       previewUrl: media,
-      altContent: { kind: 'typed', family: { what: 'flex component', variants: () => componentSpecs }, allowed: ['box', 'image'], where: 'as a video\'s altContent' },
+      altContent: {
+        kind: 'typed',
+        family: { what: 'flex component', variants: () => componentSpecs },
+        allowed: ['box', 'image'],
+        where: "as a video's altContent",
+      },
       aspectRatio,
       action: actionRule('flex'),
     },
@@ -190,12 +197,21 @@ const componentSpecs: Record<string, ObjectSpec> = {
 };
 
 const spanSpecs: Record<string, ObjectSpec> = {
-  span: { name: 'a flex span', required: ['text'], props: { text: r.text(), size: r.length(FONT_SIZES, 'px'), ...textStyle } },
+  span: {
+    name: 'a flex span',
+    required: ['text'],
+    props: { text: r.text(), size: r.length(FONT_SIZES, 'px'), ...textStyle },
+  },
 };
 
 const components: Family = { what: 'flex component', variants: () => componentSpecs };
 
-const box: Rule = { kind: 'typed', family: components, allowed: ['box'], where: 'as a bubble block (header, body, footer take a box)' };
+const box: Rule = {
+  kind: 'typed',
+  family: components,
+  allowed: ['box'],
+  where: 'as a bubble block (header, body, footer take a box)',
+};
 const blockStyle = r.object(() => ({
   name: 'a block style',
   props: { backgroundColor: r.color, separator: r.bool, separatorColor: r.color },
@@ -222,13 +238,25 @@ const containerSpecs: Record<string, ObjectSpec> = {
     name: 'a flex carousel',
     required: ['contents'],
     props: {
-      contents: r.list({ kind: 'typed', family: { what: 'flex container', variants: () => containerSpecs }, allowed: ['bubble'], where: 'in a carousel' }, 'bubbles', { min: 1, max: 12 }),
+      contents: r.list(
+        {
+          kind: 'typed',
+          family: { what: 'flex container', variants: () => containerSpecs },
+          allowed: ['bubble'],
+          where: 'in a carousel',
+        },
+        'bubbles',
+        { min: 1, max: 12 },
+      ),
     },
   },
 };
 
 /** The rule for a flex message's `contents`: a bubble or a carousel. */
-export const flexContainerRule: Rule = { kind: 'typed', family: { what: 'flex container', variants: () => containerSpecs } };
+export const flexContainerRule: Rule = {
+  kind: 'typed',
+  family: { what: 'flex container', variants: () => containerSpecs },
+};
 
 const SIZE_LIMITS: Record<string, number> = { bubble: 30 * 1024, carousel: 50 * 1024 };
 

@@ -247,20 +247,32 @@ function checkKeyword(
   const keywords = rule.kind === 'enum' ? rule.values : rule.keywords;
   if (keywords.includes(text)) return;
   if (rule.kind === 'length' && rule.units.some((u) => LENGTH_PATTERNS[u].test(text))) return;
-  const forms = rule.kind === 'length' ? [...keywords, ...rule.units.map((u) => (u === 'px' ? '10px' : '50%'))] : keywords;
+  const forms =
+    rule.kind === 'length' ? [...keywords, ...rule.units.map((u) => (u === 'px' ? '10px' : '50%'))] : keywords;
   out.add('LINE_BAD_VALUE', `"${text}" is not one of: ${forms.join(', ')}`, path, {
     suggestion: suggest(text, keywords),
   });
 }
 
-function checkNumber(value: unknown, rule: Extract<Rule, { kind: 'integer' | 'number' }>, path: JsonPath, out: LineIssues): void {
+function checkNumber(
+  value: unknown,
+  rule: Extract<Rule, { kind: 'integer' | 'number' }>,
+  path: JsonPath,
+  out: LineIssues,
+): void {
   const key = keyOf(path);
   if (typeof value !== 'number' || !Number.isFinite(value) || (rule.kind === 'integer' && !Number.isInteger(value))) {
     out.add('WRONG_TYPE', `"${key}" must be ${rule.kind === 'integer' ? 'a whole number' : 'a number'}`, path);
     return;
   }
-  if (rule.min !== undefined && value < rule.min) out.add('LINE_BAD_VALUE', `"${key}" must be at least ${rule.min}`, path);
-  if (rule.max !== undefined && value > rule.max) out.add('LINE_BAD_VALUE', `"${key}" must be at most ${rule.max}`, path);
+  if (rule.min !== undefined && rule.min === rule.max && value !== rule.min) {
+    out.add('LINE_BAD_VALUE', `"${key}" must be ${rule.min}`, path);
+    return;
+  }
+  if (rule.min !== undefined && value < rule.min)
+    out.add('LINE_BAD_VALUE', `"${key}" must be at least ${rule.min}`, path);
+  if (rule.max !== undefined && value > rule.max)
+    out.add('LINE_BAD_VALUE', `"${key}" must be at most ${rule.max}`, path);
 }
 
 /** Checks a mapping against a spec: required keys, unknown keys (a warning: LINE ignores them), each key's rule. */
@@ -307,20 +319,22 @@ function checkList(value: unknown, rule: Extract<Rule, { kind: 'list' }>, path: 
 function checkTyped(value: unknown, rule: Extract<Rule, { kind: 'typed' }>, path: JsonPath, out: LineIssues): void {
   const { what } = rule.family;
   if (!isRecord(value)) {
-    out.add('WRONG_TYPE', `a ${what} must be a mapping with a "type"`, path);
+    out.add('WRONG_TYPE', `${article(what)} ${what} must be a mapping with a "type"`, path);
     return;
   }
   const variants = rule.family.variants();
   const type = value['type'];
   if (type === undefined) {
-    out.add('LINE_MISSING_PROPERTY', `a ${what} needs "type" (one of: ${Object.keys(variants).join(', ')})`, [...path, 'type']);
+    const message = `${article(what)} ${what} needs "type" (one of: ${Object.keys(variants).join(', ')})`;
+    out.add('LINE_MISSING_PROPERTY', message, [...path, 'type']);
     return;
   }
   const spec = typeof type === 'string' && Object.hasOwn(variants, type) ? variants[type] : undefined;
   if (spec === undefined) {
     const shown = typeof type === 'string' ? type : JSON.stringify(type);
     const known = rule.allowed ?? Object.keys(variants);
-    out.add('LINE_UNKNOWN_TYPE', `"${shown}" is not a ${what} type; LINE knows ${known.join(', ')}`, [...path, 'type'], {
+    const message = `"${shown}" is not ${article(what)} ${what} type; LINE knows ${known.join(', ')}`;
+    out.add('LINE_UNKNOWN_TYPE', message, [...path, 'type'], {
       suggestion: suggest(shown, known),
     });
     return;
@@ -340,7 +354,11 @@ function checkRecord(value: unknown, rule: Extract<Rule, { kind: 'record' }>, pa
   }
   const keys = Object.keys(value);
   if (rule.max !== undefined && keys.length > rule.max) {
-    out.add('LINE_TOO_MANY_ITEMS', `LINE accepts at most ${rule.max} entries in "${keyOf(path)}"; found ${keys.length}`, path);
+    out.add(
+      'LINE_TOO_MANY_ITEMS',
+      `LINE accepts at most ${rule.max} entries in "${keyOf(path)}"; found ${keys.length}`,
+      path,
+    );
   }
   for (const key of keys) {
     if (rule.keyPattern && !rule.keyPattern.test(key)) {
@@ -348,6 +366,10 @@ function checkRecord(value: unknown, rule: Extract<Rule, { kind: 'record' }>, pa
     }
     checkValue(value[key], rule.of, [...path, key], out);
   }
+}
+
+function article(word: string): string {
+  return /^[aeiou]/i.test(word) ? 'an' : 'a';
 }
 
 /** Shorthands for the spec tables. */
@@ -358,7 +380,11 @@ export const r = {
   oneOf: (...values: string[]): Rule => ({ kind: 'enum', values }),
   length: (keywords: readonly string[], ...units: LengthUnit[]): Rule => ({ kind: 'length', keywords, units }),
   color: { kind: 'color' } as Rule,
-  int: (min?: number, max?: number): Rule => ({ kind: 'integer', ...(min === undefined ? {} : { min }), ...(max === undefined ? {} : { max }) }),
+  int: (min?: number, max?: number): Rule => ({
+    kind: 'integer',
+    ...(min === undefined ? {} : { min }),
+    ...(max === undefined ? {} : { max }),
+  }),
   num: (min: number, max: number): Rule => ({ kind: 'number', min, max }),
   bool: { kind: 'boolean' } as Rule,
   object: (spec: () => ObjectSpec): Rule => ({ kind: 'object', spec }),

@@ -6,7 +6,13 @@
  *
  * Pure: takes plain values (a template after a trial render) and returns issues with JSON paths.
  */
-import { imagemapActionRule, imagemapAreaRule, actionRule, LINK_SCHEMES, MEDIA_SCHEMES } from './line-messages-actions.js';
+import {
+  imagemapActionRule,
+  imagemapAreaRule,
+  actionRule,
+  LINK_SCHEMES,
+  MEDIA_SCHEMES,
+} from './line-messages-actions.js';
 import { checkFlexSize, flexContainerRule } from './line-messages-flex.js';
 import type { Family, JsonPath, LineIssue, ObjectSpec, Rule } from './line-messages-rules.js';
 import { checkValue, isRecord, LineIssues, r } from './line-messages-rules.js';
@@ -68,7 +74,11 @@ const substitution: Family = {
   what: 'substitution',
   variants: () => ({
     mention: { name: 'a mention', required: ['mentionee'], props: { mentionee: { kind: 'typed', family: mentionee } } },
-    emoji: { name: 'an emoji substitution', required: ['productId', 'emojiId'], props: { productId: r.text(), emojiId: r.text() } },
+    emoji: {
+      name: 'an emoji substitution',
+      required: ['productId', 'emojiId'],
+      props: { productId: r.text(), emojiId: r.text() },
+    },
   }),
 };
 
@@ -132,7 +142,13 @@ const messageSpecs: Record<string, ObjectSpec> = {
   location: {
     name: 'a location message',
     required: ['title', 'address', 'latitude', 'longitude'],
-    props: { ...common, title: r.text(100), address: r.text(100), latitude: r.num(-90, 90), longitude: r.num(-180, 180) },
+    props: {
+      ...common,
+      title: r.text(100),
+      address: r.text(100),
+      latitude: r.num(-90, 90),
+      longitude: r.num(-180, 180),
+    },
   },
   imagemap: {
     name: 'an imagemap message',
@@ -183,7 +199,8 @@ export function checkLineMessages(messages: unknown, base: JsonPath = ['messages
     out.add('WRONG_TYPE', '"messages" must be a list of LINE message objects', base);
     return out.list;
   }
-  if (messages.length === 0) out.add('LINE_NO_MESSAGES', 'a LINE template needs at least one message', base, { at: 'key' });
+  if (messages.length === 0)
+    out.add('LINE_NO_MESSAGES', 'a LINE template needs at least one message', base, { at: 'key' });
   if (messages.length > LINE_LIMITS.messages) {
     const message = `LINE accepts at most ${LINE_LIMITS.messages} messages per send; this template has ${messages.length}`;
     out.add('LINE_TOO_MANY_MESSAGES', message, [...base, LINE_LIMITS.messages]);

@@ -37,7 +37,10 @@ export const emailTemplateSchema = z
       .optional()
       .meta({ title: 'Preheader', description: 'The preview text mail clients show after the subject (Liquid).' }),
     html: z.string().optional().meta({ title: 'HTML body', description: 'The HTML body (Liquid); give html or mjml.' }),
-    mjml: z.string().optional().meta({ title: 'MJML body', description: 'The body as MJML (Liquid); give html or mjml.' }),
+    mjml: z
+      .string()
+      .optional()
+      .meta({ title: 'MJML body', description: 'The body as MJML (Liquid); give html or mjml.' }),
     text: z
       .string()
       .optional()
@@ -50,7 +53,8 @@ export const emailTemplateSchema = z
   })
   .meta({
     title: 'Kizuna email template',
-    description: 'An email template: subject, an html or mjml body and an optional text part; every string is Liquid over profile, event, journey and links.',
+    description:
+      'An email template: subject, an html or mjml body and an optional text part; every string is Liquid over profile, event, journey and links.',
   });
 export type EmailTemplate = z.infer<typeof emailTemplateSchema>;
 
@@ -61,7 +65,7 @@ const lineMessageSchema = z
   .meta({
     title: 'LINE message',
     description:
-      'A Messaging API message object (text, textV2, sticker, image, video, audio, location, imagemap, template, flex, coupon) whose strings are Liquid; checked against LINE\'s rules by kizuna validate.',
+      "A Messaging API message object (text, textV2, sticker, image, video, audio, location, imagemap, template, flex, coupon) whose strings are Liquid; checked against LINE's rules by kizuna validate.",
   });
 
 /** A LINE template file: `line/<name>.yaml`. */
@@ -197,7 +201,8 @@ function checkLineRendered(ctx: LiquidCtx, template: LineTemplate): void {
   const rendered = renderTrial(template.messages, ctx.links);
   for (const issue of checkLineMessages(rendered)) {
     const at = issue.at === 'key' ? ctx.positions.keyAt(issue.path) : ctx.positions.valueAt(issue.path);
-    const message = issue.code === 'LINE_BAD_URI' ? issue.message + missingLinks(ctx, template, issue.path) : issue.message;
+    const message =
+      issue.code === 'LINE_BAD_URI' ? issue.message + missingLinks(ctx, template, issue.path) : issue.message;
     ctx.sink.add(issue.code, message, at, issue.path, { severity: issue.severity, suggestion: issue.suggestion });
   }
 }

@@ -16,7 +16,10 @@ describe('kizuna validate', () => {
 
   it('reports every problem once, with caret, and a summary', () => {
     const report = validatePaths(
-      ['test/fixtures/definitions/invalid/many-mistakes.yaml', 'test/fixtures/definitions/invalid/unknown-template.yaml'],
+      [
+        'test/fixtures/definitions/invalid/many-mistakes.yaml',
+        'test/fixtures/definitions/invalid/unknown-template.yaml',
+      ],
       { definitions: 'definitions' },
     );
     expect(report.errors).toBe(9);

@@ -35,7 +35,7 @@ function kizuna(cwd: string, ...args: string[]) {
   });
 }
 
-describe('the definitions folder of a journey', () => {
+describe('the definitions folder of a journey', { timeout: 120_000 }, () => {
   it('is found from the journey upwards, whatever the working folder', () => {
     const root = tree({
       'shop/templates/line/hello.yaml': HELLO,
@@ -87,7 +87,9 @@ describe('the definitions folder of a journey', () => {
     const elsewhere = mkdtempSync(join(tmpdir(), 'kizuna-cwd-'));
     const file = join(journeys, 'j.yaml');
     const validated = kizuna(elsewhere, 'validate', '--definitions', defs, file);
-    expect(validated.stdout).toContain(`${join(defs, 'templates', 'line', 'hello.yaml')}:3:20 warning UNDECLARED_VARIABLE`);
+    expect(validated.stdout).toContain(
+      `${join(defs, 'templates', 'line', 'hello.yaml')}:3:20 warning UNDECLARED_VARIABLE`,
+    );
     expect(validated.status).toBe(0);
     expect(kizuna(elsewhere, 'compile', '--definitions', defs, file).status).toBe(0);
     expect(kizuna(elsewhere, 'graph', '--definitions', defs, file).status).toBe(0);
