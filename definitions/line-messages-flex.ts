@@ -31,6 +31,7 @@ const textStyle = {
 /** `{width}:{height}`, each 1 to 100000, the height at most three times the width. */
 const aspectRatio: Rule = {
   kind: 'custom',
+  schema: r.text(undefined, { pattern: /^\d+:\d+$/ }),
   check: (value, path, out) => {
     if (typeof value !== 'string') {
       out.add('WRONG_TYPE', '"aspectRatio" must be text such as "20:13"', path);
@@ -91,7 +92,19 @@ const componentSpecs: Record<string, ObjectSpec> = {
     required: ['layout', 'contents'],
     props: {
       layout: r.oneOf('horizontal', 'vertical', 'baseline'),
-      contents: { kind: 'custom', check: () => undefined },
+      // Checked in checkBoxContents: which components a box may hold depends on its layout.
+      contents: {
+        kind: 'custom',
+        check: () => undefined,
+        schema: r.list(
+          {
+            kind: 'typed',
+            family: { what: 'flex component', variants: () => componentSpecs },
+            allowed: [...BOX_CHILDREN, 'icon'],
+          },
+          'components',
+        ),
+      },
       flex,
       spacing: margin,
       margin,

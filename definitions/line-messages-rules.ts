@@ -95,7 +95,7 @@ export type Rule =
   | { kind: 'list'; of: Rule; min?: number; max?: number; code?: LineIssueCode; what: string }
   | { kind: 'typed'; family: Family; allowed?: readonly string[]; where?: string }
   | { kind: 'record'; of: Rule; max?: number; keyPattern?: RegExp; keyShape?: string }
-  | { kind: 'custom'; check: (value: unknown, path: JsonPath, out: LineIssues) => void };
+  | { kind: 'custom'; check: (value: unknown, path: JsonPath, out: LineIssues) => void; schema?: Rule };
 
 /** Objects told apart by their `type` (message types, flex components, actions...). */
 export interface Family {
@@ -387,7 +387,11 @@ export const r = {
   }),
   num: (min: number, max: number): Rule => ({ kind: 'number', min, max }),
   bool: { kind: 'boolean' } as Rule,
-  object: (spec: () => ObjectSpec): Rule => ({ kind: 'object', spec }),
+  /** An object rule; the spec is built once, on first use (specs may refer to each other). */
+  object: (spec: () => ObjectSpec): Rule => {
+    let built: ObjectSpec | undefined;
+    return { kind: 'object', spec: () => (built ??= spec()) };
+  },
   list: (of: Rule, what: string, bounds: { min?: number; max?: number; code?: LineIssueCode } = {}): Rule => ({
     kind: 'list',
     of,

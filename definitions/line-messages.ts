@@ -184,7 +184,8 @@ const messageSpecs: Record<string, ObjectSpec> = {
   },
 };
 
-const messageRule: Rule = { kind: 'typed', family: { what: 'message', variants: () => messageSpecs } };
+/** The rule one LINE message is checked with (also the source of its JSON Schema). */
+export const LINE_MESSAGE_RULE: Rule = { kind: 'typed', family: { what: 'message', variants: () => messageSpecs } };
 
 /** Every LINE message type this module checks. */
 export const LINE_MESSAGE_TYPES: readonly string[] = Object.keys(messageSpecs);
@@ -208,7 +209,7 @@ export function checkLineMessages(messages: unknown, base: JsonPath = ['messages
   messages.forEach((message, i) => {
     const path = [...base, i];
     if (!isRecord(message)) out.add('LINE_BAD_MESSAGE', 'a LINE message is a mapping with a "type"', path);
-    else checkValue(message, messageRule, path, out);
+    else checkValue(message, LINE_MESSAGE_RULE, path, out);
   });
   return out.list;
 }

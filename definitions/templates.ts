@@ -13,7 +13,7 @@ import type { DefinitionError } from './errors.js';
 import { loadYaml } from './load-yaml.js';
 import type { DocPath } from './load-yaml.js';
 import { reportIssues } from './shape-issues.js';
-import { checkLineMessages, LINE_MESSAGE_TYPES } from './line-messages.js';
+import { checkLineMessages, LINE_LIMITS, LINE_MESSAGE_TYPES } from './line-messages.js';
 import { checkLiquidStrings, renderTrial, UNSUBSCRIBE_LINK } from './template-liquid.js';
 import type { LiquidCtx } from './template-liquid.js';
 
@@ -26,7 +26,7 @@ export interface TemplateSource {
 /** Template name -> its variants; a name may have an email variant, a LINE variant, or both. */
 export type TemplateCatalog = Record<string, Partial<Record<DeliveryChannel, TemplateSource>>>;
 
-export { LINE_LIMITS } from './line-messages.js';
+export { LINE_LIMITS };
 
 /** An email template file: `email/<name>.yaml`. */
 export const emailTemplateSchema = z
@@ -73,6 +73,8 @@ export const lineTemplateSchema = z
   .strictObject({
     messages: z
       .array(lineMessageSchema)
+      .min(1)
+      .max(LINE_LIMITS.messages)
       .meta({ title: 'Messages', description: 'One to five LINE messages, sent together in one push.' }),
   })
   .meta({ title: 'Kizuna LINE template', description: 'A LINE template: the messages of one push.' });
