@@ -4,7 +4,8 @@
  */
 import { actionRule, MEDIA_SCHEMES } from './line-messages-actions.js';
 import type { Family, JsonPath, LineIssues, ObjectSpec, Rule } from './line-messages-rules.js';
-import { checkValue, hasRuntimeValue, isRecord, r } from './line-messages-rules.js';
+import { hasRuntimeValue, isRecord, r } from './line-messages-rules.js';
+import { checkValue } from './line-messages-walk.js';
 
 const SPACES = ['none', 'xs', 'sm', 'md', 'lg', 'xl', 'xxl'] as const;
 const FONT_SIZES = ['xxs', 'xs', 'sm', 'md', 'lg', 'xl', 'xxl', '3xl', '4xl', '5xl'] as const;

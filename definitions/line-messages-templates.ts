@@ -1,7 +1,8 @@
 /** LINE template messages' `template` object: buttons, confirm, carousel and image_carousel. */
 import { actionRule, MEDIA_SCHEMES } from './line-messages-actions.js';
 import type { JsonPath, LineIssues, ObjectSpec, Rule } from './line-messages-rules.js';
-import { checkMaxLength, isRecord, r } from './line-messages-rules.js';
+import { isRecord, r } from './line-messages-rules.js';
+import { checkMaxLength } from './line-messages-values.js';
 
 const image = r.uri(2000, MEDIA_SCHEMES);
 const imageLayout = { imageAspectRatio: r.oneOf('rectangle', 'square'), imageSize: r.oneOf('cover', 'contain') };

@@ -15,7 +15,8 @@ import {
 } from './line-messages-actions.js';
 import { checkFlexSize, flexContainerRule } from './line-messages-flex.js';
 import type { Family, JsonPath, LineIssue, ObjectSpec, Rule } from './line-messages-rules.js';
-import { checkValue, isRecord, LineIssues, r } from './line-messages-rules.js';
+import { isRecord, LineIssues, r } from './line-messages-rules.js';
+import { checkValue } from './line-messages-walk.js';
 import { templateRule } from './line-messages-templates.js';
 
 export type { JsonPath, LineIssue, LineIssueCode } from './line-messages-rules.js';
