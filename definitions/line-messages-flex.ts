@@ -12,7 +12,7 @@ const FONT_SIZES = ['xxs', 'xs', 'sm', 'md', 'lg', 'xl', 'xxl', '3xl', '4xl', '5
 const media = r.uri(2000, MEDIA_SCHEMES);
 const flex = r.int(0);
 const margin = r.length(SPACES, 'px');
-const offset = r.length(SPACES, 'px', '%');
+const offset = r.signedLength(SPACES, 'px', '%');
 const placement = {
   position: r.oneOf('relative', 'absolute'),
   offsetTop: offset,
@@ -48,6 +48,15 @@ const aspectRatio: Rule = {
     }
   },
 };
+
+/** LINE refuses a bubble without any block. */
+function checkBubbleBlocks(value: Record<string, unknown>, path: JsonPath, out: LineIssues): void {
+  if (['header', 'hero', 'body', 'footer'].some((block) => value[block] !== undefined)) return;
+  out.add('LINE_MISSING_PROPERTY', 'a flex bubble needs at least one block: header, hero, body or footer', [
+    ...path,
+    'body',
+  ]);
+}
 
 const BOX_CHILDREN = ['box', 'button', 'image', 'text', 'separator', 'filler'];
 const BASELINE_CHILDREN = ['icon', 'text', 'filler'];
@@ -234,6 +243,7 @@ const blockStyle = r.object(() => ({
 const containerSpecs: Record<string, ObjectSpec> = {
   bubble: {
     name: 'a flex bubble',
+    check: checkBubbleBlocks,
     props: {
       size: r.oneOf('nano', 'micro', 'deca', 'hecto', 'kilo', 'mega', 'giga'),
       direction: r.oneOf('ltr', 'rtl'),

@@ -86,8 +86,8 @@ export type Rule =
   | { kind: 'string'; max?: number; nonEmpty?: boolean; code?: LineIssueCode; pattern?: RegExp; shape?: string }
   | { kind: 'uri'; max: number; schemes: readonly string[] }
   | { kind: 'enum'; values: readonly string[] }
-  | { kind: 'length'; keywords: readonly string[]; units: readonly LengthUnit[] }
-  | { kind: 'color' }
+  | { kind: 'length'; keywords: readonly string[]; units: readonly LengthUnit[]; signed?: boolean }
+  | { kind: 'color'; alpha: boolean }
   | { kind: 'integer' | 'number'; min?: number; max?: number }
   | { kind: 'boolean' }
   | { kind: 'object'; spec: () => ObjectSpec }
@@ -133,7 +133,17 @@ export const r = {
   uri: (max: number, schemes: readonly string[]): Rule => ({ kind: 'uri', max, schemes }),
   oneOf: (...values: string[]): Rule => ({ kind: 'enum', values }),
   length: (keywords: readonly string[], ...units: LengthUnit[]): Rule => ({ kind: 'length', keywords, units }),
-  color: { kind: 'color' } as Rule,
+  /** A length that may be negative (offsets and paddings). */
+  signedLength: (keywords: readonly string[], ...units: LengthUnit[]): Rule => ({
+    kind: 'length',
+    keywords,
+    units,
+    signed: true,
+  }),
+  /** #RRGGBB or #RRGGBBAA (flex). */
+  color: { kind: 'color', alpha: true } as Rule,
+  /** #RRGGBB only (template messages). */
+  rgb: { kind: 'color', alpha: false } as Rule,
   int: (min?: number, max?: number): Rule => ({
     kind: 'integer',
     ...(min === undefined ? {} : { min }),

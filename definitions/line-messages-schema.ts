@@ -8,7 +8,7 @@ import type { ObjectSpec, Rule } from './line-messages-rules.js';
 
 type JsonSchema = Record<string, unknown>;
 
-const LENGTH_PATTERNS = { px: '^\\d+(\\.\\d+)?px$', '%': '^\\d+(\\.\\d+)?%$' } as const;
+const LENGTH_PATTERNS = { px: '\\d+(\\.\\d+)?px$', '%': '\\d+(\\.\\d+)?%$' } as const;
 
 /** Builds `$defs` for every object kind reachable from the message rule, one per spec. */
 class SchemaBuilder {
@@ -83,11 +83,16 @@ class SchemaBuilder {
         return {
           anyOf: [
             ...(rule.keywords.length > 0 ? [{ type: 'string', enum: [...rule.keywords] }] : []),
-            ...rule.units.map((u) => ({ type: 'string', pattern: LENGTH_PATTERNS[u] })),
+            ...rule.units.map((u) => ({
+              type: 'string',
+              pattern: `^${rule.signed === true ? '-?' : ''}${LENGTH_PATTERNS[u]}`,
+            })),
           ],
         };
       case 'color':
-        return { type: 'string', pattern: '^#[0-9a-fA-F]{6}([0-9a-fA-F]{2})?$', description: '#RRGGBB or #RRGGBBAA' };
+        return rule.alpha
+          ? { type: 'string', pattern: '^#[0-9a-fA-F]{6}([0-9a-fA-F]{2})?$', description: '#RRGGBB or #RRGGBBAA' }
+          : { type: 'string', pattern: '^#[0-9a-fA-F]{6}$', description: '#RRGGBB' };
       case 'integer':
       case 'number':
         return {

@@ -44,7 +44,7 @@ const carouselColumn: Rule = r.object(() => ({
   required: ['text', 'actions'],
   props: {
     thumbnailImageUrl: image,
-    imageBackgroundColor: r.color,
+    imageBackgroundColor: r.rgb,
     title: r.text(40),
     text: r.text(undefined, { nonEmpty: true }),
     defaultAction: actionRule('defaultAction'),
@@ -66,7 +66,7 @@ const templateSpecs: Record<string, ObjectSpec> = {
     props: {
       thumbnailImageUrl: image,
       ...imageLayout,
-      imageBackgroundColor: r.color,
+      imageBackgroundColor: r.rgb,
       title: r.text(40),
       text: r.text(undefined, { nonEmpty: true }),
       defaultAction: actionRule('defaultAction'),

@@ -79,6 +79,7 @@ function hasHost(uri: string): boolean {
 
 const LENGTH_PATTERNS: Record<LengthUnit, RegExp> = { px: /^\d+(\.\d+)?px$/, '%': /^\d+(\.\d+)?%$/ };
 const COLOR = /^#[0-9a-fA-F]{6}([0-9a-fA-F]{2})?$/;
+const RGB = /^#[0-9a-fA-F]{6}$/;
 
 /** Checks a value against its rule. */
 export function checkKeyword(
@@ -89,12 +90,14 @@ export function checkKeyword(
 ): void {
   if (hasRuntimeValue(text)) return;
   if (rule.kind === 'color') {
-    if (!COLOR.test(text)) out.add('LINE_BAD_VALUE', `"${text}" is not a color; write #RRGGBB or #RRGGBBAA`, path);
+    const [pattern, forms] = rule.alpha ? [COLOR, '#RRGGBB or #RRGGBBAA'] : [RGB, '#RRGGBB'];
+    if (!pattern.test(text)) out.add('LINE_BAD_VALUE', `"${text}" is not a color; write ${forms}`, path);
     return;
   }
   const keywords = rule.kind === 'enum' ? rule.values : rule.keywords;
   if (keywords.includes(text)) return;
-  if (rule.kind === 'length' && rule.units.some((u) => LENGTH_PATTERNS[u].test(text))) return;
+  const magnitude = rule.kind === 'length' && rule.signed === true ? text.replace(/^-/, '') : text;
+  if (rule.kind === 'length' && rule.units.some((u) => LENGTH_PATTERNS[u].test(magnitude))) return;
   const forms =
     rule.kind === 'length' ? [...keywords, ...rule.units.map((u) => (u === 'px' ? '10px' : '50%'))] : keywords;
   out.add('LINE_BAD_VALUE', `"${text}" is not one of: ${forms.join(', ')}`, path, {

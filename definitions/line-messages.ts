@@ -28,7 +28,7 @@ export const LINE_LIMITS = {
   textLength: 5000,
   flexAltTextLength: 1500,
   imagemapAltTextLength: 1500,
-  templateAltTextLength: 400,
+  templateAltTextLength: 1500,
   quickReplyItems: 13,
 } as const;
 

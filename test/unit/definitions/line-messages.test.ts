@@ -6,6 +6,7 @@ import { checkTemplate } from '../../../definitions/templates.js';
 import { FIXTURES, asExpected, expectationsOf, fixtureFiles } from './fixture-helpers.js';
 
 const DIR = join(FIXTURES, 'line-messages');
+const BUBBLE = { type: 'bubble', body: { type: 'box', layout: 'vertical', contents: [] } };
 const links = { shop: 'https://shop.example.jp' };
 const byPosition = <T extends { line: number; col: number; code: string }>(list: T[]): T[] =>
   [...list].sort((a, b) => a.line - b.line || a.col - b.col || a.code.localeCompare(b.code));
@@ -53,7 +54,7 @@ describe('checkLineMessages', () => {
     ];
     expect(codes(postback('d'.repeat(300)))).toEqual([]);
     expect(codes(postback('d'.repeat(301)))).toEqual([['LINE_TOO_LONG', 'messages.0.quickReply.items.0.action.data']]);
-    const flex = (altText: string) => [{ type: 'flex', altText, contents: { type: 'bubble' } }];
+    const flex = (altText: string) => [{ type: 'flex', altText, contents: BUBBLE }];
     expect(codes(flex('a'.repeat(1500)))).toEqual([]);
     expect(codes(flex('a'.repeat(1501)))).toEqual([['LINE_ALT_TEXT_TOO_LONG', 'messages.0.altText']]);
     const template = (altText: string) => [
@@ -70,8 +71,8 @@ describe('checkLineMessages', () => {
         },
       },
     ];
-    expect(codes(template('a'.repeat(400)))).toEqual([]);
-    expect(codes(template('a'.repeat(401)))).toEqual([['LINE_ALT_TEXT_TOO_LONG', 'messages.0.altText']]);
+    expect(codes(template('a'.repeat(1500)))).toEqual([]);
+    expect(codes(template('a'.repeat(1501)))).toEqual([['LINE_ALT_TEXT_TOO_LONG', 'messages.0.altText']]);
     const items = (n: number) =>
       Array.from({ length: n }, () => ({ type: 'action', action: { type: 'camera', label: 'c' } }));
     expect(codes([{ type: 'text', text: 'x', quickReply: { items: items(13) } }])).toEqual([]);
@@ -80,12 +81,34 @@ describe('checkLineMessages', () => {
     ]);
     const bubbles = (n: number) => ({
       type: 'carousel',
-      contents: Array.from({ length: n }, () => ({ type: 'bubble' })),
+      contents: Array.from({ length: n }, () => BUBBLE),
     });
     expect(codes([{ type: 'flex', altText: 'a', contents: bubbles(12) }])).toEqual([]);
     expect(codes([{ type: 'flex', altText: 'a', contents: bubbles(13) }])).toEqual([
       ['LINE_TOO_MANY_ITEMS', 'messages.0.contents.contents.12'],
     ]);
+  });
+
+  it('follows LINE on flex blocks, signed offsets and template colors', () => {
+    const flex = (contents: unknown) => [{ type: 'flex', altText: 'a', contents }];
+    expect(codes(flex({ type: 'bubble' }))).toEqual([['LINE_MISSING_PROPERTY', 'messages.0.contents.body']]);
+    const box = (props: Record<string, unknown>) => flex({ type: 'bubble', body: { ...BUBBLE.body, ...props } });
+    expect(codes(box({ offsetTop: '-4px', paddingStart: '-5%', margin: '8px' }))).toEqual([]);
+    expect(codes(box({ margin: '-8px' }))).toEqual([['LINE_BAD_VALUE', 'messages.0.contents.body.margin']]);
+    const buttons = (color: string) => [
+      {
+        type: 'template',
+        altText: 'a',
+        template: {
+          type: 'buttons',
+          text: 't',
+          imageBackgroundColor: color,
+          actions: [{ type: 'message', label: 'l', text: 't' }],
+        },
+      },
+    ];
+    expect(codes(buttons('#FFFFFF'))).toEqual([]);
+    expect(codes(buttons('#FFFFFF80'))).toEqual([['LINE_BAD_VALUE', 'messages.0.template.imageBackgroundColor']]);
   });
 
   it('accepts the URI schemes LINE opens and refuses the others', () => {
