@@ -1,10 +1,10 @@
 /**
- * Flex Message containers (bubble, carousel) and components (box, button, image, video, icon, text,
- * span, separator, filler): their keys, keywords and where each may appear, per LINE's reference.
+ * Flex Message components (box, button, image, video, icon, text, span, separator, filler): their keys,
+ * keywords and where each may appear, per LINE's reference. Containers are in `line-messages-flex-containers.ts`.
  */
 import { actionRule, MEDIA_SCHEMES } from './line-messages-actions.js';
 import type { Family, JsonPath, LineIssues, ObjectSpec, Rule } from './line-messages-rules.js';
-import { hasRuntimeValue, isRecord, r } from './line-messages-rules.js';
+import { hasRuntimeValue, r } from './line-messages-rules.js';
 import { checkValue } from './line-messages-walk.js';
 
 const SPACES = ['none', 'xs', 'sm', 'md', 'lg', 'xl', 'xxl'] as const;
@@ -49,15 +49,6 @@ const aspectRatio: Rule = {
   },
 };
 
-/** LINE refuses a bubble without any block. */
-function checkBubbleBlocks(value: Record<string, unknown>, path: JsonPath, out: LineIssues): void {
-  if (['header', 'hero', 'body', 'footer'].some((block) => value[block] !== undefined)) return;
-  out.add('LINE_MISSING_PROPERTY', 'a flex bubble needs at least one block: header, hero, body or footer', [
-    ...path,
-    'body',
-  ]);
-}
-
 const BOX_CHILDREN = ['box', 'button', 'image', 'text', 'separator', 'filler'];
 const BASELINE_CHILDREN = ['icon', 'text', 'filler'];
 
@@ -69,7 +60,7 @@ function checkBoxContents(value: Record<string, unknown>, path: JsonPath, out: L
   const where = baseline
     ? 'in a baseline box'
     : 'in a horizontal or vertical box (icons go in baseline boxes, videos in the hero)';
-  const child: Rule = { kind: 'typed', family: components, allowed, where };
+  const child: Rule = { kind: 'typed', family: flexComponents, allowed, where };
   checkValue(value['contents'], r.list(child, 'components'), [...path, 'contents'], out);
 }
 
@@ -227,71 +218,5 @@ const spanSpecs: Record<string, ObjectSpec> = {
   },
 };
 
-const components: Family = { what: 'flex component', variants: () => componentSpecs };
-
-const box: Rule = {
-  kind: 'typed',
-  family: components,
-  allowed: ['box'],
-  where: 'as a bubble block (header, body, footer take a box)',
-};
-const blockStyle = r.object(() => ({
-  name: 'a block style',
-  props: { backgroundColor: r.color, separator: r.bool, separatorColor: r.color },
-}));
-
-const containerSpecs: Record<string, ObjectSpec> = {
-  bubble: {
-    name: 'a flex bubble',
-    check: checkBubbleBlocks,
-    props: {
-      size: r.oneOf('nano', 'micro', 'deca', 'hecto', 'kilo', 'mega', 'giga'),
-      direction: r.oneOf('ltr', 'rtl'),
-      header: box,
-      hero: { kind: 'typed', family: components, allowed: ['box', 'image', 'video'], where: 'as a hero' },
-      body: box,
-      footer: box,
-      styles: r.object(() => ({
-        name: 'bubble styles',
-        props: { header: blockStyle, hero: blockStyle, body: blockStyle, footer: blockStyle },
-      })),
-      action: actionRule('flex'),
-    },
-  },
-  carousel: {
-    name: 'a flex carousel',
-    required: ['contents'],
-    props: {
-      contents: r.list(
-        {
-          kind: 'typed',
-          family: { what: 'flex container', variants: () => containerSpecs },
-          allowed: ['bubble'],
-          where: 'in a carousel',
-        },
-        'bubbles',
-        { min: 1, max: 12 },
-      ),
-    },
-  },
-};
-
-/** The rule for a flex message's `contents`: a bubble or a carousel. */
-export const flexContainerRule: Rule = {
-  kind: 'typed',
-  family: { what: 'flex container', variants: () => containerSpecs },
-};
-
-const SIZE_LIMITS: Record<string, number> = { bubble: 30 * 1024, carousel: 50 * 1024 };
-
-/** LINE refuses a bubble over 30 KB and a carousel over 50 KB of JSON. */
-export function checkFlexSize(contents: unknown, path: JsonPath, out: LineIssues): void {
-  if (!isRecord(contents)) return;
-  const limit = typeof contents['type'] === 'string' ? SIZE_LIMITS[contents['type']] : undefined;
-  if (limit === undefined) return;
-  const bytes = new TextEncoder().encode(JSON.stringify(contents)).length;
-  if (bytes > limit) {
-    const message = `this ${String(contents['type'])} is ${Math.ceil(bytes / 1024)} KB of JSON; LINE allows ${limit / 1024} KB`;
-    out.add('LINE_FLEX_TOO_LARGE', message, path);
-  }
-}
+/** Flex components (box, button, image, video, icon, text, separator, filler), told apart by `type`. */
+export const flexComponents: Family = { what: 'flex component', variants: () => componentSpecs };

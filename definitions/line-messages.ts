@@ -13,7 +13,7 @@ import {
   LINK_SCHEMES,
   MEDIA_SCHEMES,
 } from './line-messages-actions.js';
-import { checkFlexSize, flexContainerRule } from './line-messages-flex.js';
+import { checkFlexSize, flexContainerRule } from './line-messages-flex-containers.js';
 import type { Family, JsonPath, LineIssue, ObjectSpec, Rule } from './line-messages-rules.js';
 import { isRecord, LineIssues, r } from './line-messages-rules.js';
 import { checkValue } from './line-messages-walk.js';

@@ -111,6 +111,26 @@ describe('checkLineMessages', () => {
     expect(codes(buttons('#FFFFFF80'))).toEqual([['LINE_BAD_VALUE', 'messages.0.template.imageBackgroundColor']]);
   });
 
+  it('keeps a video in the hero of a kilo, mega or giga bubble of its own', () => {
+    const video = {
+      type: 'video',
+      url: 'https://a.jp/v.mp4',
+      previewUrl: 'https://a.jp/v.jpg',
+      altContent: { type: 'image', url: 'https://a.jp/v.jpg' },
+    };
+    const flex = (contents: unknown) => [{ type: 'flex', altText: 'a', contents }];
+    expect(codes(flex({ type: 'bubble', hero: video }))).toEqual([]);
+    expect(codes(flex({ type: 'bubble', size: 'micro', hero: video }))).toEqual([
+      ['LINE_BAD_VALUE', 'messages.0.contents.size'],
+    ]);
+    expect(codes(flex({ type: 'carousel', contents: [{ type: 'bubble', hero: video }] }))).toEqual([
+      ['LINE_NOT_ALLOWED_HERE', 'messages.0.contents.contents.0.hero.type'],
+    ]);
+    expect(codes(flex({ type: 'bubble', body: { type: 'box', layout: 'vertical', contents: [video] } }))).toEqual([
+      ['LINE_NOT_ALLOWED_HERE', 'messages.0.contents.body.contents.0.type'],
+    ]);
+  });
+
   it('accepts the URI schemes LINE opens and refuses the others', () => {
     const uri = (u: string) => [
       {
