@@ -68,6 +68,16 @@ describe('the definitions folder of a journey', { timeout: 120_000 }, () => {
     const compiled = kizuna(elsewhere, 'compile', join(root, 'campaigns', 'j.yaml'));
     expect((JSON.parse(compiled.stdout) as { templates: Record<string, unknown> }).templates).toHaveProperty('hello');
     expect(kizuna(elsewhere, 'graph', join(root, 'campaigns', 'j.yaml')).stdout).toContain('flowchart');
+    writeFileSync(join(root, 'profile.json'), '{ "customerId": "c1", "lineFollowing": true }');
+    const simulated = kizuna(
+      elsewhere,
+      'simulate',
+      join(root, 'campaigns', 'j.yaml'),
+      '--profile',
+      join(root, 'profile.json'),
+    );
+    expect(simulated.stdout).toContain('sent hello by LINE');
+    expect(simulated.status).toBe(0);
   });
 
   it('names the folder it searched when a template is missing', () => {
