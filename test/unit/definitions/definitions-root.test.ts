@@ -75,6 +75,8 @@ describe('the definitions folder of a journey', { timeout: 120_000 }, () => {
       join(root, 'campaigns', 'j.yaml'),
       '--profile',
       join(root, 'profile.json'),
+      '--start',
+      '2026-11-02T10:00:00+09:00',
     );
     expect(simulated.stdout).toContain('sent hello by LINE');
     expect(simulated.status).toBe(0);
