@@ -8,6 +8,7 @@
  * it send signed webhooks. `GET /` lists the received messages.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
+import { appendFileSync } from 'node:fs';
 import express, { type ErrorRequestHandler, type Request, type Response } from 'express';
 import { inboxPage } from './page.js';
 import { StandinState, type Fault, type RecordedPush } from './state.js';
@@ -28,6 +29,8 @@ export interface StandinOptions {
   /** Users who follow the bot: user id -> display name (for `/v2/bot/profile/:userId`). */
   followers?: Record<string, string>;
   clock?: () => number;
+  /** Appends every accepted push body to this file (JSON lines), for a check over a whole test run. */
+  recordFile?: string;
 }
 
 /** Largest request body accepted; larger ones get 413 with a JSON body. */
@@ -149,6 +152,7 @@ export function createLineStandin(opts: StandinOptions) {
       receivedAt: new Date(clock()).toISOString(),
     };
     state.accept(push);
+    if (opts.recordFile) appendFileSync(opts.recordFile, `${JSON.stringify(body)}\n`);
     return push;
   }
 
