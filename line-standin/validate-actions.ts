@@ -47,7 +47,7 @@ export function checkAction(c: Checker, value: unknown, property: string, place:
     case 'uri':
       c.url(value['uri'], `${property}.uri`, { schemes: URI_SCHEMES, max: 1000 });
       if (value['altUri'] !== undefined && c.object(value['altUri'], `${property}.altUri`)) {
-        c.url((value['altUri'])['desktop'], `${property}.altUri.desktop`, { schemes: URI_SCHEMES, max: 1000 });
+        c.url(value['altUri']['desktop'], `${property}.altUri.desktop`, { schemes: URI_SCHEMES, max: 1000 });
       }
       return;
     case 'datetimepicker':

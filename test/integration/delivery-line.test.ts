@@ -247,7 +247,9 @@ describe('delivering LINE messages through deliver() to the LINE stand-in', () =
     expect(outcome).toMatchObject({ status: 'failed', channel: 'line', reason: 'line-400' });
     expect(outcome).toHaveProperty(
       'detail',
-      expect.stringContaining('LINE 400: The request body has 1 error(s) (messages[0].template.actions[0].uri: must be non-empty text)') as unknown,
+      expect.stringContaining(
+        'LINE 400: The request body has 1 error(s) (messages[0].template.actions[0].uri: must be non-empty text)',
+      ) as unknown,
     );
     const loud: string[] = [];
     const d = testDelivery(store.models, smtp.url, {
