@@ -268,4 +268,89 @@ describe('delivering email through deliver() to a real SMTP server', () => {
     expect(lineRetryKey(req.deliveryKey)).toMatch(/^[0-9a-f-]{36}$/);
     delivery.close();
   });
+
+  it("signs with DKIM and uses the journey's own From / Reply-To when configured", async () => {
+    const { generateKeyPairSync } = await import('node:crypto');
+    const { createSmtpTransport } = await import('../../channels/email-transport.js');
+    const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    await subscriber('c-dkim');
+    const delivery = testDelivery(store.models, smtp.url, {
+      email: createSmtpTransport({
+        url: smtp.url,
+        dkim: {
+          domainName: 'shop.example.jp',
+          keySelector: 'kizuna',
+          privateKey: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+        },
+      }),
+      senders: { upsell: { from: 'Upsell <upsell@brand.example.jp>', replyTo: 'care@brand.example.jp' } },
+    });
+    const outcome = await delivery.deliver(sendRequest({ customerId: 'c-dkim', journeyId: 'upsell' }));
+    expect(outcome).toMatchObject({
+      status: 'sent',
+      providerId: expect.stringMatching(/@brand\.example\.jp>$/) as unknown,
+    });
+    const mail = smtp.mails.find((m) => m.to[0] === 'c-dkim@example.jp')!;
+    expect(mail.headers['dkim-signature']).toMatch(/d=shop\.example\.jp;.*s=kizuna;/s);
+    expect(mail.headers['from']).toContain('upsell@brand.example.jp');
+    expect(mail.headers['reply-to']).toBe('care@brand.example.jp');
+    delivery.close();
+  });
+
+  it('a 4xx answer is retryable and nothing is recorded as sent', async () => {
+    await addCustomer(store.models, 'c-451', { email: 'later@example.jp', consent: { email: 'subscribed' } });
+    const delivery = testDelivery(store.models, smtp.url);
+    const busy = await startSmtpCapture({ refuseRecipient: () => ({ code: 451, message: '4.3.0 try again later' }) });
+    const busyDelivery = testDelivery(store.models, busy.url);
+    const req = sendRequest({ customerId: 'c-451' });
+    await expect(busyDelivery.deliver(req)).rejects.toMatchObject({ code: 'EMAIL_UNAVAILABLE' });
+    expect(await store.models.Delivery.findById(req.deliveryKey).lean()).toMatchObject({
+      status: 'pending',
+      uncertain: false,
+    });
+    expect(await delivery.deliver(req)).toMatchObject({ status: 'sent' });
+    expect(busy.mails).toHaveLength(0);
+    busyDelivery.close();
+    delivery.close();
+    await busy.close();
+  });
+
+  it('a timeout after the message was handed over: the default resends with the same Message-ID, `fail` does not', async () => {
+    const { SMTPServer } = await import('smtp-server');
+    const { freePort } = await import('../../scripts/servers.js');
+    const port = await freePort();
+    // Takes the whole message, then never answers: the client cannot know whether it was accepted.
+    const silent = new SMTPServer({
+      authOptional: true,
+      disabledCommands: ['STARTTLS'],
+      logger: false,
+      onData: (stream) => stream.resume(),
+    });
+    await new Promise<void>((ok) => silent.listen(port, '127.0.0.1', ok));
+    const { createSmtpTransport } = await import('../../channels/email-transport.js');
+    const slow = (url: string) => createSmtpTransport({ url, socketTimeoutMs: 500 });
+    await subscriber('c-unsure');
+    let now = 5_000_000;
+    const clock = () => now;
+    const resend = sendRequest({ customerId: 'c-unsure' });
+    const atMostOnce = sendRequest({ customerId: 'c-unsure' });
+    for (const req of [resend, atMostOnce]) {
+      const d = testDelivery(store.models, smtp.url, { email: slow(`smtp://127.0.0.1:${port}`), clock });
+      await expect(d.deliver(req)).rejects.toMatchObject({ code: 'EMAIL_UNAVAILABLE' });
+      expect(await store.models.Delivery.findById(req.deliveryKey).lean()).toMatchObject({
+        status: 'pending',
+        uncertain: true,
+      });
+      d.close();
+    }
+    await new Promise<void>((ok) => silent.close(() => ok()));
+    now += 1000;
+    const again = testDelivery(store.models, smtp.url, { clock });
+    expect(await again.deliver(resend)).toMatchObject({ status: 'sent' });
+    const failing = testDelivery(store.models, smtp.url, { clock, emailUncertain: 'fail' });
+    expect(await failing.deliver(atMostOnce)).toMatchObject({ status: 'failed', reason: 'outcome-unknown' });
+    expect(smtp.mails.filter((m) => m.to[0] === 'c-unsure@example.jp')).toHaveLength(1);
+    again.close();
+    failing.close();
+  });
 });

@@ -42,6 +42,29 @@ const BROKEN = `messages:
       actions:
         - { type: uri, label: 開く, uri: "{{ profile.nickname }}" }
 `;
+const MEDIA = `messages:
+  - type: image
+    originalContentUrl: "https://cdn.example.jp/{{ profile.customerId }}/beans.jpg"
+    previewImageUrl: https://cdn.example.jp/beans-preview.jpg
+  - type: imagemap
+    baseUrl: https://cdn.example.jp/map
+    altText: "{{ profile.displayName }}さんへのクーポン"
+    baseSize: { width: 1040, height: 1040 }
+    actions:
+      - { type: uri, linkUri: "{{ links.shop }}coupon", area: { x: 0, y: 0, width: 1040, height: 1040 } }
+  - type: textV2
+    text: "{{ profile.displayName }}さん {shop}"
+    substitution:
+      shop: { type: emoji, productId: 5ac1bfd5040ab15980c9b435, emojiId: "001" }
+  - type: template
+    altText: ご意見をお聞かせください
+    template:
+      type: confirm
+      text: "{{ profile.displayName }}さん、新豆はいかがでしたか？"
+      actions:
+        - { type: postback, label: よかった, data: "fb=good" }
+        - { type: message, label: いまいち, text: いまいち }
+`;
 const EMAIL = `subject: hi
 html: "<p>hi {{ links.unsubscribe }}</p>"
 `;
@@ -61,6 +84,7 @@ describe('delivering LINE messages through deliver() to the LINE stand-in', () =
     await publishTemplates(store.models, 'winback', {
       hello: { line: WELCOME, email: EMAIL },
       broken: { line: BROKEN },
+      media: { line: MEDIA },
     });
   });
   afterAll(async () => {
@@ -263,5 +287,46 @@ describe('delivering LINE messages through deliver() to the LINE stand-in', () =
     });
     expect(loud[0]).toContain('LINE 401');
     d.close();
+  });
+
+  it('renders image, imagemap, textV2 and template messages with Liquid in every string', async () => {
+    const { id, userId } = await follower();
+    expect(await delivery().deliver(request({ customerId: id, channel: 'line', template: 'media' }))).toMatchObject({
+      status: 'sent',
+    });
+    const [push] = pushesTo(userId);
+    expect(push!.messages).toEqual([
+      {
+        type: 'image',
+        originalContentUrl: `https://cdn.example.jp/${id}/beans.jpg`,
+        previewImageUrl: 'https://cdn.example.jp/beans-preview.jpg',
+      },
+      {
+        type: 'imagemap',
+        baseUrl: 'https://cdn.example.jp/map',
+        altText: '花子さんへのクーポン',
+        baseSize: { width: 1040, height: 1040 },
+        actions: [
+          { type: 'uri', linkUri: 'https://shop.example.jp/coupon', area: { x: 0, y: 0, width: 1040, height: 1040 } },
+        ],
+      },
+      {
+        type: 'textV2',
+        text: '花子さん {shop}',
+        substitution: { shop: { type: 'emoji', productId: '5ac1bfd5040ab15980c9b435', emojiId: '001' } },
+      },
+      {
+        type: 'template',
+        altText: 'ご意見をお聞かせください',
+        template: {
+          type: 'confirm',
+          text: '花子さん、新豆はいかがでしたか？',
+          actions: [
+            { type: 'postback', label: 'よかった', data: 'fb=good' },
+            { type: 'message', label: 'いまいち', text: 'いまいち' },
+          ],
+        },
+      },
+    ]);
   });
 });
