@@ -93,11 +93,11 @@ const CHECKS: Record<(typeof MESSAGE_TYPES)[number], (c: Checker, m: Obj, at: st
   },
   imagemap: checkImagemap,
   template: (c, m, at) => {
-    c.string(m['altText'], `${at}.altText`, { max: 400 });
+    c.string(m['altText'], `${at}.altText`, { max: 1500 });
     checkTemplate(c, m['template'], `${at}.template`);
   },
   flex: (c, m, at) => {
-    c.string(m['altText'], `${at}.altText`, { max: 400 });
+    c.string(m['altText'], `${at}.altText`, { max: 1500 });
     checkFlexContainer(c, m['contents'], `${at}.contents`);
   },
   coupon: (c, m, at) => {

@@ -42,7 +42,7 @@ const INVALID: [string, unknown, string][] = [
     { to: TO, messages: [{ type: 'flex', contents: { type: 'bubble' } }] },
     'messages[0].altText',
   ],
-  ['flex altText of 401', { to: TO, messages: [{ ...bubble([]), altText: long(401) }] }, 'messages[0].altText'],
+  ['flex altText of 1501', { to: TO, messages: [{ ...bubble([]), altText: long(1501) }] }, 'messages[0].altText'],
   [
     'flex carousel of 13 bubbles',
     {
@@ -192,8 +192,8 @@ const INVALID: [string, unknown, string][] = [
     'messages[0].template.actions',
   ],
   [
-    'template altText of 401',
-    { to: TO, messages: [{ ...button({ type: 'message', label: 'a', text: 'a' }), altText: long(401) }] },
+    'template altText of 1501',
+    { to: TO, messages: [{ ...button({ type: 'message', label: 'a', text: 'a' }), altText: long(1501) }] },
     'messages[0].altText',
   ],
   [
