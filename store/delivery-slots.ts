@@ -3,7 +3,7 @@
  * `slot|<customer>|<channel>|<seq>` by inserting it (unique `_id`), so two sends racing for the same
  * slot cannot both win; the loser looks again. A send may take slot `n` only when fewer than `max` of
  * the slots before it (not released) are inside the window. Slots are never deleted, so they stay
- * contiguous and the next one is found by probing ids from a `head` hint — lookups by `_id` only,
+ * contiguous and the next one is found by trying ids upwards from a `head` hint — lookups by `_id` only,
  * the one kind FerretDB v1 answers without scanning the collection.
  */
 import type { Models } from './models/index.js';
@@ -43,7 +43,7 @@ export async function reserveSlot(
   const head = await DeliveryClaim.findById(headId(customerId, channel), { seq: 1 }).lean<{ seq?: number }>();
   let seq = (head?.seq ?? 0) + 1;
   for (let round = 0; round < 100; round++) {
-    while (await DeliveryClaim.exists({ _id: slotId(customerId, channel, seq) })) seq++;
+    // No probe before the insert: a taken id answers the insert with a duplicate key, and we move on.
     if (cap) {
       const ids = Array.from({ length: Math.min(cap.max, seq - 1) }, (_, i) =>
         slotId(customerId, channel, seq - 1 - i),
