@@ -3,8 +3,8 @@
  * `slot|<customer>|<channel>|<seq>` by inserting it (unique `_id`), so two sends racing for the same
  * slot cannot both win; the loser looks again. A send may take slot `n` only when fewer than `max` of
  * the slots before it (not released) are inside the window. Slots are never deleted, so they stay
- * contiguous and the next one is found by trying ids upwards from a `head` hint — lookups by `_id` only,
- * the one kind FerretDB v1 answers without scanning the collection.
+ * contiguous and the next one is found by trying ids upwards from a `head` hint. Every read is by `_id`
+ * (an index lookup on MongoDB; FerretDB v1 on SQLite scans the collection for any query, so reads are few).
  */
 import type { Models } from './models/index.js';
 
@@ -48,13 +48,12 @@ export async function reserveSlot(
       const ids = Array.from({ length: Math.min(cap.max, seq - 1) }, (_, i) =>
         slotId(customerId, channel, seq - 1 - i),
       );
-      const before = await Promise.all(
-        ids.map((id) => DeliveryClaim.findById(id, { atMs: 1, released: 1 }).lean<Slot>()),
-      );
-      const inWindow = before.filter((s): s is Slot => !!s && !s.released && s.atMs > nowMs - cap.perMs);
+      // One query for the window, not one per slot: FerretDB v1 scans the collection for each.
+      const before = await DeliveryClaim.find({ _id: { $in: ids } }, { atMs: 1, released: 1 }).lean<Slot[]>();
+      const inWindow = before.filter((s) => !s.released && s.atMs > nowMs - cap.perMs);
       let counted = inWindow.length;
       // Released slots leave fewer sends in the last `max` ids: only then look further back.
-      if (counted < cap.max && before.some((s) => s?.released)) {
+      if (counted < cap.max && before.some((s) => s.released)) {
         counted = await countFurther(models, input, seq - 1 - ids.length, counted);
       }
       if (counted >= cap.max) {

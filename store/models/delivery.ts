@@ -5,10 +5,9 @@ export const DELIVERY_STATUS = ['pending', 'sent', 'failed', 'skipped'] as const
 
 /**
  * The send ledger: one row per delivery key, inserted before the provider is called. The row's `_id` is
- * the delivery key (also kept as `idempotencyKey`): FerretDB v1 answers lookups by `_id` from its
- * primary key but scans the collection for any other field, and its conditional updates are
- * read-then-write, so the insert with a unique `_id` is the only decision point — the loser of a race
- * for one key does not send. Frequency-cap slots and retry takeovers are claimed the same way, by
+ * the delivery key (also kept as `idempotencyKey`), so every lookup is by `_id`. FerretDB v1 has no
+ * transactions and applies conditional updates as read-then-write, so the insert with a unique `_id`
+ * is the only decision point — the loser of a race for one key does not send. Frequency-cap slots and retry takeovers are claimed the same way, by
  * inserting {@link deliveryClaimSchema} documents with a unique `_id`.
  */
 export const deliverySchema = new Schema(
