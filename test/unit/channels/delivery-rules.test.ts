@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { consentBlock, resolveChannel } from '../../../channels/consent.js';
+import { consentBlock, resolveChannel } from '../../../definitions/consent.js';
 import { addressDomain, deliveryMessageId } from '../../../channels/email-headers.js';
 import { classifySmtpError } from '../../../channels/email-transport.js';
 import { uuidV5 } from '../../../channels/line-retry-key.js';
