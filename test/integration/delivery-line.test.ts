@@ -329,4 +329,12 @@ describe('delivering LINE messages through deliver() to the LINE stand-in', () =
       },
     ]);
   });
+
+  it('reads the monthly quota and its consumption', async () => {
+    const sender = createLineSender({ channelAccessToken: 'test-line-token', baseURL: standin.baseURL });
+    expect(await sender.quota()).toEqual({ type: 'none', limit: null, used: standin.state.usage() });
+    standin.state.quotaLimit = 500;
+    expect(await sender.quota()).toEqual({ type: 'limited', limit: 500, used: standin.state.usage() });
+    standin.state.quotaLimit = null;
+  });
 });
