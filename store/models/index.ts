@@ -1,6 +1,6 @@
 import type { Connection } from 'mongoose';
 import { customerModel } from './customer.js';
-import { deliveryModel } from './delivery.js';
+import { deliveryClaimModel, deliveryModel } from './delivery.js';
 import { eventModel } from './event.js';
 import { journeyModel } from './journey.js';
 
@@ -10,6 +10,7 @@ export function createModels(connection: Connection) {
     Customer: customerModel(connection),
     Event: eventModel(connection),
     Delivery: deliveryModel(connection),
+    DeliveryClaim: deliveryClaimModel(connection),
     Journey: journeyModel(connection),
   };
 }
