@@ -10,6 +10,7 @@ import { formatDefinitionError } from '../definitions/errors.js';
 import type { Plan } from '../definitions/plan.js';
 import { backtest } from '../engine/simulator/backtest.js';
 import { type DryRun, defaultStart, dryRun } from '../engine/simulator/dry-run.js';
+import { DEFINITIONS_OPTION_HELP } from './journey-files.js';
 import { formatFunnel, formatTimeline, progressBar } from './simulate-format.js';
 import {
   SimulateInputError,
@@ -30,6 +31,7 @@ export interface SimulateOptions {
   until: string;
   json?: boolean;
   progress?: boolean;
+  definitions?: string;
 }
 
 /** Where the command writes; tests pass their own. The command never reads the clock: same inputs, same output. */
@@ -57,6 +59,7 @@ export function registerSimulate(program: Command): void {
     .option('--until <duration>', 'how long to simulate (45m, 3d, 2w, P90D)', '90d')
     .option('--json', 'print JSON instead of text')
     .option('--progress', 'draw a progress bar on stderr even when it is not a terminal')
+    .option('--definitions <dir>', DEFINITIONS_OPTION_HELP)
     .action((journey: string, options: SimulateOptions) => {
       const io: SimulateIo = {
         out: (text) => process.stdout.write(`${text}\n`),
@@ -70,7 +73,7 @@ export function registerSimulate(program: Command): void {
 /** Runs the command; returns the exit code (0 ok, 1 invalid journey or input). */
 export function runSimulate(journeyFile: string, options: SimulateOptions, io: SimulateIo): number {
   try {
-    const plan = compile(journeyFile, io);
+    const plan = compile(journeyFile, options.definitions, io);
     if (plan === null) return 1;
     const until = parseDuration(options.until);
     if (!until.ok) throw new SimulateInputError(`--until: "${options.until}" is not a duration (45m, 3d, 2w, P90D)`);
@@ -94,9 +97,9 @@ export function runSimulate(journeyFile: string, options: SimulateOptions, io: S
   }
 }
 
-function compile(file: string, io: SimulateIo): Plan | null {
+function compile(file: string, definitions: string | undefined, io: SimulateIo): Plan | null {
   const source = readText(file);
-  const result = compileJourney(source, file, loadCompileOptions(findDefinitionsRoot(file)));
+  const result = compileJourney(source, file, loadCompileOptions(definitions ?? findDefinitionsRoot(file)));
   if (result.ok) return result.plan;
   io.err(`${result.errors.map((e) => formatDefinitionError(e, source)).join('\n\n')}\n`);
   return null;

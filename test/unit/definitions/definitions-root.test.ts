@@ -93,7 +93,7 @@ describe('the definitions folder of a journey', { timeout: 120_000 }, () => {
     ]);
   });
 
-  it('is the folder given with --definitions, for validate, compile and graph', () => {
+  it('is the folder given with --definitions, for validate, compile, graph and simulate', () => {
     const defs = tree({ 'templates/line/hello.yaml': HELLO, 'profile-fields.yaml': 'fields: {}\n' });
     const journeys = tree({ 'j.yaml': JOURNEY });
     const elsewhere = mkdtempSync(join(tmpdir(), 'kizuna-cwd-'));
@@ -106,5 +106,13 @@ describe('the definitions folder of a journey', { timeout: 120_000 }, () => {
     expect(kizuna(elsewhere, 'compile', '--definitions', defs, file).status).toBe(0);
     expect(kizuna(elsewhere, 'graph', '--definitions', defs, file).status).toBe(0);
     expect(kizuna(elsewhere, 'compile', file).stderr).toContain('UNKNOWN_TEMPLATE');
+    writeFileSync(join(journeys, 'profile.json'), '{ "customerId": "c1", "lineFollowing": true }');
+    const simulate = ['simulate', file, '--profile', join(journeys, 'profile.json'), '--start', '2026-11-02T10:00:00Z'];
+    const simulated = kizuna(elsewhere, ...simulate, '--definitions', defs);
+    expect(simulated.stdout).toContain('sent hello by LINE');
+    expect(simulated.status).toBe(0);
+    const unfound = kizuna(elsewhere, ...simulate);
+    expect(unfound.stderr).toContain(`UNKNOWN_TEMPLATE: no template named "hello" in ${join(journeys, 'templates')}`);
+    expect(unfound.status).toBe(1);
   });
 });
