@@ -10,7 +10,7 @@ import { formatDefinitionError } from '../definitions/errors.js';
 import type { Plan } from '../definitions/plan.js';
 import { backtest } from '../engine/simulator/backtest.js';
 import { type DryRun, defaultStart, dryRun } from '../engine/simulator/dry-run.js';
-import { DEFINITIONS_OPTION_HELP } from './journey-files.js';
+import { CliPathError, DEFINITIONS_OPTION_HELP, checkDefinitionsOption } from './journey-files.js';
 import { formatFunnel, formatTimeline, progressBar } from './simulate-format.js';
 import {
   SimulateInputError,
@@ -73,6 +73,7 @@ export function registerSimulate(program: Command): void {
 /** Runs the command; returns the exit code (0 ok, 1 invalid journey or input). */
 export function runSimulate(journeyFile: string, options: SimulateOptions, io: SimulateIo): number {
   try {
+    checkDefinitionsOption(options.definitions);
     const plan = compile(journeyFile, options.definitions, io);
     if (plan === null) return 1;
     const until = parseDuration(options.until);
@@ -91,7 +92,7 @@ export function runSimulate(journeyFile: string, options: SimulateOptions, io: S
       return simulateProfile(plan, options.profile, { ...options, startMs, durationMs: until.ms }, io);
     return simulatePopulation(plan, options.customers ?? '', { ...options, startMs, durationMs: until.ms }, io);
   } catch (error) {
-    if (!(error instanceof SimulateInputError) && !isFileError(error)) throw error;
+    if (!(error instanceof SimulateInputError) && !(error instanceof CliPathError) && !isFileError(error)) throw error;
     io.err(`kizuna simulate: ${(error as Error).message}\n`);
     return 1;
   }
