@@ -74,8 +74,9 @@ export function registerSimulate(program: Command): void {
 export function runSimulate(journeyFile: string, options: SimulateOptions, io: SimulateIo): number {
   try {
     checkDefinitionsOption(options.definitions);
-    const plan = compile(journeyFile, options.definitions, io);
-    if (plan === null) return 1;
+    const compiled = compile(journeyFile, options.definitions, io);
+    if (compiled === null) return 1;
+    const { plan, dateFields } = compiled;
     const until = parseDuration(options.until);
     if (!until.ok) throw new SimulateInputError(`--until: "${options.until}" is not a duration (45m, 3d, 2w, P90D)`);
     const startMs = options.start === undefined ? null : parseIsoTime(options.start);
@@ -89,8 +90,13 @@ export function runSimulate(journeyFile: string, options: SimulateOptions, io: S
       throw new SimulateInputError('give either --profile (a dry run) or --customers with --events (a backtest)');
     }
     if (options.profile !== undefined)
-      return simulateProfile(plan, options.profile, { ...options, startMs, durationMs: until.ms }, io);
-    return simulatePopulation(plan, options.customers ?? '', { ...options, startMs, durationMs: until.ms }, io);
+      return simulateProfile(plan, options.profile, { ...options, startMs, durationMs: until.ms, dateFields }, io);
+    return simulatePopulation(
+      plan,
+      options.customers ?? '',
+      { ...options, startMs, durationMs: until.ms, dateFields },
+      io,
+    );
   } catch (error) {
     if (!(error instanceof SimulateInputError) && !(error instanceof CliPathError) && !isFileError(error)) throw error;
     io.err(`kizuna simulate: ${(error as Error).message}\n`);
@@ -98,10 +104,16 @@ export function runSimulate(journeyFile: string, options: SimulateOptions, io: S
   }
 }
 
-function compile(file: string, definitions: string | undefined, io: SimulateIo): Plan | null {
+/** The plan, and the profile fields its definitions folder declares `date`. */
+function compile(
+  file: string,
+  definitions: string | undefined,
+  io: SimulateIo,
+): { plan: Plan; dateFields: string[] } | null {
   const source = readText(file);
-  const result = compileJourney(source, file, loadCompileOptions(definitions ?? findDefinitionsRoot(file)));
-  if (result.ok) return result.plan;
+  const options = loadCompileOptions(definitions ?? findDefinitionsRoot(file));
+  const result = compileJourney(source, file, options);
+  if (result.ok) return { plan: result.plan, dateFields: [...(options.dateFields ?? [])] };
   io.err(`${result.errors.map((e) => formatDefinitionError(e, source)).join('\n\n')}\n`);
   return null;
 }
@@ -109,6 +121,7 @@ function compile(file: string, definitions: string | undefined, io: SimulateIo):
 interface Resolved extends SimulateOptions {
   startMs: number | null;
   durationMs: number;
+  dateFields: readonly string[];
 }
 
 function simulateProfile(plan: Plan, profileFile: string, options: Resolved, io: SimulateIo): number {
@@ -118,9 +131,10 @@ function simulateProfile(plan: Plan, profileFile: string, options: Resolved, io:
   const events = (options.events === undefined ? [] : readEvents(options.events))
     .filter((e) => e.customerId === null || e.customerId === customerId)
     .map(({ customerId: _, ...e }) => e);
-  const startMs = options.startMs ?? defaultStart(plan, profile, events);
+  const startMs = options.startMs ?? defaultStart(plan, profile, events, options.dateFields);
   if (startMs === null) throw new SimulateInputError(missingStart(plan));
-  const run = dryRun({ plan, customerId, profile, events, startMs, durationMs: options.durationMs });
+  const { durationMs, dateFields } = options;
+  const run = dryRun({ plan, customerId, profile, events, startMs, durationMs, dateFields });
   io.out(options.json === true ? dryRunJson(plan, customerId, run) : formatTimeline(plan.journeyId, run));
   return run.result.failure === null ? 0 : 1;
 }
@@ -181,6 +195,7 @@ function simulatePopulation(plan: Plan, customersFile: string, options: Resolved
     eventsByCustomer: groupEvents(events),
     startMs,
     untilMs: startMs + options.durationMs,
+    dateFields: options.dateFields,
     ...(showProgress
       ? {
           onProgress: (done: number, total: number) =>

@@ -30,6 +30,8 @@ export interface CompileOptions {
   links?: Readonly<Record<string, string>>;
   /** Declared profile fields; when absent, undeclared fields and variables are not warned about. */
   profileFields?: Iterable<string>;
+  /** The declared profile fields of type `date` (stored as dates); only read when `profileFields` is given. */
+  dateFields?: Iterable<string>;
 }
 
 /** The outcome of a compilation; warnings never prevent a plan. */

@@ -115,4 +115,36 @@ describe('the definitions folder of a journey', { timeout: 120_000 }, () => {
     expect(unfound.stderr).toContain(`UNKNOWN_TEMPLATE: no template named "hello" in ${join(journeys, 'templates')}`);
     expect(unfound.status).toBe(1);
   });
+
+  it('gives simulate the profile fields declared date, and notes date text in the others', () => {
+    const root = tree({
+      'profile-fields.yaml': 'fields:\n  lastOrderAt: { type: date }\n  memo: { type: string }\n',
+      'templates/email/hello.yaml': 'subject: Hi\nhtml: "<a href=\'{{ links.unsubscribe }}\'>stop</a>"\n',
+      'journeys/j.yaml': `journey: j
+name: J
+entry: { api: true }
+steps:
+  - id: lapsed
+    if: { lastOrderAt: { $olderThan: 90d } }
+    then:
+      - send: { channel: email, template: hello }
+`,
+      'profile.json': '{ "id": "c1", "email": "a@x.jp", "lastOrderAt": "2026-01-01", "memo": "2026-01-01" }',
+    });
+    const result = kizuna(
+      REPO,
+      'simulate',
+      join(root, 'journeys', 'j.yaml'),
+      '--profile',
+      join(root, 'profile.json'),
+      '--start',
+      '2026-11-02T10:00:00+09:00',
+      '--json',
+    );
+    const run = JSON.parse(result.stdout) as { notes: string[]; sends: unknown[] };
+    expect(run.sends).toHaveLength(1);
+    expect(run.notes).toEqual([
+      'the profile\'s memo "2026-01-01" looks like a date but is not declared `type: date` in profile-fields.yaml: conditions read it as text',
+    ]);
+  });
 });
