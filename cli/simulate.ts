@@ -6,11 +6,10 @@ import type { Command } from 'commander';
 import { findDefinitionsRoot, loadCompileOptions } from '../definitions/catalog.js';
 import { compileJourney } from '../definitions/compile.js';
 import { parseDuration } from '../definitions/durations.js';
-import { formatDefinitionError } from '../definitions/errors.js';
 import type { Plan } from '../definitions/plan.js';
 import { backtest } from '../engine/simulator/backtest.js';
 import { type DryRun, defaultStart, dryRun } from '../engine/simulator/dry-run.js';
-import { CliPathError, DEFINITIONS_OPTION_HELP, checkDefinitionsOption } from './journey-files.js';
+import { CliPathError, DEFINITIONS_OPTION_HELP, checkDefinitionsOption, formatProblems } from './journey-files.js';
 import { formatFunnel, formatTimeline, progressBar } from './simulate-format.js';
 import {
   SimulateInputError,
@@ -113,9 +112,10 @@ function compile(
   const source = readText(file);
   const options = loadCompileOptions(definitions ?? findDefinitionsRoot(file));
   const result = compileJourney(source, file, options);
-  if (result.ok) return { plan: result.plan, dateFields: [...(options.dateFields ?? [])] };
-  io.err(`${result.errors.map((e) => formatDefinitionError(e, source)).join('\n\n')}\n`);
-  return null;
+  // A problem may lie in a template: formatProblems shows each with its own file's lines.
+  const problems = result.ok ? result.warnings : [...result.errors, ...result.warnings];
+  if (problems.length > 0) io.err(`${formatProblems(problems)}\n\n`);
+  return result.ok ? { plan: result.plan, dateFields: [...(options.dateFields ?? [])] } : null;
 }
 
 interface Resolved extends SimulateOptions {

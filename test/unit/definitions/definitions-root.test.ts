@@ -147,4 +147,28 @@ steps:
       'the profile\'s memo "2026-01-01" looks like a date but is not declared `type: date` in profile-fields.yaml: conditions read it as text',
     ]);
   });
+
+  it('shows simulate’s template problems with the template’s own lines, and its warnings on stderr', () => {
+    const root = tree({
+      'profile-fields.yaml': 'fields:\n  nickname: { type: string }\n',
+      'templates/email/hello.yaml': 'subject: Hi {{ profile.nickame }}\n',
+      'templates/line/hi.yaml': 'messages:\n  - type: text\n    text: Hi {{ profile.nickame }}\n',
+      'broken.yaml':
+        'journey: j\nname: J\nentry: { api: true }\nsteps:\n  - send: { channel: email, template: hello }\n',
+      'warned.yaml': 'journey: j\nname: J\nentry: { api: true }\nsteps:\n  - send: { channel: line, template: hi }\n',
+      'profile.json': '{ "id": "c1", "lineFollowing": true }',
+    });
+    const simulate = (journey: string) =>
+      kizuna(root, 'simulate', journey, '--profile', 'profile.json', '--start', '2026-11-02T10:00:00Z');
+    const broken = simulate('broken.yaml');
+    expect(broken.stderr).toContain(
+      `${join('templates', 'email', 'hello.yaml')}:1:1 EMAIL_BODY_MISSING: an email template needs an html or an mjml body\n` +
+        '   1 | subject: Hi {{ profile.nickame }}\n',
+    );
+    expect(broken.status).toBe(1);
+    const warned = simulate('warned.yaml');
+    expect(warned.stderr).toContain(`${join('templates', 'line', 'hi.yaml')}:3:17 warning UNDECLARED_VARIABLE`);
+    expect(warned.stdout).toContain('sent hi by LINE');
+    expect(warned.status).toBe(0);
+  });
 });
