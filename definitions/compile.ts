@@ -67,6 +67,7 @@ function compileInto(sink: ProblemSink, source: string, options: CompileOptions)
     sink,
     positions: loaded.positions,
     profileFields: options.profileFields === undefined ? undefined : new Set(options.profileFields),
+    dateFields: new Set(options.profileFields === undefined ? [] : (options.dateFields ?? [])),
     entryEvent: entryEventOf(doc),
     eventScope: null,
     listens: new Map(),
