@@ -31,10 +31,14 @@ function counts(c: Counts): string {
     .join(', ');
 }
 
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
 /** The per-step funnel as a table. */
 export function formatFunnel(report: BacktestReport): string {
   const lines = [
-    `${report.journeyId}: ${report.customers} customers, ${report.runs} runs, ${report.notEntered} never entered, ` +
+    `${report.journeyId}: ${plural(report.customers, 'customer')}, ${plural(report.runs, 'run')}, ${report.notEntered} never entered, ` +
       `${report.holdout} in holdout, ${report.active} still active`,
     conversionText(report.conversion),
     `outcomes: ${counts(report.outcomes) || 'none'}`,

@@ -4,7 +4,13 @@ import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { DefinitionError } from '../definitions/errors.js';
 import { checkTemplate } from '../definitions/templates.js';
-import { DEFINITIONS_OPTION_HELP, JourneyCompiler, collectYamlFiles, formatProblems } from './journey-files.js';
+import {
+  DEFINITIONS_OPTION_HELP,
+  JourneyCompiler,
+  collectYamlFiles,
+  formatProblems,
+  withPathErrors,
+} from './journey-files.js';
 
 /** What a validation run found. */
 export interface ValidateReport {
@@ -74,10 +80,12 @@ export function registerValidate(program: Command): void {
     .description('check journeys and templates; prints every problem with its line and column')
     .argument('<paths...>', 'journey files or folders (e.g. definitions/journeys)')
     .option('--definitions <dir>', DEFINITIONS_OPTION_HELP)
-    .action((paths: string[], options: { definitions?: string }) => {
-      const report = validatePaths(paths, options);
-      if (report.problems.length > 0) console.log(`${formatProblems(report.problems)}\n`);
-      console.log(summarize(report));
-      if (report.errors > 0) process.exitCode = 1;
-    });
+    .action((paths: string[], options: { definitions?: string }) =>
+      withPathErrors('validate', () => {
+        const report = validatePaths(paths, options);
+        if (report.problems.length > 0) console.log(`${formatProblems(report.problems)}\n`);
+        console.log(summarize(report));
+        if (report.errors > 0) process.exitCode = 1;
+      }),
+    );
 }

@@ -41,14 +41,28 @@ function displayPath(path: string, cwd: string): string {
   return rel === '' || rel.startsWith('..') || isAbsolute(rel) ? path : rel;
 }
 
+/** The type a profile field is declared with in `profile-fields.yaml`; `date` values are stored as dates. */
+export type ProfileFieldType = 'string' | 'number' | 'boolean' | 'date' | 'object' | 'array';
+
 /**
- * Names of the profile fields declared in `profile-fields.yaml` (`fields: { name: { type, description } }`).
+ * The profile fields declared in `profile-fields.yaml` (`fields: { name: { type, description } }`),
+ * each with its type (`undefined` when the declaration names none or another word).
  * Returns `undefined` when the file does not exist. Throws when it is not valid YAML.
  */
-export function loadProfileFields(file: string): string[] | undefined {
+export function loadProfileFieldTypes(file: string): Record<string, ProfileFieldType | undefined> | undefined {
   if (!existsSync(file)) return undefined;
   const doc = parse(readFileSync(file, 'utf8')) as { fields?: Record<string, unknown> } | null;
-  return Object.keys(doc?.fields ?? {});
+  const types: Record<string, ProfileFieldType | undefined> = {};
+  for (const [name, declaration] of Object.entries(doc?.fields ?? {})) setOwn(types, name, typeOf(declaration));
+  return types;
+}
+
+const FIELD_TYPES: readonly string[] = ['string', 'number', 'boolean', 'date', 'object', 'array'];
+
+function typeOf(declaration: unknown): ProfileFieldType | undefined {
+  if (typeof declaration !== 'object' || declaration === null || !('type' in declaration)) return undefined;
+  const { type } = declaration;
+  return typeof type === 'string' && FIELD_TYPES.includes(type) ? (type as ProfileFieldType) : undefined;
 }
 
 /**
@@ -65,7 +79,8 @@ export function loadLinks(file: string): Record<string, string> | undefined {
 }
 
 /**
- * Compile options for the journeys of a definitions folder: its templates, profile fields and links.
+ * Compile options for the journeys of a definitions folder: its templates, profile fields (with the
+ * date fields among them) and links.
  * Journeys in other folders (fixtures, a user's checkout) find the folder with {@link findDefinitionsRoot}.
  */
 export function loadCompileOptions(definitionsDir = DEFINITIONS_DIR, cwd = process.cwd()): CompileOptions {
@@ -74,8 +89,11 @@ export function loadCompileOptions(definitionsDir = DEFINITIONS_DIR, cwd = proce
     templates: loadTemplateCatalog(templatesDir, cwd),
     templatesDir: displayPath(templatesDir, cwd),
   };
-  const fields = loadProfileFields(join(definitionsDir, 'profile-fields.yaml'));
-  if (fields !== undefined) options.profileFields = fields;
+  const types = loadProfileFieldTypes(join(definitionsDir, 'profile-fields.yaml'));
+  if (types !== undefined) {
+    options.profileFields = Object.keys(types);
+    options.dateFields = Object.keys(types).filter((name) => types[name] === 'date');
+  }
   const links = loadLinks(join(definitionsDir, 'links.yaml'));
   if (links !== undefined) options.links = links;
   return options;

@@ -35,6 +35,8 @@ interface FieldKind {
   origin: 'profile' | 'event';
   /** A dotted path (`consent.email`), which may cross arrays. */
   dotted: boolean;
+  /** The profile field declared `date` that the operators apply to, else `null`. */
+  dateField: string | null;
 }
 
 function compileDocument(
@@ -54,7 +56,9 @@ function compileDocument(
     } else {
       const field = fieldPath(ctx, key, at, scope, topLevel);
       const origin = inherited?.origin ?? (key.startsWith('event.') ? 'event' : 'profile');
-      const kind = { origin, dotted: field.includes('.') || (inherited?.dotted ?? false) } as const;
+      const dotted = field.includes('.') || (inherited?.dotted ?? false);
+      const dateField = inherited === null && origin === 'profile' && ctx.dateFields.has(field) ? field : null;
+      const kind: FieldKind = { origin, dotted, dateField };
       setOwn(out, field, compileFieldValue(ctx, operand, at, scope, kind));
     }
   }
@@ -120,6 +124,7 @@ function compileFieldValue(
   if (!isMapping(operand) || !Object.keys(operand).some((k) => k.startsWith('$'))) {
     if (operand === null) refuseDottedNull(ctx, path, kind);
     else refuseDocumentValue(ctx, path, kind, [operand]);
+    warnDateComparedWithValue(ctx, path, kind, [operand]);
     return operand as JsonValue;
   }
   const out: Record<string, JsonValue> = {};
@@ -173,6 +178,8 @@ function compileOperator(
     const compared = ['$eq', '$ne'].includes(op) ? [arg] : ['$in', '$nin'].includes(op) ? (arg as unknown[]) : [];
     if (compared.includes(null) && !refuseDottedNull(ctx, path, kind)) return undefined;
     if (!refuseDocumentValue(ctx, path, kind, compared)) return undefined;
+    if (RANGE_OPERATORS.has(op)) warnDateComparedWithValue(ctx, path, kind, [arg]);
+    else warnDateComparedWithValue(ctx, path, kind, compared);
     return arg as JsonValue;
   }
   switch (op) {
@@ -230,6 +237,22 @@ function elemMatchSupported(arg: Record<string, unknown>, operatorForm: boolean)
     if (op === '$in') return Array.isArray(operand) && operand.every(isComparable);
     return isComparable(operand);
   });
+}
+
+const RANGE_OPERATORS = new Set(['$gt', '$gte', '$lt', '$lte']);
+
+/**
+ * A field declared `date` holds BSON dates, which never equal, nor sort beside, text or numbers
+ * (MongoDB compares values of one type only): such a condition never matches (or, negated, always
+ * does). A warning, not an error: the journey still compiles, as it did before the field was declared.
+ */
+function warnDateComparedWithValue(ctx: CompileContext, path: DocPath, kind: FieldKind, values: unknown[]): void {
+  const value = values.find((v) => typeof v === 'string' || typeof v === 'number');
+  if (kind.dateField === null || value === undefined) return;
+  const message =
+    `"${kind.dateField}" is a date, and a date never equals or compares with ${JSON.stringify(value)}: ` +
+    'use $olderThan or $withinLast with a duration, e.g. { $olderThan: 90d }';
+  ctx.sink.add('DATE_COMPARED_WITH_VALUE', message, ctx.positions.valueAt(path), path, { severity: 'warning' });
 }
 
 /** FerretDB v1 compares an embedded document with the whole field only, never with array elements. */

@@ -30,6 +30,8 @@ export interface CompileOptions {
   links?: Readonly<Record<string, string>>;
   /** Declared profile fields; when absent, undeclared fields and variables are not warned about. */
   profileFields?: Iterable<string>;
+  /** The declared profile fields of type `date` (stored as dates); only read when `profileFields` is given. */
+  dateFields?: Iterable<string>;
 }
 
 /** The outcome of a compilation; warnings never prevent a plan. */
@@ -65,6 +67,7 @@ function compileInto(sink: ProblemSink, source: string, options: CompileOptions)
     sink,
     positions: loaded.positions,
     profileFields: options.profileFields === undefined ? undefined : new Set(options.profileFields),
+    dateFields: new Set(options.profileFields === undefined ? [] : (options.dateFields ?? [])),
     entryEvent: entryEventOf(doc),
     eventScope: null,
     listens: new Map(),

@@ -46,6 +46,7 @@ export type DefinitionErrorCode =
   | 'BAD_REGEX'
   | 'UNSUPPORTED_CONDITION'
   | 'UNSUPPORTED_REGEX'
+  | 'DATE_COMPARED_WITH_VALUE'
   // steps
   | 'UNKNOWN_STEP_KIND'
   | 'AMBIGUOUS_STEP'

@@ -58,7 +58,7 @@ function checkDatetime(value: Record<string, unknown>, path: JsonPath, out: Line
 
 function actionSpecs(place: ActionPlace): Record<string, ObjectSpec> {
   const label = LABELS[place];
-  const base = { label: r.text(label.max) };
+  const base = { label: r.graphemes(label.max) };
   const required = (...keys: string[]): string[] => (label.required ? ['label', ...keys] : keys);
   return {
     postback: {
@@ -67,17 +67,17 @@ function actionSpecs(place: ActionPlace): Record<string, ObjectSpec> {
       props: {
         ...base,
         data: r.text(300),
-        displayText: r.text(300),
-        text: r.text(300),
+        displayText: r.graphemes(300),
+        text: r.graphemes(300),
         inputOption: r.oneOf('closeRichMenu', 'openRichMenu', 'openKeyboard', 'openVoice'),
-        fillInText: r.text(300),
+        fillInText: r.graphemes(300),
       },
       check: checkPostback,
     },
     message: {
       name: 'a message action',
       required: required('text'),
-      props: { ...base, text: r.text(300, { nonEmpty: true }) },
+      props: { ...base, text: r.graphemes(300, { nonEmpty: true }) },
     },
     uri: {
       name: 'a URI action',

@@ -78,12 +78,29 @@ export class LineIssues {
   }
 }
 
+/**
+ * What LINE counts a text's length in: UTF-16 code units (an emoji such as 🍎 is two), except for
+ * action labels and texts and template texts and titles, which it counts in grapheme clusters (what
+ * a reader sees as one character: 👨‍👩‍👧 is one). From LINE's "Character counting in a text"
+ * (developers.line.biz/en/docs/messaging-api/text-character-count/).
+ */
+export type TextUnit = 'utf16' | 'graphemes';
+
 /** A unit a flex length may be written in. */
 export type LengthUnit = 'px' | '%';
 
 /** What a value must look like. */
 export type Rule =
-  | { kind: 'string'; max?: number; nonEmpty?: boolean; code?: LineIssueCode; pattern?: RegExp; shape?: string }
+  | {
+      kind: 'string';
+      max?: number;
+      /** What `max` counts: UTF-16 code units (LINE's default) or grapheme clusters (see {@link TextUnit}). */
+      unit?: TextUnit;
+      nonEmpty?: boolean;
+      code?: LineIssueCode;
+      pattern?: RegExp;
+      shape?: string;
+    }
   | { kind: 'uri'; max: number; schemes: readonly string[] }
   | { kind: 'enum'; values: readonly string[] }
   | { kind: 'length'; keywords: readonly string[]; units: readonly LengthUnit[]; signed?: boolean }
@@ -130,6 +147,13 @@ export function article(word: string): string {
 export const r = {
   text: (max?: number, options: Omit<Extract<Rule, { kind: 'string' }>, 'kind' | 'max'> = {}): Rule =>
     max === undefined ? { kind: 'string', ...options } : { kind: 'string', max, ...options },
+  /** Text whose length LINE counts in grapheme clusters (action labels and texts, template texts and titles). */
+  graphemes: (max: number, options: Omit<Extract<Rule, { kind: 'string' }>, 'kind' | 'max' | 'unit'> = {}): Rule => ({
+    kind: 'string',
+    max,
+    unit: 'graphemes',
+    ...options,
+  }),
   uri: (max: number, schemes: readonly string[]): Rule => ({ kind: 'uri', max, schemes }),
   oneOf: (...values: string[]): Rule => ({ kind: 'enum', values }),
   length: (keywords: readonly string[], ...units: LengthUnit[]): Rule => ({ kind: 'length', keywords, units }),

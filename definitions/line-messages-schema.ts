@@ -4,7 +4,7 @@
  * a Liquid source may be longer than what it renders, and `kizuna validate` checks the render.
  */
 import { LINE_MESSAGE_RULE } from './line-messages.js';
-import type { ObjectSpec, Rule } from './line-messages-rules.js';
+import type { ObjectSpec, Rule, TextUnit } from './line-messages-rules.js';
 
 type JsonSchema = Record<string, unknown>;
 
@@ -73,7 +73,7 @@ class SchemaBuilder {
         return {
           type: 'string',
           ...(rule.pattern === undefined ? {} : { pattern: rule.pattern.source }),
-          ...(rule.max === undefined ? {} : { description: `At most ${rule.max} characters.` }),
+          ...(rule.max === undefined ? {} : { description: lengthDescription(rule.max, rule.unit ?? 'utf16') }),
         };
       case 'uri':
         return { type: 'string', description: `A ${rule.schemes.join(', ')} URI of at most ${rule.max} characters.` };
@@ -130,4 +130,11 @@ export function lineMessageJsonSchema(): { message: JsonSchema; defs: Record<str
   const builder = new SchemaBuilder();
   const message = builder.rule(LINE_MESSAGE_RULE);
   return { message, defs: builder.defs };
+}
+
+/** How LINE counts the limit: grapheme clusters read as characters; UTF-16 units count an emoji twice. */
+function lengthDescription(max: number, unit: TextUnit): string {
+  return unit === 'graphemes'
+    ? `At most ${max} characters (as a reader sees them: an emoji is one).`
+    : `At most ${max} UTF-16 code units (an emoji counts as two).`;
 }

@@ -7,13 +7,13 @@ import { checkMaxLength } from './line-messages-values.js';
 const image = r.uri(2000, MEDIA_SCHEMES);
 const imageLayout = { imageAspectRatio: r.oneOf('rectangle', 'square'), imageSize: r.oneOf('cover', 'contain') };
 
-/** The text of a buttons template or carousel column is shorter when it has an image or a title. */
+/** The text of a buttons template or carousel column is shorter when it has an image or a title (graphemes). */
 function textLimit(withImage: number, without: number) {
   return (value: Record<string, unknown>, path: JsonPath, out: LineIssues): void => {
     const text = value['text'];
     if (typeof text !== 'string') return;
     const framed = value['thumbnailImageUrl'] !== undefined || value['title'] !== undefined;
-    checkMaxLength(text, framed ? withImage : without, [...path, 'text'], out);
+    checkMaxLength(text, framed ? withImage : without, [...path, 'text'], out, 'LINE_TOO_LONG', 'graphemes');
   };
 }
 
@@ -45,7 +45,7 @@ const carouselColumn: Rule = r.object(() => ({
   props: {
     thumbnailImageUrl: image,
     imageBackgroundColor: r.rgb,
-    title: r.text(40),
+    title: r.graphemes(40),
     text: r.text(undefined, { nonEmpty: true }),
     defaultAction: actionRule('defaultAction'),
     actions: r.list(actionRule('template'), 'actions', { min: 1, max: 3 }),
@@ -67,7 +67,7 @@ const templateSpecs: Record<string, ObjectSpec> = {
       thumbnailImageUrl: image,
       ...imageLayout,
       imageBackgroundColor: r.rgb,
-      title: r.text(40),
+      title: r.graphemes(40),
       text: r.text(undefined, { nonEmpty: true }),
       defaultAction: actionRule('defaultAction'),
       actions: r.list(actionRule('template'), 'actions', { min: 1, max: 4 }),
@@ -78,7 +78,7 @@ const templateSpecs: Record<string, ObjectSpec> = {
     name: 'a confirm template',
     required: ['text', 'actions'],
     props: {
-      text: r.text(240, { nonEmpty: true }),
+      text: r.graphemes(240, { nonEmpty: true }),
       actions: r.list(actionRule('template'), 'actions', { min: 2, max: 2 }),
     },
   },

@@ -1,5 +1,5 @@
-/** Checks of single values in LINE messages: text lengths (UTF-16 units), URIs, keywords, colors, numbers. */
-import type { JsonPath, LengthUnit, LineIssueCode, LineIssues, Rule } from './line-messages-rules.js';
+/** Checks of single values in LINE messages: text lengths (UTF-16 units or graphemes), URIs, keywords, colors, numbers. */
+import type { JsonPath, LengthUnit, LineIssueCode, LineIssues, Rule, TextUnit } from './line-messages-rules.js';
 import { hasRuntimeValue, keyOf, RUNTIME_VALUE, withoutRuntimeValues } from './line-messages-rules.js';
 import { suggest } from './suggest.js';
 
@@ -11,18 +11,31 @@ export function expectString(value: unknown, path: JsonPath, out: LineIssues): v
   return false;
 }
 
-/** Reports a string over `max` UTF-16 code units, the unit LINE counts in. */
+let segmenter: Intl.Segmenter | undefined;
+
+/** The length of `text` in `unit`. */
+export function textLength(text: string, unit: TextUnit): number {
+  if (unit === 'utf16') return text.length;
+  segmenter ??= new Intl.Segmenter('en', { granularity: 'grapheme' });
+  let count = 0;
+  for (const _ of segmenter.segment(text)) count += 1;
+  return count;
+}
+
+/** Reports a string over `max` in `unit`: UTF-16 code units unless LINE counts the key in grapheme clusters. */
 export function checkMaxLength(
   text: string,
   max: number,
   path: JsonPath,
   out: LineIssues,
   code: LineIssueCode = 'LINE_TOO_LONG',
+  unit: TextUnit = 'utf16',
 ): void {
   const known = withoutRuntimeValues(text);
-  if (known.length <= max) return;
-  const emoji = known.length !== [...known].length ? ' (an emoji counts as two)' : '';
-  const message = `"${keyOf(path)}" is ${known.length.toLocaleString('en')} characters long${emoji}; LINE allows ${max.toLocaleString('en')}`;
+  const length = textLength(known, unit);
+  if (length <= max) return;
+  const emoji = unit === 'utf16' && known.length !== [...known].length ? ' (an emoji counts as two)' : '';
+  const message = `"${keyOf(path)}" is ${length.toLocaleString('en')} characters long${emoji}; LINE allows ${max.toLocaleString('en')}`;
   out.add(code, message, path);
 }
 
@@ -37,7 +50,7 @@ export function checkString(
     out.add('LINE_BAD_VALUE', `"${keyOf(path)}" is empty; LINE refuses an empty value here`, path);
     return;
   }
-  if (rule.max !== undefined) checkMaxLength(text, rule.max, path, out, rule.code);
+  if (rule.max !== undefined) checkMaxLength(text, rule.max, path, out, rule.code, rule.unit);
   if (rule.pattern && !hasRuntimeValue(text) && !rule.pattern.test(text)) {
     out.add('LINE_BAD_VALUE', `"${text}" is not ${rule.shape ?? 'a valid value'}`, path);
   }

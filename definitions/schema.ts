@@ -272,7 +272,7 @@ const stepList = z.array(stepSchema);
 /** The whole language, recursion included: what the JSON Schema is generated from. */
 export const journeySchema = makeJourneySchema(stepList).meta({
   title: 'Kizuna journey',
-  description: 'An email and LINE marketing journey (see README, "The journey language").',
+  description: 'An email and LINE marketing journey (the language: docs/language.md).',
 });
 
 export type ShallowJourney = z.infer<typeof shallowJourneySchema>;

@@ -25,6 +25,8 @@ export interface BacktestOptions {
   untilMs: number;
   /** Called after each customer, e.g. to draw a progress bar. */
   onProgress?: (done: number, total: number) => void;
+  /** Profile fields declared `date` (profile-fields.yaml): their ISO text reads as dates. None by default. */
+  dateFields?: readonly string[];
 }
 
 export type Counts = Record<string, number>;
@@ -129,7 +131,14 @@ function replayCustomer(options: BacktestOptions, customer: BacktestCustomer): S
   let profile = customer.profile;
   let busyUntil = Number.NEGATIVE_INFINITY;
   let lastEntryMs: number | null = null;
-  for (const entry of entries(plan, profile, events, startMs, untilMs)) {
+  const dateFields = options.dateFields ?? [];
+  for (const entry of entries(
+    plan,
+    datedProfile(profile, journeyZone(plan.policy.timezone, profile), dateFields),
+    events,
+    startMs,
+    untilMs,
+  )) {
     if (entry.atMs < busyUntil) continue;
     const granted = mayEnter(plan.reentry, lastEntryMs, entry.atMs);
     if (granted) lastEntryMs = entry.atMs;
@@ -143,6 +152,7 @@ function replayCustomer(options: BacktestOptions, customer: BacktestCustomer): S
       untilMs,
       ledger,
       claimEntry: () => granted,
+      dateFields,
     });
     results.push(result);
     profile = result.profile;
@@ -157,16 +167,15 @@ function firstOfEachId(events: readonly CustomerEvent[]): CustomerEvent[] {
   return events.filter((e) => !seen.has(e.id) && seen.add(e.id) !== undefined);
 }
 
-/** When a customer enters: on each matching entry event, or once at the start (segment members, API). */
+/** When a customer enters (`dated`: the profile with its dates read): on each matching entry event, or once at the start (segment members, API). */
 function entries(
   plan: Plan,
-  profile: Profile,
+  dated: Profile,
   events: readonly CustomerEvent[],
   startMs: number,
   untilMs: number,
 ): Entry[] {
   const { entry } = plan;
-  const dated = datedProfile(profile, journeyZone(plan.policy.timezone, profile));
   switch (entry.type) {
     case 'event':
       return events

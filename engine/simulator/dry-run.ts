@@ -10,7 +10,7 @@ import type { CustomerEvent } from '../inputs.js';
 import { createJourneyState } from '../state.js';
 import { type TimelineEntry, toTimeline } from './describe.js';
 import { type SimulationResult, simulateCustomer } from './simulate-customer.js';
-import { type Profile, datedProfile } from './world.js';
+import { type Profile, datedProfile, undeclaredDateText } from './world.js';
 
 export interface DryRunOptions {
   plan: Plan;
@@ -21,6 +21,8 @@ export interface DryRunOptions {
   /** When the simulation starts; see {@link defaultStart} for the default. */
   startMs: number;
   durationMs: number;
+  /** Profile fields declared `date` (profile-fields.yaml): their ISO text reads as dates. None by default. */
+  dateFields?: readonly string[];
 }
 
 export interface DryRun {
@@ -39,10 +41,15 @@ export interface DryRun {
  * first event of the timeline, for a journey entered by an event; `null` otherwise (segment and
  * API journeys have no event to start from: the caller must be told when to start).
  */
-export function defaultStart(plan: Plan, profile: Profile, events: readonly CustomerEvent[]): number | null {
+export function defaultStart(
+  plan: Plan,
+  profile: Profile,
+  events: readonly CustomerEvent[],
+  dateFields: readonly string[] = [],
+): number | null {
   if (plan.entry.type !== 'event') return null;
   const sorted = [...events].sort((a, b) => a.timeMs - b.timeMs);
-  const dated = datedProfile(profile, journeyZone(plan.policy.timezone, profile));
+  const dated = datedProfile(profile, journeyZone(plan.policy.timezone, profile), dateFields);
   return findEntryEvent(plan, dated, sorted, null)?.timeMs ?? sorted[0]?.timeMs ?? null;
 }
 
@@ -51,8 +58,9 @@ export function dryRun(options: DryRunOptions): DryRun {
   const { plan, profile, startMs } = options;
   const events = [...options.events].sort((a, b) => a.timeMs - b.timeMs);
   const untilMs = startMs + options.durationMs;
-  const notes = zoneNotes(plan, profile);
-  const dated = datedProfile(profile, journeyZone(plan.policy.timezone, profile));
+  const dateFields = options.dateFields ?? [];
+  const notes = [...zoneNotes(plan, profile), ...dateTextNotes(profile, dateFields)];
+  const dated = datedProfile(profile, journeyZone(plan.policy.timezone, profile), dateFields);
   const entryEvent = findEntryEvent(plan, dated, events, startMs);
   const { entry } = plan;
   let enteredOn = entryEvent;
@@ -73,6 +81,7 @@ export function dryRun(options: DryRunOptions): DryRun {
     events,
     startMs: enteredOn?.timeMs ?? startMs,
     untilMs,
+    dateFields,
   });
   const zone = result.zone ?? fallbackZone(plan);
   return { startMs, untilMs, zone, notes, timeline: toTimeline(result.journal, zone), result };
@@ -115,6 +124,15 @@ function zoneNotes(plan: Plan, profile: Profile): string[] {
   return [
     `the profile's ${path} ${JSON.stringify(raw)} is not an IANA time zone: times use the fallback ${policy.fallback}`,
   ];
+}
+
+/** A note for each field holding date text that is not declared a date: the store, and so conditions, keep it as text. */
+function dateTextNotes(profile: Profile, dateFields: readonly string[]): string[] {
+  return undeclaredDateText(profile, dateFields).map(
+    (field) =>
+      `the profile's ${field} ${JSON.stringify(profile[field])} looks like a date but is not declared ` +
+      '`type: date` in profile-fields.yaml: conditions read it as text',
+  );
 }
 
 /** The profile's zone when it is a valid one and the policy reads it. */

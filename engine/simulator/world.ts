@@ -4,7 +4,7 @@
  * updates. Pure.
  */
 import { evaluateCondition, resolvePath } from '../../definitions/conditions.js';
-import { readDateValue, withDateFields } from '../../definitions/dates.js';
+import { isDateText, readDateValue, withDateFields } from '../../definitions/dates.js';
 import type { DeliveryChannel, JsonValue } from '../../definitions/plan.js';
 import type { RequestCommand, SendCap, SendCommand } from '../commands.js';
 import type { CommandResultInput, CustomerEvent } from '../inputs.js';
@@ -46,6 +46,8 @@ export class SimulatedWorld {
     readonly entryEvent: CustomerEvent | null,
     readonly ledger: SendLedger,
     private readonly claim: (nowMs: number) => boolean = () => true,
+    /** Profile fields declared `date`: the store holds them as dates. */
+    private readonly dateFields: readonly string[] = [],
   ) {}
 
   /** The answer to a request, as the runtime's activities would give it. */
@@ -59,7 +61,10 @@ export class SimulatedWorld {
         return { type: 'timezone_resolved', nowMs, correlationId, zone: typeof zone === 'string' ? zone : null };
       }
       case 'evaluate_conditions': {
-        const doc = { ...datedProfile(this.profile, command.zone), event: command.event?.properties ?? {} };
+        const doc = {
+          ...datedProfile(this.profile, command.zone, this.dateFields),
+          event: command.event?.properties ?? {},
+        };
         const decisions = command.conditions.map((c) => evaluateCondition(c, doc, command.nowMs));
         return { type: 'conditions_evaluated', nowMs, correlationId, decisions };
       }
@@ -121,11 +126,20 @@ export function capRetryAt(sent: readonly number[], cap: SendCap, nowMs: number)
 }
 
 /**
- * The profile as conditions read it. JSON has no date type: date text in a top-level field is read
- * in `zone` into the BSON date the store would hold (`definitions/dates.ts`).
+ * The profile as conditions read it. JSON has no date type: date text in a field declared `date`
+ * (`dateFields`, from profile-fields.yaml) is read in `zone` into the BSON date the store would hold
+ * (`definitions/dates.ts`); every other field keeps its text, as the store keeps it.
  */
-export function datedProfile(profile: Profile, zone: string): Profile {
-  return withDateFields(profile, Object.keys(profile), zone);
+export function datedProfile(profile: Profile, zone: string, dateFields: readonly string[]): Profile {
+  return withDateFields(profile, dateFields, zone);
+}
+
+/** Top-level profile fields holding date text that are not declared `date`: conditions read them as text. */
+export function undeclaredDateText(profile: Profile, dateFields: readonly string[]): string[] {
+  return Object.keys(profile).filter((field) => {
+    const value = profile[field];
+    return typeof value === 'string' && isDateText(value) && !dateFields.includes(field);
+  });
 }
 
 function first(doc: unknown, path: string): unknown {

@@ -1,10 +1,12 @@
 // The documentation's promises that can be checked: every `kizuna simulate` output shown in README.md
 // or docs/ prints as shown when its command is run as written, every example journey has a timeline
-// in docs/examples.md, and every link between README.md and docs/ leads to a file.
+// in docs/examples.md, every link between README.md and docs/ leads to a file (and heading), and the
+// language reference lists the step kinds in the order the code does.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runSimulate, type SimulateOptions } from '../../cli/simulate.js';
+import { STEP_KINDS } from '../../definitions/step-kinds.js';
 
 const MARKDOWN = [
   'README.md',
@@ -63,12 +65,41 @@ describe('the simulate outputs shown in README.md and docs/', () => {
   );
 });
 
+/** GitHub's anchor of a heading: lower case, punctuation dropped, spaces as dashes. */
+function anchorOf(heading: string): string {
+  return heading
+    .trim()
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}\s_-]/gu, '')
+    .replace(/\s/g, '-');
+}
+
+function anchors(file: string): string[] {
+  const text = readFileSync(file, 'utf8').replace(/```[\s\S]*?```/g, '');
+  return [...text.matchAll(/^#+\s+(.+)$/gm)].map(([, heading]) => anchorOf(heading!));
+}
+
 describe('links between README.md and docs/', () => {
-  it.each(MARKDOWN)('every relative link of %s leads to a file', (file) => {
+  it.each(MARKDOWN)('every relative link of %s leads to a file, and to a heading of it', (file) => {
     const text = readFileSync(file, 'utf8').replace(/```[\s\S]*?```/g, '');
-    const targets = [...text.matchAll(/\]\(([^)\s]+)\)/g)]
-      .map(([, target]) => target!.split('#')[0]!)
-      .filter((target) => target !== '' && !/^[a-z]+:/.test(target));
-    expect(targets.filter((target) => !existsSync(join(dirname(file), target)))).toEqual([]);
+    const links = [...text.matchAll(/\]\(([^)\s]+)\)/g)]
+      .map(([, target]) => target!)
+      .filter((target) => !/^[a-z]+:/.test(target));
+    const missing = links.filter((link) => {
+      const [path, anchor] = link.split('#');
+      const target = path === '' ? file : join(dirname(file), path!);
+      if (!existsSync(target)) return true;
+      return anchor !== undefined && target.endsWith('.md') && !anchors(target).includes(anchor);
+    });
+    expect(missing).toEqual([]);
+  });
+});
+
+describe('docs/language.md', () => {
+  it('lists the step kinds in the order of STEP_KINDS, which error messages use', () => {
+    const text = readFileSync('docs/language.md', 'utf8');
+    const table = text.slice(text.indexOf('## Steps'), text.indexOf('## Conditions'));
+    const kinds = [...table.matchAll(/^\| `([a-z_]+)`/gm)].map(([, kind]) => kind);
+    expect(kinds).toEqual([...STEP_KINDS]);
   });
 });

@@ -72,4 +72,24 @@ describe('the kizuna command', () => {
     expect(result.status).toBe(0);
     expect((JSON.parse(result.stdout) as { journeyId: string }).journeyId).toBe('line-friend-survey');
   });
+
+  it('names a missing file or definitions folder in one line, not a stack trace', { timeout: 120_000 }, () => {
+    for (const command of ['validate', 'compile', 'graph']) {
+      const missing = run(command, 'no-such-journey.yaml');
+      expect(missing.stderr).toBe(`kizuna ${command}: no-such-journey.yaml: no such file or folder\n`);
+      expect(missing.status).toBe(1);
+      const folder = run(command, '--definitions', 'no-such-folder', 'definitions/journeys/winback.yaml');
+      expect(folder.stderr).toBe(`kizuna ${command}: --definitions: no-such-folder is not a folder\n`);
+      expect(folder.status).toBe(1);
+    }
+    const simulate = [
+      'simulate',
+      'definitions/journeys/winback.yaml',
+      '--profile',
+      'test/fixtures/simulate/winback/profile.json',
+    ];
+    const folder = run(...simulate, '--definitions', 'no-such-folder');
+    expect(folder.stderr).toBe('kizuna simulate: --definitions: no-such-folder is not a folder\n');
+    expect(folder.status).toBe(1);
+  });
 });

@@ -93,7 +93,7 @@ describe('the definitions folder of a journey', { timeout: 120_000 }, () => {
     ]);
   });
 
-  it('is the folder given with --definitions, for validate, compile and graph', () => {
+  it('is the folder given with --definitions, for validate, compile, graph and simulate', () => {
     const defs = tree({ 'templates/line/hello.yaml': HELLO, 'profile-fields.yaml': 'fields: {}\n' });
     const journeys = tree({ 'j.yaml': JOURNEY });
     const elsewhere = mkdtempSync(join(tmpdir(), 'kizuna-cwd-'));
@@ -106,5 +106,69 @@ describe('the definitions folder of a journey', { timeout: 120_000 }, () => {
     expect(kizuna(elsewhere, 'compile', '--definitions', defs, file).status).toBe(0);
     expect(kizuna(elsewhere, 'graph', '--definitions', defs, file).status).toBe(0);
     expect(kizuna(elsewhere, 'compile', file).stderr).toContain('UNKNOWN_TEMPLATE');
+    writeFileSync(join(journeys, 'profile.json'), '{ "customerId": "c1", "lineFollowing": true }');
+    const simulate = ['simulate', file, '--profile', join(journeys, 'profile.json'), '--start', '2026-11-02T10:00:00Z'];
+    const simulated = kizuna(elsewhere, ...simulate, '--definitions', defs);
+    expect(simulated.stdout).toContain('sent hello by LINE');
+    expect(simulated.status).toBe(0);
+    const unfound = kizuna(elsewhere, ...simulate);
+    expect(unfound.stderr).toContain(`UNKNOWN_TEMPLATE: no template named "hello" in ${join(journeys, 'templates')}`);
+    expect(unfound.status).toBe(1);
+  });
+
+  it('gives simulate the profile fields declared date, and notes date text in the others', () => {
+    const root = tree({
+      'profile-fields.yaml': 'fields:\n  lastOrderAt: { type: date }\n  memo: { type: string }\n',
+      'templates/email/hello.yaml': 'subject: Hi\nhtml: "<a href=\'{{ links.unsubscribe }}\'>stop</a>"\n',
+      'journeys/j.yaml': `journey: j
+name: J
+entry: { api: true }
+steps:
+  - id: lapsed
+    if: { lastOrderAt: { $olderThan: 90d } }
+    then:
+      - send: { channel: email, template: hello }
+`,
+      'profile.json': '{ "id": "c1", "email": "a@x.jp", "lastOrderAt": "2026-01-01", "memo": "2026-01-01" }',
+    });
+    const result = kizuna(
+      REPO,
+      'simulate',
+      join(root, 'journeys', 'j.yaml'),
+      '--profile',
+      join(root, 'profile.json'),
+      '--start',
+      '2026-11-02T10:00:00+09:00',
+      '--json',
+    );
+    const run = JSON.parse(result.stdout) as { notes: string[]; sends: unknown[] };
+    expect(run.sends).toHaveLength(1);
+    expect(run.notes).toEqual([
+      'the profile\'s memo "2026-01-01" looks like a date but is not declared `type: date` in profile-fields.yaml: conditions read it as text',
+    ]);
+  });
+
+  it('shows simulate’s template problems with the template’s own lines, and its warnings on stderr', () => {
+    const root = tree({
+      'profile-fields.yaml': 'fields:\n  nickname: { type: string }\n',
+      'templates/email/hello.yaml': 'subject: Hi {{ profile.nickame }}\n',
+      'templates/line/hi.yaml': 'messages:\n  - type: text\n    text: Hi {{ profile.nickame }}\n',
+      'broken.yaml':
+        'journey: j\nname: J\nentry: { api: true }\nsteps:\n  - send: { channel: email, template: hello }\n',
+      'warned.yaml': 'journey: j\nname: J\nentry: { api: true }\nsteps:\n  - send: { channel: line, template: hi }\n',
+      'profile.json': '{ "id": "c1", "lineFollowing": true }',
+    });
+    const simulate = (journey: string) =>
+      kizuna(root, 'simulate', journey, '--profile', 'profile.json', '--start', '2026-11-02T10:00:00Z');
+    const broken = simulate('broken.yaml');
+    expect(broken.stderr).toContain(
+      `${join('templates', 'email', 'hello.yaml')}:1:1 EMAIL_BODY_MISSING: an email template needs an html or an mjml body\n` +
+        '   1 | subject: Hi {{ profile.nickame }}\n',
+    );
+    expect(broken.status).toBe(1);
+    const warned = simulate('warned.yaml');
+    expect(warned.stderr).toContain(`${join('templates', 'line', 'hi.yaml')}:3:17 warning UNDECLARED_VARIABLE`);
+    expect(warned.stdout).toContain('sent hi by LINE');
+    expect(warned.status).toBe(0);
   });
 });

@@ -37,11 +37,60 @@ describe('checkLineMessages', () => {
     expect(codes([{ type: 'text', text: 'あ'.repeat(4999) + '😀' }])).toEqual([
       ['LINE_TEXT_TOO_LONG', 'messages.0.text'],
     ]);
-    const label = '😀'.repeat(10);
-    const item = (l: string) => ({ type: 'action', action: { type: 'message', label: l, text: 'x' } });
-    const message = (l: string) => [{ type: 'text', text: 'x', quickReply: { items: [item(l)] } }];
-    expect(codes(message(label))).toEqual([]);
-    expect(codes(message(label + 'a'))).toEqual([['LINE_TOO_LONG', 'messages.0.quickReply.items.0.action.label']]);
+  });
+
+  it('counts action labels and texts and template texts and titles in grapheme clusters, as LINE does', () => {
+    // LINE's "Character counting in a text": these properties count grapheme clusters, not UTF-16 units.
+    const family = '👨‍👩‍👧';
+    const item = (action: object) => ({ type: 'action', action });
+    const quick = (action: object) => [{ type: 'text', text: 'x', quickReply: { items: [item(action)] } }];
+    expect(codes(quick({ type: 'message', label: family.repeat(20), text: '😀'.repeat(300) }))).toEqual([]);
+    expect(codes(quick({ type: 'message', label: family.repeat(21), text: '😀'.repeat(301) }))).toEqual([
+      ['LINE_TOO_LONG', 'messages.0.quickReply.items.0.action.label'],
+      ['LINE_TOO_LONG', 'messages.0.quickReply.items.0.action.text'],
+    ]);
+    const postback = (n: number) => ({
+      type: 'postback',
+      label: 'a',
+      data: 'd',
+      displayText: '😀'.repeat(n),
+      fillInText: '😀'.repeat(n),
+    });
+    expect(codes(quick(postback(300)))).toEqual([]);
+    expect(codes(quick(postback(301))).map(([, path]) => path)).toEqual([
+      'messages.0.quickReply.items.0.action.displayText',
+      'messages.0.quickReply.items.0.action.fillInText',
+    ]);
+    const action = { type: 'message', label: 'a', text: 'a' };
+    // With a title, a buttons template's or carousel column's text holds 60.
+    const buttons = (title: number, text: number) => ({
+      type: 'buttons',
+      title: '😀'.repeat(title),
+      text: '😀'.repeat(text),
+      actions: [action],
+    });
+    const confirm = (n: number) => ({ type: 'confirm', text: '😀'.repeat(n), actions: [action, action] });
+    const carousel = (title: number, text: number) => ({
+      type: 'carousel',
+      columns: [{ title: '😀'.repeat(title), text: '😀'.repeat(text), actions: [action] }],
+    });
+    const template = (t: object) => [{ type: 'template', altText: 'x', template: t }];
+    expect(codes(template(buttons(40, 60)))).toEqual([]);
+    expect(codes(template(buttons(41, 61))).map(([, path]) => path)).toEqual([
+      'messages.0.template.title',
+      'messages.0.template.text',
+    ]);
+    expect(codes(template(confirm(240)))).toEqual([]);
+    expect(codes(template(confirm(241)))).toEqual([['LINE_TOO_LONG', 'messages.0.template.text']]);
+    expect(codes(template(carousel(40, 60)))).toEqual([]);
+    expect(codes(template(carousel(41, 61))).map(([, path]) => path)).toEqual([
+      'messages.0.template.columns.0.title',
+      'messages.0.template.columns.0.text',
+    ]);
+    // Everything else counts UTF-16 units: a sender name of 10 emoji is 20, 11 is too long.
+    const sender = (name: string) => [{ type: 'text', text: 'x', sender: { name } }];
+    expect(codes(sender('😀'.repeat(10)))).toEqual([]);
+    expect(codes(sender('😀'.repeat(10) + 'a'))).toEqual([['LINE_TOO_LONG', 'messages.0.sender.name']]);
   });
 
   it('gives each limit at its boundary', () => {

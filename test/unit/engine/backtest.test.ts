@@ -110,6 +110,9 @@ describe('backtest', () => {
       uplift: null,
     });
     expect(formatFunnel(report)).toContain('conversion: treated 0 of 1 (0.0%), holdout 0 of 0 (no runs), uplift -');
+    expect(formatFunnel(report).split('\n')[0]).toBe(
+      `${plan.journeyId}: 1 customer, 1 run, 0 never entered, 0 in holdout, 0 still active`,
+    );
   });
 
   it('lets segment members in once, at the start', () => {
