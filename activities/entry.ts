@@ -1,7 +1,7 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import type { Plan } from '../definitions/plan.js';
 import type { ClaimEntryCommand, EntryClaimedInput } from '../engine/index.js';
-import { claimEntry as claimLedgerEntry } from '../store/entries.js';
+import { claimEntry as claimLedgerEntry, listOpenRuns } from '../store/entries.js';
 import { loadJourneyVersion } from '../store/journeys.js';
 import { appendJournal } from '../store/journal.js';
 import type { Models } from '../store/models/index.js';
@@ -51,5 +51,16 @@ export function makeClaimEntry(deps: { models: Models }) {
       version: run.version,
     });
     return { type: 'entry_claimed', correlationId: command.correlationId, granted };
+  };
+}
+
+/** One page of a journey's open runs, for the control fan-out. */
+export function makeListOpenRuns(deps: { models: Models }) {
+  return async function listOpenRunsActivity(input: {
+    journeyId: string;
+    afterId: string | null;
+    limit: number;
+  }): Promise<{ workflowIds: string[]; next: string | null }> {
+    return listOpenRuns(deps.models, input);
   };
 }

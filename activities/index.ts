@@ -6,7 +6,7 @@
  */
 import type { Models } from '../store/models/index.js';
 import type { Delivery } from './delivery-port.js';
-import { makeClaimEntry, makeLoadPlan } from './entry.js';
+import { makeClaimEntry, makeListOpenRuns, makeLoadPlan } from './entry.js';
 import { makeFlushJournal } from './journal.js';
 import { makeProfileActivities } from './profile.js';
 import { makeSend } from './send.js';
@@ -24,5 +24,6 @@ export function createActivities(deps: ActivityDeps) {
     ...makeProfileActivities(deps),
     send: makeSend(deps),
     flushJournal: makeFlushJournal(deps),
+    listOpenRuns: makeListOpenRuns(deps),
   };
 }

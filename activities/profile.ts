@@ -58,9 +58,9 @@ export function makeProfileActivities(deps: { models: Models }) {
     },
 
     /** A date attribute of the profile or of the entry event, as epoch ms (`null` when missing). */
-    async resolveDate(input: RequestInput<ResolveDateCommand> & { entryEventProperties: unknown }): Promise<
-      Answer<DateResolvedInput>
-    > {
+    async resolveDate(
+      input: RequestInput<ResolveDateCommand> & { entryEventProperties: unknown },
+    ): Promise<Answer<DateResolvedInput>> {
       await appendJournal(models, input.journal);
       const { command } = input;
       const source =

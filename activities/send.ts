@@ -67,6 +67,12 @@ function toAnswer(base: { type: 'send_result'; correlationId: string }, outcome:
     case 'failed':
       return { ...base, status: 'failed', channel: outcome.channel, reason: outcome.reason, retryAtMs: null };
     case 'capped':
-      return { ...base, status: 'capped', channel: outcome.channel, reason: 'frequency-cap', retryAtMs: outcome.retryAtMs };
+      return {
+        ...base,
+        status: 'capped',
+        channel: outcome.channel,
+        reason: 'frequency-cap',
+        retryAtMs: outcome.retryAtMs,
+      };
   }
 }

@@ -111,3 +111,12 @@ export async function listCustomerOpenRuns(models: Models, customerId: string): 
   const rows = await models.Entry.find({ customerId, granted: true, outcome: null }, { workflowId: 1 }).lean();
   return [...new Set(rows.map((r) => r.workflowId).filter((id): id is string => typeof id === 'string'))];
 }
+
+/** Closes every open run of a customer in the ledger (after erasure ended them). Returns how many. */
+export async function closeCustomerEntries(models: Models, customerId: string, outcome: string): Promise<number> {
+  const result = await models.Entry.updateMany(
+    { customerId, granted: true, outcome: null },
+    { $set: { outcome, endedAt: new Date() } },
+  );
+  return result.modifiedCount;
+}
