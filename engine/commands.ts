@@ -44,6 +44,8 @@ export interface EvaluateConditionsCommand {
   conditions: Condition[];
   event: CustomerEvent | null;
   nowMs: number;
+  /** The run's zone: date text in the profile is read in it (`definitions/dates.ts`). */
+  zone: string;
 }
 
 /** Read a date attribute of the profile or the entry event. Answer: `date_resolved`. */
@@ -55,6 +57,8 @@ export interface ResolveDateCommand {
   /** Path inside the profile or the entry event's properties (no `event.` prefix). */
   path: string;
   entryEventId: string | null;
+  /** The run's zone: a date-only or offset-less value is read in it (`readDateValue`). */
+  zone: string;
 }
 
 /** The frequency cap a send must respect: at most `max` sends per customer and channel in any window of `perMs`. */

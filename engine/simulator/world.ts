@@ -3,7 +3,8 @@
  * and the entry event, reserves frequency-cap slots as the delivery does, and applies profile
  * updates. Pure.
  */
-import { evaluateCondition, resolvePath, toEpochMs } from '../../definitions/conditions.js';
+import { evaluateCondition, resolvePath } from '../../definitions/conditions.js';
+import { readDateValue, withDateFields } from '../../definitions/dates.js';
 import type { DeliveryChannel, JsonValue } from '../../definitions/plan.js';
 import type { RequestCommand, SendCap, SendCommand } from '../commands.js';
 import type { CommandResultInput, CustomerEvent } from '../inputs.js';
@@ -58,13 +59,16 @@ export class SimulatedWorld {
         return { type: 'timezone_resolved', nowMs, correlationId, zone: typeof zone === 'string' ? zone : null };
       }
       case 'evaluate_conditions': {
-        const doc = { ...this.profile, event: command.event?.properties ?? {} };
+        // JSON has no date type: date text in the profile is read as the BSON date the store would hold.
+        const profile = withDateFields(this.profile, Object.keys(this.profile), command.zone);
+        const doc = { ...profile, event: command.event?.properties ?? {} };
         const decisions = command.conditions.map((c) => evaluateCondition(c, doc, command.nowMs));
         return { type: 'conditions_evaluated', nowMs, correlationId, decisions };
       }
       case 'resolve_date': {
         const source = command.source === 'profile' ? this.profile : (this.entryEvent?.properties ?? {});
-        return { type: 'date_resolved', nowMs, correlationId, atMs: toEpochMs(first(source, command.path)) };
+        const atMs = readDateValue(first(source, command.path), command.zone);
+        return { type: 'date_resolved', nowMs, correlationId, atMs };
       }
       case 'send':
         return this.send(command, nowMs);
