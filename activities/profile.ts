@@ -2,7 +2,8 @@
  * The activities that read or write the customer's profile. Only decisions, zones and instants
  * leave them: profile values never enter workflow history.
  */
-import { evaluateCondition, resolvePath, toEpochMs } from '../definitions/conditions.js';
+import { evaluateCondition, resolvePath } from '../definitions/conditions.js';
+import { readDateValue, withDateFields } from '../definitions/dates.js';
 import type {
   ConditionsEvaluatedInput,
   DateResolvedInput,
@@ -51,7 +52,9 @@ export function makeProfileActivities(deps: { models: Models }) {
     ): Promise<Answer<ConditionsEvaluatedInput>> {
       await appendJournal(models, input.journal);
       const { command } = input;
-      const profile = await loadProfile(models, input.run.customerId);
+      // Date text (a profile imported as JSON) reads as the date it names, in the run's zone, as the simulator reads it.
+      const stored = await loadProfile(models, input.run.customerId);
+      const profile = withDateFields(stored, Object.keys(stored), command.zone);
       const doc = { ...profile, event: command.event?.properties ?? {} };
       const decisions = command.conditions.map((c) => evaluateCondition(c, doc, command.nowMs));
       return { type: 'conditions_evaluated', correlationId: command.correlationId, decisions };
@@ -66,7 +69,11 @@ export function makeProfileActivities(deps: { models: Models }) {
       const source =
         command.source === 'profile' ? await loadProfile(models, input.run.customerId) : input.entryEventProperties;
       const path = command.source === 'profile' ? profilePath(command.path) : command.path;
-      return { type: 'date_resolved', correlationId: command.correlationId, atMs: toEpochMs(first(source, path)) };
+      return {
+        type: 'date_resolved',
+        correlationId: command.correlationId,
+        atMs: readDateValue(first(source, path), command.zone),
+      };
     },
 
     /** Sets attributes and adds/removes tags; applying the same command twice changes nothing more. */

@@ -65,8 +65,6 @@ class JourneyDriver {
   private fatal: unknown = null;
   private ending: Ending | null = null;
   private firedTimer: string | null = null;
-  private resumes = 0;
-  private lastControl: 'pause' | 'resume' | 'archive' | null = null;
   private readonly visibility: Visibility;
 
   constructor(private readonly input: JourneyWorkflowInput) {
@@ -80,11 +78,7 @@ class JourneyDriver {
     this.visibility = new Visibility(() => this.plan, carried ? currentStep(this.state) : 'entry');
     // Handlers first: a signal-with-start delivers its signal in the first workflow task.
     setHandler(customerEvent, ({ event }) => void this.queue.push({ type: 'event', event }));
-    setHandler(journeyControl, ({ action }) => {
-      this.lastControl = action;
-      if (action === 'resume') this.resumes += 1;
-      this.queue.push({ type: action });
-    });
+    setHandler(journeyControl, ({ action }) => void this.queue.push({ type: action }));
     setHandler(stateQuery, () =>
       viewState({ journeyId, version, customerId }, this.state, this.visibility.currentDetails),
     );
@@ -154,14 +148,10 @@ class JourneyDriver {
 
   private startRequest(command: RequestCommand): void {
     const rows = this.takeBuffer();
-    const resumesBefore = this.resumes;
     this.requests += 1;
     void runRequest(command, this.ctx, rows, this.state.entryEvent)
       .then((answer) => {
         this.queue.push(answer);
-        // A resume that overtook a send which then found the journey paused must still release it.
-        const held = answer.type === 'send_result' && answer.status === 'held';
-        if (held && this.resumes > resumesBefore && this.lastControl === 'resume') this.queue.push({ type: 'resume' });
       })
       .catch((err: unknown) => {
         this.fatal ??= err;

@@ -39,7 +39,7 @@ export function summarize(command: RequestCommand): string {
     case 'update_profile':
       return `${command.stepId}: update the profile`;
     default:
-      return command.type;
+      return assertNever(command);
   }
 }
 
