@@ -1,108 +1,161 @@
 /**
- * The send path: one call per engine `send` command. Resolves the channel, checks consent, reserves
- * the frequency-cap slot and claims the ledger row in one insert, renders the pinned template, calls
- * the provider and records the outcome. Knows nothing of Temporal: transient failures leave as
+ * The send path: one call per engine `send` command. Resolves the channel, checks consent, renders the
+ * pinned template, reserves the frequency-cap slot and claims the ledger row in one insert, calls the
+ * provider and records the outcome. Knows nothing of Temporal: transient failures leave as
  * {@link DeliveryRetryableError}, which the `send` activity rethrows as a retryable failure.
+ *
+ * Exactly once per delivery key: the ledger row is inserted (unique key) before the provider call, so
+ * of two concurrent attempts only one calls the provider. A retry that finds the row finished returns
+ * the recorded outcome; one that finds it `pending` waits for the lease, then resends under the same
+ * LINE retry key (LINE deduplicates) or the same Message-ID (see `docs/delivery.md` for SMTP).
  */
-import type { EmailTransport } from './email-transport.js';
-import type { LineSender } from './line-sender.js';
-import type { Models } from '../store/models/index.js';
+import { findProfile } from '../store/customers.js';
+import {
+  claimDelivery,
+  findDelivery,
+  finishDelivery,
+  recordFinished,
+  takeOverDelivery,
+  type DeliveryMeta,
+  type DeliveryRow,
+} from '../store/deliveries.js';
+import { consentBlock, resolveChannel } from './consent.js';
+import { prepareContent, type PreparedContent } from './deliver-content.js';
+import { callProvider } from './deliver-provider.js';
+import {
+  DeliveryRetryableError,
+  type Delivery,
+  type DeliveryDeps,
+  type DeliveryOutcome,
+  type DeliveryRequest,
+} from './delivery-types.js';
+import { TemplateRenderError } from './render.js';
 
-/** What the engine asks for: one message, exactly once per `deliveryKey`. */
-export interface DeliveryRequest {
-  /** The engine's idempotency key (workflow id + step + entry + visit + attempt). */
-  deliveryKey: string;
-  journeyId: string;
-  version: number;
-  stepId: string;
-  /** Template name; its sources are pinned with the journey version in the store. */
-  template: string;
-  channel: 'email' | 'line' | 'preferred';
-  customerId: string;
-  /** Loaded by id from the events collection for `{{ event.* }}`. */
-  entryEventId: string | null;
-  /** The plan's frequency cap: at most `max` sends per customer and channel within `perMs`, across journeys. */
-  cap: { max: number; perMs: number } | null;
-  /** The engine's clock (workflow time): the cap window is counted on it. */
-  nowMs: number;
-}
-
-/** What happened. `skipped` and `failed` carry a reason the journal records. */
-export type DeliveryOutcome =
-  | { status: 'sent'; channel: 'email' | 'line'; providerId: string }
-  | { status: 'skipped'; channel: 'email' | 'line' | null; reason: string }
-  | { status: 'failed'; channel: 'email' | 'line'; reason: string; detail?: string }
-  | { status: 'capped'; channel: 'email' | 'line'; retryAtMs: number };
-
-/** Codes of {@link DeliveryRetryableError}. */
-export type DeliveryRetryableCode =
-  'EMAIL_UNAVAILABLE' | 'LINE_UNAVAILABLE' | 'LINE_RATE_LIMITED' | 'DELIVERY_IN_PROGRESS' | 'STORE_UNAVAILABLE';
-
-/**
- * Transient: nothing was delivered, or the provider deduplicates a resend. The activity rethrows it as a
- * retryable `ApplicationFailure` with `nextRetryDelay = retryAfterMs` when set.
- */
-export class DeliveryRetryableError extends Error {
-  constructor(
-    readonly code: DeliveryRetryableCode,
-    message: string,
-    readonly retryAfterMs: number | null = null,
-  ) {
-    super(message);
-    this.name = 'DeliveryRetryableError';
-  }
-}
-
-/** Links every template can use; `unsubscribe` is built per recipient from these. */
-export interface DeliveryLinks {
-  /** Public base URL of the API, e.g. `https://kizuna.example.com` (unsubscribe pages live under it). */
-  publicBaseUrl: string;
-  /** Secret the unsubscribe tokens are signed with (at least 32 bytes). */
-  unsubscribeSecret: string;
-  /** `mailto:` target of `List-Unsubscribe`, e.g. `unsubscribe@example.com`. */
-  mailto: string;
-  /** More named links for templates (`{{ links.shop }}`). */
-  extra?: Record<string, string>;
-}
-
-/** Sender identity of a journey's email; the default applies to journeys not listed. */
-export interface EmailIdentity {
-  from: string;
-  replyTo?: string;
-}
-
-export interface DeliveryDeps {
-  models: Models;
-  email: EmailTransport;
-  /** `null` when no LINE channel is configured: LINE sends are skipped with reason `line-not-configured`. */
-  line: LineSender | null;
-  links: DeliveryLinks;
-  shopName: string;
-  /** Default From address (`"Shop" <news@shop.example>`). */
-  from: string;
-  replyTo?: string;
-  /** Per-journey From / Reply-To, by journey id. */
-  senders?: Record<string, EmailIdentity>;
-  /**
-   * What a retry does when an earlier SMTP attempt may have been accepted (timeout or crash after the
-   * message was handed over): `resend` (default; same Message-ID) or `fail` (at most once).
-   */
-  emailUncertain?: 'resend' | 'fail';
-  /** Real clock for leases (not the engine's clock); defaults to `Date.now`. */
-  clock?: () => number;
-  /** How long a claimed attempt owns its row before a retry may take over; default 90 s. */
-  leaseMs?: number;
-  /** Where loud configuration errors go (LINE 401/403); defaults to `console.error`. */
-  onConfigError?: (message: string) => void;
-}
-
-export interface Delivery {
-  deliver(req: DeliveryRequest): Promise<DeliveryOutcome>;
-  close(): void;
-}
+export * from './delivery-types.js';
 
 /** Builds the send path on its dependencies. */
 export function createDelivery(deps: DeliveryDeps): Delivery {
-  void deps;
-  throw new Error('createDelivery: not implemented yet');
+  return {
+    deliver: (req) => deliver(deps, req),
+    close: () => deps.email.close(),
+  };
 }
+
+const DEFAULT_LEASE_MS = 90_000;
+
+async function deliver(deps: DeliveryDeps, req: DeliveryRequest): Promise<DeliveryOutcome> {
+  const meta: DeliveryMeta = {
+    idempotencyKey: req.deliveryKey,
+    customerId: req.customerId,
+    journeyId: req.journeyId,
+    version: req.version,
+    stepId: req.stepId,
+    template: req.template,
+  };
+  const existing = await findDelivery(deps.models, req.deliveryKey);
+  if (existing) return resume(deps, req, existing);
+  const profile = await findProfile(deps.models, req.customerId);
+  if (!profile) return finishEarly(deps, meta, null, 'skipped', 'unknown-customer');
+  const channel = resolveChannel(req.channel, profile);
+  if (channel === 'line' && !deps.line) return finishEarly(deps, meta, channel, 'skipped', 'line-not-configured');
+  const blocked = consentBlock(channel, profile);
+  if (blocked) return finishEarly(deps, meta, channel, 'skipped', blocked);
+  const content = await prepareOrFail(deps, req, channel, profile);
+  if ('status' in content) return finishEarly(deps, meta, channel, 'failed', content.reason, content.detail);
+  const claim = await claimDelivery(deps.models, {
+    meta,
+    channel,
+    cap: req.cap,
+    nowMs: req.nowMs,
+    leaseUntilMs: now(deps) + leaseMs(deps),
+  });
+  if (claim.kind === 'capped') return { status: 'capped', channel, retryAtMs: claim.retryAtMs };
+  if (claim.kind === 'exists') return resume(deps, req, claim.row);
+  return callProvider(deps, claim.row, content);
+}
+
+/** A retry or the loser of a race: the recorded outcome, or a takeover of an abandoned attempt. */
+async function resume(deps: DeliveryDeps, req: DeliveryRequest, row: DeliveryRow): Promise<DeliveryOutcome> {
+  if (row.status !== 'pending') return recordedOutcome(row);
+  const channel = row.channel ?? 'email';
+  const waitMs = row.leaseUntilMs - now(deps);
+  if (waitMs > 0) {
+    throw new DeliveryRetryableError(
+      'DELIVERY_IN_PROGRESS',
+      `delivery ${row.idempotencyKey} is being sent by another attempt`,
+      waitMs,
+    );
+  }
+  if (channel === 'email' && row.uncertain && deps.emailUncertain === 'fail') {
+    return finishClaimed(deps, row, 'outcome-unknown', 'an earlier attempt may have been accepted by the server');
+  }
+  const profile = await findProfile(deps.models, req.customerId);
+  if (!profile) return finishClaimed(deps, row, 'unknown-customer', 'the customer was erased during the send');
+  const taken = await takeOverDelivery(deps.models, row, now(deps) + leaseMs(deps));
+  if (!taken) {
+    throw new DeliveryRetryableError('DELIVERY_IN_PROGRESS', `delivery ${row.idempotencyKey} was taken over`, 1000);
+  }
+  const content = await prepareOrFail(deps, req, channel, profile);
+  if ('status' in content) return finishClaimed(deps, row, content.reason, content.detail);
+  return callProvider(deps, taken, content);
+}
+
+function recordedOutcome(row: DeliveryRow): DeliveryOutcome {
+  const channel = row.channel ?? 'email';
+  switch (row.status) {
+    case 'sent':
+      return { status: 'sent', channel, providerId: row.providerMessageId ?? '' };
+    case 'skipped':
+      return { status: 'skipped', channel: row.channel, reason: row.reason ?? 'unknown' };
+    case 'failed':
+      return {
+        status: 'failed',
+        channel,
+        reason: row.reason ?? 'unknown',
+        ...(row.detail ? { detail: row.detail } : {}),
+      };
+    default:
+      throw new Error(`delivery ${row.idempotencyKey} is still pending`);
+  }
+}
+
+type FailedOutcome = Extract<DeliveryOutcome, { status: 'failed' }>;
+
+async function prepareOrFail(
+  deps: DeliveryDeps,
+  req: DeliveryRequest,
+  channel: 'email' | 'line',
+  profile: Parameters<typeof prepareContent>[3],
+): Promise<PreparedContent | FailedOutcome> {
+  try {
+    return await prepareContent(deps, req, channel, profile);
+  } catch (err) {
+    if (!(err instanceof TemplateRenderError)) throw err;
+    return { status: 'failed', channel, reason: 'template-error', detail: err.message };
+  }
+}
+
+async function finishEarly(
+  deps: DeliveryDeps,
+  meta: DeliveryMeta,
+  channel: 'email' | 'line' | null,
+  status: 'skipped' | 'failed',
+  reason: string,
+  detail?: string,
+): Promise<DeliveryOutcome> {
+  const row = await recordFinished(deps.models, meta, { channel, status, reason, ...(detail ? { detail } : {}) });
+  return recordedOutcome(row);
+}
+
+async function finishClaimed(
+  deps: DeliveryDeps,
+  row: DeliveryRow,
+  reason: string,
+  detail?: string,
+): Promise<DeliveryOutcome> {
+  await finishDelivery(deps.models, row.idempotencyKey, { status: 'failed', reason, ...(detail ? { detail } : {}) });
+  return { status: 'failed', channel: row.channel ?? 'email', reason, ...(detail ? { detail } : {}) };
+}
+
+const now = (deps: DeliveryDeps) => (deps.clock ?? Date.now)();
+const leaseMs = (deps: DeliveryDeps) => deps.leaseMs ?? DEFAULT_LEASE_MS;

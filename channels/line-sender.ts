@@ -111,8 +111,8 @@ function parseBody(raw: string): { message: string | null; details: { property: 
     const parsed = JSON.parse(raw) as { message?: unknown; details?: unknown };
     const details = Array.isArray(parsed.details)
       ? (parsed.details as { property?: unknown; message?: unknown }[]).map((d) => ({
-          property: String(d.property ?? ''),
-          message: String(d.message ?? ''),
+          property: typeof d.property === 'string' ? d.property : '',
+          message: typeof d.message === 'string' ? d.message : '',
         }))
       : [];
     return { message: typeof parsed.message === 'string' ? parsed.message : null, details };

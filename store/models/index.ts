@@ -1,6 +1,6 @@
 import type { Connection } from 'mongoose';
 import { customerModel } from './customer.js';
-import { deliveryModel } from './delivery.js';
+import { deliveryAttemptModel, deliveryModel } from './delivery.js';
 import { eventModel } from './event.js';
 import { entryModel } from './entry.js';
 import { journalModel } from './journal.js';
@@ -13,6 +13,7 @@ export function createModels(connection: Connection) {
     Customer: customerModel(connection),
     Event: eventModel(connection),
     Delivery: deliveryModel(connection),
+    DeliveryAttempt: deliveryAttemptModel(connection),
     Journey: journeyModel(connection),
     JourneyHead: journeyHeadModel(connection),
     Entry: entryModel(connection),
