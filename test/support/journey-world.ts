@@ -5,7 +5,7 @@
  */
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Client } from '@temporalio/client';
+import { Client } from '@temporalio/client';
 import type { NativeConnection, Worker } from '@temporalio/worker';
 import { createDelivery } from '../../channels/deliver.js';
 import { createSmtpTransport } from '../../channels/email-transport.js';
@@ -84,4 +84,21 @@ export async function startJourneyWorld(opts: {
       await store.close();
     },
   };
+}
+
+/**
+ * The result of a run that ends without more time passing (after a signal): polls its status in
+ * real time. Awaiting `result()` on the time-skipping server would let the clock jump meanwhile,
+ * firing other runs' timers.
+ */
+export async function settledResult<T>(client: Client, workflowId: string, timeoutMs = 20_000): Promise<T> {
+  // A plain client on the same connection: its result() does not unlock time skipping.
+  const plain = new Client({ connection: client.connection, namespace: client.options.namespace });
+  const handle = plain.workflow.getHandle(workflowId);
+  const deadline = Date.now() + timeoutMs;
+  while ((await handle.describe()).status.name === 'RUNNING') {
+    if (Date.now() > deadline) throw new Error(`${workflowId} still runs after ${timeoutMs} ms`);
+    await new Promise((ok) => setTimeout(ok, 50));
+  }
+  return (await handle.result()) as T;
 }
