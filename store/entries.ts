@@ -4,7 +4,7 @@
  */
 import { Types } from 'mongoose';
 import type { ReentryPlan } from '../definitions/plan.js';
-import { ENTRY_HEAD_KEY } from './models/entry.js';
+import { ENTRY_GRANT_PREFIX as GRANT_PREFIX } from './models/entry.js';
 import type { Models } from './models/index.js';
 
 export interface EntryClaim {
@@ -20,6 +20,8 @@ export interface EntryClaim {
 }
 
 const DUPLICATE_KEY = 11000;
+// The first key after every grant row in index order ('#grant;' follows '#grant:...').
+const GRANT_END = '#grant;';
 const isDuplicate = (err: unknown) => (err as { code?: number }).code === DUPLICATE_KEY;
 
 /**
@@ -31,7 +33,7 @@ const isDuplicate = (err: unknown) => (err as { code?: number }).code === DUPLIC
 export async function claimEntry(models: Models, claim: EntryClaim): Promise<boolean> {
   const { Entry } = models;
   const { journeyId, customerId, entryKey } = claim;
-  if (entryKey === ENTRY_HEAD_KEY) throw new Error(`"${ENTRY_HEAD_KEY}" is reserved and cannot be an entry key`);
+  if (entryKey.startsWith(GRANT_PREFIX)) throw new Error(`entry keys starting "${GRANT_PREFIX}" are reserved`);
   const known = await Entry.findOne({ journeyId, customerId, entryKey }, { granted: 1 }).lean();
   if (known?.granted != null) return known.granted;
   const granted = await decide(models, claim);
@@ -51,30 +53,37 @@ export async function claimEntry(models: Models, claim: EntryClaim): Promise<boo
   return row?.granted ?? granted;
 }
 
-/** One conditional write on the head row: it moves to this entry only if the policy allows. */
+/**
+ * Grants are numbered rows (`#grant:00000001`, ...) under the unique index: a grant is the insert of
+ * the next number, so of concurrent claims that all see the policy allow it, exactly one inserts it
+ * (FerretDB does not re-check an update's filter against a concurrent write, so a conditional update
+ * would let them all through).
+ */
 async function decide(models: Models, claim: EntryClaim): Promise<boolean> {
   const { journeyId, customerId, entryKey, reentry, nowMs } = claim;
-  const head = { journeyId, customerId, entryKey: ENTRY_HEAD_KEY };
-  // The same key already holds the head: a claim re-executed after its decision was written there.
-  const mine = { ...head, lastEntryKey: entryKey };
-  const allowed =
-    reentry.policy === 'always'
-      ? head
-      : reentry.policy === 'after'
-        ? { ...head, $or: [{ enteredMs: { $lte: nowMs - reentry.afterMs } }, { lastEntryKey: entryKey }] }
-        : mine;
+  if (reentry.policy === 'always') return true;
+  const last = await models.Entry.findOne(
+    { journeyId, customerId, entryKey: { $gte: GRANT_PREFIX, $lt: GRANT_END } },
+    { entryKey: 1, enteredMs: 1, lastEntryKey: 1 },
+  )
+    .sort({ entryKey: -1 })
+    .lean();
+  // This very claim was granted before its decision row was written (a re-executed claim).
+  if (last?.lastEntryKey === entryKey) return true;
+  if (last && (reentry.policy === 'never' || last.enteredMs > nowMs - reentry.afterMs)) return false;
+  const seq = last ? Number(last.entryKey.slice(GRANT_PREFIX.length)) + 1 : 1;
   try {
-    const result = await models.Entry.updateOne(
-      allowed,
-      { $set: { enteredMs: nowMs, lastEntryKey: entryKey } },
-      { upsert: true },
-    );
-    return result.matchedCount > 0 || result.upsertedCount > 0;
+    await models.Entry.create({
+      journeyId,
+      customerId,
+      entryKey: `${GRANT_PREFIX}${String(seq).padStart(8, '0')}`,
+      enteredMs: nowMs,
+      lastEntryKey: entryKey,
+    });
+    return true;
   } catch (err) {
-    if (!isDuplicate(err)) throw err;
-    // The head exists but the filter missed it, or a concurrent first claim created it meanwhile:
-    // `always` lets everyone in; the other policies say no.
-    return reentry.policy === 'always';
+    if (isDuplicate(err)) return false;
+    throw err;
   }
 }
 
