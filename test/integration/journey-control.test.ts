@@ -11,7 +11,7 @@ import { setJourneyStatus } from '../../store/journeys.js';
 import { KizunaCustomer, KizunaJourney } from '../../workflows/search-attributes.js';
 import type { JourneyStateView } from '../../workflows/signals.js';
 import { settledResult, startJourneyWorld, type JourneyWorld } from '../support/journey-world.js';
-import { createTimeSkippingEnv } from '../support/temporal.js';
+import { createTimeSkippingEnv, recordHistory } from '../support/temporal.js';
 import { createEmailCustomer, publishTestJourney, testEvent } from '../support/test-journeys.js';
 
 const HOUR = 3_600_000;
@@ -84,6 +84,7 @@ describe('controlling journeys on Temporal', () => {
       for (const c of customers) expect(await sentSteps(plan.journeyId, c)).toEqual(['first']);
       await env.sleep(DAY + HOUR);
       for (const run of runs) expect(await outcome(run.workflowId)).toBe('completed');
+      recordHistory('paused-resumed', await env.client.workflow.getHandle(runs[0]!.workflowId).fetchHistory());
     });
     for (const c of customers) expect(await sentSteps(plan.journeyId, c)).toEqual(['first', 'second']);
   });
@@ -128,6 +129,7 @@ describe('controlling journeys on Temporal', () => {
       expect(await outcome(b.workflowId)).toBe('archived');
       const later = await enterJourney(deps, { journeyId: plan.journeyId, customerId: 'c-arch-1', event: null });
       expect(later.status).toBe('inactive');
+      recordHistory('archived', await env.client.workflow.getHandle(a.workflowId).fetchHistory());
     });
     expect(await sentSteps(plan.journeyId, 'c-arch-1')).toEqual([]);
   });
@@ -153,6 +155,7 @@ steps:
         [a, b].map(({ plan }) => enterJourney(deps, { journeyId: plan.journeyId, customerId: 'c-cap', event: null })),
       );
       for (const run of runs) expect(await outcome(run.workflowId)).toBe('completed');
+      recordHistory('paused-resumed', await env.client.workflow.getHandle(runs[0]!.workflowId).fetchHistory());
     });
     const rows = [
       ...(await readJournal(world.store.models, { journeyId: 't-cap-a', customerId: 'c-cap' })),
@@ -237,6 +240,10 @@ steps:
       expect(last.historyLength).toBeLessThan(300);
       expect(last.typedSearchAttributes.get(KizunaJourney)).toBe('t-year');
       expect(last.typedSearchAttributes.get(KizunaCustomer)).toBe('c-year');
+      recordHistory(
+        'repeat-continued-as-new',
+        await env.client.workflow.getHandle(run.workflowId, firstRunId).fetchHistory(),
+      );
     });
     const journal = await readJournal(world.store.models, { journeyId: plan.journeyId, customerId: 'c-year' });
     expect(journal.filter((r) => r.action === 'sent')).toHaveLength(52);

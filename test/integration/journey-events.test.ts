@@ -8,7 +8,7 @@ import { enterJourney } from '../../runtime/enter-journey.js';
 import { signalCustomerEvent } from '../../runtime/signal.js';
 import { readJournal } from '../../store/journal.js';
 import { settledResult, startJourneyWorld, type JourneyWorld } from '../support/journey-world.js';
-import { createTimeSkippingEnv } from '../support/temporal.js';
+import { createTimeSkippingEnv, recordHistory } from '../support/temporal.js';
 import { createEmailCustomer, publishTestJourney, testEvent } from '../support/test-journeys.js';
 
 const HOUR = 3_600_000;
@@ -70,6 +70,7 @@ steps:
         'signalled',
       );
       expect((await result(workflowId)).outcome).toBe('exited:customer.unsubscribed');
+      recordHistory('exited-mid-wait', await env.client.workflow.getHandle(workflowId).fetchHistory());
     });
     expect(mailsTo(address)).toHaveLength(1);
     const journal = await readJournal(world.store.models, { journeyId: plan.journeyId, customerId: 'c-exit' });
@@ -169,6 +170,7 @@ steps:
       });
       expect((await result(first.workflowId)).outcome).toBe('completed');
       expect(await actions(journeyId, 'c-wait-for')).toContainEqual(['second', 'matched', null]);
+      recordHistory('wait-for-duplicates', await env.client.workflow.getHandle(first.workflowId).fetchHistory());
     });
     const sent = (await readJournal(world.store.models, { journeyId: plan.journeyId, customerId: 'c-wait-for' }))
       .filter((r) => r.action === 'sent')

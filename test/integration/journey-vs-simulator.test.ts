@@ -6,7 +6,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runScenario } from '../support/journey-scenario.js';
 import { startJourneyWorld, type JourneyWorld } from '../support/journey-world.js';
 import { loadScenarios } from '../support/simulate-fixtures.js';
-import { createTimeSkippingEnv } from '../support/temporal.js';
+import { historyText, personalValues } from '../support/history-text.js';
+import { DATE_FIELDS } from '../support/journey-scenario.js';
+import { createTimeSkippingEnv, recordHistory } from '../support/temporal.js';
 
 const TASK_QUEUE = 'journeys-vs-simulator';
 const scenarios = loadScenarios();
@@ -61,5 +63,19 @@ describe('the runtime and the simulator agree on every example journey', () => {
     const pushes = world.line.pushes.filter((p) => p.to === run.lineUserId);
     expect(mails).toHaveLength(simSends.filter((s) => s.channel === 'email').length);
     expect(pushes).toHaveLength(simSends.filter((s) => s.channel === 'line').length);
+    // No personal data in history: decisions and ids only (the zone and wait_until instants are the run's own).
+    const handle = env.client.workflow.getHandle(run.workflowId);
+    const text = await historyText(handle);
+    const secrets = personalValues(run.profile, JSON.stringify(run.plan), ['timezone', 'customerId', ...DATE_FIELDS]);
+    // Event properties the journey's conditions do not read stay out too.
+    for (const event of run.scenario.events) {
+      const read = new Set((run.plan.eventFields[event.type] ?? []).map((f) => f.split('.')[0]));
+      for (const [key, value] of Object.entries(event.properties)) {
+        if (!read.has(key)) secrets.push(...personalValues({ [key]: value }, JSON.stringify(run.plan), []));
+      }
+    }
+    expect(secrets).toContain('山田');
+    expect(secrets.filter((value) => text.includes(value))).toEqual([]);
+    recordHistory(`example-${name}`, await handle.fetchHistory());
   });
 });

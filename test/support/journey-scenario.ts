@@ -41,6 +41,8 @@ export interface ScenarioRun {
   outcome: string | null;
   email: string | null;
   lineUserId: string | null;
+  /** The profile as stored. */
+  profile: Record<string, unknown>;
 }
 
 /** The plan of the journey's current version in the store. */
@@ -67,7 +69,14 @@ export async function runScenario(
 ): Promise<ScenarioRun> {
   const plan = await currentPlan(world, base.journey);
   const scenario = shiftScenario(base, weeksAfter(base, await env.currentTimeMs(), 3_600_000), customerId);
-  const profile = toStoredProfile(scenario.profile, zoneFor(plan, scenario.profile), DATE_FIELDS);
+  const profile = {
+    ...toStoredProfile(scenario.profile, zoneFor(plan, scenario.profile), DATE_FIELDS),
+    // Personal data the journeys never read: it must reach neither history nor the journal.
+    lastName: '山田',
+    firstName: '花子',
+    displayName: 'はなこ@コーヒー好き',
+    prefecture: '京都府',
+  };
   await world.store.models.Customer.create({ customerId, ...profile });
   const sim = simulateScenario(plan, scenario, profile);
   const entryEvent = sim.result.state.entryEvent;
@@ -94,6 +103,7 @@ export async function runScenario(
     outcome: result?.outcome ?? null,
     email: typeof profile.email === 'string' ? profile.email : null,
     lineUserId: typeof profile.lineUserId === 'string' ? profile.lineUserId : null,
+    profile,
   };
 }
 
