@@ -12,7 +12,7 @@ import { KizunaCustomer, KizunaJourney } from '../../workflows/search-attributes
 import type { JourneyStateView } from '../../workflows/signals.js';
 import { settledResult, startJourneyWorld, type JourneyWorld } from '../support/journey-world.js';
 import { createTimeSkippingEnv, recordHistory } from '../support/temporal.js';
-import { createEmailCustomer, publishTestJourney, testEvent } from '../support/test-journeys.js';
+import { createEmailCustomer, publishTestJourney } from '../support/test-journeys.js';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -33,7 +33,6 @@ steps:
 describe('controlling journeys on Temporal', () => {
   let env: TestWorkflowEnvironment;
   let world: JourneyWorld;
-  const now = () => env.currentTimeMs();
   const outcome = async (workflowId: string) =>
     (await settledResult<{ outcome: string }>(env.client, workflowId)).outcome;
   const sentSteps = async (journeyId: string, customerId: string) =>
