@@ -1,6 +1,6 @@
 /** `kizuna compile <file>`: the plan of one journey, as JSON. */
 import type { Command } from 'commander';
-import { JourneyCompiler, formatProblems } from './journey-files.js';
+import { DEFINITIONS_OPTION_HELP, JourneyCompiler, formatProblems } from './journey-files.js';
 
 /** Registers `compile` on the program. */
 export function registerCompile(program: Command): void {
@@ -8,8 +8,9 @@ export function registerCompile(program: Command): void {
     .command('compile')
     .description('compile a journey and print its plan as JSON')
     .argument('<file>', 'a journey file')
-    .action((file: string) => {
-      const result = new JourneyCompiler().compileFile(file);
+    .option('--definitions <dir>', DEFINITIONS_OPTION_HELP)
+    .action((file: string, options: { definitions?: string }) => {
+      const result = new JourneyCompiler(options.definitions).compileFile(file);
       if (result.warnings.length > 0) console.error(formatProblems(result.warnings));
       if (!result.ok) {
         console.error(formatProblems(result.errors));

@@ -7,6 +7,10 @@ import type { CompileOptions, CompileResult } from '../definitions/compile.js';
 import { formatDefinitionError } from '../definitions/errors.js';
 import type { DefinitionError } from '../definitions/errors.js';
 
+/** Help text of the `--definitions <dir>` option shared by the definition commands. */
+export const DEFINITIONS_OPTION_HELP =
+  'the definitions folder (templates/, profile-fields.yaml, links.yaml); default: found from each journey upwards';
+
 /** Lists the YAML files under the given files and folders, sorted, without duplicates. */
 export function collectYamlFiles(paths: readonly string[]): string[] {
   const found = new Set<string>();
@@ -21,13 +25,18 @@ export function collectYamlFiles(paths: readonly string[]): string[] {
   return [...found];
 }
 
-/** Compiles journey files, loading each definitions folder's templates and profile fields once. */
+/**
+ * Compiles journey files, loading each definitions folder's templates, profile fields and links once.
+ * The folder is `definitionsDir` when given (`--definitions`), else found from each file's location.
+ */
 export class JourneyCompiler {
   private readonly options = new Map<string, CompileOptions>();
 
-  /** Compile options for the journey at `file` (its `definitions/` folder). */
+  constructor(private readonly definitionsDir?: string) {}
+
+  /** Compile options for the journey (or template) at `file`: those of its definitions folder. */
   optionsFor(file: string): CompileOptions {
-    const root = findDefinitionsRoot(file);
+    const root = this.definitionsDir ?? findDefinitionsRoot(file);
     let options = this.options.get(root);
     if (!options) {
       options = loadCompileOptions(root);

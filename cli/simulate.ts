@@ -9,7 +9,7 @@ import { parseDuration } from '../definitions/durations.js';
 import { formatDefinitionError } from '../definitions/errors.js';
 import type { Plan } from '../definitions/plan.js';
 import { backtest } from '../engine/simulator/backtest.js';
-import { type DryRun, dryRun } from '../engine/simulator/dry-run.js';
+import { type DryRun, defaultStart, dryRun } from '../engine/simulator/dry-run.js';
 import { formatFunnel, formatTimeline, progressBar } from './simulate-format.js';
 import {
   SimulateInputError,
@@ -32,13 +32,12 @@ export interface SimulateOptions {
   progress?: boolean;
 }
 
-/** Where the command writes, and its clock (the default start); tests pass their own. */
+/** Where the command writes; tests pass their own. The command never reads the clock: same inputs, same output. */
 export interface SimulateIo {
   out: (text: string) => void;
   err: (text: string) => void;
   /** Whether stderr is a terminal (progress bar). */
   errIsTty: boolean;
-  nowMs: () => number;
 }
 
 /** Registers `simulate` on the program. */
@@ -50,7 +49,11 @@ export function registerSimulate(program: Command): void {
     .option('--profile <file>', 'one customer profile (JSON)')
     .option('--customers <file>', 'a population of profiles (JSON Lines, one { id, ... } a line): backtest')
     .option('--events <file>', 'events (JSON Lines: { id, customerId, type, time, properties })')
-    .option('--start <time>', 'when the simulation starts (ISO 8601 with its offset); default: the first entry event')
+    .option(
+      '--start <time>',
+      'when the simulation starts (ISO 8601 with its offset); default: the first entry event (dry run) or the ' +
+        'first event (backtest); required for segment and API journeys in a dry run, which no event starts',
+    )
     .option('--until <duration>', 'how long to simulate (45m, 3d, 2w, P90D)', '90d')
     .option('--json', 'print JSON instead of text')
     .option('--progress', 'draw a progress bar on stderr even when it is not a terminal')
@@ -59,7 +62,6 @@ export function registerSimulate(program: Command): void {
         out: (text) => process.stdout.write(`${text}\n`),
         err: (text) => process.stderr.write(text),
         errIsTty: process.stderr.isTTY === true,
-        nowMs: () => Date.now(),
       };
       process.exitCode = runSimulate(journey, options, io);
     });
@@ -112,17 +114,27 @@ function simulateProfile(plan: Plan, profileFile: string, options: Resolved, io:
   const events = (options.events === undefined ? [] : readEvents(options.events))
     .filter((e) => e.customerId === null || e.customerId === customerId)
     .map(({ customerId: _, ...e }) => e);
-  const run = dryRun({
-    plan,
-    customerId,
-    profile,
-    events,
-    startMs: options.startMs,
-    fallbackStartMs: Math.floor(io.nowMs() / 60_000) * 60_000,
-    durationMs: options.durationMs,
-  });
+  const startMs = options.startMs ?? defaultStart(plan, profile, events);
+  if (startMs === null) throw new SimulateInputError(missingStart(plan));
+  const run = dryRun({ plan, customerId, profile, events, startMs, durationMs: options.durationMs });
   io.out(options.json === true ? dryRunJson(plan, customerId, run) : formatTimeline(plan.journeyId, run));
   return run.result.failure === null ? 0 : 1;
+}
+
+const START_EXAMPLE = '--start 2026-11-02T10:00:00+09:00';
+
+function missingStart(plan: Plan): string {
+  const { entry } = plan;
+  if (entry.type === 'segment') {
+    return (
+      `--start is required for a segment journey: it enters on its schedule (${entry.cron}), not on an event; ` +
+      `give the moment to simulate, e.g. ${START_EXAMPLE}`
+    );
+  }
+  if (entry.type === 'api') {
+    return `--start is required for a journey entered through the API: give the moment of entry, e.g. ${START_EXAMPLE}`;
+  }
+  return `--start is required: the events file has no event to start from; give one, e.g. ${START_EXAMPLE}`;
 }
 
 /** The dry run as JSON, with ISO times beside the epoch ones. */
@@ -151,7 +163,12 @@ function simulatePopulation(plan: Plan, customersFile: string, options: Resolved
     throw new SimulateInputError('a backtest needs --events (JSON Lines with customerId)');
   const customers = readCustomers(customersFile);
   const events = readEvents(options.events);
-  const startMs = options.startMs ?? earliestTime(events) ?? io.nowMs();
+  const startMs = options.startMs ?? earliestTime(events);
+  if (startMs === null) {
+    throw new SimulateInputError(
+      `--start is required: the events file has no event to start the backtest from; give one, e.g. ${START_EXAMPLE}`,
+    );
+  }
   const showProgress = options.progress === true || io.errIsTty;
   const every = Math.max(1, Math.floor(customers.length / 100));
   const report = backtest({

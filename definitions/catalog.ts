@@ -3,8 +3,8 @@
  * `templates/line/<name>.yaml`) and the declared profile fields (`profile-fields.yaml`).
  * The only module of `definitions/` that touches the file system.
  */
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
-import { isAbsolute, join, relative } from 'node:path';
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { basename, dirname, isAbsolute, join, normalize, relative, resolve } from 'node:path';
 import { parse } from 'yaml';
 import { setOwn } from './conditions.js';
 import type { DeliveryChannel } from './plan.js';
@@ -52,20 +52,60 @@ export function loadProfileFields(file: string): string[] | undefined {
 }
 
 /**
- * Compile options for the journeys of a definitions folder: its templates and profile fields.
+ * Site links templates may use as `{{ links.<name> }}`, declared in `links.yaml`
+ * (`links: { shop: https://shop.example.jp }`). `links.unsubscribe` is made per recipient and needs
+ * no declaration. Returns `undefined` when the file does not exist. Throws when it is not valid YAML.
+ */
+export function loadLinks(file: string): Record<string, string> | undefined {
+  if (!existsSync(file)) return undefined;
+  const doc = parse(readFileSync(file, 'utf8')) as { links?: Record<string, unknown> } | null;
+  const links: Record<string, string> = {};
+  for (const [name, url] of Object.entries(doc?.links ?? {})) setOwn(links, name, String(url));
+  return links;
+}
+
+/**
+ * Compile options for the journeys of a definitions folder: its templates, profile fields and links.
  * Journeys in other folders (fixtures, a user's checkout) find the folder with {@link findDefinitionsRoot}.
  */
 export function loadCompileOptions(definitionsDir = DEFINITIONS_DIR, cwd = process.cwd()): CompileOptions {
-  const options: CompileOptions = { templates: loadTemplateCatalog(join(definitionsDir, 'templates'), cwd) };
+  const templatesDir = join(definitionsDir, 'templates');
+  const options: CompileOptions = {
+    templates: loadTemplateCatalog(templatesDir, cwd),
+    templatesDir: displayPath(templatesDir, cwd),
+  };
   const fields = loadProfileFields(join(definitionsDir, 'profile-fields.yaml'));
   if (fields !== undefined) options.profileFields = fields;
+  const links = loadLinks(join(definitionsDir, 'links.yaml'));
+  if (links !== undefined) options.links = links;
   return options;
 }
 
-/** The definitions folder for a journey file: the `definitions/` above it, or the parent of its folder. */
-export function findDefinitionsRoot(journeyFile: string): string {
-  const parts = journeyFile.split(/[\\/]/);
-  const index = parts.lastIndexOf('journeys');
-  if (index > 0) return parts.slice(0, index).join('/') || '.';
-  return DEFINITIONS_DIR;
+/** Whether `dir` is a definitions folder: it holds `templates/` or `profile-fields.yaml`. */
+function isDefinitionsDir(dir: string): boolean {
+  return isDirectory(join(dir, 'templates')) || existsSync(join(dir, 'profile-fields.yaml'));
+}
+
+function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The definitions folder of a journey (or template) file, found from the file's own folder upwards:
+ * the first folder that holds `templates/` or `profile-fields.yaml`, or is called `definitions`, or
+ * holds a `definitions/` folder. When none is found, the file's own folder (whose `templates/` is then
+ * where templates are looked for). Never depends on the working directory, except to resolve a
+ * relative `file`; the result keeps the form `file` was given in (relative or absolute).
+ */
+export function findDefinitionsRoot(file: string): string {
+  const start = dirname(file);
+  for (let dir = start; ; dir = join(dir, '..')) {
+    if (isDefinitionsDir(dir) || basename(resolve(dir)) === DEFINITIONS_DIR) return normalize(dir);
+    if (isDefinitionsDir(join(dir, DEFINITIONS_DIR))) return normalize(join(dir, DEFINITIONS_DIR));
+    if (dirname(resolve(dir)) === resolve(dir)) return start;
+  }
 }

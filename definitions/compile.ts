@@ -24,6 +24,10 @@ import type { TemplateCatalog } from './templates.js';
 export interface CompileOptions {
   /** Templates by name; when absent, template references are not checked (and pinned as null). */
   templates?: TemplateCatalog;
+  /** The folder the catalog was read from, named when a template is not found. */
+  templatesDir?: string;
+  /** Declared site links (`links.yaml`); when absent, `{{ links.x }}` is not checked. */
+  links?: Readonly<Record<string, string>>;
   /** Declared profile fields; when absent, undeclared fields and variables are not warned about. */
   profileFields?: Iterable<string>;
 }

@@ -59,9 +59,7 @@ export class SimulatedWorld {
         return { type: 'timezone_resolved', nowMs, correlationId, zone: typeof zone === 'string' ? zone : null };
       }
       case 'evaluate_conditions': {
-        // JSON has no date type: date text in the profile is read as the BSON date the store would hold.
-        const profile = withDateFields(this.profile, Object.keys(this.profile), command.zone);
-        const doc = { ...profile, event: command.event?.properties ?? {} };
+        const doc = { ...datedProfile(this.profile, command.zone), event: command.event?.properties ?? {} };
         const decisions = command.conditions.map((c) => evaluateCondition(c, doc, command.nowMs));
         return { type: 'conditions_evaluated', nowMs, correlationId, decisions };
       }
@@ -120,6 +118,14 @@ export function capRetryAt(sent: readonly number[], cap: SendCap, nowMs: number)
   // The slot frees when all but max - 1 of them have left the window.
   const leaving = inWindow[inWindow.length - cap.max];
   return leaving === undefined ? null : leaving + cap.perMs;
+}
+
+/**
+ * The profile as conditions read it. JSON has no date type: date text in a top-level field is read
+ * in `zone` into the BSON date the store would hold (`definitions/dates.ts`).
+ */
+export function datedProfile(profile: Profile, zone: string): Profile {
+  return withDateFields(profile, Object.keys(profile), zone);
 }
 
 function first(doc: unknown, path: string): unknown {

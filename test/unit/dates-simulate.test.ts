@@ -42,6 +42,18 @@ describe('dates in the simulator', () => {
     expect(noTime.sends[0]?.atMs).toBe(at('2026-11-24T02:00:00-05:00'));
   });
 
+  it('counts "days before" in calendar days, across a daylight-saving change', () => {
+    // New York springs forward on 2026-03-08: 7 days before 2026-03-10 is 2026-03-03, not the 2nd at 23:00.
+    const profile = { email: 'a@x', timezone: 'America/New_York', renewalDate: '2026-03-10' };
+    const spring = run(reminder(sevenDaysBefore, '10:00'), { profile, startMs: at('2026-02-20T00:00:00Z') });
+    expect(spring.sends[0]?.atMs).toBe(at('2026-03-03T10:00:00-05:00'));
+    // ... and falls back on 2026-11-01: 3 days after 2026-10-30 00:00 is 2026-11-02 00:00, not the 1st at 23:00.
+    const after: WaitUntilTarget = { ...sevenDaysBefore, offsetMs: 3 * DAY };
+    const autumn = { ...profile, renewalDate: '2026-10-30' };
+    const result = run(reminder(after, null), { profile: autumn, startMs: at('2026-10-20T00:00:00Z') });
+    expect(result.sends[0]?.atMs).toBe(at('2026-11-02T00:00:00-05:00'));
+  });
+
   it('reads a date-only value in a fixed policy zone, and an instant as it is', () => {
     const tokyo: PolicyPlan = { ...byProfile, timezone: { source: 'fixed', zone: 'Asia/Tokyo' } };
     const profile = { email: 'a@x', timezone: 'America/New_York', renewalDate: '2026-12-01' };

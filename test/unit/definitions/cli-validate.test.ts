@@ -15,16 +15,19 @@ describe('kizuna validate', () => {
   });
 
   it('reports every problem once, with caret, and a summary', () => {
-    const report = validatePaths([
-      'test/fixtures/definitions/invalid/many-mistakes.yaml',
-      'test/fixtures/definitions/invalid/unknown-template.yaml',
-    ]);
+    const report = validatePaths(
+      [
+        'test/fixtures/definitions/invalid/many-mistakes.yaml',
+        'test/fixtures/definitions/invalid/unknown-template.yaml',
+      ],
+      { definitions: 'definitions' },
+    );
     expect(report.errors).toBe(9);
     expect(report.failedFiles).toBe(2);
     expect(summarize(report)).toBe('✖ 9 errors and 0 warnings in 2 of 2 files');
     const text = formatProblems(report.problems);
     expect(text).toContain(
-      'test/fixtures/definitions/invalid/unknown-template.yaml:6:39 UNKNOWN_TEMPLATE: no template named "winback-l" (did you mean "winback-1"?)\n' +
+      'test/fixtures/definitions/invalid/unknown-template.yaml:6:39 UNKNOWN_TEMPLATE: no template named "winback-l" in definitions/templates (did you mean "winback-1"?)\n' +
         '   6 |   - send: { channel: email, template: winback-l }\n' +
         '     |                                       ^',
     );
@@ -41,6 +44,7 @@ describe('kizuna validate', () => {
     const report = validatePaths([root]);
     expect(report.problems.map((p) => [p.file, p.code])).toEqual([
       [join(root, 'templates', 'line', 'hello.yaml'), 'LINE_ALT_TEXT_MISSING'],
+      [join(root, 'templates', 'line', 'hello.yaml'), 'LINE_MISSING_PROPERTY'],
     ]);
   });
 
