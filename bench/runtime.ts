@@ -172,7 +172,7 @@ async function main() {
     latencies.push(Date.now() - t0);
   }
   latencies.sort((a, b) => a - b);
-  await worker.shutdown();
+  worker.shutdown();
   await running;
 
   // 3. RSS of a worker process holding SLEEPING journeys asleep.
@@ -194,7 +194,7 @@ async function main() {
     },
   );
   await new Promise<void>((ok) =>
-    child.stdout!.on('data', (d: Buffer) => d.toString().includes('worker ready') && ok()),
+    child.stdout.on('data', (d: Buffer) => d.toString().includes('worker ready') && ok()),
   );
   const rss = () => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
   const rssIdle = rss();

@@ -66,8 +66,8 @@ describe('journey workers in their own processes', () => {
         output += chunk.toString();
         if (output.includes('worker ready')) ok(child);
       };
-      child.stdout!.on('data', onData);
-      child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+      child.stdout.on('data', onData);
+      child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
       child.once('exit', (code) => fail(new Error(`worker exited (${code}) before it was ready:\n${output}`)));
     });
   }
