@@ -2,6 +2,9 @@ import type { Connection } from 'mongoose';
 import { customerModel } from './customer.js';
 import { deliveryClaimModel, deliveryModel } from './delivery.js';
 import { eventModel } from './event.js';
+import { entryModel } from './entry.js';
+import { journalModel } from './journal.js';
+import { journeyHeadModel } from './journey-head.js';
 import { journeyModel } from './journey.js';
 
 /** Builds every model on one connection. */
@@ -12,6 +15,9 @@ export function createModels(connection: Connection) {
     Delivery: deliveryModel(connection),
     DeliveryClaim: deliveryClaimModel(connection),
     Journey: journeyModel(connection),
+    JourneyHead: journeyHeadModel(connection),
+    Entry: entryModel(connection),
+    JournalRow: journalModel(connection),
   };
 }
 
