@@ -1,4 +1,5 @@
 import type { Connection } from 'mongoose';
+import { apiKeyModel } from './apikey.js';
 import { customerModel } from './customer.js';
 import { deliveryModel } from './delivery.js';
 import { eventModel } from './event.js';
@@ -11,6 +12,7 @@ export function createModels(connection: Connection) {
     Event: eventModel(connection),
     Delivery: deliveryModel(connection),
     Journey: journeyModel(connection),
+    ApiKey: apiKeyModel(connection),
   };
 }
 
