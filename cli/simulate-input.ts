@@ -1,5 +1,6 @@
 /** Reading `kizuna simulate` inputs: a profile (JSON), timelines and populations (JSON Lines). */
 import { readFileSync } from 'node:fs';
+import { readDateValue } from '../definitions/dates.js';
 import type { CustomerEvent } from '../engine/inputs.js';
 import type { BacktestCustomer } from '../engine/simulator/backtest.js';
 import type { Profile } from '../engine/simulator/world.js';
@@ -25,14 +26,13 @@ export function readText(file: string): string {
   }
 }
 
-// Date.parse alone takes "1" (the year 2001) and reads a time without an offset in the machine's
-// zone, so a simulation would depend on where it runs; only ISO 8601 with its offset is accepted.
-const ISO_TIME = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2}))?$/;
+// An event time or a start is an instant: a date or a time without an offset would need a zone
+// (and Date.parse would pick the machine's), so only ISO 8601 with `Z` or an offset is accepted.
+const WITH_OFFSET = /(Z|[+-]\d{2}:\d{2})$/;
 
-/** Epoch ms of an ISO 8601 date (UTC midnight) or date-time with its offset; `null` for anything else. */
+/** Epoch ms of an ISO 8601 date-time with `Z` or its offset; `null` for anything else (dates without a time too). */
 export function parseIsoTime(text: string): number | null {
-  const ms = ISO_TIME.test(text) ? Date.parse(text) : Number.NaN;
-  return Number.isFinite(ms) ? ms : null;
+  return WITH_OFFSET.test(text) && text.includes('T') ? readDateValue(text, 'UTC') : null;
 }
 
 /** One JSON value per non-empty line; `#` lines are comments. @throws SimulateInputError on bad JSON. */

@@ -21,6 +21,7 @@ export interface LocalTime {
 }
 
 const MINUTE_MS = 60_000;
+const DAY_MS = 86_400_000;
 
 // A formatter per zone: creating one costs far more than using it, and the cache is keyed only by
 // the zone name, so results stay deterministic.
@@ -119,12 +120,23 @@ function measureOffset(ms: number, zone: string): number {
  * A local time skipped by a daylight-saving jump resolves to the instant just after the jump.
  */
 export function fromLocalTime(year: number, month: number, day: number, minuteOfDay: number, zone: string): number {
-  const wall = Date.UTC(year, month - 1, day, 0, minuteOfDay);
-  const first = wall - zoneOffsetMs(wall, zone);
-  const second = wall - zoneOffsetMs(first, zone);
-  if (second === first) return first;
-  const third = wall - zoneOffsetMs(second, zone);
-  return Math.max(second, third);
+  return fromWallClock(Date.UTC(year, month - 1, day, 0, minuteOfDay), zone);
+}
+
+/**
+ * The instant at which the wall clock in `zone` shows `wall` (the local date and time written as
+ * if it were UTC, in epoch ms). A local time repeated by a daylight-saving fall-back is the first of
+ * the two; one skipped by a jump forward resolves to the instant just after the jump.
+ *
+ * @throws RangeError when `zone` is not a valid IANA zone.
+ */
+export function fromWallClock(wall: number, zone: string): number {
+  // The offsets a day either side bound the candidates (no zone changes its offset twice in two
+  // days); a candidate is real when the zone's offset at it is the one it assumed.
+  const before = zoneOffsetMs(wall - DAY_MS, zone);
+  const after = zoneOffsetMs(wall + DAY_MS, zone);
+  const real = [wall - before, wall - after].filter((at) => zoneOffsetMs(at, zone) === wall - at);
+  return real.length > 0 ? Math.min(...real) : wall - before;
 }
 
 /** Parses "HH:MM" (00:00-23:59) into minutes since midnight; `null` when malformed. */

@@ -44,6 +44,8 @@ export interface EvaluateConditionsCommand {
   conditions: Condition[];
   event: CustomerEvent | null;
   nowMs: number;
+  /** The run's zone: date text in the profile is read in it (`definitions/dates.ts`). */
+  zone: string;
 }
 
 /** Read a date attribute of the profile or the entry event. Answer: `date_resolved`. */
@@ -55,23 +57,30 @@ export interface ResolveDateCommand {
   /** Path inside the profile or the entry event's properties (no `event.` prefix). */
   path: string;
   entryEventId: string | null;
+  /** The run's zone: a date-only or offset-less value is read in it (`readDateValue`). */
+  zone: string;
 }
 
-/** Check the cross-journey frequency cap for the channel a send would use. Answer: `frequency_checked`. */
-export interface CheckFrequencyCapCommand {
-  type: 'check_frequency_cap';
-  correlationId: string;
-  stepId: StepId;
-  channel: SendChannel;
+/** The frequency cap a send must respect: at most `max` sends per customer and channel in any window of `perMs`. */
+export interface SendCap {
   max: number;
   perMs: number;
-  nowMs: number;
 }
 
 /**
- * Render and deliver a template, exactly once per `idempotencyKey`. With channel `preferred`
- * the executor resolves it (LINE when the customer follows the account, else email).
- * Answer: `send_result`.
+ * Render and deliver a template, exactly once per `idempotencyKey`. Answer: `send_result`.
+ *
+ * The executor, in one go and in this order:
+ * 1. checks the journey is still active; a paused journey answers `held` (nothing is sent);
+ * 2. resolves `preferred` (LINE when the customer follows the account, else email) and checks the
+ *    channel's consent and address; one that cannot reach the customer answers `skipped` with a reason;
+ * 3. when `cap` is given, reserves a cap slot atomically with the delivery claim: with `max` sends
+ *    of this customer on this channel already inside the window of `perMs` ending now (every
+ *    journey counts), it answers `capped` with `retryAtMs`, when the oldest of them leaves the window;
+ * 4. renders and hands the message to the provider: `sent`, or `failed` for a permanent refusal.
+ *
+ * Transient failures are retried by the executor and never answered. A retry of the same
+ * `idempotencyKey` never sends twice and answers what the first attempt did.
  */
 export interface SendCommand {
   type: 'send';
@@ -81,6 +90,8 @@ export interface SendCommand {
   channel: SendChannel;
   idempotencyKey: string;
   entryEventId: string | null;
+  /** The policy's frequency cap, `null` when the journey has none. */
+  cap: SendCap | null;
   nowMs: number;
 }
 
@@ -189,7 +200,6 @@ export type RequestCommand =
   | ResolveTimezoneCommand
   | EvaluateConditionsCommand
   | ResolveDateCommand
-  | CheckFrequencyCapCommand
   | SendCommand
   | UpdateProfileCommand;
 

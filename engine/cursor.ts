@@ -15,6 +15,7 @@ export function enterStage(turn: Turn, stepId: StepId, stage: StepStage, untilMs
     untilMs,
     attempt: 0,
     channel: null,
+    resumed: false,
   };
   turn.state.cursor = cursor;
   return cursor;

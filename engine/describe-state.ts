@@ -6,7 +6,6 @@ import type { JourneyState } from './state.js';
 const STAGES: Record<string, string> = {
   evaluate: 'evaluating conditions',
   resolve: 'reading a date',
-  cap: 'checking the frequency cap',
   send: 'sending',
   update: 'updating the profile',
 };

@@ -37,6 +37,7 @@ export function receiveEvent(turn: Turn, event: CustomerEvent): void {
     conditions,
     event,
     nowMs: turn.nowMs,
+    zone: turn.state.zone ?? 'UTC',
   };
   state.eventCheck = { command, event, candidates, slots };
   turn.commands.push(command);

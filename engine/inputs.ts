@@ -70,31 +70,35 @@ export interface DateResolvedInput {
 }
 
 /**
- * Answer to `check_frequency_cap`. `channel` is the channel the send would use (`preferred`
- * resolved: LINE when the customer follows the account, else email), `null` when none is reachable.
- * When not allowed, `retryAtMs` is when the cap next frees a slot.
- */
-export interface FrequencyCheckedInput {
-  type: 'frequency_checked';
-  nowMs: number;
-  correlationId: string;
-  allowed: boolean;
-  channel: DeliveryChannel | null;
-  retryAtMs: number | null;
-}
-
-/**
- * Answer to `send`. Transient failures are retried by the runtime and never arrive here;
- * `failed` is permanent (invalid address, blocked, unsubscribed, no reachable channel).
+ * What became of a `send`:
+ * - `sent`: the provider accepted the message on `channel`;
+ * - `skipped`: nothing was sent because the channel cannot reach the customer (`reason`:
+ *   `unsubscribed`, `bounced`, `blocked`, `not-following`, `no-address`, `no-channel`...);
+ * - `failed`: the provider refused the message for good (`reason`: `monthly-limit`, `line-400`,
+ *   `invalid-address`...);
+ * - `capped`: the frequency cap had no free slot; `retryAtMs` is when the next one frees;
+ * - `held`: the executor found the journey paused (a pause the run has not heard of yet).
+ *
+ * After `skipped` or `failed` the engine journals the reason and tries the step's fallback channel
+ * once, if it has one that differs; `capped` defers the step until `retryAtMs` or skips it, as the
+ * policy's `frequencyCap.over` says; `held` holds the run as if paused until a `resume`.
+ * Transient failures are retried by the executor and never arrive here.
  */
 export interface SendResultInput {
   type: 'send_result';
   nowMs: number;
   correlationId: string;
-  status: 'sent' | 'failed';
+  status: SendStatus;
+  /** The channel used or tried (`preferred` resolved); `null` when none was chosen. */
   channel: DeliveryChannel | null;
+  /** Why nothing was sent (`skipped`, `failed`), `null` otherwise. */
   reason: string | null;
+  /** `capped`: when the cap frees a slot; `null` otherwise. */
+  retryAtMs: number | null;
 }
+
+/** The statuses of {@link SendResultInput}. */
+export type SendStatus = 'sent' | 'skipped' | 'failed' | 'capped' | 'held';
 
 /** Answer to `update_profile`. */
 export interface ProfileUpdatedInput {
@@ -113,7 +117,6 @@ export type CommandResultInput =
   | TimezoneResolvedInput
   | ConditionsEvaluatedInput
   | DateResolvedInput
-  | FrequencyCheckedInput
   | SendResultInput
   | ProfileUpdatedInput;
 

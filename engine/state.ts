@@ -32,8 +32,6 @@ export type StepStage =
   | 'hold'
   /** send: deferred by quiet hours */
   | 'quiet'
-  /** send: waiting for the frequency cap answer */
-  | 'cap'
   /** send: deferred by the frequency cap */
   | 'cap-wait'
   /** send: waiting for the delivery result */
@@ -53,8 +51,10 @@ export type Cursor =
       untilMs: number | null;
       /** send: 0 for the step's channel, 1 for its fallback. */
       attempt: number;
-      /** send: the channel chosen by the frequency cap answer. */
+      /** send: the channel the last attempt used, once answered. */
       channel: DeliveryChannel | null;
+      /** send: a `resume` arrived while the delivery was out, so a `held` answer is already stale. */
+      resumed: boolean;
     };
 
 /** An active `repeat`: its step, the runs of its body done so far, and when it began. */

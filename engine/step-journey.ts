@@ -32,8 +32,7 @@ export interface StepResult {
  * for (;;) {
  *   for (const command of commands) {
  *     // journal                      -> record it (fire-and-forget)
- *     // claim_entry, resolve_timezone, evaluate_conditions, resolve_date,
- *     // check_frequency_cap, send, update_profile
+ *     // claim_entry, resolve_timezone, evaluate_conditions, resolve_date, send, update_profile
  *     //                              -> run it; its answer becomes the input with the same correlationId
  *     // sleep_until, wait_for_events -> arm the run's one timer at untilMs (none when null),
  *     //                                 replacing the previous one; firing feeds { type: 'timer', correlationId }
@@ -46,6 +45,17 @@ export interface StepResult {
  * Inputs are fed one at a time; any number of customer events may arrive while a request is out.
  * An answer or timer whose correlation id is no longer awaited is ignored. After continue-as-new,
  * pass `state` on and re-issue {@link outstandingCommands}.
+ *
+ * Sending: a `send` command carries the policy's frequency cap (`cap`, or `null`). The executor
+ * checks the journey is active, resolves `preferred`, checks consent, reserves the cap slot
+ * atomically with the delivery claim and delivers; it answers `send_result` with `status`:
+ * - `sent` -> journaled; goals are attributed to it from then on;
+ * - `skipped` / `failed` (with `reason`) -> journaled, then the step's fallback channel once if it
+ *   has one that differs, else the next step;
+ * - `capped` (with `retryAtMs`) -> deferred until `retryAtMs`, or skipped when `frequencyCap.over`
+ *   is `skip`;
+ * - `held` -> the executor found the journey paused before the run heard of it: the run holds as
+ *   if paused until `resume` (or delivers again at once when a `resume` already arrived meanwhile).
  *
  * Never throws and never loops: a malformed plan, state or input yields a `fail` command (codes
  * `INVALID_PLAN`, `INVALID_STATE`, `INVALID_INPUT`, `UNKNOWN_STEP`, `NO_PROGRESS`); a call makes
@@ -85,7 +95,7 @@ function dispatch(turn: Turn, input: JourneyInput): void {
   if (problem !== null) return failRun(turn, 'INVALID_INPUT', problem);
   if (input.type === 'start') return start(turn, input);
   if (state.status === 'new') return failRun(turn, 'INVALID_INPUT', `a ${input.type} input arrived before start`);
-  if (input.type === 'pause' || input.type === 'archive') return control(turn, input);
+  if (input.type === 'pause' || input.type === 'resume' || input.type === 'archive') return control(turn, input);
   if (input.type === 'conditions_evaluated' && state.eventCheck?.command.correlationId === input.correlationId) {
     return receiveEventDecisions(turn, input.decisions);
   }
@@ -94,7 +104,6 @@ function dispatch(turn: Turn, input: JourneyInput): void {
     return enqueue(turn, input);
   }
   if (input.type === 'event') return receiveEvent(turn, input.event);
-  if (input.type === 'resume') return control(turn, input);
   if (state.awaiting === null || state.awaiting.correlationId !== input.correlationId) return;
   state.awaiting = null;
   const cursor = state.cursor;
@@ -156,6 +165,12 @@ function zoned(turn: Turn, zone: string | null): void {
   advance(turn, turn.plan.start);
 }
 
+/**
+ * Pause, resume and archive take effect at once and in arrival order, so the latest of them always
+ * decides whether the run may send. Releasing a held send is the one part a resume cannot do while
+ * an event's filters are out (an exit may be coming): that release waits in the queue, and finds
+ * the run paused again if a later pause came first.
+ */
 function control(turn: Turn, input: ControlInput): void {
   const { state } = turn;
   if (input.type === 'pause') {
@@ -169,8 +184,18 @@ function control(turn: Turn, input: ControlInput): void {
   if (!state.paused) return;
   state.paused = false;
   const cursor = state.cursor;
+  // A delivery out now may still answer `held` for the pause this resume ends.
+  if (cursor?.phase === 'step' && cursor.stage === 'send') cursor.resumed = true;
+  if (state.eventCheck !== null) state.inbox.push(input);
+  else releaseHold(turn, input);
+}
+
+/** Sends the held message, unless the run is paused again. */
+function releaseHold(turn: Turn, input: ControlInput): void {
+  const { state } = turn;
+  const cursor = state.cursor;
   const step = cursor?.phase === 'step' && cursor.stage === 'hold' ? turn.plan.steps[cursor.stepId] : undefined;
-  if (step?.kind !== 'send') return;
+  if (state.paused || step?.kind !== 'send') return;
   state.awaiting = null;
   journal(turn, step, 'resumed');
   follow(turn, resumeSend(turn, step, input));
@@ -190,7 +215,9 @@ function drainInbox(turn: Turn): void {
   const { state } = turn;
   while (state.eventCheck === null && state.inbox.length > 0 && state.status === 'active') {
     const next = state.inbox.shift();
-    if (next !== undefined) dispatch(turn, next);
+    // A queued resume has already cleared the pause; what is left of it is the release.
+    if (next?.type === 'resume') releaseHold(turn, next);
+    else if (next !== undefined) dispatch(turn, next);
   }
 }
 

@@ -7,7 +7,6 @@ const CORRELATED = new Set([
   'timezone_resolved',
   'conditions_evaluated',
   'date_resolved',
-  'frequency_checked',
   'send_result',
   'profile_updated',
 ]);
@@ -21,6 +20,7 @@ export function checkInput(input: unknown): string | null {
   if (CORRELATED.has(i.type)) {
     if (typeof i.correlationId !== 'string') return `a ${i.type} input needs a correlationId`;
     if (i.type === 'conditions_evaluated' && !Array.isArray(i.decisions)) return 'decisions must be a list';
+    if (i.type === 'send_result') return checkSendResult(i);
     return null;
   }
   switch (i.type) {
@@ -36,6 +36,19 @@ export function checkInput(input: unknown): string | null {
     default:
       return `unknown input type ${JSON.stringify(i.type)}`;
   }
+}
+
+const SEND_STATUSES = new Set(['sent', 'skipped', 'failed', 'capped', 'held']);
+
+function checkSendResult(i: Record<string, unknown>): string | null {
+  if (typeof i.status !== 'string' || !SEND_STATUSES.has(i.status)) {
+    return `a send_result status must be one of ${[...SEND_STATUSES].join(', ')}`;
+  }
+  const retryAtMs = i.retryAtMs ?? null;
+  if (retryAtMs !== null && (typeof retryAtMs !== 'number' || !Number.isFinite(retryAtMs))) {
+    return 'a send_result retryAtMs must be epoch ms or null';
+  }
+  return null;
 }
 
 function checkEvent(value: unknown): string | null {

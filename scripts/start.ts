@@ -1,12 +1,11 @@
 /**
  * `npm start`: the whole local stack in one command — Temporal (with its Web UI), FerretDB, MailDev,
- * the LINE stand-in, the worker and the API — then a demo run of the skeleton workflow so the
- * Temporal UI and the MailDev inbox show something. Ctrl-C stops every child, newest first.
+ * the LINE stand-in, the worker and the API — then the demo of scripts/demo.ts (examples published,
+ * a demo run) so the Temporal UI and the MailDev inbox show something. Ctrl-C stops every child,
+ * newest first.
  */
 import { join } from 'node:path';
-import { Client, Connection } from '@temporalio/client';
-import { connectStore, type Store } from '../store/connection.js';
-import { TASK_QUEUE } from '../workflows/search-attributes.js';
+import { runDemo } from './demo.js';
 import {
   isPortOpen,
   launch,
@@ -15,7 +14,6 @@ import {
   startTemporalDevServer,
   type RunningServer,
 } from './servers.js';
-import { publishExamples } from './publish-examples.js';
 
 const DEFAULT_PORTS = {
   temporal: 7233,
@@ -108,43 +106,7 @@ async function startStack() {
   running.push(await tsProcess('API', 'api/server.ts', { port: PORTS.api }));
 }
 
-/** Publishes the example journeys (unchanged ones keep their version) and prints one line each. */
-async function publishAll(store: Store) {
-  for (const outcome of await publishExamples(store.models)) {
-    if (outcome.ok)
-      log(`journey ${outcome.journeyId} v${outcome.version} ${outcome.created ? 'published' : 'unchanged'}`);
-    else console.error(`kizuna: ${outcome.file} does not compile; not published:\n${outcome.errors.join('\n')}`);
-  }
-}
-
-/** Starts the skeleton workflow for a demo customer, so the UI lists a run and MailDev gets its email. */
-async function runDemo(store: Store) {
-  await store.models.Customer.updateOne(
-    { customerId: 'demo-customer' },
-    { $set: { email: 'demo@kizuna.local', consent: { email: 'subscribed', line: 'unknown' } } },
-    { upsert: true },
-  );
-  const connection = await Connection.connect({ address: env.TEMPORAL_ADDRESS });
-  const client = new Client({ connection });
-  await client.workflow.start('skeletonWorkflow', {
-    taskQueue: TASK_QUEUE,
-    workflowId: 'kizuna/skeleton/demo-customer',
-    workflowIdConflictPolicy: 'USE_EXISTING',
-    staticSummary: 'Skeleton demo: waits 10 seconds, then emails demo-customer',
-    args: [
-      {
-        journeyId: 'skeleton',
-        customerId: 'demo-customer',
-        waitMs: 10_000,
-        subject: 'Kizuna へようこそ',
-        text: 'ローカル環境が動いています。',
-      },
-    ],
-  });
-  await connection.close();
-}
-
-function printUrls() {
+function printUrls(notes: string[]) {
   const rows = [
     ['Temporal Web UI', `http://localhost:${PORTS.temporalUi}`],
     ['Temporal gRPC', `127.0.0.1:${PORTS.temporal}`],
@@ -157,7 +119,8 @@ function printUrls() {
   ];
   console.log('');
   for (const [what, where] of rows) console.log(`  ${what!.padEnd(20)} ${where}`);
-  console.log('\n  The demo workflow kizuna/skeleton/demo-customer emails demo@kizuna.local in ~10 s.');
+  console.log('');
+  for (const note of notes) console.log(`  ${note}`);
   console.log('  Press Ctrl-C to stop everything.\n');
 }
 
@@ -191,14 +154,8 @@ async function main() {
   log('starting Temporal, FerretDB, MailDev and the LINE stand-in...');
   await startStack();
   watchChildren();
-  const store = await connectStore(env.MONGODB_URI);
-  try {
-    await publishAll(store);
-    await runDemo(store);
-  } finally {
-    await store.close();
-  }
-  printUrls();
+  const notes = await runDemo({ mongoUri: env.MONGODB_URI, temporalAddress: env.TEMPORAL_ADDRESS, log });
+  printUrls(notes);
 }
 
 main().catch(async (err: unknown) => {

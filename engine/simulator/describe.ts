@@ -19,9 +19,12 @@ const REASONS: Record<string, string> = {
   'frequency-cap': 'frequency cap',
   holdout: 'holdout',
   'not-following': 'not following the LINE account',
-  'no-email': 'no email address',
-  unsubscribed: 'unsubscribed',
+  'no-address': 'no address for the channel',
   'no-channel': 'no channel reaches the customer',
+  bounced: 'the address bounced',
+  blocked: 'blocked the LINE account',
+  'monthly-limit': "LINE's monthly message limit reached",
+  unsubscribed: 'unsubscribed',
 };
 
 function channelName(value: unknown): string {
@@ -45,7 +48,9 @@ export function describeRecord(record: JournalRecord, zone: string): string {
     case 'sent':
       return `sent ${template} by ${channelName(d.channel)}`;
     case 'skipped':
-      return `skipped ${template}: ${reasonText(record.reason)}`;
+      return d.channel === undefined || d.channel === null
+        ? `skipped ${template}: ${reasonText(record.reason)}`
+        : `skipped ${template} by ${channelName(d.channel)}: ${reasonText(record.reason)}`;
     case 'deferred':
       return `deferred ${template}: ${reasonText(record.reason)}, until ${until}`;
     case 'failed':

@@ -1,17 +1,22 @@
 /**
  * The simulated outside world of one customer: answers the engine's requests from the profile
- * and the entry event, keeps the frequency-cap ledger and applies profile updates. Pure.
+ * and the entry event, reserves frequency-cap slots as the delivery does, and applies profile
+ * updates. Pure.
  */
-import { evaluateCondition, resolvePath, toEpochMs } from '../../definitions/conditions.js';
+import { evaluateCondition, resolvePath } from '../../definitions/conditions.js';
+import { readDateValue, withDateFields } from '../../definitions/dates.js';
 import type { DeliveryChannel, JsonValue } from '../../definitions/plan.js';
-import type { RequestCommand } from '../commands.js';
+import type { RequestCommand, SendCap, SendCommand } from '../commands.js';
 import type { CommandResultInput, CustomerEvent } from '../inputs.js';
 import { resolveSendChannel } from '../steps/send.js';
 
 /** A customer profile as read from JSON: any fields, plus the ones the simulator understands. */
 export type Profile = Record<string, unknown>;
 
-/** Epoch ms of sends per channel, for the frequency cap; shared by every journey of a customer. */
+/**
+ * Epoch ms of sends per channel, oldest first, for the frequency cap; shared by every run of a
+ * customer (a backtest replays the runs one after another, so every entry lies in the past).
+ */
 export type SendLedger = Record<DeliveryChannel, number[]>;
 
 export function createSendLedger(): SendLedger {
@@ -32,7 +37,7 @@ export function unreachableReason(profile: Profile, channel: DeliveryChannel): s
   const consent = first(profile, `consent.${channel}`);
   if (consent === 'unsubscribed' || consent === false) return 'unsubscribed';
   if (channel === 'line') return followsLine(profile) ? null : 'not-following';
-  return typeof profile.email === 'string' && profile.email.length > 0 ? null : 'no-email';
+  return typeof profile.email === 'string' && profile.email.length > 0 ? null : 'no-address';
 }
 
 export class SimulatedWorld {
@@ -54,16 +59,17 @@ export class SimulatedWorld {
         return { type: 'timezone_resolved', nowMs, correlationId, zone: typeof zone === 'string' ? zone : null };
       }
       case 'evaluate_conditions': {
-        const doc = { ...this.profile, event: command.event?.properties ?? {} };
+        // JSON has no date type: date text in the profile is read as the BSON date the store would hold.
+        const profile = withDateFields(this.profile, Object.keys(this.profile), command.zone);
+        const doc = { ...profile, event: command.event?.properties ?? {} };
         const decisions = command.conditions.map((c) => evaluateCondition(c, doc, command.nowMs));
         return { type: 'conditions_evaluated', nowMs, correlationId, decisions };
       }
       case 'resolve_date': {
         const source = command.source === 'profile' ? this.profile : (this.entryEvent?.properties ?? {});
-        return { type: 'date_resolved', nowMs, correlationId, atMs: toEpochMs(first(source, command.path)) };
+        const atMs = readDateValue(first(source, command.path), command.zone);
+        return { type: 'date_resolved', nowMs, correlationId, atMs };
       }
-      case 'check_frequency_cap':
-        return this.checkCap(command, nowMs);
       case 'send':
         return this.send(command, nowMs);
       case 'update_profile':
@@ -82,22 +88,16 @@ export class SimulatedWorld {
     if (event.type === 'line.unfollowed') this.profile.lineFollowing = false;
   }
 
-  private checkCap(command: RequestCommand & { type: 'check_frequency_cap' }, nowMs: number): CommandResultInput {
-    const channel = resolveSendChannel(command.channel, followsLine(this.profile));
-    const recent = this.ledger[channel].filter((at) => at > nowMs - command.perMs);
-    const allowed = recent.length < command.max;
-    const oldest = recent[0];
-    const retryAtMs = allowed || oldest === undefined ? null : oldest + command.perMs;
-    return { type: 'frequency_checked', nowMs, correlationId: command.correlationId, allowed, channel, retryAtMs };
-  }
-
-  private send(command: RequestCommand & { type: 'send' }, nowMs: number): CommandResultInput {
+  /** As the delivery does: resolve the channel, check it reaches the customer, reserve a cap slot, send. */
+  private send(command: SendCommand, nowMs: number): CommandResultInput {
     const channel = resolveSendChannel(command.channel, followsLine(this.profile));
     const reason = unreachableReason(this.profile, channel);
-    const { correlationId } = command;
-    if (reason !== null) return { type: 'send_result', nowMs, correlationId, status: 'failed', channel, reason };
+    const answer = { type: 'send_result' as const, nowMs, correlationId: command.correlationId, channel };
+    if (reason !== null) return { ...answer, status: 'skipped', reason, retryAtMs: null };
+    const retryAtMs = command.cap === null ? null : capRetryAt(this.ledger[channel], command.cap, nowMs);
+    if (retryAtMs !== null) return { ...answer, status: 'capped', reason: 'frequency-cap', retryAtMs };
     this.ledger[channel].push(nowMs);
-    return { type: 'send_result', nowMs, correlationId, status: 'sent', channel, reason: null };
+    return { ...answer, status: 'sent', reason: null, retryAtMs: null };
   }
 
   private updateProfile(set: { [path: string]: JsonValue }, addTags: string[], removeTags: string[]): void {
@@ -108,6 +108,18 @@ export class SimulatedWorld {
     for (const tag of addTags) if (!tags.includes(tag)) tags.push(tag);
     this.profile.tags = tags;
   }
+}
+
+/**
+ * `null` when a send at `nowMs` keeps at most `cap.max` sends in the window of `cap.perMs` ending
+ * then (a send at `at` counts while `at > nowMs - perMs`); else when enough of them leave it.
+ */
+export function capRetryAt(sent: readonly number[], cap: SendCap, nowMs: number): number | null {
+  const inWindow = sent.filter((at) => at > nowMs - cap.perMs && at <= nowMs).sort((a, b) => a - b);
+  if (inWindow.length < cap.max) return null;
+  // The slot frees when all but max - 1 of them have left the window.
+  const leaving = inWindow[inWindow.length - cap.max];
+  return leaving === undefined ? null : leaving + cap.perMs;
 }
 
 function first(doc: unknown, path: string): unknown {

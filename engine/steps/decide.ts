@@ -19,6 +19,7 @@ export function enterDecision(turn: Turn, step: IfStep | BranchStep): Flow {
     conditions,
     event: scopeEvent(turn, step),
     nowMs: turn.nowMs,
+    zone: turn.state.zone ?? 'UTC',
   }));
   return STOP;
 }

@@ -1,13 +1,18 @@
 /**
- * `send`: hold while paused, defer through quiet hours, ask the frequency cap, deliver, and fall
- * back to the other channel after a permanent failure. Holdout customers pass without a message.
+ * `send`: hold while paused, defer through quiet hours, then deliver. The delivery reserves the
+ * frequency-cap slot itself, atomically with the message, and answers what became of it (see
+ * `SendResultInput`): a permanent miss tries the fallback channel once, a full cap defers or
+ * skips, a pause the run had not heard of yet holds it. Holdout customers pass without a message.
  */
 import type { DeliveryChannel, SendChannel, SendStep } from '../../definitions/plan.js';
 import { nextAllowedMoment } from '../../definitions/time-windows.js';
-import type { FrequencyCheckedInput, JourneyInput, SendResultInput } from '../inputs.js';
+import type { JourneyInput, SendResultInput } from '../inputs.js';
 import { enterStage, stepCursor } from '../cursor.js';
 import { TOUCH_LIMIT } from '../state.js';
 import { type Flow, type Turn, STOP, goTo, issue, journal, mismatch } from '../turn.js';
+
+/** How long a `capped` answer without a usable retry time defers the send: never a wake-up without progress. */
+const CAP_RETRY_FLOOR_MS = 3_600_000;
 
 /** Resolves `preferred`: LINE when the customer follows the account, else email. */
 export function resolveSendChannel(channel: SendChannel, followsLine: boolean): DeliveryChannel {
@@ -25,40 +30,27 @@ export function enterSend(turn: Turn, step: SendStep): Flow {
   return gate(turn, step);
 }
 
-/** The checks before a delivery attempt, in order: pause, quiet hours, frequency cap. */
+/** The checks before a delivery attempt, in order: pause, quiet hours (the cap is the delivery's). */
 function gate(turn: Turn, step: SendStep): Flow {
-  const cursor = stepCursor(turn);
-  if (turn.state.paused) {
-    cursor.stage = 'hold';
-    journal(turn, step, 'held', 'paused', { template: step.template });
-    issue(turn, (correlationId) => ({
-      type: 'wait_for_events',
-      correlationId,
-      eventTypes: [],
-      untilMs: null,
-      reason: 'paused',
-    }));
-    return STOP;
-  }
+  if (turn.state.paused) return hold(turn, step);
   const quiet = turn.plan.policy.quietHours;
   const allowedAt = quiet === null ? turn.nowMs : nextAllowedMoment(turn.nowMs, turn.state.zone ?? 'UTC', quiet);
   if (allowedAt > turn.nowMs) return defer(turn, step, 'quiet', 'quiet-hours', allowedAt);
-  const cap = turn.plan.policy.frequencyCap;
-  const channel = requestedChannel(step, cursor.attempt);
-  if (cap !== null) {
-    cursor.stage = 'cap';
-    issue(turn, (correlationId) => ({
-      type: 'check_frequency_cap',
-      correlationId,
-      stepId: step.id,
-      channel,
-      max: cap.max,
-      perMs: cap.perMs,
-      nowMs: turn.nowMs,
-    }));
-    return STOP;
-  }
-  return deliver(turn, step, channel);
+  return deliver(turn, step, requestedChannel(step, stepCursor(turn).attempt));
+}
+
+/** Holds the send until a `resume`: a wait without a timer. */
+function hold(turn: Turn, step: SendStep): Flow {
+  stepCursor(turn).stage = 'hold';
+  journal(turn, step, 'held', 'paused', { template: step.template });
+  issue(turn, (correlationId) => ({
+    type: 'wait_for_events',
+    correlationId,
+    eventTypes: [],
+    untilMs: null,
+    reason: 'paused',
+  }));
+  return STOP;
 }
 
 function requestedChannel(step: SendStep, attempt: number): SendChannel {
@@ -78,8 +70,11 @@ function deliver(turn: Turn, step: SendStep, channel: SendChannel): Flow {
   const { state } = turn;
   const cursor = stepCursor(turn);
   cursor.stage = 'send';
+  cursor.untilMs = null;
+  cursor.resumed = false;
   const visit = state.visits[step.id] ?? 1;
   const idempotencyKey = `${state.journeyId}/${state.customerId}/${state.entryKey}/${step.id}/${visit}/${cursor.attempt}`;
+  const cap = turn.plan.policy.frequencyCap;
   issue(turn, (correlationId) => ({
     type: 'send',
     correlationId,
@@ -88,6 +83,7 @@ function deliver(turn: Turn, step: SendStep, channel: SendChannel): Flow {
     channel,
     idempotencyKey,
     entryEventId: state.entryEvent?.id ?? null,
+    cap: cap === null ? null : { max: cap.max, perMs: cap.perMs },
     nowMs: turn.nowMs,
   }));
   return STOP;
@@ -102,8 +98,6 @@ export function resumeSend(turn: Turn, step: SendStep, input: JourneyInput): Flo
     case 'quiet':
     case 'cap-wait':
       return input.type === 'timer' ? gate(turn, step) : mismatch(turn, input);
-    case 'cap':
-      return input.type === 'frequency_checked' ? onCapAnswer(turn, step, input) : mismatch(turn, input);
     case 'send':
       return input.type === 'send_result' ? onSendResult(turn, step, input) : mismatch(turn, input);
     default:
@@ -111,30 +105,23 @@ export function resumeSend(turn: Turn, step: SendStep, input: JourneyInput): Flo
   }
 }
 
-function onCapAnswer(turn: Turn, step: SendStep, input: FrequencyCheckedInput): Flow {
-  const cap = turn.plan.policy.frequencyCap;
-  if (input.channel === null) return afterFailure(turn, step, null, 'no-channel');
-  if (input.allowed || cap === null) {
-    stepCursor(turn).channel = input.channel;
-    // A pause that arrived while the cap was being checked still holds this send.
-    return turn.state.paused ? gate(turn, step) : deliver(turn, step, input.channel);
-  }
-  if (cap.over === 'skip') {
-    journal(turn, step, 'skipped', 'frequency-cap', { template: step.template, channel: input.channel });
-    return goTo(step.next);
-  }
-  // A retry time at or before now would wake the run without progress; an hour is the floor.
-  const retryAtMs = input.retryAtMs !== null && input.retryAtMs > turn.nowMs ? input.retryAtMs : turn.nowMs + 3_600_000;
-  return defer(turn, step, 'cap-wait', 'frequency-cap', retryAtMs);
-}
-
 function onSendResult(turn: Turn, step: SendStep, input: SendResultInput): Flow {
-  if (input.status === 'sent') {
-    journal(turn, step, 'sent', null, { template: step.template, channel: input.channel });
-    recordTouch(turn, step, input.channel);
-    return goTo(step.next);
+  stepCursor(turn).channel = input.channel;
+  switch (input.status) {
+    case 'sent':
+      journal(turn, step, 'sent', null, { template: step.template, channel: input.channel });
+      recordTouch(turn, step, input.channel);
+      return goTo(step.next);
+    case 'skipped':
+    case 'failed':
+      return afterMiss(turn, step, input);
+    case 'capped':
+      return afterCap(turn, step, input);
+    case 'held':
+      return afterHeld(turn, step);
+    default:
+      return mismatch(turn, input);
   }
-  return afterFailure(turn, step, input.channel, input.reason ?? 'failed');
 }
 
 /** Remembers a message for goal attribution; a new list, so the caller's state stays untouched. */
@@ -143,15 +130,41 @@ function recordTouch(turn: Turn, step: SendStep, channel: DeliveryChannel | null
   turn.state.touches = [...turn.state.touches, touch].slice(-TOUCH_LIMIT);
 }
 
-/** A permanent failure: journaled; the fallback channel is tried once if it differs. */
-function afterFailure(turn: Turn, step: SendStep, channel: DeliveryChannel | null, reason: string): Flow {
+/** Nothing went out (`skipped`, `failed`): journaled; the fallback channel is tried once if it differs. */
+function afterMiss(turn: Turn, step: SendStep, input: SendResultInput): Flow {
   const cursor = stepCursor(turn);
-  journal(turn, step, 'failed', reason, { template: step.template, channel });
-  if (cursor.attempt === 0 && step.fallback !== null && step.fallback !== channel) {
+  const action = input.status === 'skipped' ? 'skipped' : 'failed';
+  journal(turn, step, action, input.reason ?? input.status, { template: step.template, channel: input.channel });
+  if (cursor.attempt === 0 && step.fallback !== null && step.fallback !== input.channel) {
     cursor.attempt = 1;
     cursor.channel = null;
     journal(turn, step, 'proceeded', 'fallback', { template: step.template, channel: step.fallback });
     return gate(turn, step);
   }
   return goTo(step.next);
+}
+
+/** The cap had no free slot: wait for one (`defer`) or go on without the message (`skip`). */
+function afterCap(turn: Turn, step: SendStep, input: SendResultInput): Flow {
+  const cap = turn.plan.policy.frequencyCap;
+  if (cap === null || cap.over === 'skip') {
+    journal(turn, step, 'skipped', 'frequency-cap', { template: step.template, channel: input.channel });
+    return goTo(step.next);
+  }
+  // A retry time at or before now would wake the run without progress.
+  const retryAtMs =
+    input.retryAtMs !== null && input.retryAtMs > turn.nowMs ? input.retryAtMs : turn.nowMs + CAP_RETRY_FLOOR_MS;
+  return defer(turn, step, 'cap-wait', 'frequency-cap', retryAtMs);
+}
+
+/**
+ * The delivery found the journey paused before the run heard of the pause: hold as if paused.
+ * When a `resume` already arrived while the delivery was out, the pause it saw is over: try again
+ * (the delivery checks the journey's status anew, so a pause still in force answers `held` again).
+ */
+function afterHeld(turn: Turn, step: SendStep): Flow {
+  const { state } = turn;
+  if (!state.paused && stepCursor(turn).resumed) return gate(turn, step);
+  state.paused = true;
+  return hold(turn, step);
 }

@@ -32,6 +32,7 @@ export function enterWaitUntil(turn: Turn, step: WaitUntilStep): Flow {
     source: target.source,
     path,
     entryEventId: turn.state.entryEvent?.id ?? null,
+    zone: turn.state.zone ?? 'UTC',
   }));
   return STOP;
 }

@@ -1,8 +1,11 @@
 import type { Connection } from 'mongoose';
 import { apiKeyModel } from './apikey.js';
 import { customerModel } from './customer.js';
-import { deliveryModel } from './delivery.js';
+import { deliveryAttemptModel, deliveryModel } from './delivery.js';
 import { eventModel } from './event.js';
+import { entryModel } from './entry.js';
+import { journalModel } from './journal.js';
+import { journeyHeadModel } from './journey-head.js';
 import { journeyModel } from './journey.js';
 
 /** Builds every model on one connection. */
@@ -11,8 +14,12 @@ export function createModels(connection: Connection) {
     Customer: customerModel(connection),
     Event: eventModel(connection),
     Delivery: deliveryModel(connection),
+    DeliveryAttempt: deliveryAttemptModel(connection),
     Journey: journeyModel(connection),
     ApiKey: apiKeyModel(connection),
+    JourneyHead: journeyHeadModel(connection),
+    Entry: entryModel(connection),
+    JournalRow: journalModel(connection),
   };
 }
 

@@ -144,16 +144,7 @@ describe('engine against adversarial plans and inputs', () => {
     state = stepJourney(plan, state, { type: 'entry_claimed', nowMs: T0, correlationId: 'c1', granted: true }).state;
     for (let guard = 0; state.awaiting?.type !== 'sleep_until' && guard < 10; guard += 1) {
       const pending = state.awaiting;
-      if (pending?.type === 'check_frequency_cap') {
-        state = stepJourney(plan, state, {
-          type: 'frequency_checked',
-          nowMs: T0,
-          correlationId: pending.correlationId,
-          allowed: true,
-          channel: 'email',
-          retryAtMs: null,
-        }).state;
-      } else if (pending?.type === 'send') {
+      if (pending?.type === 'send') {
         state = stepJourney(plan, state, {
           type: 'send_result',
           nowMs: T0,
@@ -161,6 +152,7 @@ describe('engine against adversarial plans and inputs', () => {
           status: 'sent',
           channel: 'email',
           reason: null,
+          retryAtMs: null,
         }).state;
       } else break;
     }

@@ -68,6 +68,7 @@ describe('exit and goal events', () => {
       status: 'sent',
       channel: 'email',
       reason: null,
+      retryAtMs: null,
     });
     feed({ type: 'entry_claimed', nowMs: T0, correlationId: 'c1', granted: true });
     feed(sent(T0, 'c2'));
@@ -119,6 +120,7 @@ describe('exit and goal events', () => {
       status: 'sent',
       channel: 'email',
       reason: null,
+      retryAtMs: null,
     }));
     const asked = stepJourney(plan, state, {
       type: 'event',

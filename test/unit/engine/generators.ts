@@ -180,9 +180,10 @@ export const planArb: fc.Arbitrary<Plan> = fc
     policy,
     exits,
     goal: fc.option(fc.constantFrom(...EVENT_TYPES)),
+    goalFiltered: fc.boolean(),
     holdoutPercent: fc.constantFrom(0, 0, 50, 100),
   })
-  .map(({ shapes, policy: p, exits: e, goal, holdoutPercent }) => ({
+  .map(({ shapes, policy: p, exits: e, goal, goalFiltered, holdoutPercent }) => ({
     planVersion: 1 as const,
     journeyId: 'generated',
     name: 'generated',
@@ -191,7 +192,16 @@ export const planArb: fc.Arbitrary<Plan> = fc
     reentry: { policy: 'always' as const },
     holdoutPercent,
     exits: e,
-    goals: goal === null ? [] : [{ event: goal, where: null, windowMs: null }],
+    goals:
+      goal === null
+        ? []
+        : [
+            {
+              event: goal,
+              where: goalFiltered ? { 'event.total': { $gte: 100 } } : null,
+              windowMs: null,
+            },
+          ],
     policy: p,
     start: 's0',
     steps: build(shapes),

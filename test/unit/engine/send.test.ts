@@ -15,24 +15,25 @@ describe('send', () => {
     );
   });
 
-  it('falls back to the other channel once after a permanent failure, and journals both', () => {
+  it('falls back to the other channel once when the first cannot reach the customer, and journals both', () => {
     const plan = makePlan([send('s', 'hello', null, { channel: 'line', fallback: 'email' })]);
     const result = run(plan, { profile: { email: 'a@x.jp' } });
     expect(result.sends).toEqual([{ atMs: T0, stepId: 's', template: 'hello', channel: 'email' }]);
     expect(actions(result.journal)).toEqual([
       'entered',
-      'failed:not-following @s',
+      'skipped:not-following @s',
       'proceeded:fallback @s',
       'sent @s',
       'completed:completed',
     ]);
   });
 
-  it('goes on without a message when every channel fails', () => {
+  it('goes on without a message when no channel reaches the customer', () => {
     const plan = makePlan([send('s', 'hello', null, { channel: 'email', fallback: 'line' })]);
     const result = run(plan, { profile: {} });
     expect(result.sends).toEqual([]);
-    expect(actions(result.journal)).toContain('failed:not-following @s');
+    expect(actions(result.journal)).toContain('skipped:not-following @s');
+    expect(actions(result.journal)).toContain('skipped:no-address @s');
     expect(result.outcome).toBe('completed');
   });
 
@@ -135,6 +136,7 @@ describe('send', () => {
         status: 'sent',
         channel: 'email',
         reason: null,
+        retryAtMs: null,
       });
       const timer = second.commands.find((c) => c.type === 'sleep_until');
       const third = stepJourney(plan, second.state, {

@@ -135,6 +135,7 @@ describe('stepJourney', () => {
       status: 'sent',
       channel: 'email',
       reason: null,
+      retryAtMs: null,
     });
     expect(out.commands.at(-1)).toMatchObject({ type: 'fail' });
   });
