@@ -46,33 +46,43 @@ interface Group {
   n: number;
 }
 
-/** The name of the journal collection the runtime writes (store/journal.ts). */
-export const JOURNAL_COLLECTION = 'journal';
-
-/** Figures for one version; every step of the plan is listed, in the order the journal first shows it. */
+/**
+ * Figures for one version. The journal rows of the version are read through a `$match`/`$project`
+ * pipeline (rows are small: no profile data) and counted here: a run is identified by its row ids'
+ * prefix (`<workflow id>/<chain id>`), which a `$group` on FerretDB cannot derive.
+ */
 export async function journeyStats(models: Models, journeyId: string, version: number): Promise<JourneyStats> {
-  const groups = await models.Journey.db
-    .collection(JOURNAL_COLLECTION)
-    .aggregate<Group>([
-      { $match: { journeyId, version } },
-      {
-        $group: {
-          _id: {
-            run: '$runId',
-            stepId: '$stepId',
-            action: '$action',
-            reason: '$reason',
-            template: '$detail.template',
-            channel: '$detail.channel',
-            holdout: '$detail.holdout',
-            attributedTo: '$detail.attributedTo',
-          },
-          n: { $sum: 1 },
-        },
-      },
-    ])
-    .toArray();
-  return summarise(journeyId, version, groups);
+  const cursor = models.JournalRow.aggregate<JournalProjection>([
+    { $match: { journeyId, version } },
+    { $project: { _id: 0, rowId: 1, stepId: 1, action: 1, reason: 1, detail: 1 } },
+  ]).cursor();
+  const counts = new Map<string, Group>();
+  for await (const row of cursor as AsyncIterable<JournalProjection>) {
+    const d = row.detail ?? {};
+    const g: Group['_id'] = {
+      run: row.rowId.slice(0, row.rowId.lastIndexOf('/')),
+      stepId: row.stepId ?? null,
+      action: row.action,
+      reason: row.reason ?? null,
+      template: (d.template as string | undefined) ?? null,
+      channel: (d.channel as string | undefined) ?? null,
+      holdout: (d.holdout as boolean | undefined) ?? null,
+      attributedTo: (d.attributedTo as string | undefined) ?? null,
+    };
+    const key = JSON.stringify(g);
+    const hit = counts.get(key);
+    if (hit) hit.n += 1;
+    else counts.set(key, { _id: g, n: 1 });
+  }
+  return summarise(journeyId, version, [...counts.values()]);
+}
+
+interface JournalProjection {
+  rowId: string;
+  stepId: string | null;
+  action: string;
+  reason: string | null;
+  detail?: Record<string, unknown>;
 }
 
 function summarise(journeyId: string, version: number, groups: Group[]): JourneyStats {

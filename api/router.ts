@@ -36,7 +36,7 @@ export interface RoutableEvent {
 
 interface Listener {
   journeyId: string;
-  /** The entry filter of the current version when the journey is active and enters on this event. */
+  /** The entry filter of the current version when the journey enters on this event. */
   entry: { where: Condition | null } | null;
   /** Whether runs (of any version not archived) wait for this event otherwise. */
   signals: boolean;
@@ -170,8 +170,7 @@ function summarise(journeys: RouteOutcome['journeys']): RouteOutcome {
 }
 
 /**
- * Builds the index from every journey that is not archived: entries from the current version of
- * active journeys; signals from every version (runs keep the version they entered with).
+ * Builds the index from every journey that is not archived: entries from the current version; signals from every version (runs keep the version they entered with).
  */
 async function buildIndex(models: Models): Promise<Map<string, Listener[]>> {
   const index = new Map<string, Listener[]>();
@@ -186,7 +185,8 @@ async function buildIndex(models: Models): Promise<Map<string, Listener[]>> {
     }
     const types = new Set(plans.flatMap((p) => Object.keys(p.listens)));
     for (const type of types) {
-      const listener = toListener(head.journeyId, head.status === 'active' ? current : undefined, plans, type);
+      // A paused journey still takes entries: the runtime starts those runs held until it resumes.
+      const listener = toListener(head.journeyId, current, plans, type);
       if (listener) index.set(type, [...(index.get(type) ?? []), listener]);
     }
   }
