@@ -11,6 +11,9 @@ import { hasDateOnly, toProfilePatch, type ProfileFieldTypes } from './profile-i
 import { eventBatchInput, eventInput, MAX_BATCH } from './schemas.js';
 import { checkProperties, parseOrThrow } from './validate.js';
 
+/** 201 stored and routed; 200 a duplicate (the first result inside); 202 stored, routing still pending. */
+const STATUS_CODE: Record<string, number> = { duplicate: 200, pending: 202 };
+
 export interface EventsRouteDeps {
   models: Models;
   auth: Auth;
@@ -25,7 +28,7 @@ export function eventsRouter(deps: EventsRouteDeps): Router {
   router.post('/v1/events', deps.auth.require('events:write'), express.json({ limit: '100kb' }), (req, res, next) => {
     toAccepted(deps, req.body)
       .then((event) => deps.pipeline.acceptOne(event))
-      .then((result) => res.status(result.status === 'duplicate' ? 200 : 201).json(result))
+      .then((result) => res.status(STATUS_CODE[result.status] ?? 201).json(result))
       .catch((err: unknown) => {
         deps.metrics.eventsRefused.inc({ code: toApiError(err).code });
         next(err);

@@ -3,11 +3,11 @@ import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { pino } from 'pino';
 import { loadCompileOptions } from '../definitions/catalog.js';
-import { controlJourney, endCustomerJourneys, enterJourney, signalCustomerEvent } from '../runtime/index.js';
 import { connectStore } from '../store/connection.js';
 import { createKizunaApi } from './app.js';
 import { createMetrics } from './metrics.js';
 import { loadProfileFieldTypes } from './profile-input.js';
+import { bindRuntime } from './runtime-binding.js';
 import { createSchedules } from './schedules.js';
 
 async function main() {
@@ -21,7 +21,6 @@ async function main() {
     ...(env.TEMPORAL_API_KEY ? { apiKey: env.TEMPORAL_API_KEY, tls: true } : {}),
   });
   const client = new Client({ connection, namespace: env.TEMPORAL_NAMESPACE ?? 'default' });
-  const runtimeDeps = { client, models: store.models };
   const api = createKizunaApi({
     readiness: {
       mongodb: async () => {
@@ -32,12 +31,7 @@ async function main() {
       },
     },
     models: store.models,
-    runtime: {
-      enterJourney: (input) => enterJourney(runtimeDeps, input),
-      signalCustomerEvent: (input) => signalCustomerEvent(runtimeDeps, input),
-      controlJourney: (input) => controlJourney(runtimeDeps, input),
-      endCustomerJourneys: (input) => endCustomerJourneys(runtimeDeps, input),
-    },
+    runtime: bindRuntime(client, store.models),
     schedules: createSchedules({ client }),
     profileFields: loadProfileFieldTypes(join(definitions, 'profile-fields.yaml')),
     compileOptions: loadCompileOptions(definitions),

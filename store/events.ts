@@ -88,7 +88,7 @@ export async function claimEvent(models: Models, eventId: string, nowMs: number,
   return models.Event.findOneAndUpdate(
     { eventId, 'route.state': 'pending', 'route.leaseUntil': { $lte: new Date(nowMs) } },
     { $set: { 'route.leaseUntil': new Date(nowMs + leaseMs) }, $inc: { 'route.attempts': 1 } },
-    { new: true, projection: { _id: 0 } },
+    { returnDocument: 'after' },
   ).lean<EventRow>();
 }
 

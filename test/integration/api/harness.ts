@@ -10,11 +10,11 @@ import { inject } from 'vitest';
 import { createKizunaApi, type AppDeps, type KizunaApi } from '../../../api/app.js';
 import type { RuntimePort } from '../../../api/ports.js';
 import { loadProfileFieldTypes } from '../../../api/profile-input.js';
+import { bindRuntime } from '../../../api/runtime-binding.js';
 import { loadCompileOptions } from '../../../definitions/catalog.js';
-import { controlJourney, endCustomerJourneys, enterJourney, signalCustomerEvent } from '../../../runtime/index.js';
 import { projectRoot } from '../../../scripts/servers.js';
 import { createApiKey } from '../../../store/apikeys.js';
-import type { Store } from '../../../store/connection.js';
+import { connectStore, type Store } from '../../../store/connection.js';
 import { API_SCOPES, type ApiScope } from '../../../store/models/apikey.js';
 import { connectTestStore } from '../../support/store.js';
 
@@ -31,17 +31,17 @@ export interface ApiHarness extends KizunaApi {
 }
 
 /** Builds the API on the shared servers; `overrides` replace dependencies (e.g. a failing runtime). */
-export async function startApiHarness(testFile: string, overrides: Partial<AppDeps> = {}): Promise<ApiHarness> {
-  const store = await connectTestStore(testFile);
-  const connection = await Connection.connect({ address: inject('temporalAddress') });
+export async function startApiHarness(
+  testFile: string,
+  overrides: Partial<AppDeps> = {},
+  servers: { mongoUri?: string; temporalAddress?: string } = {},
+): Promise<ApiHarness> {
+  const store = servers.mongoUri
+    ? await connectStore(servers.mongoUri, { dbName: 'kizuna', timeoutMs: 2_000 })
+    : await connectTestStore(testFile);
+  const connection = await Connection.connect({ address: servers.temporalAddress ?? inject('temporalAddress') });
   const client = new Client({ connection });
-  const deps = { client, models: store.models };
-  const runtime: RuntimePort = {
-    enterJourney: (input) => enterJourney(deps, input),
-    signalCustomerEvent: (input) => signalCustomerEvent(deps, input),
-    controlJourney: (input) => controlJourney(deps, input),
-    endCustomerJourneys: (input) => endCustomerJourneys(deps, input),
-  };
+  const runtime = bindRuntime(client, store.models, { deadlineMs: 2_000 });
   const definitions = join(projectRoot, 'definitions');
   const api = createKizunaApi({
     readiness: {},
