@@ -33,11 +33,16 @@ export function customersRouter(deps: CustomersRouteDeps): Router {
     next(CUSTOMER_ID.test(id) ? undefined : new ApiError(400, 'VALIDATION_FAILED', 'Not a valid customer id.'));
   });
 
-  router.put('/v1/customers/:id', deps.auth.require('customers:write'), express.json({ limit: '64kb' }), (req, res, next) => {
-    putCustomer(deps, String(req.params.id), req.body)
-      .then(({ profile, created }) => res.status(created ? 201 : 200).json({ customer: profile, created }))
-      .catch(next);
-  });
+  router.put(
+    '/v1/customers/:id',
+    deps.auth.require('customers:write'),
+    express.json({ limit: '64kb' }),
+    (req, res, next) => {
+      putCustomer(deps, String(req.params.id), req.body)
+        .then(({ profile, created }) => res.status(created ? 201 : 200).json({ customer: profile, created }))
+        .catch(next);
+    },
+  );
 
   router.get('/v1/customers/:id', deps.auth.require('customers:read'), (req, res, next) => {
     findProfile(deps.models, String(req.params.id))

@@ -95,7 +95,10 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     const e = toApiError(err);
     if (e.status >= 500) {
       // The error's message and stack, never the request body: bodies carry personal data.
-      logger.error({ requestId: req.id, err: { name: (err as Error)?.name, message: (err as Error)?.message } }, 'failed');
+      logger.error(
+        { requestId: req.id, err: { name: (err as Error)?.name, message: (err as Error)?.message } },
+        'failed',
+      );
     }
     if (e.retryAfterS !== undefined) res.setHeader('Retry-After', String(e.retryAfterS));
     res.status(e.status).json({

@@ -38,7 +38,12 @@ export interface AcceptedEvent {
 export type EventResult =
   | ({ eventId: string; status: RouteOutcome['status'] } & Pick<RouteOutcome, 'journeys'>)
   | { eventId: string; status: 'pending'; journeys: []; error?: { code: string; message: string } }
-  | { eventId: string; status: 'duplicate'; journeys: []; first: { status: string; journeys: RouteOutcome['journeys'] } };
+  | {
+      eventId: string;
+      status: 'duplicate';
+      journeys: [];
+      first: { status: string; journeys: RouteOutcome['journeys'] };
+    };
 
 export interface EventPipeline {
   /** Stores and routes one event (through group commit). Throws when it could not be stored or routed. */

@@ -50,13 +50,23 @@ export function eventsRouter(deps: EventsRouteDeps): Router {
 async function acceptBatch(deps: EventsRouteDeps, body: unknown) {
   const { events } = parseOrThrow(eventBatchInput, body);
   if (events.length > MAX_BATCH) {
-    throw new ApiError(400, 'BATCH_TOO_LARGE', `A batch holds at most ${MAX_BATCH} events; this one has ${events.length}.`, {
-      limit: MAX_BATCH,
-      count: events.length,
-    });
+    throw new ApiError(
+      400,
+      'BATCH_TOO_LARGE',
+      `A batch holds at most ${MAX_BATCH} events; this one has ${events.length}.`,
+      {
+        limit: MAX_BATCH,
+        count: events.length,
+      },
+    );
   }
   const checked = await Promise.all(
-    events.map((item) => toAccepted(deps, item).then((event) => ({ event }), (err: unknown) => ({ err }))),
+    events.map((item) =>
+      toAccepted(deps, item).then(
+        (event) => ({ event }),
+        (err: unknown) => ({ err }),
+      ),
+    ),
   );
   const accepted = checked.flatMap((c, index) => ('event' in c ? [{ index, event: c.event }] : []));
   const stored = await deps.pipeline.acceptMany(accepted.map((a) => a.event));

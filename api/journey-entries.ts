@@ -17,7 +17,11 @@ export async function enterByApi(
 ): Promise<{ customerId: string; result: EntryResult }[]> {
   const loaded = await loadVersion(deps.models, head.journeyId, head.version);
   if (loaded?.plan.entry.type !== 'api') {
-    throw new ApiError(409, 'NOT_AN_API_ENTRY', `${head.journeyId} does not enter by API (its entry is not "api: true").`);
+    throw new ApiError(
+      409,
+      'NOT_AN_API_ENTRY',
+      `${head.journeyId} does not enter by API (its entry is not "api: true").`,
+    );
   }
   const bad = checkProperties(input.properties, 'properties');
   if (bad) throw bad;

@@ -134,7 +134,17 @@ function summarise(journeyId: string, version: number, groups: Group[]): Journey
 function step(steps: Map<string, StepStats & { runs: Set<string> }>, stepId: string) {
   let s = steps.get(stepId);
   if (!s) {
-    s = { stepId, entered: 0, sent: {}, skipped: {}, deferred: {}, failed: {}, paths: {}, conversions: 0, runs: new Set() };
+    s = {
+      stepId,
+      entered: 0,
+      sent: {},
+      skipped: {},
+      deferred: {},
+      failed: {},
+      paths: {},
+      conversions: 0,
+      runs: new Set(),
+    };
     steps.set(stepId, s);
   }
   return s;

@@ -45,8 +45,7 @@ export function journeysRouter(deps: JourneysRouteDeps): Router {
     express.text({ type: YAML_TYPES, limit: '1mb' }),
     express.json({ limit: '4mb' }),
     wrap(async (req) => {
-      const input =
-        typeof req.body === 'string' ? { journey: req.body as string } : parseOrThrow(journeyBundle, req.body ?? {});
+      const input = typeof req.body === 'string' ? { journey: req.body } : parseOrThrow(journeyBundle, req.body ?? {});
       const result = await compileAndPublish(deps.models, deps.compileOptions, input);
       if (result.created) await afterPublish(deps, result.plan.journeyId);
       const { plan: _plan, ...body } = result;

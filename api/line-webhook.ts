@@ -60,7 +60,8 @@ async function handle(deps: LineWebhookDeps, raw: Buffer, signature: string | un
   } catch {
     throw new ApiError(400, 'INVALID_JSON', 'The request body is not valid JSON.');
   }
-  if (!Array.isArray(body?.events)) throw new ApiError(400, 'VALIDATION_FAILED', 'A webhook body has an "events" array.');
+  if (!Array.isArray(body?.events))
+    throw new ApiError(400, 'VALIDATION_FAILED', 'A webhook body has an "events" array.');
   const accepted: AcceptedEvent[] = [];
   for (const event of body.events as LineEvent[]) {
     const converted = await toEvent(deps.models, event);

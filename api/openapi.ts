@@ -32,7 +32,13 @@ const OPERATIONS: Record<string, Record<string, Operation>> = {
       scope: 'events:write',
       body: { schema: 'EventInput' },
       ok: { status: 201, schema: 'EventResult', description: 'Stored and routed (200 for a duplicate key)' },
-      errors: ['VALIDATION_FAILED', 'FORBIDDEN_PROPERTY_KEY', 'PROPERTIES_TOO_LARGE', 'UNKNOWN_PROFILE_FIELD', 'DEPENDENCY_UNAVAILABLE'],
+      errors: [
+        'VALIDATION_FAILED',
+        'FORBIDDEN_PROPERTY_KEY',
+        'PROPERTIES_TOO_LARGE',
+        'UNKNOWN_PROFILE_FIELD',
+        'DEPENDENCY_UNAVAILABLE',
+      ],
     },
   },
   '/v1/events/batch': {
@@ -73,7 +79,12 @@ const OPERATIONS: Record<string, Record<string, Operation>> = {
       ok: { status: 201, description: '{ journeyId, version, created } (200 when unchanged)' },
       errors: ['INVALID_DEFINITION'],
     },
-    get: { summary: 'List journeys', scope: 'journeys:read', ok: { status: 200, description: '{ journeys }' }, errors: [] },
+    get: {
+      summary: 'List journeys',
+      scope: 'journeys:read',
+      ok: { status: 200, description: '{ journeys }' },
+      errors: [],
+    },
   },
   '/v1/journeys/{id}': {
     get: {
@@ -125,8 +136,18 @@ const OPERATIONS: Record<string, Record<string, Operation>> = {
 /** Builds the OpenAPI 3.1 document. */
 export function buildOpenApi(): Record<string, unknown> {
   const schemas: Record<string, unknown> = {};
-  for (const schema of [eventInput, eventBatchInput, eventResult, customerInput, journeyBundle, entriesInput, errorBody]) {
-    const json = z.toJSONSchema(schema, { target: 'draft-2020-12', io: 'input' }) as { $defs?: Record<string, unknown> };
+  for (const schema of [
+    eventInput,
+    eventBatchInput,
+    eventResult,
+    customerInput,
+    journeyBundle,
+    entriesInput,
+    errorBody,
+  ]) {
+    const json = z.toJSONSchema(schema, { target: 'draft-2020-12', io: 'input' }) as {
+      $defs?: Record<string, unknown>;
+    };
     Object.assign(schemas, json.$defs ?? {});
   }
   const paths: Record<string, unknown> = {};
@@ -155,7 +176,9 @@ function toOperation(path: string, op: Operation) {
     summary: op.summary,
     ...(op.scope ? { security: [{ bearer: [] }], 'x-scope': op.scope } : {}),
     ...(params.length > 0 ? { parameters: params } : {}),
-    ...(op.body ? { requestBody: { required: true, content: { 'application/json': { schema: ref(op.body.schema) } } } } : {}),
+    ...(op.body
+      ? { requestBody: { required: true, content: { 'application/json': { schema: ref(op.body.schema) } } } }
+      : {}),
     responses: {
       [op.ok.status]: {
         description: op.ok.description,

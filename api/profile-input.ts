@@ -47,7 +47,11 @@ export function toProfilePatch(input: Record<string, unknown>, types: ProfileFie
   for (const [field, value] of Object.entries(input)) {
     const type = types.get(field);
     if (SYSTEM_FIELDS.has(field)) {
-      problems.push({ path: field, code: 'SYSTEM_FIELD', message: `"${field}" is a system field and cannot be written` });
+      problems.push({
+        path: field,
+        code: 'SYSTEM_FIELD',
+        message: `"${field}" is a system field and cannot be written`,
+      });
     } else if (!type || field.startsWith('$') || field.includes('.')) {
       problems.push({
         path: field,
@@ -119,7 +123,11 @@ function convertConsent(value: unknown, problems: Problem[]): Record<string, unk
   for (const [channel, state] of Object.entries(value)) {
     const states = allowed[channel];
     if (!states) {
-      problems.push({ path: `consent.${channel}`, code: 'UNKNOWN_PROFILE_FIELD', message: `no consent for "${channel}"` });
+      problems.push({
+        path: `consent.${channel}`,
+        code: 'UNKNOWN_PROFILE_FIELD',
+        message: `no consent for "${channel}"`,
+      });
     } else if (typeof state !== 'string' || !states.includes(state)) {
       problems.push({
         path: `consent.${channel}`,

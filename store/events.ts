@@ -56,7 +56,7 @@ export async function insertEvents(models: Models, rows: readonly EventRow[]): P
   const outcome: ('inserted' | 'duplicate')[] = rows.map(() => 'inserted');
   if (rows.length === 0) return outcome;
   try {
-    await models.Event.collection.insertMany(rows as EventRow[], { ordered: false });
+    await models.Event.collection.insertMany(rows, { ordered: false });
   } catch (err) {
     const writeErrors = (err as { writeErrors?: unknown }).writeErrors;
     if (writeErrors === undefined) throw err;

@@ -18,7 +18,12 @@ describe('PUT /v1/customers/:id', () => {
     const created = await request(h.app)
       .put(`/v1/customers/${id}`)
       .set(auth())
-      .send({ email: 'hanako@example.jp', timezone: 'America/New_York', birthday: '1990-04-01', acquisitionSource: 'store' });
+      .send({
+        email: 'hanako@example.jp',
+        timezone: 'America/New_York',
+        birthday: '1990-04-01',
+        acquisitionSource: 'store',
+      });
     expect(created.status).toBe(201);
     // New York was still on standard time at midnight on 1 April 1990 (DST began at 02:00 that day).
     expect(created.body.customer).toMatchObject({ customerId: id, birthday: '1990-04-01T05:00:00.000Z' });
@@ -34,7 +39,10 @@ describe('PUT /v1/customers/:id', () => {
 
   it('keeps lineFollowing equal to the LINE consent', async () => {
     const id = unique('cust');
-    await request(h.app).put(`/v1/customers/${id}`).set(auth()).send({ consent: { line: 'following' } });
+    await request(h.app)
+      .put(`/v1/customers/${id}`)
+      .set(auth())
+      .send({ consent: { line: 'following' } });
     const res = await request(h.app).get(`/v1/customers/${id}`).set(auth());
     expect(res.body.customer).toMatchObject({ consent: { line: 'following' }, lineFollowing: true });
   });
@@ -54,7 +62,8 @@ describe('PUT /v1/customers/:id', () => {
       const res = await request(h.app).put(`/v1/customers/${id}`).set(auth()).send(body);
       expect(res.status).toBe(400);
       expect(res.body.error.code).toBe(code);
-      expect(res.body.error.details.problems[0].path.split('.')[0]).toBe(Object.keys(body)[0]);
+      const path = String(res.body.error.details.problems[0].path);
+      expect(path.split('.')[0]).toBe(Object.keys(body)[0]);
       expect(await h.store.models.Customer.countDocuments({ customerId: id })).toBe(0);
     });
   }
@@ -109,13 +118,15 @@ describe('POST /v1/journeys', () => {
   });
 
   it('answers 422 INVALID_DEFINITION with positioned compiler errors', async () => {
-    const yaml = 'journey: broken\nname: b\nentry:\n  event: x\nsteps:\n  - id: s\n    send: { channel: email, template: no-such-template }\n';
+    const yaml =
+      'journey: broken\nname: b\nentry:\n  event: x\nsteps:\n  - id: s\n    send: { channel: email, template: no-such-template }\n';
     const res = await request(h.app).post('/v1/journeys').set(auth()).set('content-type', 'text/yaml').send(yaml);
     expect(res.status).toBe(422);
     expect(res.body.error.code).toBe('INVALID_DEFINITION');
-    const err = res.body.error.details.errors.find((e: { code: string }) => e.code === 'UNKNOWN_TEMPLATE');
+    const errors = res.body.error.details.errors as { code: string; line: number; file: string; formatted: string }[];
+    const err = errors.find((e) => e.code === 'UNKNOWN_TEMPLATE');
     expect(err).toMatchObject({ line: 7, file: 'journey.yaml' });
-    expect(err.formatted).toContain('^');
+    expect(err!.formatted).toContain('^');
   });
 
   it('publishes a bundle whose template is not in the server catalog', async () => {
@@ -125,7 +136,7 @@ describe('POST /v1/journeys', () => {
     const res = await request(h.app).post('/v1/journeys').set(auth()).send({ journey, templates });
     expect(res.status).toBe(201);
     const version = await h.store.models.Journey.findOne({ journeyId: id }).lean();
-    expect(JSON.parse(version!.templatesJson!)).toHaveProperty(['bundle-hello', 'email', 'source']);
+    expect(JSON.parse(version!.templatesJson)).toHaveProperty(['bundle-hello', 'email', 'source']);
   });
 });
 
@@ -167,7 +178,10 @@ describe('POST /v1/journeys/:id/entries', () => {
       { customerId: known, result: 'entered' },
       { customerId: 'ghost', result: 'unknown-customer' },
     ]);
-    const again = await request(h.app).post(`/v1/journeys/${id}/entries`).set(auth()).send({ customerIds: [known] });
+    const again = await request(h.app)
+      .post(`/v1/journeys/${id}/entries`)
+      .set(auth())
+      .send({ customerIds: [known] });
     expect(again.body.results).toEqual([{ customerId: known, result: 'already-in-journey' }]);
   });
 
@@ -178,7 +192,10 @@ describe('POST /v1/journeys/:id/entries', () => {
       .set(auth())
       .set('content-type', 'text/yaml')
       .send(journeyYaml({ id, event: 'a.b' }));
-    const res = await request(h.app).post(`/v1/journeys/${id}/entries`).set(auth()).send({ customerIds: ['a'] });
+    const res = await request(h.app)
+      .post(`/v1/journeys/${id}/entries`)
+      .set(auth())
+      .send({ customerIds: ['a'] });
     expect(res.status).toBe(409);
     expect(res.body.error.code).toBe('NOT_AN_API_ENTRY');
     const many = Array.from({ length: 1001 }, (_, i) => `c${i}`);

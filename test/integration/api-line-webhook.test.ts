@@ -82,7 +82,7 @@ describe('POST /webhooks/line: events', () => {
     await post(JSON.stringify({ destination: 'Ubot', events: [message, postback] }));
     await h.pipeline.idle();
     const events = await h.store.models.Event.find({ customerId }).sort({ type: 1 }).lean();
-    expect(events.map((e) => [e.type, e.properties])).toEqual([
+    expect(events.map((e) => [e.type, e.properties as unknown])).toEqual([
       ['line.message', { messageType: 'text', messageId: '1', text: 'こんにちは' }],
       ['line.postback', { data: 'survey=dark', params: { date: '2026-11-02' } }],
     ]);
