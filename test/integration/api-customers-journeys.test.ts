@@ -15,15 +15,12 @@ afterAll(async () => {
 describe('PUT /v1/customers/:id', () => {
   it('creates, then updates, storing dates as dates (a date-only value in the customer zone)', async () => {
     const id = unique('cust');
-    const created = await request(h.app)
-      .put(`/v1/customers/${id}`)
-      .set(auth())
-      .send({
-        email: 'hanako@example.jp',
-        timezone: 'America/New_York',
-        birthday: '1990-04-01',
-        acquisitionSource: 'store',
-      });
+    const created = await request(h.app).put(`/v1/customers/${id}`).set(auth()).send({
+      email: 'hanako@example.jp',
+      timezone: 'America/New_York',
+      birthday: '1990-04-01',
+      acquisitionSource: 'store',
+    });
     expect(created.status).toBe(201);
     // New York was still on standard time at midnight on 1 April 1990 (DST began at 02:00 that day).
     expect(created.body.customer).toMatchObject({ customerId: id, birthday: '1990-04-01T05:00:00.000Z' });
