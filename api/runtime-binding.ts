@@ -9,8 +9,12 @@ import { controlJourney, endCustomerJourneys, enterJourney, signalCustomerEvent 
 import type { Models } from '../store/models/index.js';
 import type { RuntimePort } from './ports.js';
 
-export function bindRuntime(client: Client, models: Models, opts: { deadlineMs?: number } = {}): RuntimePort {
-  const deps = { client, models };
+export function bindRuntime(
+  client: Client,
+  models: Models,
+  opts: { deadlineMs?: number; taskQueue?: string } = {},
+): RuntimePort {
+  const deps = { client, models, ...(opts.taskQueue ? { taskQueue: opts.taskQueue } : {}) };
   const deadlineMs = opts.deadlineMs ?? 5_000;
   const bounded = <R>(fn: () => Promise<R>) => client.withDeadline(Date.now() + deadlineMs, fn);
   return {

@@ -34,14 +34,18 @@ export interface ApiHarness extends KizunaApi {
 export async function startApiHarness(
   testFile: string,
   overrides: Partial<AppDeps> = {},
-  servers: { mongoUri?: string; temporalAddress?: string } = {},
+  servers: { mongoUri?: string; temporalAddress?: string; store?: Store; client?: Client; taskQueue?: string } = {},
 ): Promise<ApiHarness> {
-  const store = servers.mongoUri
-    ? await connectStore(servers.mongoUri, { dbName: 'kizuna', timeoutMs: 2_000 })
-    : await connectTestStore(testFile);
-  const connection = await Connection.connect({ address: servers.temporalAddress ?? inject('temporalAddress') });
-  const client = new Client({ connection });
-  const runtime = bindRuntime(client, store.models, { deadlineMs: 2_000 });
+  const store =
+    servers.store ??
+    (servers.mongoUri
+      ? await connectStore(servers.mongoUri, { dbName: 'kizuna', timeoutMs: 2_000 })
+      : await connectTestStore(testFile));
+  const connection = servers.client
+    ? null
+    : await Connection.connect({ address: servers.temporalAddress ?? inject('temporalAddress') });
+  const client = servers.client ?? new Client({ connection: connection! });
+  const runtime = bindRuntime(client, store.models, { deadlineMs: 2_000, taskQueue: servers.taskQueue });
   const definitions = join(projectRoot, 'definitions');
   const api = createKizunaApi({
     readiness: {},
@@ -66,8 +70,9 @@ export async function startApiHarness(
     async close() {
       await api.pipeline.stopOutbox();
       await api.pipeline.idle();
-      await connection.close();
-      await store.close();
+      // A store or client passed in belongs to the caller, who closes it.
+      await connection?.close();
+      if (!servers.store) await store.close();
     },
   };
 }
