@@ -113,7 +113,8 @@ steps:
         .post(`/v1/journeys/${journeyId}/entries`)
         .set(auth())
         .send({ customerIds: customers.map((c) => c.id) });
-      expect(res.body.results.every((r: { result: string }) => r.result === 'entered')).toBe(true);
+      const results = res.body.results as { result: string }[];
+      expect(results.every((r) => r.result === 'entered')).toBe(true);
       for (const c of customers) await settledResult(env.client, `kizuna/${journeyId}/${c.id}`);
     });
     const stats = await request(h.app).get(`/v1/journeys/${journeyId}/stats`).set(auth());
@@ -137,7 +138,7 @@ steps:
             { entered: s.entered, sent: s.sent, skipped: s.skipped, failed: s.failed, paths: s.paths },
           ]),
       );
-    expect(bySteps(stats.body.steps)).toEqual(bySteps(report.steps));
+    expect(bySteps(stats.body.steps as typeof report.steps)).toEqual(bySteps(report.steps));
     expect(report.holdout).toBeGreaterThan(0);
   });
 });
