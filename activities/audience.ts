@@ -50,7 +50,11 @@ export function makeAudienceActivities(deps: { models: Models }) {
     },
 
     /** Enters each customer (8 at a time); a retry re-enters harmlessly (a running run is left as is). */
-    async enterAudience(input: { journeyId: string; customerIds: string[] }): Promise<EnterAudienceResult> {
+    async enterAudience(input: {
+      journeyId: string;
+      customerIds: string[];
+      taskQueue: string;
+    }): Promise<EnterAudienceResult> {
       const client = Context.current().client;
       const result: EnterAudienceResult = { entered: 0, alreadyIn: 0, inactive: 0 };
       let next = 0;
@@ -58,7 +62,7 @@ export function makeAudienceActivities(deps: { models: Models }) {
         while (next < input.customerIds.length) {
           const customerId = input.customerIds[next++]!;
           const { status } = await enterJourney(
-            { client, models: deps.models },
+            { client, models: deps.models, taskQueue: input.taskQueue },
             { journeyId: input.journeyId, customerId, event: null },
           );
           if (status === 'entered') result.entered += 1;

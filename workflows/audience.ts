@@ -55,7 +55,12 @@ export async function audienceWorkflow(input: AudienceInput): Promise<{ entered:
     });
     if (batch.total !== null) total = batch.total;
     if (batch.customerIds.length === 0) break;
-    const result = await enterAudience({ journeyId: input.journeyId, customerIds: batch.customerIds });
+    // Journey runs go to the task queue this pass runs on (the schedule's), where the journey workers poll.
+    const result = await enterAudience({
+      journeyId: input.journeyId,
+      customerIds: batch.customerIds,
+      taskQueue: workflowInfo().taskQueue,
+    });
     page += 1;
     seen += batch.customerIds.length;
     entered += result.entered;
