@@ -10,6 +10,7 @@ import type { CompileOptions } from '../definitions/compile.js';
 import type { Models } from '../store/models/index.js';
 import { createAuth } from './auth.js';
 import { customersRouter, type Eraser } from './customers-routes.js';
+import { deliveriesEraser, journalEraser } from './erasure.js';
 import { errorHandler, notFound } from './errors.js';
 import { createEventPipeline, type EventPipeline } from './event-pipeline.js';
 import { eventsRouter } from './events-routes.js';
@@ -36,7 +37,7 @@ export interface AppDeps {
   compileOptions: CompileOptions;
   /** LINE channel secret for webhook signatures; absent = the webhook answers LINE_NOT_CONFIGURED. */
   lineChannelSecret?: string | null;
-  /** Extra erasure steps (journal, delivery rows), run by DELETE /v1/customers/:id. */
+  /** Erasure steps besides profile and events; default: journal and delivery rows pseudonymised. */
   erasers?: Eraser[];
   logger?: Logger;
   metrics?: Metrics;
@@ -97,7 +98,7 @@ export function createKizunaApi(deps: AppDeps): KizunaApi {
       auth,
       runtime: deps.runtime,
       profileFields: deps.profileFields,
-      erasers: deps.erasers ?? [],
+      erasers: deps.erasers ?? [journalEraser(deps.models), deliveriesEraser(deps.models)],
     }),
   );
   app.use(

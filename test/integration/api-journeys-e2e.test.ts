@@ -140,5 +140,17 @@ steps:
       );
     expect(bySteps(stats.body.steps as typeof report.steps)).toEqual(bySteps(report.steps));
     expect(report.holdout).toBeGreaterThan(0);
+
+    // Erasing a customer leaves no trace of the id in journal and delivery rows, and the figures unchanged.
+    const { JournalRow, Delivery } = world.store.models;
+    const erased = (await Delivery.findOne({ journeyId, status: 'sent' }).lean())!.customerId;
+    const del = await request(h.app).delete(`/v1/customers/${erased}`).set(auth());
+    expect(del.status).toBe(200);
+    expect(del.body.erased).toMatchObject({ profile: 1, journal: expect.any(Number), deliveries: 1 });
+    const mentions = (rows: unknown[]) => rows.filter((r) => JSON.stringify(r).includes(erased)).length;
+    expect(mentions(await JournalRow.find({ journeyId }).lean())).toBe(0);
+    expect(mentions(await Delivery.find({ journeyId }).lean())).toBe(0);
+    const after = await request(h.app).get(`/v1/journeys/${journeyId}/stats`).set(auth());
+    expect(after.body).toEqual(stats.body);
   });
 });
