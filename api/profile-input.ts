@@ -9,7 +9,7 @@ import { parse } from 'yaml';
 import { EMAIL_CONSENT, LINE_CONSENT } from '../store/models/customer.js';
 import { SYSTEM_FIELDS, type ProfilePatch } from '../store/customers.js';
 import { ApiError, type ApiErrorCode } from './errors.js';
-import { zonedMidnight } from './zoned-date.js';
+import { readDateValue } from '../definitions/dates.js';
 import type { Problem } from './validate.js';
 
 export type FieldType = 'string' | 'number' | 'boolean' | 'date' | 'array' | 'object';
@@ -21,8 +21,7 @@ const EXTRA_FIELDS: [string, FieldType][] = [
   ['churnedAt', 'date'],
 ];
 const DEFAULT_ZONE = 'Asia/Tokyo';
-const DATE_ONLY = /^(\d{4})-(\d{2})-(\d{2})$/;
-const DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/;
+const ZONE_DEPENDENT = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?$/;
 
 /** Reads the declared field types of a `profile-fields.yaml`. Throws when the file is missing or malformed. */
 export function loadProfileFieldTypes(file: string): ProfileFieldTypes {
@@ -102,7 +101,7 @@ function convert(
       return typeof value === 'boolean' ? { [field]: value } : wrong('true or false');
     case 'date': {
       const date = toDate(value, zone);
-      return date ? { [field]: date } : wrong('a date ("2026-04-01") or an ISO date-time with an offset');
+      return date ? { [field]: date } : wrong('a date ("2026-04-01") or an ISO date-time ("2026-04-01T10:00+09:00")');
     }
     case 'array':
       return Array.isArray(value) && value.every((v) => typeof v !== 'object' || v === null)
@@ -152,17 +151,17 @@ function isTimeZone(zone: string): boolean {
   }
 }
 
-/** Whether a patch holds a date-only value (whose meaning depends on the customer's zone). */
+/** Whether a patch holds date text without offset (whose meaning depends on the customer's zone). */
 export function hasDateOnly(input: Record<string, unknown>): boolean {
-  return Object.values(input).some((v) => typeof v === 'string' && DATE_ONLY.test(v));
+  return Object.values(input).some((v) => typeof v === 'string' && ZONE_DEPENDENT.test(v));
 }
 
-/** A date-only string is that day's midnight in `zone`; a date-time needs an offset. */
+/**
+ * Date text read as journeys read it (definitions/dates.ts): a date-only value is that calendar day's
+ * midnight in `zone`, a date-time without offset that wall-clock time in `zone`, with an offset an instant.
+ */
 export function toDate(value: unknown, zone: string): Date | null {
   if (typeof value !== 'string') return null;
-  const day = DATE_ONLY.exec(value);
-  if (day) return zonedMidnight(Number(day[1]), Number(day[2]), Number(day[3]), zone);
-  if (!DATE_TIME.test(value)) return null;
-  const date = new Date(value);
-  return Number.isNaN(date.getTime()) ? null : date;
+  const ms = readDateValue(value, zone);
+  return ms === null ? null : new Date(ms);
 }

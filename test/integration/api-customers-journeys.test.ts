@@ -27,10 +27,17 @@ describe('PUT /v1/customers/:id', () => {
     const updated = await request(h.app)
       .put(`/v1/customers/${id}`)
       .set(auth())
-      .send({ lastOrderAt: '2026-11-02T10:00:00+09:00', acquisitionSource: 'ads', tags: ['vip'] });
+      .send({
+        lastOrderAt: '2026-11-02T10:00:00+09:00',
+        renewalDate: '2026-12-01T09:30',
+        acquisitionSource: 'ads',
+        tags: ['vip'],
+      });
     expect(updated.status).toBe(200);
     const stored = await h.store.models.Customer.findOne({ customerId: id }).lean<Record<string, unknown>>();
     expect(stored!.lastOrderAt).toEqual(new Date('2026-11-02T01:00:00Z'));
+    // Without an offset: wall-clock time in the customer's zone (New York, standard time in December).
+    expect(stored!.renewalDate).toEqual(new Date('2026-12-01T14:30:00Z'));
     expect(stored).toMatchObject({ acquisitionSource: 'store', tags: ['vip'], email: 'hanako@example.jp' });
   });
 
@@ -49,7 +56,7 @@ describe('PUT /v1/customers/:id', () => {
     ['a system field', { customerId: 'other' }, 'SYSTEM_FIELD'],
     ['a number as text', { totalSpent: '100' }, 'PROFILE_FIELD_TYPE'],
     ['an impossible date', { birthday: '2026-02-30' }, 'PROFILE_FIELD_TYPE'],
-    ['a date-time without offset', { renewalDate: '2026-12-01T10:00' }, 'PROFILE_FIELD_TYPE'],
+    ['a date in another notation', { renewalDate: '2026/12/01' }, 'PROFILE_FIELD_TYPE'],
     ['an unknown consent state', { consent: { email: 'maybe' } }, 'PROFILE_FIELD_TYPE'],
     ['an unknown time zone', { timezone: 'Mars/Olympus' }, 'PROFILE_FIELD_TYPE'],
   ];
