@@ -4,6 +4,8 @@
  * reports can be compared line by line: a step's `entered` is the number of runs that reached it,
  * `sent` is keyed "template by channel", conversions are attributed to the step of the last message.
  */
+import type { Plan } from '../definitions/plan.js';
+import { loadJourneyVersion } from '../store/journeys.js';
 import type { Models } from '../store/models/index.js';
 
 type Counts = Record<string, number>;
@@ -74,7 +76,8 @@ export async function journeyStats(models: Models, journeyId: string, version: n
     if (hit) hit.n += 1;
     else counts.set(key, { _id: g, n: 1 });
   }
-  return summarise(journeyId, version, [...counts.values()]);
+  const plan = (await loadJourneyVersion(models, journeyId, version))?.plan ?? null;
+  return summarise(journeyId, version, [...counts.values()], plan);
 }
 
 interface JournalProjection {
@@ -85,7 +88,7 @@ interface JournalProjection {
   detail?: Record<string, unknown>;
 }
 
-function summarise(journeyId: string, version: number, groups: Group[]): JourneyStats {
+function summarise(journeyId: string, version: number, groups: Group[], plan: Plan | null): JourneyStats {
   const stats: JourneyStats = {
     journeyId,
     version,
@@ -99,6 +102,9 @@ function summarise(journeyId: string, version: number, groups: Group[]): Journey
   };
   const runs = new Map<string, { holdout: boolean; converted: boolean }>();
   const steps = new Map<string, StepStats & { runs: Set<string> }>();
+  // Every step of the plan, in source order (as the backtest lists them), reached or not.
+  const planned = Object.values(plan?.steps ?? {}).sort((a, b) => a.loc.line - b.loc.line || a.loc.col - b.loc.col);
+  for (const s of planned) step(steps, s.id);
   const run = (id: string) => runs.get(id) ?? runs.set(id, { holdout: false, converted: false }).get(id)!;
   for (const { _id: g, n } of groups) {
     const r = run(g.run);

@@ -146,7 +146,8 @@ steps:
     const erased = (await Delivery.findOne({ journeyId, status: 'sent' }).lean())!.customerId;
     const del = await request(h.app).delete(`/v1/customers/${erased}`).set(auth());
     expect(del.status).toBe(200);
-    expect(del.body.erased).toMatchObject({ profile: 1, journal: expect.any(Number), deliveries: 1 });
+    expect(del.body.erased).toMatchObject({ profile: 1, journal: expect.any(Number), deliveries: expect.any(Number) });
+    expect(del.body.erased.deliveries).toBeGreaterThan(0);
     const mentions = (rows: unknown[]) => rows.filter((r) => JSON.stringify(r).includes(erased)).length;
     expect(mentions(await JournalRow.find({ journeyId }).lean())).toBe(0);
     expect(mentions(await Delivery.find({ journeyId }).lean())).toBe(0);
