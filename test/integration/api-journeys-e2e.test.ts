@@ -98,7 +98,7 @@ steps:
     const { plan } = await publishTestJourney(world.store.models, yaml);
     const customers: { id: string; profile: Profile }[] = [];
     for (let i = 0; i < 12; i++) {
-      const customerId = `${journeyId}-c${i}`;
+      const customerId = `${journeyId}-c${String(i).padStart(2, '0')}`;
       const extra = {
         totalSpent: i % 3 === 0 ? 50_000 : 1_000,
         ...(i === 5 ? { consent: { email: 'unsubscribed' } } : {}),
