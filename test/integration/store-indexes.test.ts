@@ -34,7 +34,7 @@ describe('mongoose models on FerretDB', () => {
       customerId: 'dup-1',
       occurredAt: new Date(),
       receivedAt: new Date(),
-      route: { state: 'pending', leaseUntil: new Date() },
+      route: { state: 'pending' as const, leaseUntil: new Date() },
     };
     await store.models.Event.create({ ...event, eventId: 'ev-1' });
     await expect(store.models.Event.create({ ...event, eventId: 'ev-2' })).rejects.toMatchObject({ code: 11000 });
