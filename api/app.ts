@@ -99,6 +99,7 @@ export function createKizunaApi(deps: AppDeps): KizunaApi {
       runtime: deps.runtime,
       profileFields: deps.profileFields,
       erasers: deps.erasers ?? [journalEraser(deps.models), deliveriesEraser(deps.models)],
+      onErased: (customerId) => pipeline.forgetCustomer(customerId),
     }),
   );
   app.use(

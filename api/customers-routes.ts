@@ -23,6 +23,8 @@ export interface CustomersRouteDeps {
   runtime: RuntimePort;
   profileFields: ProfileFieldTypes;
   erasers: Eraser[];
+  /** Told after an erasure (the event pipeline forgets the customer). */
+  onErased?: (customerId: string) => void;
 }
 
 const CUSTOMER_ID = /^[^\s$][^\s]{0,199}$/;
@@ -84,5 +86,6 @@ async function eraseCustomer(deps: CustomersRouteDeps, customerId: string) {
   for (const eraser of deps.erasers) erased[eraser.name] = await eraser.erase(customerId);
   const result = await deps.models.Customer.deleteOne({ customerId });
   erased.profile = result.deletedCount;
+  deps.onErased?.(customerId);
   return erased;
 }

@@ -11,6 +11,9 @@ import { findProfile, upsertProfile, type Profile } from '../store/customers.js'
 import { findOrderEvents, type EventRow } from '../store/events.js';
 import type { Models } from '../store/models/index.js';
 
+/** Event types that change the profile by themselves. */
+export const WELL_KNOWN_EVENTS: ReadonlySet<string> = new Set(['order.completed', 'subscription.cancelled']);
+
 /** Applies the event's profile effects; idempotent, so the outbox may run it again after a failure. */
 export async function applyEventEffects(models: Models, event: EventRow): Promise<void> {
   const existing = await findProfile(models, event.customerId);

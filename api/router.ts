@@ -55,8 +55,15 @@ export class RoutingError extends Error {
   }
 }
 
+/** Loads the customer's profile when asked. */
+export type ProfileLoader = () => Promise<Profile | null>;
+
 export interface EventRouter {
-  route(event: RoutableEvent, profile: Profile | null, done?: Record<string, JourneyAction>): Promise<RouteOutcome>;
+  /**
+   * Routes one event. `profile` is called only when an entry filter needs the profile (once at most).
+   * Throws {@link RoutingError} when a runtime call failed, after the other journeys were handled.
+   */
+  route(event: RoutableEvent, profile: ProfileLoader, done?: Record<string, JourneyAction>): Promise<RouteOutcome>;
   /** Journeys listening to `type` (for tests and diagnostics). */
   listeners(type: string): Promise<readonly Listener[]>;
   /** Marks the index stale: the next event rebuilds it. */
@@ -123,7 +130,7 @@ async function routeTo(
   deps: { runtime: RuntimePort; metrics: Metrics },
   listener: Listener,
   event: RoutableEvent,
-  profile: Profile | null,
+  profile: ProfileLoader,
 ): Promise<JourneyAction> {
   const signal: CustomerEvent = {
     id: event.eventId,
@@ -132,7 +139,7 @@ async function routeTo(
     properties: pick(event.properties, listener.fields),
   };
   const target = { journeyId: listener.journeyId, customerId: event.customerId, event: signal };
-  if (listener.entry && matches(listener.entry.where, event, profile)) {
+  if (listener.entry && (await matches(listener.entry.where, event, profile))) {
     const { status } = await deps.runtime.enterJourney(target);
     deps.metrics.entries.inc({ result: status });
     return status;
@@ -147,9 +154,10 @@ async function routeTo(
 }
 
 /** The entry filter sees the profile with the event's properties under `event`, at the event's time. */
-function matches(where: Condition | null, event: RoutableEvent, profile: Profile | null): boolean {
+async function matches(where: Condition | null, event: RoutableEvent, profile: ProfileLoader): Promise<boolean> {
   if (where === null) return true;
-  return evaluateCondition(where, { ...(profile ?? {}), event: event.properties }, event.occurredAt.getTime());
+  const doc = { ...((await profile()) ?? {}), event: event.properties };
+  return evaluateCondition(where, doc, event.occurredAt.getTime());
 }
 
 function pick(properties: Record<string, unknown>, fields: readonly string[]): { [key: string]: JsonValue } {

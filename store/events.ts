@@ -1,8 +1,12 @@
 /**
  * Customer events: the only code that reads or writes the `events` collection. An event document is
  * also its own outbox row (see `models/event.ts`): stored first, then routed, and retried until done.
+ *
+ * The document's `_id` is its `eventId`, derived from (source, idempotencyKey): a retried POST maps to
+ * the same document, and every per-event read and write goes by `_id`, the one filter FerretDB's SQLite
+ * backend answers without scanning the collection.
  */
-import { randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import type { Models } from './models/index.js';
 
 const DUPLICATE_KEY = 11000;
@@ -37,9 +41,9 @@ export interface RouteState {
 
 export type EventRow = StoredEvent & { route: RouteState };
 
-/** A new, unique event id (`ev_` + 20 hex characters; sortable by creation second). */
-export function newEventId(nowMs: number): string {
-  return `ev_${Math.floor(nowMs / 1000).toString(16)}${randomBytes(6).toString('hex')}`;
+/** The event id of (source, idempotencyKey): `ev_` + 32 hex characters of their sha256. */
+export function eventIdFor(source: string, idempotencyKey: string): string {
+  return `ev_${createHash('sha256').update(source).update('\u0000').update(idempotencyKey).digest('hex').slice(0, 32)}`;
 }
 
 /** The outbox row of a fresh event, leased to the process that stores it for `leaseMs`. */
@@ -56,7 +60,8 @@ export async function insertEvents(models: Models, rows: readonly EventRow[]): P
   const outcome: ('inserted' | 'duplicate')[] = rows.map(() => 'inserted');
   if (rows.length === 0) return outcome;
   try {
-    await models.Event.collection.insertMany(rows, { ordered: false });
+    const docs = rows.map((row) => ({ _id: row.eventId, ...row }));
+    await models.Event.collection.insertMany(docs as unknown as EventRow[], { ordered: false });
   } catch (err) {
     const writeErrors = (err as { writeErrors?: unknown }).writeErrors;
     if (writeErrors === undefined) throw err;
@@ -71,12 +76,12 @@ export async function insertEvents(models: Models, rows: readonly EventRow[]): P
 
 /** The stored event for (source, idempotencyKey), or null. */
 export async function findEventByKey(models: Models, source: string, idempotencyKey: string): Promise<EventRow | null> {
-  return models.Event.findOne({ source, idempotencyKey }, { _id: 0 }).lean<EventRow>();
+  return findEvent(models, eventIdFor(source, idempotencyKey));
 }
 
 /** A stored event by id (for erasure checks, the delivery layer's `{ customerId, eventId }` lookup). */
 export async function findEvent(models: Models, eventId: string): Promise<EventRow | null> {
-  return models.Event.findOne({ eventId }, { _id: 0 }).lean<EventRow>();
+  return models.Event.findOne({ _id: eventId }, { _id: 0 }).lean<EventRow>();
 }
 
 /**
@@ -86,13 +91,17 @@ export async function findEvent(models: Models, eventId: string): Promise<EventR
  */
 export async function claimEvent(models: Models, eventId: string, nowMs: number, leaseMs: number) {
   return models.Event.findOneAndUpdate(
-    { eventId, 'route.state': 'pending', 'route.leaseUntil': { $lte: new Date(nowMs) } },
+    { _id: eventId, 'route.state': 'pending', 'route.leaseUntil': { $lte: new Date(nowMs) } },
     { $set: { 'route.leaseUntil': new Date(nowMs + leaseMs) }, $inc: { 'route.attempts': 1 } },
     { returnDocument: 'after' },
   ).lean<EventRow>();
 }
 
-/** Pending events whose lease ran out (a failed or crashed routing), oldest first. */
+/**
+ * Pending events whose lease ran out (a failed or crashed routing), oldest first. On FerretDB this
+ * scans the collection, so the API runs it as a slow sweep; deferred events of the running process
+ * are retried from memory in between.
+ */
 export async function findDueEvents(models: Models, nowMs: number, limit: number): Promise<string[]> {
   const rows = await models.Event.find(
     { 'route.state': 'pending', 'route.leaseUntil': { $lte: new Date(nowMs) } },
@@ -104,16 +113,28 @@ export async function findDueEvents(models: Models, nowMs: number, limit: number
   return rows.map((r) => r.eventId);
 }
 
-/** Records that the event's profile effects are applied (so a retry does not apply them again). */
-export async function markProfileApplied(models: Models, eventId: string): Promise<void> {
-  await models.Event.updateOne({ eventId }, { $set: { 'route.profileApplied': true } });
-}
-
-/** Closes the outbox row with the routing's outcome (kept for duplicate POSTs). */
-export async function completeRouting(models: Models, eventId: string, result: unknown, nowMs: number) {
-  await models.Event.updateOne(
-    { eventId },
-    { $set: { 'route.state': 'done', 'route.resultJson': JSON.stringify(result), 'route.routedAt': new Date(nowMs) } },
+/** Closes outbox rows with their routing's outcome (kept for duplicate POSTs), in one write. */
+export async function completeRoutings(
+  models: Models,
+  done: readonly { eventId: string; result: unknown }[],
+  nowMs: number,
+): Promise<void> {
+  if (done.length === 0) return;
+  await models.Event.collection.bulkWrite(
+    done.map(({ eventId, result }) => ({
+      updateOne: {
+        filter: { _id: eventId as never },
+        update: {
+          $set: {
+            'route.state': 'done',
+            'route.profileApplied': true,
+            'route.resultJson': JSON.stringify(result),
+            'route.routedAt': new Date(nowMs),
+          },
+        },
+      },
+    })),
+    { ordered: false },
   );
 }
 
@@ -121,14 +142,15 @@ export async function completeRouting(models: Models, eventId: string, result: u
 export async function deferRouting(
   models: Models,
   eventId: string,
-  input: { error: string; retryAtMs: number; partial?: unknown },
+  input: { error: string; retryAtMs: number; partial?: unknown; profileApplied: boolean },
 ) {
   const $set: Record<string, unknown> = {
     'route.leaseUntil': new Date(input.retryAtMs),
     'route.lastError': input.error.slice(0, 500),
+    'route.profileApplied': input.profileApplied,
   };
   if (input.partial !== undefined) $set['route.partialJson'] = JSON.stringify(input.partial);
-  await models.Event.updateOne({ eventId, 'route.state': 'pending' }, { $set });
+  await models.Event.updateOne({ _id: eventId, 'route.state': 'pending' }, { $set });
 }
 
 /** A customer's `order.completed` events (time and properties), for the order statistics. */

@@ -4,14 +4,17 @@ import { Schema, type Connection, type InferSchemaType } from 'mongoose';
 export const ROUTE_STATES = ['pending', 'done'] as const;
 
 /**
- * A customer event as received. `eventId` (a string, unique) is how the delivery layer loads the entry
- * event (`{ customerId, eventId }`); `source` + `idempotencyKey` make a retried POST a no-op. The event
+ * A customer event as received. `_id` and `eventId` hold the same string id, derived from `source` +
+ * `idempotencyKey` (so a retried POST is a no-op); the delivery layer loads the entry event by it
+ * (`{ _id: eventId }` is the fast lookup on FerretDB). The event
  * document is its own outbox row: `route.state` stays `pending` until the profile effects are applied
  * and every listening journey was entered or signalled, and a background loop retries what a request
  * could not finish (`route.leaseUntil` keeps two processes from working on one event at once).
  */
 export const eventSchema = new Schema(
   {
+    /** The event id (see store/events.ts `eventIdFor`). */
+    _id: { type: String, required: true },
     eventId: { type: String, required: true },
     source: { type: String, required: true },
     idempotencyKey: { type: String, required: true },
@@ -38,7 +41,6 @@ export const eventSchema = new Schema(
   { collection: 'events', minimize: false, versionKey: false },
 );
 eventSchema.index({ source: 1, idempotencyKey: 1 }, { unique: true });
-eventSchema.index({ eventId: 1 }, { unique: true });
 eventSchema.index({ customerId: 1, occurredAt: -1 });
 eventSchema.index({ 'route.state': 1, 'route.leaseUntil': 1 });
 
