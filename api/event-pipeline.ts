@@ -13,10 +13,12 @@ import {
   findEventByKey,
   insertEvents,
   pendingRoute,
+  settledRoute,
   type EventRow,
   type StoredPatch,
 } from '../store/events.js';
 import type { Models } from '../store/models/index.js';
+import { createCustomerRegistry } from './customer-registry.js';
 import { applyEventEffects, WELL_KNOWN_EVENTS } from './event-effects.js';
 import { createGroupCommit } from './group-commit.js';
 import type { Metrics } from './metrics.js';
@@ -53,8 +55,6 @@ export interface EventPipeline extends Outbox {
   forgetCustomer(customerId: string): void;
 }
 
-const KNOWN_CUSTOMERS_LIMIT = 100_000;
-
 export function createEventPipeline(deps: {
   models: Models;
   router: EventRouter;
@@ -71,22 +71,35 @@ export function createEventPipeline(deps: {
     await completeRoutings(models, done, clock());
     return done.map(() => undefined);
   });
-  // Customers this process saw stored: their events need no profile read unless they change it.
-  const known = new Set<string>();
+  const customers = createCustomerRegistry(models);
   const background = new Set<Promise<unknown>>();
 
-  const toRow = (event: AcceptedEvent): EventRow => {
+  const IGNORED: RouteOutcome = { status: 'ignored', journeys: [] };
+  const toRow = (event: AcceptedEvent, settled = false): EventRow => {
     const now = clock();
     const eventId = eventIdFor(event.source, event.idempotencyKey);
-    return { eventId, ...event, receivedAt: new Date(now), route: pendingRoute(now, leaseMs) };
+    const route = settled ? settledRoute(now, IGNORED) : pendingRoute(now, leaseMs);
+    return { eventId, ...event, receivedAt: new Date(now), route };
+  };
+  const firstTouchOf = (event: Pick<AcceptedEvent, 'customerId' | 'source'> & { profile?: StoredPatch | null }) => {
+    const given = event.profile?.find((p) => p.path === 'acquisitionSource')?.value;
+    return { customerId: event.customerId, acquisitionSource: typeof given === 'string' ? given : event.source };
   };
 
+  /**
+   * Whether the event needs no routing: no journey listens to its type and it changes no profile field.
+   * Such an event is stored already settled, after its customer is ensured: one write, no outbox work.
+   */
+  async function settlesAtOnce(event: AcceptedEvent): Promise<boolean> {
+    if ((event.profile?.length ?? 0) > 0 || WELL_KNOWN_EVENTS.has(event.type)) return false;
+    return deps.router.isIgnored(event.type);
+  }
+
+  /** Creates an unknown customer (first touch: the event's source, or the patch's), then the profile effects. */
   async function applyEffects(row: EventRow): Promise<void> {
-    const needed = (row.profile?.length ?? 0) > 0 || WELL_KNOWN_EVENTS.has(row.type) || !known.has(row.customerId);
-    if (!needed) return;
-    await applyEventEffects(models, row);
-    if (known.size >= KNOWN_CUSTOMERS_LIMIT) known.clear();
-    known.add(row.customerId);
+    const { acquisitionSource } = firstTouchOf(row);
+    await customers.ensure(row.customerId, acquisitionSource);
+    if ((row.profile?.length ?? 0) > 0 || WELL_KNOWN_EVENTS.has(row.type)) await applyEventEffects(models, row);
   }
 
   /** Routes an event whose lease this process holds. */
@@ -139,28 +152,35 @@ export function createEventPipeline(deps: {
   }
 
   async function acceptOne(event: AcceptedEvent): Promise<EventResult> {
-    const row = toRow(event);
+    const settled = await settlesAtOnce(event);
+    if (settled) await customers.ensure(event.customerId, firstTouchOf(event).acquisitionSource);
+    const row = toRow(event, settled);
     if ((await inserts.submit(row)) === 'duplicate') return duplicateResult(event);
     metrics.eventsAccepted.inc({ result: 'stored' });
+    if (settled) return { eventId: row.eventId, ...IGNORED };
     return { eventId: row.eventId, ...(await processClaimed(row)) };
   }
 
   async function acceptMany(events: AcceptedEvent[]) {
-    const rows = events.map(toRow);
+    const settled = await Promise.all(events.map(settlesAtOnce));
+    await customers.ensureMany(events.filter((_, i) => settled[i]).map(firstTouchOf));
+    const rows = events.map((event, i) => toRow(event, settled[i]));
     const stored = await insertEvents(models, rows);
     const results: (EventResult | { error: unknown })[] = new Array<EventResult>(rows.length);
     metrics.eventsAccepted.inc({ result: 'stored' }, stored.filter((s) => s === 'inserted').length);
-    await routeInOrder(
-      rows.filter((_, i) => stored[i] === 'inserted'),
-      async (row) => {
-        const i = rows.indexOf(row);
-        try {
-          results[i] = { eventId: row.eventId, ...(await processClaimed(row)) };
-        } catch (err) {
-          results[i] = { eventId: row.eventId, status: 'pending', journeys: [], error: describe(err) };
-        }
-      },
-    );
+    const index = new Map(rows.map((row, i) => [row, i]));
+    rows.forEach((row, i) => {
+      if (settled[i] && stored[i] === 'inserted') results[i] = { eventId: row.eventId, ...IGNORED };
+    });
+    const toRoute = rows.filter((_, i) => stored[i] === 'inserted' && !settled[i]);
+    await routeInOrder(toRoute, async (row) => {
+      const i = index.get(row)!;
+      try {
+        results[i] = { eventId: row.eventId, ...(await processClaimed(row)) };
+      } catch (err) {
+        results[i] = { eventId: row.eventId, status: 'pending', journeys: [], error: describe(err) };
+      }
+    });
     // Duplicates last, so a repeat inside this batch reports the result of its first occurrence.
     for (const [i, state] of stored.entries()) {
       if (state === 'duplicate') results[i] = await duplicateResult(events[i]!).catch((error: unknown) => ({ error }));
@@ -169,7 +189,7 @@ export function createEventPipeline(deps: {
   }
 
   async function storeThenRoute(events: AcceptedEvent[]) {
-    const rows = events.map(toRow);
+    const rows = events.map((event) => toRow(event));
     const stored = await insertEvents(models, rows);
     const inserted = rows.filter((_, i) => stored[i] === 'inserted');
     metrics.eventsAccepted.inc({ result: 'stored' }, inserted.length);
@@ -194,7 +214,7 @@ export function createEventPipeline(deps: {
       while (background.size > 0) await Promise.all(background);
     },
     forgetCustomer(customerId) {
-      known.delete(customerId);
+      customers.forget(customerId);
     },
   };
 }

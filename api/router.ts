@@ -64,6 +64,8 @@ export interface EventRouter {
    * Throws {@link RoutingError} when a runtime call failed, after the other journeys were handled.
    */
   route(event: RoutableEvent, profile: ProfileLoader, done?: Record<string, JourneyAction>): Promise<RouteOutcome>;
+  /** Whether no journey listens to `type` (then an event of it needs no routing). */
+  isIgnored(type: string): Promise<boolean>;
   /** Journeys listening to `type` (for tests and diagnostics). */
   listeners(type: string): Promise<readonly Listener[]>;
   /** Marks the index stale: the next event rebuilds it. */
@@ -104,6 +106,9 @@ export function createEventRouter(deps: {
   }
 
   return {
+    async isIgnored(type) {
+      return !(await fresh()).has(type);
+    },
     async listeners(type) {
       return (await fresh()).get(type) ?? [];
     },

@@ -46,6 +46,18 @@ export function eventIdFor(source: string, idempotencyKey: string): string {
   return `ev_${createHash('sha256').update(source).update('\u0000').update(idempotencyKey).digest('hex').slice(0, 32)}`;
 }
 
+/** The outbox row of an event that needs no routing (no journey listens, no profile effect): done at once. */
+export function settledRoute(nowMs: number, result: unknown): RouteState {
+  return {
+    state: 'done',
+    attempts: 0,
+    leaseUntil: new Date(nowMs),
+    profileApplied: true,
+    resultJson: JSON.stringify(result),
+    routedAt: new Date(nowMs),
+  };
+}
+
 /** The outbox row of a fresh event, leased to the process that stores it for `leaseMs`. */
 export function pendingRoute(nowMs: number, leaseMs: number): RouteState {
   return { state: 'pending', attempts: 0, leaseUntil: new Date(nowMs + leaseMs), profileApplied: false };

@@ -37,7 +37,9 @@ describe('mongoose models on FerretDB', () => {
       route: { state: 'pending' as const, leaseUntil: new Date() },
     };
     await store.models.Event.create({ ...event, _id: 'ev-1', eventId: 'ev-1' });
-    await expect(store.models.Event.create({ ...event, _id: 'ev-2', eventId: 'ev-2' })).rejects.toMatchObject({ code: 11000 });
+    await expect(store.models.Event.create({ ...event, _id: 'ev-2', eventId: 'ev-2' })).rejects.toMatchObject({
+      code: 11000,
+    });
     expect(await store.models.Event.countDocuments({ idempotencyKey: 'ord-1' })).toBe(1);
   });
 });
