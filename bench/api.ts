@@ -116,10 +116,26 @@ async function main() {
     call: async (i) => (await postJson(port, '/v1/events', token, event('bench.new', i))) === 201,
   });
   profile.ignoredNewCustomers = commands();
+  // Entering customers exist already (an order from a known customer), so the figure is the routing's.
+  const ENTER_POOL = 3_000;
+  for (let b = 0; b < ENTER_POOL / 1000; b++) {
+    await postJson(port, '/v1/events/batch', token, {
+      events: Array.from({ length: 1000 }, (_, i) => ({
+        ...event('bench.known', b * 1000 + i),
+        customerId: `bench-${run}-enter-${b * 1000 + i}`,
+      })),
+    });
+  }
+  profile.warmup = commands();
   const entering = await loop({
     concurrency: 8,
     durationMs: ms,
-    call: async (i) => (await postJson(port, '/v1/events', token, event('bench.enter', i))) === 201,
+    maxRequests: ENTER_POOL,
+    call: async (i) =>
+      (await postJson(port, '/v1/events', token, {
+        ...event('bench.enter', i),
+        customerId: `bench-${run}-enter-${i}`,
+      })) === 201,
   });
   profile.entering = commands();
   const bare = await loop({

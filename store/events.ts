@@ -1,10 +1,12 @@
 /**
- * Customer events: the only code that reads or writes the `events` collection. An event document is
- * also its own outbox row (see `models/event.ts`): stored first, then routed, and retried until done.
+ * Customer events: the only code that reads or writes `events`, `eventoutbox` and `eventresults`.
+ * An event is stored, then routed; until it is, its outbox row says so, and whoever holds the row's
+ * lease routes it (the request that stored it, a client's retry, the outbox loop).
  *
- * The document's `_id` is its `eventId`, derived from (source, idempotencyKey): a retried POST maps to
- * the same document, and every per-event read and write goes by `_id`, the one filter FerretDB's SQLite
- * backend answers without scanning the collection.
+ * FerretDB (SQLite) answers a filter of `_id` alone without scanning, and a write that changes a
+ * document costs more as its collection grows. So: an event's `_id` is its id, derived from (source,
+ * idempotencyKey); event documents are never changed; pending routing lives in the small outbox, and
+ * outcomes are inserted into `eventresults`.
  */
 import { createHash } from 'node:crypto';
 import type { Models } from './models/index.js';
@@ -14,7 +16,7 @@ const DUPLICATE_KEY = 11000;
 /** A validated profile patch as stored with its event: `[path, value]` pairs (paths may be dotted). */
 export type StoredPatch = { path: string; value: unknown }[];
 
-/** An event as stored (the `route` bookkeeping aside). */
+/** An event as stored. */
 export interface StoredEvent {
   eventId: string;
   source: string;
@@ -27,7 +29,7 @@ export interface StoredEvent {
   receivedAt: Date;
 }
 
-/** Routing bookkeeping of a stored event. */
+/** Where an event's routing stands. */
 export interface RouteState {
   state: 'pending' | 'done';
   attempts: number;
@@ -36,133 +38,149 @@ export interface RouteState {
   lastError?: string;
   resultJson?: string;
   partialJson?: string;
-  routedAt?: Date;
 }
 
 export type EventRow = StoredEvent & { route: RouteState };
 
 /** The event id of (source, idempotencyKey): `ev_` + 32 hex characters of their sha256. */
 export function eventIdFor(source: string, idempotencyKey: string): string {
-  return `ev_${createHash('sha256').update(source).update('\u0000').update(idempotencyKey).digest('hex').slice(0, 32)}`;
+  const hash = createHash('sha256').update(source).update('\u0000').update(idempotencyKey).digest('hex');
+  return `ev_${hash.slice(0, 32)}`;
 }
 
-/** The outbox row of an event that needs no routing (no journey listens, no profile effect): done at once. */
+/** The routing state of an event that needs no routing (no journey listens, no profile effect). */
 export function settledRoute(nowMs: number, result: unknown): RouteState {
-  return {
-    state: 'done',
-    attempts: 0,
-    leaseUntil: new Date(nowMs),
-    profileApplied: true,
-    resultJson: JSON.stringify(result),
-    routedAt: new Date(nowMs),
-  };
+  const resultJson = JSON.stringify(result);
+  return { state: 'done', attempts: 0, leaseUntil: new Date(nowMs), profileApplied: true, resultJson };
 }
 
-/** The outbox row of a fresh event, leased to the process that stores it for `leaseMs`. */
+/** The routing state of a fresh event, leased to the process that stores it for `leaseMs`. */
 export function pendingRoute(nowMs: number, leaseMs: number): RouteState {
   return { state: 'pending', attempts: 0, leaseUntil: new Date(nowMs + leaseMs), profileApplied: false };
 }
 
-/**
- * Stores events in one unordered `insertMany`. Per row: `inserted`, or `duplicate` when an event with
- * the same (source, idempotencyKey) exists already. Throws when MongoDB fails for another reason (then
- * nothing can be assumed stored: the caller answers 503 and the client retries idempotently).
- */
-export async function insertEvents(models: Models, rows: readonly EventRow[]): Promise<('inserted' | 'duplicate')[]> {
-  const outcome: ('inserted' | 'duplicate')[] = rows.map(() => 'inserted');
-  if (rows.length === 0) return outcome;
+/** Indexes of the rows an unordered insert refused as duplicates; throws on any other failure. */
+async function insertAll(insert: () => Promise<unknown>): Promise<Set<number>> {
   try {
-    const docs = rows.map((row) => ({ _id: row.eventId, ...row }));
-    await models.Event.collection.insertMany(docs as unknown as EventRow[], { ordered: false });
+    await insert();
+    return new Set();
   } catch (err) {
     const writeErrors = (err as { writeErrors?: unknown }).writeErrors;
     if (writeErrors === undefined) throw err;
     const list = (Array.isArray(writeErrors) ? writeErrors : [writeErrors]) as { index: number; code: number }[];
-    for (const writeError of list) {
-      if (writeError.code !== DUPLICATE_KEY) throw err;
-      outcome[writeError.index] = 'duplicate';
-    }
+    if (list.some((e) => e.code !== DUPLICATE_KEY)) throw err;
+    return new Set(list.map((e) => e.index));
+  }
+}
+
+/**
+ * Stores events in one unordered insert, then the outbox rows of the new, unsettled ones. Per row:
+ * `inserted`, or `duplicate` when the (source, idempotencyKey) is stored already. Throws when MongoDB
+ * fails otherwise (nothing can then be assumed stored: the caller answers 503, the client retries).
+ */
+export async function insertEvents(models: Models, rows: readonly EventRow[]): Promise<('inserted' | 'duplicate')[]> {
+  if (rows.length === 0) return [];
+  const docs = rows.map(({ route, ...event }) => ({
+    _id: event.eventId,
+    ...event,
+    ...(route.state === 'done' ? { settledJson: route.resultJson } : {}),
+  }));
+  const duplicates = await insertAll(() => models.Event.collection.insertMany(docs as never[], { ordered: false }));
+  const outcome = rows.map((_, i) => (duplicates.has(i) ? 'duplicate' : 'inserted') as 'inserted' | 'duplicate');
+  const pending = rows.filter((row, i) => outcome[i] === 'inserted' && row.route.state === 'pending');
+  if (pending.length > 0) {
+    const outbox = pending.map((row) => ({ _id: row.eventId, ...outboxFields(row.route) }));
+    await insertAll(() => models.EventOutbox.collection.insertMany(outbox as never[], { ordered: false }));
   }
   return outcome;
 }
 
-/** The stored event for (source, idempotencyKey), or null. */
+const outboxFields = (route: RouteState) => ({
+  attempts: route.attempts,
+  leaseUntil: route.leaseUntil,
+  profileApplied: route.profileApplied,
+});
+
+/** The stored event for (source, idempotencyKey), with its routing state, or null. */
 export async function findEventByKey(models: Models, source: string, idempotencyKey: string): Promise<EventRow | null> {
   return findEvent(models, eventIdFor(source, idempotencyKey));
 }
 
-/** A stored event by id (for erasure checks, the delivery layer's `{ customerId, eventId }` lookup). */
+type EventDocument = StoredEvent & { settledJson?: string };
+type OutboxDocument = Omit<RouteState, 'state' | 'resultJson'>;
+
+/** A stored event by id, with its routing state; null when there is no such event. */
 export async function findEvent(models: Models, eventId: string): Promise<EventRow | null> {
-  return models.Event.findOne({ _id: eventId }, { _id: 0 }).lean<EventRow>();
+  const doc = await models.Event.findOne({ _id: eventId }, { _id: 0 }).lean<EventDocument>();
+  if (!doc) return null;
+  const { settledJson, ...event } = doc;
+  if (settledJson !== undefined) return { ...event, route: settledRoute(0, JSON.parse(settledJson)) };
+  const result = await models.EventResult.findOne({ _id: eventId }).lean<{ resultJson: string }>();
+  if (result) return { ...event, route: { ...settledRoute(0, null), resultJson: result.resultJson } };
+  const outbox = await models.EventOutbox.findOne({ _id: eventId }, { _id: 0 }).lean<OutboxDocument>();
+  // No outbox row and no result: the process stopped between storing the event and its outbox row.
+  return { ...event, route: { state: 'pending', ...(outbox ?? outboxFields(pendingRoute(0, 0))) } };
 }
 
 /**
- * Takes the routing lease of a pending event whose lease expired, for `leaseMs`; null when the event is
- * routed already or another process holds it. The lease is what keeps two processes from routing one
- * event at the same time; a crashed holder's lease simply runs out.
+ * Takes the routing lease of a pending event whose lease ran out, for `leaseMs`; null when the event
+ * is routed already or another process holds it. The lease keeps processes from routing one event at
+ * the same time; a crashed holder's lease runs out. An event that lost its outbox row gets one back.
  */
 export async function claimEvent(models: Models, eventId: string, nowMs: number, leaseMs: number) {
-  return models.Event.findOneAndUpdate(
-    { _id: eventId, 'route.state': 'pending', 'route.leaseUntil': { $lte: new Date(nowMs) } },
-    { $set: { 'route.leaseUntil': new Date(nowMs + leaseMs) }, $inc: { 'route.attempts': 1 } },
+  const claimed = await models.EventOutbox.findOneAndUpdate(
+    { _id: eventId, leaseUntil: { $lte: new Date(nowMs) } },
+    { $set: { leaseUntil: new Date(nowMs + leaseMs) }, $inc: { attempts: 1 } },
     { returnDocument: 'after' },
-  ).lean<EventRow>();
+  ).lean();
+  const row = await findEvent(models, eventId);
+  if (claimed) return row;
+  if (row?.route.state !== 'pending' || (await models.EventOutbox.exists({ _id: eventId }))) return null;
+  const leased = { ...pendingRoute(nowMs, leaseMs), attempts: 1 };
+  const refused = await insertAll(() =>
+    models.EventOutbox.collection.insertMany([{ _id: eventId, ...outboxFields(leased) }] as never[]),
+  );
+  return refused.size > 0 ? null : { ...row, route: leased };
 }
 
-/**
- * Pending events whose lease ran out (a failed or crashed routing), oldest first. On FerretDB this
- * scans the collection, so the API runs it as a slow sweep; deferred events of the running process
- * are retried from memory in between.
- */
+/** Ids of pending events whose lease ran out (a failed or crashed routing), oldest first. */
 export async function findDueEvents(models: Models, nowMs: number, limit: number): Promise<string[]> {
-  const rows = await models.Event.find(
-    { 'route.state': 'pending', 'route.leaseUntil': { $lte: new Date(nowMs) } },
-    { eventId: 1, _id: 0 },
-  )
-    .sort({ 'route.leaseUntil': 1 })
+  const rows = await models.EventOutbox.find({ leaseUntil: { $lte: new Date(nowMs) } }, { _id: 1 })
+    .sort({ leaseUntil: 1 })
     .limit(limit)
-    .lean<{ eventId: string }[]>();
-  return rows.map((r) => r.eventId);
+    .lean<{ _id: string }[]>();
+  return rows.map((r) => r._id);
 }
 
-/** Closes outbox rows with their routing's outcome (kept for duplicate POSTs), in one write. */
+/** Records routing outcomes (kept for duplicate POSTs) and closes their outbox rows, in two writes. */
 export async function completeRoutings(
   models: Models,
   done: readonly { eventId: string; result: unknown }[],
   nowMs: number,
 ): Promise<void> {
   if (done.length === 0) return;
-  await models.Event.collection.bulkWrite(
-    done.map(({ eventId, result }) => ({
-      updateOne: {
-        filter: { _id: eventId as never },
-        update: {
-          $set: {
-            'route.state': 'done',
-            'route.profileApplied': true,
-            'route.resultJson': JSON.stringify(result),
-            'route.routedAt': new Date(nowMs),
-          },
-        },
-      },
-    })),
-    { ordered: false },
-  );
+  const results = done.map(({ eventId, result }) => ({
+    _id: eventId,
+    resultJson: JSON.stringify(result),
+    routedAt: new Date(nowMs),
+  }));
+  await insertAll(() => models.EventResult.collection.insertMany(results as never[], { ordered: false }));
+  await models.EventOutbox.deleteMany({ _id: { $in: done.map((d) => d.eventId) } });
 }
 
-/** Leaves the row pending, to be retried after `retryAtMs` by whichever process comes first. */
+/** Leaves the event pending, to be retried after `retryAtMs` by whichever process comes first. */
 export async function deferRouting(
   models: Models,
   eventId: string,
   input: { error: string; retryAtMs: number; partial?: unknown; profileApplied: boolean },
 ) {
   const $set: Record<string, unknown> = {
-    'route.leaseUntil': new Date(input.retryAtMs),
-    'route.lastError': input.error.slice(0, 500),
-    'route.profileApplied': input.profileApplied,
+    leaseUntil: new Date(input.retryAtMs),
+    lastError: input.error.slice(0, 500),
+    profileApplied: input.profileApplied,
   };
-  if (input.partial !== undefined) $set['route.partialJson'] = JSON.stringify(input.partial);
-  await models.Event.updateOne({ _id: eventId, 'route.state': 'pending' }, { $set });
+  if (input.partial !== undefined) $set.partialJson = JSON.stringify(input.partial);
+  await models.EventOutbox.updateOne({ _id: eventId }, { $set });
 }
 
 /** A customer's `order.completed` events (time and properties), for the order statistics. */
@@ -173,8 +191,12 @@ export async function findOrderEvents(models: Models, customerId: string) {
   ).lean<Pick<StoredEvent, 'eventId' | 'occurredAt' | 'properties'>[]>();
 }
 
-/** Erasure: deletes every event of the customer; returns how many. */
+/** Erasure: deletes every event of the customer with its routing rows; returns how many events. */
 export async function deleteCustomerEvents(models: Models, customerId: string): Promise<number> {
-  const result = await models.Event.deleteMany({ customerId });
+  const ids = (await models.Event.find({ customerId }, { _id: 1 }).lean<{ _id: string }[]>()).map((r) => r._id);
+  if (ids.length === 0) return 0;
+  await models.EventOutbox.deleteMany({ _id: { $in: ids } });
+  await models.EventResult.deleteMany({ _id: { $in: ids } });
+  const result = await models.Event.deleteMany({ _id: { $in: ids } });
   return result.deletedCount;
 }

@@ -1,15 +1,10 @@
 import { Schema, type Connection, type InferSchemaType } from 'mongoose';
 
-/** Where an event stands in the outbox: `pending` until every interested journey was told. */
-export const ROUTE_STATES = ['pending', 'done'] as const;
-
 /**
  * A customer event as received. `_id` and `eventId` hold the same string id, derived from `source` +
  * `idempotencyKey` (so a retried POST is a no-op); the delivery layer loads the entry event by it
- * (`{ _id: eventId }` is the fast lookup on FerretDB). The event
- * document is its own outbox row: `route.state` stays `pending` until the profile effects are applied
- * and every listening journey was entered or signalled, and a background loop retries what a request
- * could not finish (`route.leaseUntil` keeps two processes from working on one event at once).
+ * (`{ _id: eventId }` is the fast lookup on FerretDB). Event documents are never changed once
+ * written: routing state lives in `eventoutbox` (pending) and `eventresults` (done).
  */
 export const eventSchema = new Schema(
   {
@@ -25,25 +20,47 @@ export const eventSchema = new Schema(
     /** An inline profile patch sent with the event (validated), applied before routing. */
     profile: { type: Schema.Types.Mixed },
     receivedAt: { type: Date, required: true },
-    route: {
-      state: { type: String, enum: ROUTE_STATES, required: true },
-      attempts: { type: Number, default: 0 },
-      leaseUntil: { type: Date, required: true },
-      profileApplied: { type: Boolean, default: false },
-      lastError: { type: String },
-      /** The first routing's outcome, returned again to a duplicate POST (as JSON text). */
-      resultJson: { type: String },
-      /** Journeys a failed routing already handled (JSON text), skipped by the retry. */
-      partialJson: { type: String },
-      routedAt: { type: Date },
-    },
+    /** The routing outcome (JSON text) of an event settled when stored (no journey listened). */
+    settledJson: { type: String },
   },
   { collection: 'events', minimize: false, versionKey: false },
 );
 eventSchema.index({ source: 1, idempotencyKey: 1 }, { unique: true });
 eventSchema.index({ customerId: 1, occurredAt: -1 });
-eventSchema.index({ 'route.state': 1, 'route.leaseUntil': 1 });
 
 export type EventDoc = InferSchemaType<typeof eventSchema>;
 
 export const eventModel = (connection: Connection) => connection.model('Event', eventSchema);
+
+/**
+ * The outbox: one row per stored event still to be routed, deleted once it is. Kept apart from the
+ * events so it stays small: on FerretDB a write that changes a document costs more as its collection
+ * grows, and the sweep for due rows reads this collection, not every event.
+ */
+export const eventOutboxSchema = new Schema(
+  {
+    _id: { type: String, required: true },
+    attempts: { type: Number, default: 0 },
+    /** Until then the row belongs to the process that leased it (a crashed holder's lease runs out). */
+    leaseUntil: { type: Date, required: true },
+    profileApplied: { type: Boolean, default: false },
+    lastError: { type: String },
+    /** Journeys a failed routing already handled (JSON text), skipped by the retry. */
+    partialJson: { type: String },
+  },
+  { collection: 'eventoutbox', versionKey: false },
+);
+eventOutboxSchema.index({ leaseUntil: 1 });
+
+/** The routing outcome of a routed event (JSON text), answered again to a duplicate POST. Insert-only. */
+export const eventResultSchema = new Schema(
+  {
+    _id: { type: String, required: true },
+    resultJson: { type: String, required: true },
+    routedAt: { type: Date, required: true },
+  },
+  { collection: 'eventresults', versionKey: false },
+);
+
+export const eventOutboxModel = (connection: Connection) => connection.model('EventOutbox', eventOutboxSchema);
+export const eventResultModel = (connection: Connection) => connection.model('EventResult', eventResultSchema);

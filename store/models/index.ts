@@ -2,7 +2,7 @@ import type { Connection } from 'mongoose';
 import { apiKeyModel } from './apikey.js';
 import { customerModel } from './customer.js';
 import { deliveryAttemptModel, deliveryModel } from './delivery.js';
-import { eventModel } from './event.js';
+import { eventModel, eventOutboxModel, eventResultModel } from './event.js';
 import { entryModel } from './entry.js';
 import { journalModel } from './journal.js';
 import { journeyHeadModel } from './journey-head.js';
@@ -17,6 +17,8 @@ export function createModels(connection: Connection) {
     DeliveryAttempt: deliveryAttemptModel(connection),
     Journey: journeyModel(connection),
     ApiKey: apiKeyModel(connection),
+    EventOutbox: eventOutboxModel(connection),
+    EventResult: eventResultModel(connection),
     JourneyHead: journeyHeadModel(connection),
     Entry: entryModel(connection),
     JournalRow: journalModel(connection),

@@ -1,6 +1,7 @@
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { revokeApiKey, listApiKeys } from '../../store/apikeys.js';
+import { findEvent } from '../../store/events.js';
 import { journeyYaml, startApiHarness, unique, type ApiHarness } from './api/harness.js';
 
 let h: ApiHarness;
@@ -98,7 +99,7 @@ describe('POST /v1/events: storing and idempotency', () => {
     const res = await request(h.app).post('/v1/events').set(auth()).send(body);
     expect(res.status).toBe(201);
     expect(res.body).toMatchObject({ status: 'ignored', journeys: [] });
-    const stored = await h.store.models.Event.findOne({ eventId: res.body.eventId }).lean();
+    const stored = await findEvent(h.store.models, String(res.body.eventId));
     expect(stored).toMatchObject({ customerId: body.customerId, type: 'page.viewed', route: { state: 'done' } });
     const customer = await h.store.models.Customer.findOne({ customerId: body.customerId }).lean();
     expect(customer).toMatchObject({ acquisitionSource: 'shop' });
