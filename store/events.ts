@@ -86,7 +86,7 @@ export async function insertEvents(models: Models, rows: readonly EventRow[]): P
     ...(route.state === 'done' ? { settledJson: route.resultJson } : {}),
   }));
   const duplicates = await insertAll(() => models.Event.collection.insertMany(docs as never[], { ordered: false }));
-  const outcome = rows.map((_, i) => (duplicates.has(i) ? 'duplicate' : 'inserted') as 'inserted' | 'duplicate');
+  const outcome = rows.map((_, i) => (duplicates.has(i) ? 'duplicate' : 'inserted'));
   const pending = rows.filter((row, i) => outcome[i] === 'inserted' && row.route.state === 'pending');
   if (pending.length > 0) {
     const outbox = pending.map((row) => ({ _id: row.eventId, ...outboxFields(row.route) }));
