@@ -23,6 +23,7 @@ import type { RuntimePort, SchedulesPort } from './ports.js';
 import type { ProfileFieldTypes } from './profile-input.js';
 import { requestContext } from './request-context.js';
 import { createEventRouter, type EventRouter } from './router.js';
+import { createUnsubscribeRouter, type UnsubscribeDeps } from './unsubscribe.js';
 
 export interface AppDeps {
   /** Dependencies `/readyz` checks, by name (e.g. `mongodb`, `temporal`). */
@@ -47,6 +48,8 @@ export interface AppDeps {
   defaultRateLimitPerMinute?: number;
   /** How often the router checks whether journeys changed (ms); default 1,000. */
   routerRefreshMs?: number;
+  /** Unsubscribe pages (`/u/:token`); absent when the process does not serve them. */
+  unsubscribe?: UnsubscribeDeps;
 }
 
 /** The app and the services behind it (the outbox loop is started by the server, driven by tests). */
@@ -90,6 +93,7 @@ export function createKizunaApi(deps: AppDeps): KizunaApi {
       .catch(next);
   });
   app.use(openApiRouter());
+  if (deps.unsubscribe) app.use(createUnsubscribeRouter(deps.unsubscribe));
   app.use(lineWebhookRouter({ models: deps.models, pipeline, secret: deps.lineChannelSecret ?? null, logger, clock }));
   app.use(eventsRouter({ models: deps.models, auth, pipeline, metrics, profileFields: deps.profileFields }));
   app.use(
@@ -118,7 +122,23 @@ export function createKizunaApi(deps: AppDeps): KizunaApi {
   return { app, pipeline, router, metrics };
 }
 
-/** The express app alone (see {@link createKizunaApi}). */
-export function createApp(deps: AppDeps): Express {
-  return createKizunaApi(deps).app;
+/** What a process serving only the health checks and the unsubscribe pages needs. */
+export type PagesOnlyDeps = Pick<AppDeps, 'readiness' | 'unsubscribe' | 'logger'>;
+
+/**
+ * The express app alone (see {@link createKizunaApi}). Without `models` it serves only `/healthz`,
+ * `/readyz` and the unsubscribe pages (a pages-only process, and tests of those pages).
+ */
+export function createApp(deps: AppDeps | PagesOnlyDeps): Express {
+  if ('models' in deps) return createKizunaApi(deps).app;
+  const logger = deps.logger ?? pino({ level: 'silent' });
+  const app = express();
+  app.disable('x-powered-by');
+  app.use(requestContext(logger));
+  app.use(helmet());
+  app.use(healthRouter(deps.readiness));
+  if (deps.unsubscribe) app.use(createUnsubscribeRouter(deps.unsubscribe));
+  app.use(notFound);
+  app.use(errorHandler(logger));
+  return app;
 }

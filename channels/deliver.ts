@@ -19,7 +19,7 @@ import {
   type DeliveryMeta,
   type DeliveryRow,
 } from '../store/deliveries.js';
-import { consentBlock, resolveChannel } from './consent.js';
+import { consentBlock, resolveChannel } from '../definitions/consent.js';
 import { prepareContent, type PreparedContent } from './deliver-content.js';
 import { callProvider } from './deliver-provider.js';
 import {

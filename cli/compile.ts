@@ -1,6 +1,6 @@
 /** `kizuna compile <file>`: the plan of one journey, as JSON. */
 import type { Command } from 'commander';
-import { JourneyCompiler, formatProblems } from './journey-files.js';
+import { DEFINITIONS_OPTION_HELP, JourneyCompiler, formatProblems, withPathErrors } from './journey-files.js';
 
 /** Registers `compile` on the program. */
 export function registerCompile(program: Command): void {
@@ -8,14 +8,17 @@ export function registerCompile(program: Command): void {
     .command('compile')
     .description('compile a journey and print its plan as JSON')
     .argument('<file>', 'a journey file')
-    .action((file: string) => {
-      const result = new JourneyCompiler().compileFile(file);
-      if (result.warnings.length > 0) console.error(formatProblems(result.warnings));
-      if (!result.ok) {
-        console.error(formatProblems(result.errors));
-        process.exitCode = 1;
-        return;
-      }
-      console.log(JSON.stringify(result.plan, null, 2));
-    });
+    .option('--definitions <dir>', DEFINITIONS_OPTION_HELP)
+    .action((file: string, options: { definitions?: string }) =>
+      withPathErrors('compile', () => {
+        const result = new JourneyCompiler(options.definitions).compileFile(file);
+        if (result.warnings.length > 0) console.error(formatProblems(result.warnings));
+        if (!result.ok) {
+          console.error(formatProblems(result.errors));
+          process.exitCode = 1;
+          return;
+        }
+        console.log(JSON.stringify(result.plan, null, 2));
+      }),
+    );
 }

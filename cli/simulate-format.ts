@@ -1,5 +1,5 @@
 /** Text output of `kizuna simulate`: the timeline of one customer and the funnel of a backtest. */
-import type { BacktestReport, Counts } from '../engine/simulator/backtest.js';
+import type { BacktestReport, ConversionRate, ConversionSummary, Counts } from '../engine/simulator/backtest.js';
 import type { DryRun } from '../engine/simulator/dry-run.js';
 import { formatLocalTime } from '../definitions/time-windows.js';
 
@@ -31,11 +31,16 @@ function counts(c: Counts): string {
     .join(', ');
 }
 
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
 /** The per-step funnel as a table. */
 export function formatFunnel(report: BacktestReport): string {
   const lines = [
-    `${report.journeyId}: ${report.customers} customers, ${report.runs} runs, ${report.notEntered} never entered, ` +
-      `${holdoutText(report)}, ${report.converted} converted, ${report.active} still active`,
+    `${report.journeyId}: ${plural(report.customers, 'customer')}, ${plural(report.runs, 'run')}, ${report.notEntered} never entered, ` +
+      `${report.holdout} in holdout, ${report.active} still active`,
+    conversionText(report.conversion),
     `outcomes: ${counts(report.outcomes) || 'none'}`,
     '',
   ];
@@ -56,12 +61,13 @@ export function formatFunnel(report: BacktestReport): string {
   return lines.join('\n');
 }
 
-function holdoutText(report: BacktestReport): string {
-  const share = (converted: number, runs: number): string =>
-    runs === 0 ? '-' : `${((100 * converted) / runs).toFixed(1)}%`;
-  if (report.holdout === 0) return '0 in holdout';
-  const others = share(report.converted - report.holdoutConverted, report.runs - report.holdout);
-  return `${report.holdout} in holdout (converted ${share(report.holdoutConverted, report.holdout)}, others ${others})`;
+/** "conversion: treated 3 of 10 (30.0%), holdout 1 of 5 (20.0%), uplift +10.0 points". */
+export function conversionText(summary: ConversionSummary): string {
+  const group = ({ runs, converted, rate }: ConversionRate): string =>
+    `${converted} of ${runs} (${rate === null ? 'no runs' : `${(100 * rate).toFixed(1)}%`})`;
+  const { uplift } = summary;
+  const points = uplift === null ? '-' : `${uplift >= 0 ? '+' : '-'}${Math.abs(100 * uplift).toFixed(1)} points`;
+  return `conversion: treated ${group(summary.treated)}, holdout ${group(summary.holdout)}, uplift ${points}`;
 }
 
 /** A one-line progress bar, redrawn in place. */

@@ -6,10 +6,10 @@ import type { Command } from 'commander';
 import { findDefinitionsRoot, loadCompileOptions } from '../definitions/catalog.js';
 import { compileJourney } from '../definitions/compile.js';
 import { parseDuration } from '../definitions/durations.js';
-import { formatDefinitionError } from '../definitions/errors.js';
 import type { Plan } from '../definitions/plan.js';
 import { backtest } from '../engine/simulator/backtest.js';
-import { type DryRun, dryRun } from '../engine/simulator/dry-run.js';
+import { type DryRun, defaultStart, dryRun } from '../engine/simulator/dry-run.js';
+import { CliPathError, DEFINITIONS_OPTION_HELP, checkDefinitionsOption, formatProblems } from './journey-files.js';
 import { formatFunnel, formatTimeline, progressBar } from './simulate-format.js';
 import {
   SimulateInputError,
@@ -30,15 +30,15 @@ export interface SimulateOptions {
   until: string;
   json?: boolean;
   progress?: boolean;
+  definitions?: string;
 }
 
-/** Where the command writes, and its clock (the default start); tests pass their own. */
+/** Where the command writes; tests pass their own. The command never reads the clock: same inputs, same output. */
 export interface SimulateIo {
   out: (text: string) => void;
   err: (text: string) => void;
   /** Whether stderr is a terminal (progress bar). */
   errIsTty: boolean;
-  nowMs: () => number;
 }
 
 /** Registers `simulate` on the program. */
@@ -50,16 +50,20 @@ export function registerSimulate(program: Command): void {
     .option('--profile <file>', 'one customer profile (JSON)')
     .option('--customers <file>', 'a population of profiles (JSON Lines, one { id, ... } a line): backtest')
     .option('--events <file>', 'events (JSON Lines: { id, customerId, type, time, properties })')
-    .option('--start <time>', 'when the simulation starts (ISO 8601 with its offset); default: the first entry event')
+    .option(
+      '--start <time>',
+      'when the simulation starts (ISO 8601 with its offset); default: the first entry event (dry run) or the ' +
+        'first event (backtest); required for segment and API journeys in a dry run, which no event starts',
+    )
     .option('--until <duration>', 'how long to simulate (45m, 3d, 2w, P90D)', '90d')
     .option('--json', 'print JSON instead of text')
     .option('--progress', 'draw a progress bar on stderr even when it is not a terminal')
+    .option('--definitions <dir>', DEFINITIONS_OPTION_HELP)
     .action((journey: string, options: SimulateOptions) => {
       const io: SimulateIo = {
         out: (text) => process.stdout.write(`${text}\n`),
         err: (text) => process.stderr.write(text),
         errIsTty: process.stderr.isTTY === true,
-        nowMs: () => Date.now(),
       };
       process.exitCode = runSimulate(journey, options, io);
     });
@@ -68,8 +72,10 @@ export function registerSimulate(program: Command): void {
 /** Runs the command; returns the exit code (0 ok, 1 invalid journey or input). */
 export function runSimulate(journeyFile: string, options: SimulateOptions, io: SimulateIo): number {
   try {
-    const plan = compile(journeyFile, io);
-    if (plan === null) return 1;
+    checkDefinitionsOption(options.definitions);
+    const compiled = compile(journeyFile, options.definitions, io);
+    if (compiled === null) return 1;
+    const { plan, dateFields } = compiled;
     const until = parseDuration(options.until);
     if (!until.ok) throw new SimulateInputError(`--until: "${options.until}" is not a duration (45m, 3d, 2w, P90D)`);
     const startMs = options.start === undefined ? null : parseIsoTime(options.start);
@@ -83,26 +89,39 @@ export function runSimulate(journeyFile: string, options: SimulateOptions, io: S
       throw new SimulateInputError('give either --profile (a dry run) or --customers with --events (a backtest)');
     }
     if (options.profile !== undefined)
-      return simulateProfile(plan, options.profile, { ...options, startMs, durationMs: until.ms }, io);
-    return simulatePopulation(plan, options.customers ?? '', { ...options, startMs, durationMs: until.ms }, io);
+      return simulateProfile(plan, options.profile, { ...options, startMs, durationMs: until.ms, dateFields }, io);
+    return simulatePopulation(
+      plan,
+      options.customers ?? '',
+      { ...options, startMs, durationMs: until.ms, dateFields },
+      io,
+    );
   } catch (error) {
-    if (!(error instanceof SimulateInputError) && !isFileError(error)) throw error;
+    if (!(error instanceof SimulateInputError) && !(error instanceof CliPathError) && !isFileError(error)) throw error;
     io.err(`kizuna simulate: ${(error as Error).message}\n`);
     return 1;
   }
 }
 
-function compile(file: string, io: SimulateIo): Plan | null {
+/** The plan, and the profile fields its definitions folder declares `date`. */
+function compile(
+  file: string,
+  definitions: string | undefined,
+  io: SimulateIo,
+): { plan: Plan; dateFields: string[] } | null {
   const source = readText(file);
-  const result = compileJourney(source, file, loadCompileOptions(findDefinitionsRoot(file)));
-  if (result.ok) return result.plan;
-  io.err(`${result.errors.map((e) => formatDefinitionError(e, source)).join('\n\n')}\n`);
-  return null;
+  const options = loadCompileOptions(definitions ?? findDefinitionsRoot(file));
+  const result = compileJourney(source, file, options);
+  // A problem may lie in a template: formatProblems shows each with its own file's lines.
+  const problems = result.ok ? result.warnings : [...result.errors, ...result.warnings];
+  if (problems.length > 0) io.err(`${formatProblems(problems)}\n\n`);
+  return result.ok ? { plan: result.plan, dateFields: [...(options.dateFields ?? [])] } : null;
 }
 
 interface Resolved extends SimulateOptions {
   startMs: number | null;
   durationMs: number;
+  dateFields: readonly string[];
 }
 
 function simulateProfile(plan: Plan, profileFile: string, options: Resolved, io: SimulateIo): number {
@@ -112,17 +131,28 @@ function simulateProfile(plan: Plan, profileFile: string, options: Resolved, io:
   const events = (options.events === undefined ? [] : readEvents(options.events))
     .filter((e) => e.customerId === null || e.customerId === customerId)
     .map(({ customerId: _, ...e }) => e);
-  const run = dryRun({
-    plan,
-    customerId,
-    profile,
-    events,
-    startMs: options.startMs,
-    fallbackStartMs: Math.floor(io.nowMs() / 60_000) * 60_000,
-    durationMs: options.durationMs,
-  });
+  const startMs = options.startMs ?? defaultStart(plan, profile, events, options.dateFields);
+  if (startMs === null) throw new SimulateInputError(missingStart(plan));
+  const { durationMs, dateFields } = options;
+  const run = dryRun({ plan, customerId, profile, events, startMs, durationMs, dateFields });
   io.out(options.json === true ? dryRunJson(plan, customerId, run) : formatTimeline(plan.journeyId, run));
   return run.result.failure === null ? 0 : 1;
+}
+
+const START_EXAMPLE = '--start 2026-11-02T10:00:00+09:00';
+
+function missingStart(plan: Plan): string {
+  const { entry } = plan;
+  if (entry.type === 'segment') {
+    return (
+      `--start is required for a segment journey: it enters on its schedule (${entry.cron}), not on an event; ` +
+      `give the moment to simulate, e.g. ${START_EXAMPLE}`
+    );
+  }
+  if (entry.type === 'api') {
+    return `--start is required for a journey entered through the API: give the moment of entry, e.g. ${START_EXAMPLE}`;
+  }
+  return `--start is required: the events file has no event to start from; give one, e.g. ${START_EXAMPLE}`;
 }
 
 /** The dry run as JSON, with ISO times beside the epoch ones. */
@@ -151,7 +181,12 @@ function simulatePopulation(plan: Plan, customersFile: string, options: Resolved
     throw new SimulateInputError('a backtest needs --events (JSON Lines with customerId)');
   const customers = readCustomers(customersFile);
   const events = readEvents(options.events);
-  const startMs = options.startMs ?? earliestTime(events) ?? io.nowMs();
+  const startMs = options.startMs ?? earliestTime(events);
+  if (startMs === null) {
+    throw new SimulateInputError(
+      `--start is required: the events file has no event to start the backtest from; give one, e.g. ${START_EXAMPLE}`,
+    );
+  }
   const showProgress = options.progress === true || io.errIsTty;
   const every = Math.max(1, Math.floor(customers.length / 100));
   const report = backtest({
@@ -160,6 +195,7 @@ function simulatePopulation(plan: Plan, customersFile: string, options: Resolved
     eventsByCustomer: groupEvents(events),
     startMs,
     untilMs: startMs + options.durationMs,
+    dateFields: options.dateFields,
     ...(showProgress
       ? {
           onProgress: (done: number, total: number) =>

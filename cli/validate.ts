@@ -4,7 +4,13 @@ import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { DefinitionError } from '../definitions/errors.js';
 import { checkTemplate } from '../definitions/templates.js';
-import { JourneyCompiler, collectYamlFiles, formatProblems } from './journey-files.js';
+import {
+  DEFINITIONS_OPTION_HELP,
+  JourneyCompiler,
+  collectYamlFiles,
+  formatProblems,
+  withPathErrors,
+} from './journey-files.js';
 
 /** What a validation run found. */
 export interface ValidateReport {
@@ -15,18 +21,21 @@ export interface ValidateReport {
   warnings: number;
 }
 
+/** The definitions folder's own settings, which are not journeys. */
+const SETTINGS_FILE = /(?:^|[\\/])(?:profile-fields|links)\.ya?ml$/;
 const TEMPLATE_FILE = /(?:^|[\\/])templates[\\/](email|line)[\\/][^\\/]+\.ya?ml$/;
 
 /**
- * Validates journeys (and templates found in `templates/email|line/`) under `paths`.
+ * Validates journeys (and templates found in `templates/email|line/`) under `paths`, with the templates,
+ * profile fields and links of `options.definitions`, or of the definitions folder above each file.
  * Each problem is reported once even when several journeys share a template.
  */
-export function validatePaths(paths: readonly string[]): ValidateReport {
-  const compiler = new JourneyCompiler();
+export function validatePaths(paths: readonly string[], options: { definitions?: string } = {}): ValidateReport {
+  const compiler = new JourneyCompiler(options.definitions);
   const seen = new Set<string>();
   const report: ValidateReport = { files: 0, failedFiles: 0, problems: [], errors: 0, warnings: 0 };
   for (const file of collectYamlFiles(paths)) {
-    if (file.endsWith('profile-fields.yaml')) continue;
+    if (SETTINGS_FILE.test(file)) continue;
     report.files += 1;
     const problems = problemsOf(file, compiler);
     if (problems.some((p) => p.severity === 'error')) report.failedFiles += 1;
@@ -46,9 +55,10 @@ function problemsOf(file: string, compiler: JourneyCompiler): DefinitionError[] 
   const template = TEMPLATE_FILE.exec(file);
   if (template) {
     const channel = template[1] === 'line' ? 'line' : 'email';
-    const profileFields = compiler.optionsFor(file.replace(TEMPLATE_FILE, '/journeys/x.yaml')).profileFields;
+    const { profileFields, links } = compiler.optionsFor(file);
     const fields = profileFields === undefined ? undefined : new Set(profileFields);
-    return checkTemplate(channel, { file, source: readFileSync(file, 'utf8') }, { profileFields: fields }).problems;
+    const source = { file, source: readFileSync(file, 'utf8') };
+    return checkTemplate(channel, source, { profileFields: fields, links }).problems;
   }
   const result = compiler.compileFile(file);
   return result.ok ? result.warnings : [...result.errors, ...result.warnings];
@@ -69,10 +79,13 @@ export function registerValidate(program: Command): void {
     .command('validate')
     .description('check journeys and templates; prints every problem with its line and column')
     .argument('<paths...>', 'journey files or folders (e.g. definitions/journeys)')
-    .action((paths: string[]) => {
-      const report = validatePaths(paths);
-      if (report.problems.length > 0) console.log(`${formatProblems(report.problems)}\n`);
-      console.log(summarize(report));
-      if (report.errors > 0) process.exitCode = 1;
-    });
+    .option('--definitions <dir>', DEFINITIONS_OPTION_HELP)
+    .action((paths: string[], options: { definitions?: string }) =>
+      withPathErrors('validate', () => {
+        const report = validatePaths(paths, options);
+        if (report.problems.length > 0) console.log(`${formatProblems(report.problems)}\n`);
+        console.log(summarize(report));
+        if (report.errors > 0) process.exitCode = 1;
+      }),
+    );
 }

@@ -21,7 +21,11 @@ export interface PinnedTemplates {
 export function checkSendTemplates(
   ctx: CompileContext,
   sends: readonly { template: string; channels: DeliveryChannel[]; path: SendRef['path'] }[],
-  options: { templates?: TemplateCatalog | undefined },
+  options: {
+    templates?: TemplateCatalog | undefined;
+    templatesDir?: string | undefined;
+    links?: Readonly<Record<string, string>> | undefined;
+  },
 ): PinnedTemplates {
   const refs: Record<string, TemplateRef> = {};
   const sources = new Map<string, string>();
@@ -34,17 +38,20 @@ export function checkSendTemplates(
     const at = ctx.positions.valueAt(send.path);
     if (variants === undefined) {
       const hint = suggest(send.template, Object.keys(catalog));
-      ctx.sink.add('UNKNOWN_TEMPLATE', `no template named "${send.template}"`, at, send.path, { suggestion: hint });
+      const where = options.templatesDir === undefined ? '' : ` in ${options.templatesDir}`;
+      const message = `no template named "${send.template}"${where}`;
+      ctx.sink.add('UNKNOWN_TEMPLATE', message, at, send.path, { suggestion: hint });
       continue;
     }
     for (const channel of send.channels) {
       const variant = variants[channel];
       if (variant === undefined) {
-        const message = `template "${send.template}" has no ${channel} variant (add templates/${channel}/${send.template}.yaml)`;
+        const dir = options.templatesDir ?? 'templates';
+        const message = `template "${send.template}" has no ${channel} variant (add ${dir}/${channel}/${send.template}.yaml)`;
         ctx.sink.add('TEMPLATE_CHANNEL_MISSING', message, at, send.path);
         continue;
       }
-      const check = checkTemplate(channel, variant, { profileFields: ctx.profileFields });
+      const check = checkTemplate(channel, variant, { profileFields: ctx.profileFields, links: options.links });
       for (const problem of check.problems) ctx.sink.problems.push(problem);
       ref[channel] = { file: variant.file, hash: hashOf(variant.source) };
       sources.set(`${send.template}/${channel}`, variant.source);

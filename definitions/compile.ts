@@ -24,8 +24,14 @@ import type { TemplateCatalog } from './templates.js';
 export interface CompileOptions {
   /** Templates by name; when absent, template references are not checked (and pinned as null). */
   templates?: TemplateCatalog;
+  /** The folder the catalog was read from, named when a template is not found. */
+  templatesDir?: string;
+  /** Declared site links (`links.yaml`); when absent, `{{ links.x }}` is not checked. */
+  links?: Readonly<Record<string, string>>;
   /** Declared profile fields; when absent, undeclared fields and variables are not warned about. */
   profileFields?: Iterable<string>;
+  /** The declared profile fields of type `date` (stored as dates); only read when `profileFields` is given. */
+  dateFields?: Iterable<string>;
 }
 
 /** The outcome of a compilation; warnings never prevent a plan. */
@@ -61,6 +67,7 @@ function compileInto(sink: ProblemSink, source: string, options: CompileOptions)
     sink,
     positions: loaded.positions,
     profileFields: options.profileFields === undefined ? undefined : new Set(options.profileFields),
+    dateFields: new Set(options.profileFields === undefined ? [] : (options.dateFields ?? [])),
     entryEvent: entryEventOf(doc),
     eventScope: null,
     listens: new Map(),

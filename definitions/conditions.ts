@@ -37,11 +37,15 @@ type Doc = Record<string, unknown>;
 
 /**
  * Tells whether `doc` matches `condition`, with MongoDB semantics: dotted paths, a field holding an
- * array matches when any element matches, a missing field equals `null`.
+ * array matches when any element matches, a missing field equals `null`, comparisons never match
+ * across types, embedded documents are equal only with their keys in the same order, strings
+ * order by code point. For the language as compiled, it selects exactly the documents that
+ * `find(toMongoQuery(condition, nowMs))` returns from FerretDB (see docs/conditions.md).
  *
  * The document a journey passes is the profile, with the event in scope under `event`.
- * `$olderThan` / `$withinLast` take milliseconds and compare a date field (ISO string or epoch ms)
- * with `nowMs`. Unknown operators never match (the compiler rejects them before run time).
+ * `$olderThan` / `$withinLast` take milliseconds and match only `Date` values (BSON dates), as the
+ * MongoDB query does; date text must be read into a `Date` first (`definitions/dates.ts`).
+ * `$regex` follows FerretDB's (Go) syntax, see {@link toRegExp}. Unknown operators never match.
  */
 export function evaluateCondition(condition: Condition, doc: Record<string, unknown>, nowMs: number): boolean {
   return matchDocument(condition, doc, nowMs);
@@ -125,9 +129,8 @@ function matchOperator(op: string, arg: unknown, all: Doc, values: unknown[], no
     case '$size':
       return values.some((v) => Array.isArray(v) && v.length === arg);
     case '$all':
-      return (
-        Array.isArray(arg) && values.some((v) => Array.isArray(v) && arg.every((a) => v.some((e) => equals(e, a))))
-      );
+      // MongoDB: the $and of equalities, so a scalar field can match; an empty list matches nothing.
+      return Array.isArray(arg) && arg.length > 0 && arg.every((a) => matchEquals(values, a));
     case '$elemMatch':
       return values.some((v) => Array.isArray(v) && v.some((e) => matchElement(e, arg, nowMs)));
     case '$olderThan':
@@ -175,10 +178,22 @@ function compareWith(op: '$gt' | '$gte' | '$lt' | '$lte', value: unknown, operan
 /** Orders values of the same type only; MongoDB never matches `$gt` across types. */
 function compare(a: unknown, b: unknown): number | null {
   if (typeof a === 'number' && typeof b === 'number') return a === b ? 0 : a < b ? -1 : 1;
-  if (typeof a === 'string' && typeof b === 'string') return a === b ? 0 : a < b ? -1 : 1;
+  if (typeof a === 'string' && typeof b === 'string') return compareCodePoints(a, b);
   if (typeof a === 'boolean' && typeof b === 'boolean') return Number(a) - Number(b);
   if (a instanceof Date && b instanceof Date) return Math.sign(a.getTime() - b.getTime());
   return null;
+}
+
+/** Binary (UTF-8, hence code point) order, as MongoDB compares strings; UTF-16 order differs above U+FFFF. */
+function compareCodePoints(a: string, b: string): number {
+  if (a === b) return 0;
+  const length = Math.min(a.length, b.length);
+  for (let i = 0; i < length; i += 1) {
+    const x = a.codePointAt(i) ?? 0;
+    const y = b.codePointAt(i) ?? 0;
+    if (x !== y) return x < y ? -1 : 1;
+  }
+  return a.length < b.length ? -1 : 1;
 }
 
 const regexCache = new Map<string, RegExp | null>();
@@ -188,17 +203,22 @@ function matchRegex(values: unknown[], pattern: unknown, options: unknown): bool
   return regex !== null && anyValue(values, (v) => typeof v === 'string' && regex.test(v));
 }
 
-/** Builds (and memoises) the RegExp of a `$regex` operand; `null` when it does not compile. */
+/**
+ * Builds (and memoises) the RegExp of a `$regex` operand, with FerretDB's semantics (Go's RE2 over
+ * code points): `.` matches anything but `\n`, `^`/`$` with option `m` break lines at `\n` only.
+ * `null` when the pattern does not compile or uses syntax outside {@link regexProblem}'s subset.
+ */
 export function toRegExp(pattern: unknown, options: unknown): RegExp | null {
   if (pattern instanceof RegExp) return pattern;
   if (typeof pattern !== 'string') return null;
-  const flags = typeof options === 'string' ? options.replace(/[^imsu]/g, '') : '';
-  const key = `${flags}/${pattern}`;
+  const opts = typeof options === 'string' ? options : '';
+  const key = `${opts}/${pattern}`;
   const cached = regexCache.get(key);
   if (cached !== undefined) return cached;
-  let regex: RegExp | null;
+  const source = translateRegex(pattern, opts.includes('s'), opts.includes('m'));
+  let regex: RegExp | null = null;
   try {
-    regex = new RegExp(pattern, flags);
+    if (typeof source === 'string') regex = new RegExp(source, opts.includes('i') ? 'iu' : 'u');
   } catch {
     regex = null;
   }
@@ -206,28 +226,110 @@ export function toRegExp(pattern: unknown, options: unknown): RegExp | null {
   return regex;
 }
 
-/** Epoch ms of a date field: epoch milliseconds, an ISO 8601 string, or a Date. */
-export function toEpochMs(value: unknown): number | null {
-  if (typeof value === 'number' && Number.isFinite(value)) return value;
-  if (value instanceof Date) return Number.isNaN(value.getTime()) ? null : value.getTime();
-  if (typeof value !== 'string') return null;
-  const ms = Date.parse(value);
-  return Number.isNaN(ms) ? null : ms;
+/** Why `pattern` is outside the regex syntax both sides read alike, or `null` when it is inside. */
+export function regexProblem(pattern: string): string | null {
+  const source = translateRegex(pattern, false, false);
+  return typeof source === 'string' ? null : source.problem;
+}
+
+const SAFE_ESCAPES = new Set(['d', 'D', 't', 'n', 'r', 'f', 'v']);
+
+// Walks the pattern once, rewriting what JavaScript reads differently from Go and refusing what
+// has no common meaning (lookarounds, backreferences, Unicode classes, \s and \w, which differ).
+function translateRegex(pattern: string, dotAll: boolean, multiline: boolean): string | { problem: string } {
+  const chars = [...pattern];
+  let out = '';
+  let inClass = false;
+  let classOpen = false;
+  for (let i = 0; i < chars.length; i += 1) {
+    const ch = chars[i] ?? '';
+    const next = chars[i + 1];
+    if (ch === '\\') {
+      const escape = translateEscape(chars, i);
+      if (typeof escape === 'string') return { problem: escape };
+      out += escape.text;
+      i += escape.length - 1;
+      classOpen = false;
+      continue;
+    }
+    if (inClass) {
+      if (ch === '[') return { problem: '"[" inside a character class; write it as \\[' };
+      if (ch === ']' && classOpen) return { problem: 'an empty character class' };
+      if (ch === ']') inClass = false;
+      classOpen = false;
+      out += ch;
+      continue;
+    }
+    const piece = translateOutsideClass(chars, i, dotAll, multiline);
+    if (typeof piece !== 'string') return piece;
+    if (ch === '[') {
+      inClass = true;
+      classOpen = true;
+      if (next === '^') i += 1;
+    }
+    out += piece;
+  }
+  return inClass ? { problem: 'a character class is not closed' } : out;
+}
+
+/** The escape at `chars[i]` (a backslash) and how many characters it takes, or why it is refused. */
+function translateEscape(chars: string[], i: number): { text: string; length: number } | string {
+  const next = chars[i + 1];
+  if (next === undefined) return 'the pattern ends with a lone \\';
+  const hex = next === 'x' ? /^[0-9A-Fa-f]{2}$/.exec(chars.slice(i + 2, i + 4).join('')) : null;
+  if (hex !== null) return { text: `\\x${hex[0]}`, length: 4 };
+  if (/[A-Za-z0-9]/.test(next) && !SAFE_ESCAPES.has(next)) {
+    return `\\${next} is not supported; escapes allowed: \\d \\D \\t \\n \\r \\f \\v \\xHH and \\ before punctuation`;
+  }
+  return { text: `\\${next}`, length: 2 };
+}
+
+function translateOutsideClass(
+  chars: string[],
+  i: number,
+  dotAll: boolean,
+  multiline: boolean,
+): string | { problem: string } {
+  const ch = chars[i] ?? '';
+  switch (ch) {
+    case '.':
+      return dotAll ? '[\\s\\S]' : '[^\\n]';
+    case '^':
+      return multiline ? '(?<![^\\n])' : '^';
+    case '$':
+      return multiline ? '(?![^\\n])' : '$';
+    case '[':
+      return chars[i + 1] === '^' ? '[^' : '[';
+    case '(':
+      if (chars[i + 1] === '?' && chars[i + 2] !== ':') {
+        return { problem: 'only (?:...) groups are supported; no lookarounds, named groups or inline flags' };
+      }
+      return ch;
+    case '{': {
+      const counts = /^\{(\d+)(?:,(\d*))?\}/.exec(chars.slice(i, i + 16).join(''));
+      if (counts !== null && Math.max(Number(counts[1]), Number(counts[2] || 0)) > 1000) {
+        return { problem: 'a repetition count above 1000' };
+      }
+      return ch;
+    }
+    default:
+      return ch;
+  }
 }
 
 function relativeTime(value: unknown, operandMs: unknown, nowMs: number): 'older' | 'within' | null {
-  const at = toEpochMs(value);
-  if (at === null || typeof operandMs !== 'number') return null;
-  return at < nowMs - operandMs ? 'older' : 'within';
+  if (!(value instanceof Date) || Number.isNaN(value.getTime()) || typeof operandMs !== 'number') return null;
+  return value.getTime() < nowMs - operandMs ? 'older' : 'within';
 }
 
-/** Deep equality over JSON-like values; object key order does not matter. */
+/** Deep equality with MongoDB's rule for embedded documents: same keys in the same order. */
 export function equals(a: unknown, b: unknown): boolean {
   if (a === b) return true;
   if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((x, i) => equals(x, b[i]));
   if (isPlainObject(a) && isPlainObject(b)) {
     const keys = Object.keys(a);
-    return keys.length === Object.keys(b).length && keys.every((k) => k in b && equals(a[k], b[k]));
+    const other = Object.keys(b);
+    return keys.length === other.length && keys.every((k, i) => k === other[i] && equals(a[k], b[k]));
   }
   if (a instanceof Date && b instanceof Date) return a.getTime() === b.getTime();
   return false;

@@ -14,6 +14,8 @@ export interface CompileContext {
   positions: PositionMap;
   /** Declared profile fields; `undefined` turns the undeclared-field warnings off. */
   profileFields: ReadonlySet<string> | undefined;
+  /** Declared profile fields of type `date` (empty when none are declared). */
+  dateFields: ReadonlySet<string>;
   /** The entry event type, when the journey starts on an event (scope of bare `event.*` paths). */
   entryEvent: string | null;
   /** Inside a `wait_for`'s `on_event` steps: that step and the event it received. */

@@ -8,14 +8,14 @@
  * Only `Intl` is used and zone-less text is never given to `Date.parse` (which would read it in the
  * machine's zone), so the answer is the same on every machine and inside Temporal's workflow sandbox.
  */
-import { fromWallClock, toLocalTime } from './time-windows.js';
+import type { TimezonePlan } from './plan.js';
+import { fromWallClock, isValidTimeZone, toLocalTime } from './time-windows.js';
 
 const DAY_MS = 86_400_000;
 
 // Strict ISO 8601 extended format: the date, then optionally `T`, the time (seconds and a fraction
 // optional) and `Z` or `±HH:MM`. Anything else (a space for `T`, week dates, "12/01") is not a date.
-const ISO_DATE_TIME =
-  /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(Z|[+-]\d{2}:\d{2})?)?$/;
+const ISO_DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(Z|[+-]\d{2}:\d{2})?)?$/;
 
 /**
  * The instant a date value stands for, read in `zone` (the policy's zone; the customer's zone when
@@ -52,6 +52,18 @@ export function addLocalDays(ms: number, days: number, zone: string): number {
   const local = toLocalTime(ms, zone);
   const wall = utcMs(local.year, local.month, local.day, local.hour, local.minute, local.second, 0) + days * DAY_MS;
   return fromWallClock(wall, zone) + (((ms % 1000) + 1000) % 1000);
+}
+
+/**
+ * `ms` moved by a "before"/"after" offset in `zone`: its whole days move the calendar date keeping
+ * the wall-clock time ({@link addLocalDays}), the rest is elapsed time. "3 days before" a date is
+ * three calendar days before it even when a daylight-saving change makes one of them 23 hours long.
+ *
+ * @throws RangeError when `zone` is not a valid IANA zone.
+ */
+export function shiftByOffset(ms: number, offsetMs: number, zone: string): number {
+  const days = Math.trunc(offsetMs / DAY_MS);
+  return (days === 0 ? ms : addLocalDays(ms, days, zone)) + (offsetMs - days * DAY_MS);
 }
 
 /**
@@ -126,4 +138,18 @@ function utcMs(year: number, month: number, day: number, hour: number, minute: n
   const date = new Date(Date.UTC(2000, month - 1, day, hour, minute, second, ms));
   date.setUTCFullYear(year, month - 1, day);
   return date.getTime();
+}
+
+/**
+ * The zone a journey reads a customer's dates in: the policy's fixed zone, else the profile's zone
+ * at the policy's path when it is a valid IANA zone, else the policy's fallback.
+ */
+export function journeyZone(policy: TimezonePlan, profile: Record<string, unknown>): string {
+  if (policy.source === 'fixed') return policy.zone;
+  let value: unknown = profile;
+  for (const part of policy.path.replace(/^profile\./, '').split('.')) {
+    value =
+      typeof value === 'object' && value !== null && Object.hasOwn(value, part) ? (value as never)[part] : undefined;
+  }
+  return isValidTimeZone(value) ? value : policy.fallback;
 }

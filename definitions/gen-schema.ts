@@ -1,20 +1,53 @@
 /**
- * Writes `definitions/journey.schema.json` from the zod schema (`npm run gen:schema`).
- * A unit test fails when the committed file differs from what this would write.
+ * Writes the JSON Schemas editors check definitions with (`npm run gen:schema`): the journey
+ * language (`journey.schema.json`, from the zod schema) and the template files
+ * (`email-template.schema.json`, `line-template.schema.json`, from the template schemas and the
+ * LINE message rules). A unit test fails when a committed file differs from what this would write.
  */
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+import { lineMessageJsonSchema } from './line-messages-schema.js';
 import { journeyJsonSchema } from './schema.js';
+import { emailTemplateSchema, lineTemplateSchema } from './templates.js';
 
-/** Path of the committed JSON Schema. */
+/** Path of the committed journey JSON Schema. */
 export const JSON_SCHEMA_FILE = fileURLToPath(new URL('./journey.schema.json', import.meta.url));
 
-/** The text of the JSON Schema file, exactly as committed. */
+const render = (schema: Record<string, unknown>): string => `${JSON.stringify(schema, null, 2)}\n`;
+
+/** The text of the journey JSON Schema file, exactly as committed. */
 export function renderJsonSchema(): string {
-  return `${JSON.stringify(journeyJsonSchema(), null, 2)}\n`;
+  return render(journeyJsonSchema());
+}
+
+/** The JSON Schema of email template files. */
+export function emailTemplateJsonSchema(): Record<string, unknown> {
+  return z.toJSONSchema(emailTemplateSchema, { target: 'draft-2020-12' });
+}
+
+/** The JSON Schema of LINE template files: the template's keys, and every LINE message in depth. */
+export function lineTemplateJsonSchema(): Record<string, unknown> {
+  const schema = z.toJSONSchema(lineTemplateSchema, { target: 'draft-2020-12', unrepresentable: 'any' });
+  const { message, defs } = lineMessageJsonSchema();
+  const properties = schema['properties'] as Record<string, Record<string, unknown>>;
+  properties['messages'] = { ...properties['messages'], items: message };
+  return { ...schema, $defs: defs };
+}
+
+/** Every generated schema file and its text, exactly as committed. */
+export function renderSchemaFiles(): Record<string, string> {
+  const file = (name: string): string => fileURLToPath(new URL(`./${name}`, import.meta.url));
+  return {
+    [JSON_SCHEMA_FILE]: renderJsonSchema(),
+    [file('email-template.schema.json')]: render(emailTemplateJsonSchema()),
+    [file('line-template.schema.json')]: render(lineTemplateJsonSchema()),
+  };
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  writeFileSync(JSON_SCHEMA_FILE, renderJsonSchema());
-  console.log(`wrote ${JSON_SCHEMA_FILE}`);
+  for (const [path, text] of Object.entries(renderSchemaFiles())) {
+    writeFileSync(path, text);
+    console.log(`wrote ${path}`);
+  }
 }

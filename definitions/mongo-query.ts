@@ -15,8 +15,10 @@ export interface MongoQueryOptions {
 
 /**
  * Turns a compiled condition into a MongoDB query evaluated at `nowMs`: `$olderThan: ms` becomes
- * `$lt: Date(now - ms)`, `$withinLast: ms` becomes `$gte: Date(now - ms)`, a top-level `$not`
- * becomes `$nor`. The result holds Date objects, so it is not JSON.
+ * `$lt: Date(now - ms)`, `$withinLast: ms` becomes `$gte: Date(now - ms)`, a top-level `$not` and a
+ * field's `$ne`, `$nin` and `$not` become `$nor` of the positive match (the same in MongoDB, and the
+ * form FerretDB v1 also negates correctly on a path through an array of documents).
+ * The result holds Date objects, so it is not JSON.
  */
 export function toMongoQuery(condition: Condition, nowMs: number, options: MongoQueryOptions = {}): Doc {
   const mapPath = options.mapPath ?? ((path: string) => path);
@@ -32,9 +34,9 @@ function translateDocument(condition: Condition, nowMs: number, mapPath: (path: 
     } else if (key === '$not') {
       extra.push({ $nor: [translateDocument(asConditions([operand])[0] ?? {}, nowMs, mapPath)] });
     } else {
-      const { ops, overflow } = translateField(operand, nowMs, mapPath);
-      setOwn(out, mapPath(key), ops);
-      for (const more of overflow) extra.push({ [mapPath(key)]: more });
+      const { ops, clauses } = translateField(key, operand, nowMs, mapPath);
+      if (ops !== undefined) setOwn(out, mapPath(key), ops);
+      extra.push(...clauses);
     }
   }
   if (extra.length > 0) out['$and'] = [...((out['$and'] as Doc[] | undefined) ?? []), ...extra];
@@ -46,29 +48,48 @@ function asConditions(operand: JsonValue | undefined): Condition[] {
   return operand.filter((c): c is Condition => isPlainObject(c));
 }
 
+/** The operators of one field: those kept on the field, and clauses for the document's `$and`. */
 function translateField(
+  key: string,
   operand: JsonValue,
   nowMs: number,
   mapPath: (path: string) => string,
-): { ops: unknown; overflow: Doc[] } {
-  if (!isOperatorObject(operand)) return { ops: operand, overflow: [] };
+): { ops: unknown; clauses: Doc[] } {
+  if (!isOperatorObject(operand)) return { ops: operand, clauses: [] };
+  const path = mapPath(key);
   const ops: Doc = {};
-  const overflow: Doc[] = [];
+  const clauses: Doc[] = [];
   const put = (op: string, value: unknown): void => {
-    if (Object.hasOwn(ops, op)) overflow.push({ [op]: value });
+    if (Object.hasOwn(ops, op)) clauses.push({ [path]: { [op]: value } });
     else setOwn(ops, op, value);
   };
+  const negate = (positive: Condition): void => {
+    clauses.push({ $nor: [translateDocument(positive, nowMs, mapPath)] });
+  };
   for (const [op, arg] of Object.entries(operand as Record<string, JsonValue>)) {
-    if (op === '$olderThan' && typeof arg === 'number') put('$lt', new Date(nowMs - arg));
-    else if (op === '$withinLast' && typeof arg === 'number') put('$gte', new Date(nowMs - arg));
-    else if (op === '$not') put('$not', translateField(arg, nowMs, mapPath).ops);
-    else if (op === '$elemMatch' && isPlainObject(arg)) put(op, translateElemMatch(arg, nowMs, mapPath));
-    else put(op, arg);
+    if (op === '$ne') negate({ [key]: { $eq: arg } });
+    else if (op === '$nin') negate({ [key]: { $in: arg } });
+    else if (op === '$not') negate({ [key]: arg });
+    else if (op === '$elemMatch' && isPlainObject(arg)) put(op, translateElemMatch(arg, nowMs));
+    else putTranslated(put, op, arg, nowMs);
   }
-  return { ops, overflow };
+  return { ops: Object.keys(ops).length > 0 ? ops : undefined, clauses };
 }
 
-function translateElemMatch(arg: Doc, nowMs: number, mapPath: (path: string) => string): unknown {
-  if (isOperatorObject(arg)) return translateField(arg as JsonValue, nowMs, mapPath).ops;
-  return translateDocument(arg, nowMs, (p) => p);
+function putTranslated(put: (op: string, value: unknown) => void, op: string, arg: unknown, nowMs: number): void {
+  if (op === '$olderThan' && typeof arg === 'number') put('$lt', new Date(nowMs - arg));
+  else if (op === '$withinLast' && typeof arg === 'number') put('$gte', new Date(nowMs - arg));
+  else put(op, arg);
+}
+
+/** `$elemMatch` keeps its operators as written (paths inside are relative to the element). */
+function translateElemMatch(arg: Doc, nowMs: number): unknown {
+  if (!isOperatorObject(arg)) return translateDocument(arg, nowMs, (p) => p);
+  const ops: Doc = {};
+  for (const [op, value] of Object.entries(arg)) {
+    if (op === '$not' && isPlainObject(value)) setOwn(ops, op, translateElemMatch(value, nowMs));
+    else if (op === '$elemMatch' && isPlainObject(value)) setOwn(ops, op, translateElemMatch(value, nowMs));
+    else putTranslated((o, v) => setOwn(ops, o, v), op, value, nowMs);
+  }
+  return ops;
 }

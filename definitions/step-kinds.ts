@@ -4,7 +4,7 @@
  */
 import type { StepKind } from './plan.js';
 
-/** Every step kind, in the order the README and error messages list them. */
+/** Every step kind, in the order docs/language.md ("Steps") and error messages list them. */
 export const STEP_KINDS = [
   'send',
   'wait',

@@ -2,8 +2,9 @@
  * The Liquid side of template checks: every string of a template parses, uses known filters, and
  * reads variables the data has (profile fields that are declared), each reported at its own column.
  */
-import { Liquid } from 'liquidjs';
+import { Drop, Liquid } from 'liquidjs';
 import type { ProblemSink, Position } from './errors.js';
+import { RUNTIME_VALUE } from './line-messages-rules.js';
 import type { DocPath, PositionMap } from './load-yaml.js';
 import { suggest } from './suggest.js';
 
@@ -25,6 +26,65 @@ export interface LiquidCtx {
   lines: string[];
   /** Declared profile fields; `profile.*` variables outside them are warned about. */
   profileFields?: ReadonlySet<string> | undefined;
+  /** Declared site links; `links.*` variables outside them (and `unsubscribe`) are warned about. */
+  links?: Readonly<Record<string, string>> | undefined;
+}
+
+/** The link Kizuna makes for every recipient; it needs no declaration. */
+export const UNSUBSCRIBE_LINK = 'unsubscribe';
+
+/** A profile, event or journey value in a trial render: only known at send time. */
+class SendTimeValue extends Drop {
+  override liquidMethodMissing(): SendTimeValue {
+    return new SendTimeValue();
+  }
+
+  override valueOf(): string {
+    return RUNTIME_VALUE;
+  }
+
+  override toString(): string {
+    return RUNTIME_VALUE;
+  }
+}
+
+/** Any link, when no links are declared: a placeholder address that passes URI checks. */
+class AnyLink extends Drop {
+  override liquidMethodMissing(name: string): string {
+    return `https://links.example/${name}`;
+  }
+}
+
+/**
+ * Renders every string of a template with placeholder data, keeping its structure, so the rendered
+ * value can be checked as the provider will see it: profile, event and journey values are
+ * {@link RUNTIME_VALUE}, links are the declared ones (an undeclared link renders empty, as it would
+ * at send time), or placeholder addresses when no links are declared. A string that does not render
+ * becomes {@link RUNTIME_VALUE} (its Liquid error is reported by {@link checkLiquidStrings}).
+ */
+export function renderTrial(template: unknown, links: Readonly<Record<string, string>> | undefined): unknown {
+  const data = {
+    profile: new SendTimeValue(),
+    event: new SendTimeValue(),
+    journey: new SendTimeValue(),
+    links: links === undefined ? new AnyLink() : { ...links, [UNSUBSCRIBE_LINK]: 'https://links.example/unsubscribe' },
+  };
+  const render = (value: unknown): unknown => {
+    if (typeof value === 'string') {
+      if (!value.includes('{')) return value;
+      try {
+        return String(engine.parseAndRenderSync(value, data));
+      } catch {
+        return RUNTIME_VALUE;
+      }
+    }
+    if (Array.isArray(value)) return value.map(render);
+    if (typeof value === 'object' && value !== null) {
+      return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, render(v)]));
+    }
+    return value;
+  };
+  return render(template);
 }
 
 /** Checks every string of a parsed template as Liquid. */
@@ -99,10 +159,24 @@ function warnVariable(ctx: LiquidCtx, segment: (string | number)[], path: DocPat
     });
     return;
   }
+  if (root === 'links') {
+    warnLink(ctx, field, path, at);
+    return;
+  }
   const declared = ctx.profileFields;
   if (root !== 'profile' || field === undefined || declared === undefined || declared.has(String(field))) return;
   ctx.sink.add('UNDECLARED_VARIABLE', `no profile field "${String(field)}" is declared`, at, path, {
     severity: 'warning',
     suggestion: suggest(String(field), declared),
+  });
+}
+
+function warnLink(ctx: LiquidCtx, name: string | number | undefined, path: DocPath, at: Position): void {
+  const links = ctx.links;
+  if (links === undefined || name === undefined || name === UNSUBSCRIBE_LINK || Object.hasOwn(links, name)) return;
+  const known = [...Object.keys(links), UNSUBSCRIBE_LINK];
+  ctx.sink.add('UNDECLARED_VARIABLE', `no link "${String(name)}" is declared in links.yaml`, at, path, {
+    severity: 'warning',
+    suggestion: suggest(String(name), known),
   });
 }

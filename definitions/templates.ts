@@ -13,8 +13,8 @@ import type { DefinitionError } from './errors.js';
 import { loadYaml } from './load-yaml.js';
 import type { DocPath } from './load-yaml.js';
 import { reportIssues } from './shape-issues.js';
-import { suggest } from './suggest.js';
-import { checkLiquidStrings } from './template-liquid.js';
+import { checkLineMessages, LINE_LIMITS, LINE_MESSAGE_TYPES } from './line-messages.js';
+import { checkLiquidStrings, renderTrial, UNSUBSCRIBE_LINK } from './template-liquid.js';
 import type { LiquidCtx } from './template-liquid.js';
 
 /** One template variant's source text and where it came from. */
@@ -26,38 +26,67 @@ export interface TemplateSource {
 /** Template name -> its variants; a name may have an email variant, a LINE variant, or both. */
 export type TemplateCatalog = Record<string, Partial<Record<DeliveryChannel, TemplateSource>>>;
 
-/** LINE's documented limits for one push or reply. */
-export const LINE_LIMITS = { messages: 5, textLength: 5000, altTextLength: 400, quickReplyItems: 13 } as const;
+export { LINE_LIMITS };
 
-export const emailTemplateSchema = z.strictObject({
-  subject: z.string(),
-  preheader: z.string().optional(),
-  html: z.string().optional(),
-  mjml: z.string().optional(),
-  text: z.string().optional(),
-});
+/** An email template file: `email/<name>.yaml`. */
+export const emailTemplateSchema = z
+  .strictObject({
+    subject: z.string().meta({ title: 'Subject', description: 'The subject line (Liquid).' }),
+    preheader: z
+      .string()
+      .optional()
+      .meta({ title: 'Preheader', description: 'The preview text mail clients show after the subject (Liquid).' }),
+    html: z.string().optional().meta({ title: 'HTML body', description: 'The HTML body (Liquid); give html or mjml.' }),
+    mjml: z
+      .string()
+      .optional()
+      .meta({ title: 'MJML body', description: 'The body as MJML (Liquid); give html or mjml.' }),
+    text: z
+      .string()
+      .optional()
+      .meta({ title: 'Text body', description: 'The plain-text part (Liquid); generated from the body when absent.' }),
+    transactional: z.boolean().optional().meta({
+      title: 'Transactional',
+      description:
+        'true for a mail the customer asked for (a booking confirmation): it needs no unsubscribe link. Marketing mail must carry {{ links.unsubscribe }}.',
+    }),
+  })
+  .meta({
+    title: 'Kizuna email template',
+    description:
+      'An email template: subject, an html or mjml body and an optional text part; every string is Liquid over profile, event, journey and links.',
+  });
 export type EmailTemplate = z.infer<typeof emailTemplateSchema>;
 
-const lineMessageSchema = z.looseObject({ type: z.string() });
-export const lineTemplateSchema = z.strictObject({ messages: z.array(lineMessageSchema) });
+const lineMessageSchema = z
+  .looseObject({
+    type: z.enum(LINE_MESSAGE_TYPES as [string, ...string[]]).meta({ description: 'The LINE message type.' }),
+  })
+  .meta({
+    title: 'LINE message',
+    description:
+      "A Messaging API message object (text, textV2, sticker, image, video, audio, location, imagemap, template, flex, coupon) whose strings are Liquid; checked against LINE's rules by kizuna validate.",
+  });
+
+/** A LINE template file: `line/<name>.yaml`. */
+export const lineTemplateSchema = z
+  .strictObject({
+    messages: z
+      .array(lineMessageSchema)
+      .min(1)
+      .max(LINE_LIMITS.messages)
+      .meta({ title: 'Messages', description: 'One to five LINE messages, sent together in one push.' }),
+  })
+  .meta({ title: 'Kizuna LINE template', description: 'A LINE template: the messages of one push.' });
 /** A LINE template: Messaging API message objects whose strings are Liquid. */
 export type LineTemplate = { messages: Record<string, unknown>[] };
-
-const LINE_TYPES: Record<string, readonly string[]> = {
-  text: ['text'],
-  flex: ['altText', 'contents'],
-  image: ['originalContentUrl', 'previewImageUrl'],
-  sticker: ['packageId', 'stickerId'],
-  video: ['originalContentUrl', 'previewImageUrl'],
-  audio: ['originalContentUrl', 'duration'],
-  location: ['title', 'address', 'latitude', 'longitude'],
-  template: ['altText', 'template'],
-};
 
 /** Options of {@link checkTemplate}. */
 export interface TemplateCheckOptions {
   /** Declared profile fields; variables outside them are warned about. */
   profileFields?: ReadonlySet<string> | undefined;
+  /** Declared site links (`links.yaml`); when given, LINE links are rendered with them and others are warned about. */
+  links?: Readonly<Record<string, string>> | undefined;
 }
 
 /** The problems of one variant and its parsed form (`null` when it has errors). */
@@ -74,7 +103,8 @@ export function checkTemplate(
   variant: TemplateSource,
   options: TemplateCheckOptions = {},
 ): TemplateCheck {
-  const key = `${channel}|${options.profileFields ? [...options.profileFields].join(',') : '-'}`;
+  const fields = options.profileFields ? [...options.profileFields].join(',') : '-';
+  const key = `${channel}|${fields}|${options.links ? JSON.stringify(options.links) : '-'}`;
   const cached = checks.get(variant)?.get(key);
   if (cached) return cached;
   const result = runChecks(channel, variant, options);
@@ -89,9 +119,16 @@ function runChecks(channel: DeliveryChannel, variant: TemplateSource, options: T
   const loaded = loadYaml(variant.source, sink);
   if (loaded.failed) return { problems: sink.problems, template: null };
   const lines = variant.source.split(/\r?\n/);
-  const ctx: LiquidCtx = { sink, positions: loaded.positions, lines, profileFields: options.profileFields };
+  const ctx: LiquidCtx = {
+    sink,
+    positions: loaded.positions,
+    lines,
+    profileFields: options.profileFields,
+    links: options.links,
+  };
   const template = channel === 'email' ? checkEmail(ctx, loaded.value) : checkLine(ctx, loaded.value);
   if (template) checkLiquidStrings(ctx, template);
+  if (template && channel === 'line') checkLineRendered(ctx, template as LineTemplate);
   return { problems: sink.problems, template: sink.errors.length === 0 ? template : null };
 }
 
@@ -125,6 +162,7 @@ function checkEmail(ctx: LiquidCtx, value: unknown): EmailTemplate | null {
   } else if (email.html !== undefined && email.mjml !== undefined) {
     ctx.sink.add('INVALID_VALUE', 'give html or mjml, not both', ctx.positions.keyAt(['mjml']), ['mjml']);
   }
+  if (email.transactional !== true) warnUnsubscribe(ctx, email);
   return email;
 }
 
@@ -132,8 +170,21 @@ function hasKey(value: unknown, key: string): boolean {
   return typeof value === 'object' && value !== null && key in value;
 }
 
+const UNSUBSCRIBE = /\{\{-?[^}]*\blinks\.unsubscribe\b[^}]*\}\}/;
+
+/** Marketing mail must let the customer opt out in every body a reader may see (RFC 8058 aside, the law asks it). */
+function warnUnsubscribe(ctx: LiquidCtx, email: EmailTemplate): void {
+  for (const key of ['html', 'mjml', 'text'] as const) {
+    const body = email[key];
+    if (body === undefined || UNSUBSCRIBE.test(body)) continue;
+    const part = key === 'text' ? 'the text part' : `the ${key} body`;
+    const message = `${part} has no {{ links.unsubscribe }}; marketing mail must let the customer opt out (mark a mail the customer asked for with transactional: true)`;
+    ctx.sink.add('NO_UNSUBSCRIBE_LINK', message, ctx.positions.keyAt([key]), [key], { severity: 'warning' });
+  }
+}
+
 function checkLine(ctx: LiquidCtx, value: unknown): LineTemplate | null {
-  const parsed = lineTemplateSchema.safeParse(value);
+  const parsed = z.strictObject({ messages: z.array(z.unknown()) }).safeParse(value);
   if (!parsed.success) {
     reportIssues(parsed.error.issues, {
       sink: ctx.sink,
@@ -144,76 +195,27 @@ function checkLine(ctx: LiquidCtx, value: unknown): LineTemplate | null {
     });
     return null;
   }
-  const { messages } = parsed.data;
-  if (messages.length === 0) {
-    ctx.sink.add('LINE_NO_MESSAGES', 'a LINE template needs at least one message', ctx.positions.keyAt(['messages']), [
-      'messages',
-    ]);
-  }
-  if (messages.length > LINE_LIMITS.messages) {
-    const path = ['messages', LINE_LIMITS.messages];
-    const message = `LINE accepts at most ${LINE_LIMITS.messages} messages per send; this template has ${messages.length}`;
-    ctx.sink.add('LINE_TOO_MANY_MESSAGES', message, ctx.positions.valueAt(path), path);
-  }
-  messages.forEach((m, i) => checkLineMessage(ctx, m, ['messages', i]));
-  return { messages };
+  return { messages: parsed.data.messages as Record<string, unknown>[] };
 }
 
-function checkLineMessage(ctx: LiquidCtx, message: Record<string, unknown>, path: DocPath): void {
-  const type = String(message['type']);
-  const required = Object.hasOwn(LINE_TYPES, type) ? LINE_TYPES[type] : undefined;
-  if (!required) {
-    const at = ctx.positions.valueAt([...path, 'type']);
-    ctx.sink.add('LINE_BAD_MESSAGE', `"${type}" is not a LINE message type`, at, [...path, 'type'], {
-      suggestion: suggest(type, Object.keys(LINE_TYPES)),
-    });
-    return;
-  }
-  for (const key of required) {
-    if (message[key] !== undefined) continue;
-    const code = key === 'altText' ? 'LINE_ALT_TEXT_MISSING' : 'LINE_BAD_MESSAGE';
-    const article = /^[aeiou]/.test(type) ? 'an' : 'a';
-    ctx.sink.add(code, `${article} ${type} message needs "${key}"`, ctx.positions.valueAt(path), [...path, key]);
-  }
-  checkLength(ctx, message, 'text', LINE_LIMITS.textLength, 'LINE_TEXT_TOO_LONG', path);
-  checkLength(ctx, message, 'altText', LINE_LIMITS.altTextLength, 'LINE_ALT_TEXT_TOO_LONG', path);
-  checkQuickReply(ctx, message['quickReply'], [...path, 'quickReply']);
-}
-
-function checkLength(
-  ctx: LiquidCtx,
-  message: Record<string, unknown>,
-  key: string,
-  limit: number,
-  code: 'LINE_TEXT_TOO_LONG' | 'LINE_ALT_TEXT_TOO_LONG',
-  path: DocPath,
-): void {
-  const value = message[key];
-  if (value === undefined) return;
-  if (typeof value !== 'string') {
-    ctx.sink.add('WRONG_TYPE', `"${key}" must be a string`, ctx.positions.valueAt([...path, key]), [...path, key]);
-    return;
-  }
-  const length = [...value].length;
-  if (length > limit) {
-    const at = ctx.positions.valueAt([...path, key]);
-    ctx.sink.add(code, `"${key}" has ${length} characters; LINE allows ${limit}`, at, [...path, key]);
+/** Checks the messages as LINE will receive them: after a trial render of their Liquid. */
+function checkLineRendered(ctx: LiquidCtx, template: LineTemplate): void {
+  const rendered = renderTrial(template.messages, ctx.links);
+  for (const issue of checkLineMessages(rendered)) {
+    const at = issue.at === 'key' ? ctx.positions.keyAt(issue.path) : ctx.positions.valueAt(issue.path);
+    const message =
+      issue.code === 'LINE_BAD_URI' ? issue.message + missingLinks(ctx, template, issue.path) : issue.message;
+    ctx.sink.add(issue.code, message, at, issue.path, { severity: issue.severity, suggestion: issue.suggestion });
   }
 }
 
-function checkQuickReply(ctx: LiquidCtx, quickReply: unknown, path: DocPath): void {
-  if (quickReply === undefined) return;
-  const items =
-    typeof quickReply === 'object' && quickReply !== null
-      ? (quickReply as Record<string, unknown>)['items']
-      : undefined;
-  if (!Array.isArray(items)) {
-    ctx.sink.add('LINE_BAD_MESSAGE', 'quickReply needs a list of "items"', ctx.positions.valueAt(path), path);
-    return;
-  }
-  if (items.length > LINE_LIMITS.quickReplyItems) {
-    const at = [...path, 'items', LINE_LIMITS.quickReplyItems];
-    const message = `LINE accepts at most ${LINE_LIMITS.quickReplyItems} quick reply items; found ${items.length}`;
-    ctx.sink.add('LINE_TOO_MANY_QUICK_REPLIES', message, ctx.positions.valueAt(at), at);
-  }
+/** Names the undeclared links a URI is written with: the reason it rendered empty. */
+function missingLinks(ctx: LiquidCtx, template: LineTemplate, path: DocPath): string {
+  let source: unknown = template;
+  for (const key of path) source = (source as Record<string | number, unknown> | undefined)?.[key];
+  if (typeof source !== 'string' || ctx.links === undefined) return '';
+  const links = ctx.links;
+  const names = [...source.matchAll(/\blinks\.([A-Za-z0-9_]+)/g)].map((m) => m[1] ?? '');
+  const missing = names.filter((n) => n !== UNSUBSCRIBE_LINK && !Object.hasOwn(links, n));
+  return missing.length === 0 ? '' : ` (${missing.map((n) => `links.${n}`).join(', ')} is not declared in links.yaml)`;
 }

@@ -168,8 +168,11 @@ export function nextAllowedMoment(ms: number, zone: string, quiet: QuietHoursPla
   const dayShift = crossesToTomorrow ? 1 : 0;
   const date = new Date(Date.UTC(local.year, local.month - 1, local.day + dayShift));
   const end = fromLocalTime(date.getUTCFullYear(), date.getUTCMonth() + 1, date.getUTCDate(), quiet.endMinute, zone);
-  // A daylight-saving jump can land the computed end at or before `ms`; one more minute always leaves it.
-  return end > ms ? end : ms + MINUTE_MS;
+  if (end > ms) return end;
+  // In the hour a fall-back repeats, the end's first occurrence may be past while `ms` is in the
+  // repeat: the window ends at the second occurrence, under the offset in force at `ms`.
+  const repeated = end + zoneOffsetMs(end, zone) - zoneOffsetMs(ms, zone);
+  return repeated > ms ? repeated : ms + MINUTE_MS;
 }
 
 /**

@@ -80,7 +80,9 @@ export interface SendCap {
  * 4. renders and hands the message to the provider: `sent`, or `failed` for a permanent refusal.
  *
  * Transient failures are retried by the executor and never answered. A retry of the same
- * `idempotencyKey` never sends twice and answers what the first attempt did.
+ * `idempotencyKey` never sends twice: once `sent`, `skipped` or `failed`, the key answers that
+ * again. `capped` and `held` claim nothing, and the engine issues the same key again after them
+ * (when the slot frees, on resume), which must then be tried afresh.
  */
 export interface SendCommand {
   type: 'send';
@@ -176,7 +178,8 @@ export interface Conversion {
 
 /**
  * The run is over. `outcome` is `completed`, `converted`, `exited:<event>`, `archived`,
- * `reentry-denied`, `holdout`, or the label of an `exit` step.
+ * `reentry-denied`, `holdout`, or the label of an `exit` step. A holdout run that reaches the end
+ * or converts ends as `holdout`; whether it converted is in `conversion`.
  */
 export interface CompleteCommand {
   type: 'complete';

@@ -24,6 +24,8 @@ export function describeState(plan: Plan, state: JourneyState): string {
   const until = cursor.untilMs === null ? '' : formatLocalTime(cursor.untilMs, zone);
   const step = plan.steps[cursor.stepId];
   const paused = state.paused ? ' (journey paused)' : '';
+  if (state.ending !== null)
+    return `${cursor.stepId}: ending (${state.ending.outcome}) once the request out is answered`;
   switch (cursor.stage) {
     case 'sleep':
       return `${cursor.stepId}: waiting until ${until}${paused}`;

@@ -9,7 +9,8 @@ import type { CustomerEvent } from './inputs.js';
 import { INBOX_LIMIT, SEEN_EVENT_LIMIT, type EventCandidates, type EventCheck } from './state.js';
 import { stopRepeat } from './steps/repeat.js';
 import { matchWaitFor } from './steps/wait-for.js';
-import { type Turn, completeRun, correlate, journal } from './turn.js';
+import { endRun } from './in-flight.js';
+import { type Turn, correlate, journal } from './turn.js';
 
 /** Takes an event in: ignores a seen id, matches it at once, or asks for its filters' decisions. */
 export function receiveEvent(turn: Turn, event: CustomerEvent): void {
@@ -126,10 +127,11 @@ function applyEvent(turn: Turn, check: Check, decisions: boolean[]): void {
   const convertedNow = goalWindows.some((windowMs) => creditConversion(turn, event, windowMs));
   const exit = exits.map((i) => plan.exits[i]).find((e) => e !== undefined);
   if (exit !== undefined) {
-    // A goal exit after an earlier conversion (another goal) still ends a converted run.
-    const outcome = exit.goal && state.conversion !== null ? 'converted' : `exited:${event.type}`;
-    journal(turn, null, 'exited', outcome, { event: event.type, eventId: event.id, converted: convertedNow });
-    completeRun(turn, outcome);
+    // A goal exit after an earlier conversion (another goal) still ends a converted run; a holdout
+    // run that converted ends as `holdout`, its conversion recorded all the same.
+    const converted = exit.goal && state.conversion !== null;
+    const outcome = converted ? (state.holdout ? 'holdout' : 'converted') : `exited:${event.type}`;
+    endRun(turn, outcome, { event: event.type, eventId: event.id, converted: convertedNow });
     return;
   }
   const stopped = candidates.repeats.find((_, i) => passes(slots.repeats[i] ?? -1));

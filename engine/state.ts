@@ -90,6 +90,19 @@ export interface EventCheck {
   slots: { exits: number[]; goals: number[]; waitFor: number; repeats: number[] };
 }
 
+/**
+ * An exit (or archive) decided while a delivery or profile update was out: the run ends once that
+ * request is answered and its result journaled, so the journal never misses a message that went out.
+ */
+export interface Ending {
+  /** The outcome the run ends with (`exited:<event>`, `converted`, `archived`...). */
+  outcome: string;
+  /** Facts of the exit for its journal row (event, eventId, converted). */
+  detail: { [key: string]: string | number | boolean | null };
+  /** Events that arrived meanwhile (ignored); past {@link INBOX_LIMIT} the run ends without the answer. */
+  waited: number;
+}
+
 export interface JourneyState {
   stateVersion: typeof STATE_VERSION;
   journeyId: string;
@@ -109,6 +122,13 @@ export interface JourneyState {
   /** An incoming event being filtered; main-line inputs queue in `inbox` meanwhile. */
   eventCheck: EventCheck | null;
   inbox: JourneyInput[];
+  /** Set while an exit waits for the answer of the request out (see {@link Ending}). */
+  ending: Ending | null;
+  /**
+   * Set when a `repeat` was stopped while a request of its body was out: once the answer is
+   * journaled (no fallback, no deferral), the run goes on at `next`.
+   */
+  resumeAt: { next: StepId | null } | null;
   loops: LoopFrame[];
   /** Times each step was entered; keys idempotency of repeated sends. */
   visits: { [stepId: StepId]: number };
@@ -143,6 +163,8 @@ export function createJourneyState(journeyId: string, contentHash: string): Jour
     awaiting: null,
     eventCheck: null,
     inbox: [],
+    ending: null,
+    resumeAt: null,
     loops: [],
     visits: {},
     received: {},

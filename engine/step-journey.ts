@@ -6,6 +6,7 @@ import { isValidTimeZone } from '../definitions/time-windows.js';
 import { advance, follow, resumeCurrentStep } from './advance.js';
 import type { JourneyCommand, RequestCommand, WaitCommand } from './commands.js';
 import { exitAtOnce, receiveEvent, receiveEventDecisions, rememberEvent } from './events.js';
+import { endRun, resumeAfterStop, whileEnding } from './in-flight.js';
 import { isInHoldout } from './hash.js';
 import type { ControlInput, JourneyInput, StartInput } from './inputs.js';
 import { INBOX_LIMIT, STATE_VERSION, createJourneyState, type JourneyState } from './state.js';
@@ -57,6 +58,12 @@ export interface StepResult {
  * - `held` -> the executor found the journey paused before the run heard of it: the run holds as
  *   if paused until `resume` (or delivers again at once when a `resume` already arrived meanwhile).
  *
+ * Controls (`pause`, `resume`, `archive`) take effect in arrival order; a `resume` that arrives
+ * while an event's filters are out releases a held send only once they are decided, and only if no
+ * later `pause` came. A send (or profile update) that is out when a repeat's stop event or an exit
+ * arrives is still answered into the journal: the run leaves the loop, or ends, once its answer is
+ * journaled (an exit waits at most for {@link INBOX_LIMIT} further events). See docs/engine-protocol.md.
+ *
  * Never throws and never loops: a malformed plan, state or input yields a `fail` command (codes
  * `INVALID_PLAN`, `INVALID_STATE`, `INVALID_INPUT`, `UNKNOWN_STEP`, `NO_PROGRESS`); a call makes
  * at most {@link MAX_TRANSITIONS_PER_CALL} transitions. A finished run ignores every input.
@@ -95,6 +102,7 @@ function dispatch(turn: Turn, input: JourneyInput): void {
   if (problem !== null) return failRun(turn, 'INVALID_INPUT', problem);
   if (input.type === 'start') return start(turn, input);
   if (state.status === 'new') return failRun(turn, 'INVALID_INPUT', `a ${input.type} input arrived before start`);
+  if (state.ending !== null) return whileEnding(turn, input);
   if (input.type === 'pause' || input.type === 'resume' || input.type === 'archive') return control(turn, input);
   if (input.type === 'conditions_evaluated' && state.eventCheck?.command.correlationId === input.correlationId) {
     return receiveEventDecisions(turn, input.decisions);
@@ -111,6 +119,11 @@ function dispatch(turn: Turn, input: JourneyInput): void {
     return input.type === 'entry_claimed' ? claimed(turn, input.granted) : bad(turn, input);
   if (cursor?.phase === 'timezone')
     return input.type === 'timezone_resolved' ? zoned(turn, input.zone) : bad(turn, input);
+  if (state.resumeAt !== null) {
+    const at = resumeAfterStop(turn, input);
+    if (at !== null) advance(turn, at.next);
+    return;
+  }
   resumeCurrentStep(turn, input);
 }
 
@@ -177,17 +190,15 @@ function control(turn: Turn, input: ControlInput): void {
     state.paused = true;
     return;
   }
-  if (input.type === 'archive') {
-    journal(turn, null, 'exited', 'archived');
-    return completeRun(turn, 'archived');
-  }
+  if (input.type === 'archive') return endRun(turn, 'archived', {});
   if (!state.paused) return;
   state.paused = false;
   const cursor = state.cursor;
   // A delivery out now may still answer `held` for the pause this resume ends.
   if (cursor?.phase === 'step' && cursor.stage === 'send') cursor.resumed = true;
-  if (state.eventCheck !== null) state.inbox.push(input);
-  else releaseHold(turn, input);
+  // One queued release is enough: it reads the pause flag as the latest control left it.
+  if (state.eventCheck === null) releaseHold(turn, input);
+  else if (!state.inbox.some((queued) => queued.type === 'resume')) state.inbox.push(input);
 }
 
 /** Sends the held message, unless the run is paused again. */
@@ -244,6 +255,9 @@ function cloneState(state: JourneyState): JourneyState {
     ...state,
     cursor: state.cursor === null ? null : { ...state.cursor },
     inbox: [...state.inbox],
+    // A state from before these fields existed reads as having neither.
+    ending: state.ending ?? null,
+    resumeAt: state.resumeAt ?? null,
     loops: state.loops.map((frame) => ({ ...frame })),
     visits: { ...state.visits },
     received: { ...state.received },

@@ -76,6 +76,8 @@ export function completeRun(turn: Turn, outcome: string): void {
   state.eventCheck = null;
   state.inbox = [];
   state.loops = [];
+  state.ending = null;
+  state.resumeAt = null;
   turn.commands.push({ type: 'complete', outcome, conversion: state.conversion });
 }
 
@@ -88,6 +90,8 @@ export function failRun(turn: Turn, code: FailureCode, message: string): void {
   state.awaiting = null;
   state.eventCheck = null;
   state.inbox = [];
+  state.ending = null;
+  state.resumeAt = null;
   turn.commands.push({ type: 'fail', code, message });
 }
 

@@ -6,7 +6,7 @@
 import { Client, Connection } from '@temporalio/client';
 import { connectStore, type Store } from '../store/connection.js';
 import { TASK_QUEUE } from '../workflows/search-attributes.js';
-import { publishExamples } from './publish-examples.js';
+import { describePublish, publishExamples } from './publish-examples.js';
 
 /** Where the demo finds the local stack. */
 export interface DemoTarget {
@@ -34,8 +34,7 @@ export async function runDemo(target: DemoTarget): Promise<string[]> {
 /** Publishes the example journeys (unchanged ones keep their version) and prints one line each. */
 async function publishAll(store: Store, log: (message: string) => void) {
   for (const outcome of await publishExamples(store.models)) {
-    if (outcome.ok)
-      log(`journey ${outcome.journeyId} v${outcome.version} ${outcome.created ? 'published' : 'unchanged'}`);
+    if (outcome.ok) log(describePublish(outcome));
     else console.error(`kizuna: ${outcome.file} does not compile; not published:\n${outcome.errors.join('\n')}`);
   }
 }

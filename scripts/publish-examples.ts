@@ -33,3 +33,17 @@ export async function publishExamples(models: Models): Promise<ExampleOutcome[]>
   }
   return outcomes;
 }
+
+/**
+ * The line printed for a published journey. Its content hash covers the journey and the sources of
+ * its templates, so a template edit (even a comment) makes a new version; runs in progress keep theirs.
+ */
+export function describePublish({ journeyId, version, created }: PublishResult): string {
+  const head = `journey ${journeyId} v${version}`;
+  if (!created) return `${head} unchanged`;
+  if (version === 1) return `${head} published`;
+  return (
+    `${head} published: the journey or one of its templates changed since v${version - 1} ` +
+    '(customers already inside stay on their version)'
+  );
+}

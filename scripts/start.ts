@@ -6,12 +6,14 @@
  */
 import { join } from 'node:path';
 import { runDemo } from './demo.js';
+import { localEnv } from './local-env.js';
 import {
   isPortOpen,
   launch,
   projectRoot,
   startFerretDB,
   startTemporalDevServer,
+  startTogether,
   type RunningServer,
 } from './servers.js';
 
@@ -36,14 +38,14 @@ const logFile = (name: string) => join(dataDir, 'logs', `${name}.log`);
 const running: RunningServer[] = [];
 let stopping = false;
 
+/** The children's whole environment: nothing of a production shell (API keys, TLS, real URIs) leaks in. */
 const env = {
-  ...process.env,
   TEMPORAL_ADDRESS: `127.0.0.1:${PORTS.temporal}`,
   TEMPORAL_NAMESPACE: 'default',
   MONGODB_URI: `mongodb://127.0.0.1:${PORTS.mongodb}/kizuna`,
   SMTP_URL: `smtp://127.0.0.1:${PORTS.smtp}`,
   LINE_API_BASE_URL: `http://127.0.0.1:${PORTS.line}`,
-  LINE_CHANNEL_ACCESS_TOKEN: process.env.LINE_CHANNEL_ACCESS_TOKEN ?? 'local-line-token',
+  LINE_CHANNEL_ACCESS_TOKEN: 'local-line-token',
   LINE_STANDIN_PORT: String(PORTS.line),
   PORT: String(PORTS.api),
 };
@@ -66,41 +68,44 @@ const tsProcess = (name: string, file: string, ready: { port?: number; readyOutp
     name,
     command: process.execPath,
     args: ['--import', 'tsx', join(projectRoot, file)],
-    env,
+    env: localEnv(env),
     ...ready,
     logFile: logFile(name),
   });
 
+/** Starts the servers together; one that fails takes the others down before the error surfaces. */
 async function startStack() {
-  const started = await Promise.all([
-    startTemporalDevServer({
-      port: PORTS.temporal,
-      uiPort: PORTS.temporalUi,
-      dbFile: join(dataDir, 'temporal.sqlite'),
-      logFile: logFile('temporal'),
-    }),
-    startFerretDB({ port: PORTS.mongodb, dataDir: join(dataDir, 'ferretdb'), logFile: logFile('ferretdb') }),
-    launch({
-      name: 'MailDev',
-      command: join(projectRoot, 'node_modules', '.bin', 'maildev'),
-      args: [
-        '--smtp',
-        String(PORTS.smtp),
-        '--web',
-        String(PORTS.maildev),
-        '--ip',
-        '127.0.0.1',
-        '--web-ip',
-        '127.0.0.1',
-        '--mail-directory',
-        join(dataDir, 'maildev'),
-      ],
-      port: PORTS.maildev,
-      logFile: logFile('maildev'),
-    }),
-    tsProcess('LINE stand-in', 'line-standin/server.ts', { port: PORTS.line }),
-  ]);
-  running.push(...started);
+  const servers = [
+    () =>
+      startTemporalDevServer({
+        port: PORTS.temporal,
+        uiPort: PORTS.temporalUi,
+        dbFile: join(dataDir, 'temporal.sqlite'),
+        logFile: logFile('temporal'),
+      }),
+    () => startFerretDB({ port: PORTS.mongodb, dataDir: join(dataDir, 'ferretdb'), logFile: logFile('ferretdb') }),
+    () =>
+      launch({
+        name: 'MailDev',
+        command: join(projectRoot, 'node_modules', '.bin', 'maildev'),
+        args: [
+          '--smtp',
+          String(PORTS.smtp),
+          '--web',
+          String(PORTS.maildev),
+          '--ip',
+          '127.0.0.1',
+          '--web-ip',
+          '127.0.0.1',
+          '--mail-directory',
+          join(dataDir, 'maildev'),
+        ],
+        port: PORTS.maildev,
+        logFile: logFile('maildev'),
+      }),
+    () => tsProcess('LINE stand-in', 'line-standin/server.ts', { port: PORTS.line }),
+  ];
+  await startTogether(servers, (server) => running.push(server));
   log('servers up; starting the worker and the API');
   running.push(await tsProcess('worker', 'worker.ts', { readyOutput: /polling task queue/ }));
   running.push(await tsProcess('API', 'api/server.ts', { port: PORTS.api }));

@@ -4,11 +4,12 @@
  * converted or left. Pure: it receives parsed customers and events and returns figures.
  */
 import { evaluateCondition } from '../../definitions/conditions.js';
+import { journeyZone } from '../../definitions/dates.js';
 import type { Plan, ReentryPlan, StepKind } from '../../definitions/plan.js';
 import type { JournalRecord } from '../commands.js';
 import type { CustomerEvent } from '../inputs.js';
 import { simulateCustomer, type SimulationResult } from './simulate-customer.js';
-import { type Profile, createSendLedger } from './world.js';
+import { type Profile, createSendLedger, datedProfile } from './world.js';
 
 export interface BacktestCustomer {
   id: string;
@@ -24,6 +25,8 @@ export interface BacktestOptions {
   untilMs: number;
   /** Called after each customer, e.g. to draw a progress bar. */
   onProgress?: (done: number, total: number) => void;
+  /** Profile fields declared `date` (profile-fields.yaml): their ISO text reads as dates. None by default. */
+  dateFields?: readonly string[];
 }
 
 export type Counts = Record<string, number>;
@@ -45,6 +48,22 @@ export interface StepFunnel {
   conversions: number;
 }
 
+/** Conversions of one group of runs (entries denied not counted). */
+export interface ConversionRate {
+  runs: number;
+  converted: number;
+  /** `converted / runs`, `null` without runs. */
+  rate: number | null;
+}
+
+/** What the messages added: treated against holdout conversion. */
+export interface ConversionSummary {
+  treated: ConversionRate;
+  holdout: ConversionRate;
+  /** `treated.rate - holdout.rate` (a difference of shares), `null` when either group has no runs. */
+  uplift: number | null;
+}
+
 export interface BacktestReport {
   journeyId: string;
   customers: number;
@@ -52,11 +71,14 @@ export interface BacktestReport {
   notEntered: number;
   /** Runs started (entries claimed or denied). */
   runs: number;
+  /** Runs in the holdout (entries denied not counted). */
   holdout: number;
-  /** Runs with a conversion, holdout runs included... */
+  /** Treated runs (not in the holdout) with a conversion. */
   converted: number;
-  /** ...of which in holdout: compare the two shares to see what the messages added. */
+  /** Holdout runs with a conversion. */
   holdoutConverted: number;
+  /** Conversion rates of treated and holdout runs, and the uplift between them. */
+  conversion: ConversionSummary;
   /** Runs still going when the clock stopped. */
   active: number;
   outcomes: Counts;
@@ -70,13 +92,30 @@ export function backtest(options: BacktestOptions): BacktestReport {
   const { plan, customers } = options;
   const report = emptyReport(plan, customers.length);
   const funnel = new Map(report.steps.map((s) => [s.stepId, s]));
+  let treatedRuns = 0;
   customers.forEach((customer, index) => {
     const results = replayCustomer(options, customer);
     if (results.length === 0) report.notEntered += 1;
-    for (const result of results) countRun(report, funnel, result);
+    for (const result of results) {
+      countRun(report, funnel, result);
+      if (!result.state.holdout && result.outcome !== 'reentry-denied') treatedRuns += 1;
+    }
     options.onProgress?.(index + 1, customers.length);
   });
+  report.conversion = summarise(report, treatedRuns);
   return report;
+}
+
+function summarise(report: BacktestReport, treatedRuns: number): ConversionSummary {
+  const rate = (runs: number, converted: number): ConversionRate => ({
+    runs,
+    converted,
+    rate: runs === 0 ? null : converted / runs,
+  });
+  const treated = rate(treatedRuns, report.converted);
+  const holdout = rate(report.holdout, report.holdoutConverted);
+  const uplift = treated.rate === null || holdout.rate === null ? null : treated.rate - holdout.rate;
+  return { treated, holdout, uplift };
 }
 
 interface Entry {
@@ -86,13 +125,20 @@ interface Entry {
 
 function replayCustomer(options: BacktestOptions, customer: BacktestCustomer): SimulationResult[] {
   const { plan, startMs, untilMs } = options;
-  const events = options.eventsByCustomer.get(customer.id) ?? [];
+  const events = firstOfEachId(options.eventsByCustomer.get(customer.id) ?? []);
   const ledger = createSendLedger();
   const results: SimulationResult[] = [];
   let profile = customer.profile;
   let busyUntil = Number.NEGATIVE_INFINITY;
   let lastEntryMs: number | null = null;
-  for (const entry of entries(plan, profile, events, startMs, untilMs)) {
+  const dateFields = options.dateFields ?? [];
+  for (const entry of entries(
+    plan,
+    datedProfile(profile, journeyZone(plan.policy.timezone, profile), dateFields),
+    events,
+    startMs,
+    untilMs,
+  )) {
     if (entry.atMs < busyUntil) continue;
     const granted = mayEnter(plan.reentry, lastEntryMs, entry.atMs);
     if (granted) lastEntryMs = entry.atMs;
@@ -106,6 +152,7 @@ function replayCustomer(options: BacktestOptions, customer: BacktestCustomer): S
       untilMs,
       ledger,
       claimEntry: () => granted,
+      dateFields,
     });
     results.push(result);
     profile = result.profile;
@@ -114,10 +161,16 @@ function replayCustomer(options: BacktestOptions, customer: BacktestCustomer): S
   return results;
 }
 
-/** When a customer enters: on each matching entry event, or once at the start (segment members, API). */
+/** Event ids are unique per customer: a repeated id is the same event, recorded again, and counts once. */
+function firstOfEachId(events: readonly CustomerEvent[]): CustomerEvent[] {
+  const seen = new Set<string>();
+  return events.filter((e) => !seen.has(e.id) && seen.add(e.id) !== undefined);
+}
+
+/** When a customer enters (`dated`: the profile with its dates read): on each matching entry event, or once at the start (segment members, API). */
 function entries(
   plan: Plan,
-  profile: Profile,
+  dated: Profile,
   events: readonly CustomerEvent[],
   startMs: number,
   untilMs: number,
@@ -128,11 +181,11 @@ function entries(
       return events
         .filter((e) => e.type === entry.event && e.timeMs >= startMs && e.timeMs <= untilMs)
         .filter(
-          (e) => entry.where === null || evaluateCondition(entry.where, { ...profile, event: e.properties }, e.timeMs),
+          (e) => entry.where === null || evaluateCondition(entry.where, { ...dated, event: e.properties }, e.timeMs),
         )
         .map((e) => ({ atMs: e.timeMs, event: e }));
     case 'segment':
-      return evaluateCondition(entry.query, profile, startMs) ? [{ atMs: startMs, event: null }] : [];
+      return evaluateCondition(entry.query, dated, startMs) ? [{ atMs: startMs, event: null }] : [];
     case 'api':
       return [{ atMs: startMs, event: null }];
     default: {
@@ -181,6 +234,11 @@ function emptyReport(plan: Plan, customers: number): BacktestReport {
     holdout: 0,
     converted: 0,
     holdoutConverted: 0,
+    conversion: {
+      treated: { runs: 0, converted: 0, rate: null },
+      holdout: { runs: 0, converted: 0, rate: null },
+      uplift: null,
+    },
     active: 0,
     outcomes: {},
     steps,
@@ -195,8 +253,8 @@ function countRun(report: BacktestReport, funnel: Map<string, StepFunnel>, resul
   if (result.outcome === null) report.active += 1;
   else bump(report.outcomes, result.outcome);
   if (result.conversion !== null) {
-    report.converted += 1;
     if (result.state.holdout) report.holdoutConverted += 1;
+    else report.converted += 1;
     const step = result.conversion.stepId === null ? undefined : funnel.get(result.conversion.stepId);
     if (step !== undefined) step.conversions += 1;
   }

@@ -80,7 +80,8 @@ export function describeRecord(record: JournalRecord, zone: string): string {
     case 'converted':
       return `converted: ${String(record.reason)}${d.template === null ? '' : ` (attributed to ${template})`}`;
     case 'exited':
-      return `exited: ${String(record.reason)}`;
+      // The reason is the run's outcome, `exited:<event>` for an exit event: say the event once.
+      return `exited: ${String(record.reason).replace(/^exited:/, '')}`;
     case 'completed':
       return record.reason === 'completed' ? 'journey complete' : `journey complete: ${String(record.reason)}`;
     case 'dropped':

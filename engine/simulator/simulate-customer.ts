@@ -30,6 +30,8 @@ export interface SimulateCustomerOptions {
   ledger?: SendLedger;
   /** Answers the re-entry claim (granted by default). */
   claimEntry?: (nowMs: number) => boolean;
+  /** Profile fields declared `date` (profile-fields.yaml): their ISO text reads as dates. None by default. */
+  dateFields?: readonly string[];
 }
 
 /** One message that went out. */
@@ -65,7 +67,7 @@ export function simulateCustomer(options: SimulateCustomerOptions): SimulationRe
   const { plan, startMs, untilMs } = options;
   const profile = JSON.parse(JSON.stringify(options.profile)) as Profile;
   const ledger = options.ledger ?? createSendLedger();
-  const world = new SimulatedWorld(profile, options.entryEvent, ledger, options.claimEntry);
+  const world = new SimulatedWorld(profile, options.entryEvent, ledger, options.claimEntry, options.dateFields);
   const run = new Run(plan, world);
   const events = options.events.filter((e) => e.timeMs >= startMs && e.id !== options.entryEvent?.id);
   const start: JourneyInput = {

@@ -4,7 +4,7 @@
  * updates. Pure.
  */
 import { evaluateCondition, resolvePath } from '../../definitions/conditions.js';
-import { readDateValue, withDateFields } from '../../definitions/dates.js';
+import { isDateText, readDateValue, withDateFields } from '../../definitions/dates.js';
 import type { DeliveryChannel, JsonValue } from '../../definitions/plan.js';
 import type { RequestCommand, SendCap, SendCommand } from '../commands.js';
 import type { CommandResultInput, CustomerEvent } from '../inputs.js';
@@ -46,6 +46,8 @@ export class SimulatedWorld {
     readonly entryEvent: CustomerEvent | null,
     readonly ledger: SendLedger,
     private readonly claim: (nowMs: number) => boolean = () => true,
+    /** Profile fields declared `date`: the store holds them as dates. */
+    private readonly dateFields: readonly string[] = [],
   ) {}
 
   /** The answer to a request, as the runtime's activities would give it. */
@@ -59,9 +61,10 @@ export class SimulatedWorld {
         return { type: 'timezone_resolved', nowMs, correlationId, zone: typeof zone === 'string' ? zone : null };
       }
       case 'evaluate_conditions': {
-        // JSON has no date type: date text in the profile is read as the BSON date the store would hold.
-        const profile = withDateFields(this.profile, Object.keys(this.profile), command.zone);
-        const doc = { ...profile, event: command.event?.properties ?? {} };
+        const doc = {
+          ...datedProfile(this.profile, command.zone, this.dateFields),
+          event: command.event?.properties ?? {},
+        };
         const decisions = command.conditions.map((c) => evaluateCondition(c, doc, command.nowMs));
         return { type: 'conditions_evaluated', nowMs, correlationId, decisions };
       }
@@ -120,6 +123,23 @@ export function capRetryAt(sent: readonly number[], cap: SendCap, nowMs: number)
   // The slot frees when all but max - 1 of them have left the window.
   const leaving = inWindow[inWindow.length - cap.max];
   return leaving === undefined ? null : leaving + cap.perMs;
+}
+
+/**
+ * The profile as conditions read it. JSON has no date type: date text in a field declared `date`
+ * (`dateFields`, from profile-fields.yaml) is read in `zone` into the BSON date the store would hold
+ * (`definitions/dates.ts`); every other field keeps its text, as the store keeps it.
+ */
+export function datedProfile(profile: Profile, zone: string, dateFields: readonly string[]): Profile {
+  return withDateFields(profile, dateFields, zone);
+}
+
+/** Top-level profile fields holding date text that are not declared `date`: conditions read them as text. */
+export function undeclaredDateText(profile: Profile, dateFields: readonly string[]): string[] {
+  return Object.keys(profile).filter((field) => {
+    const value = profile[field];
+    return typeof value === 'string' && isDateText(value) && !dateFields.includes(field);
+  });
 }
 
 function first(doc: unknown, path: string): unknown {

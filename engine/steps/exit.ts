@@ -8,10 +8,13 @@ export function enterExit(turn: Turn, step: ExitStep): Flow {
   return STOP;
 }
 
-/** The journey ran out of steps: `converted` if a goal was reached, `holdout` for holdout customers, else `completed`. */
+/**
+ * The journey ran out of steps: `holdout` for holdout customers (converted or not: the conversion
+ * is in the run's `conversion`), else `converted` if a goal was reached, else `completed`.
+ */
 export function finishJourney(turn: Turn): void {
   const { state } = turn;
-  const outcome = state.conversion !== null ? 'converted' : state.holdout ? 'holdout' : 'completed';
+  const outcome = state.holdout ? 'holdout' : state.conversion !== null ? 'converted' : 'completed';
   journal(turn, null, 'completed', outcome);
   completeRun(turn, outcome);
 }

@@ -44,12 +44,22 @@ function nextRun(turn: Turn, step: RepeatStep): Flow {
   return goTo(step.body);
 }
 
-/** The stop event arrived: drop this loop (and any nested in it) and go on after it. */
+/**
+ * The stop event arrived: drop this loop (and any nested in it) and go on after it. A delivery or
+ * profile update of the body still out is answered first: its result is journaled, then the run
+ * goes on after the loop (see `resumeAt`).
+ */
 export function stopRepeat(turn: Turn, step: RepeatStep, event: CustomerEvent): Flow {
+  const { state } = turn;
   leaveLoop(turn, step);
-  turn.state.awaiting = null;
-  turn.state.cursor = null;
   journal(turn, step, 'repeat-stopped', event.type, { eventId: event.id });
+  const out = state.awaiting?.type;
+  if (out === 'send' || out === 'update_profile') {
+    state.resumeAt = { next: step.next };
+    return STOP;
+  }
+  state.awaiting = null;
+  state.cursor = null;
   return goTo(step.next);
 }
 

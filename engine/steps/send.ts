@@ -109,8 +109,7 @@ function onSendResult(turn: Turn, step: SendStep, input: SendResultInput): Flow 
   stepCursor(turn).channel = input.channel;
   switch (input.status) {
     case 'sent':
-      journal(turn, step, 'sent', null, { template: step.template, channel: input.channel });
-      recordTouch(turn, step, input.channel);
+      recordSendResult(turn, step, input);
       return goTo(step.next);
     case 'skipped':
     case 'failed':
@@ -121,6 +120,34 @@ function onSendResult(turn: Turn, step: SendStep, input: SendResultInput): Flow 
       return afterHeld(turn, step);
     default:
       return mismatch(turn, input);
+  }
+}
+
+/**
+ * Journals what became of a delivery, and nothing more: used as is when the run leaves the step
+ * while the delivery was out (a stopped repeat, an exit), so no fallback and no deferral follow.
+ */
+export function recordSendResult(turn: Turn, step: SendStep, input: SendResultInput): void {
+  const detail = { template: step.template, channel: input.channel };
+  switch (input.status) {
+    case 'sent':
+      journal(turn, step, 'sent', null, detail);
+      recordTouch(turn, step, input.channel);
+      return;
+    case 'skipped':
+    case 'failed':
+      journal(turn, step, input.status, input.reason ?? input.status, detail);
+      return;
+    case 'capped':
+      journal(turn, step, 'skipped', 'frequency-cap', detail);
+      return;
+    case 'held':
+      // The pause the delivery saw holds the rest of the run too, unless a resume came since.
+      if (!stepCursor(turn).resumed) turn.state.paused = true;
+      journal(turn, step, 'skipped', 'paused', detail);
+      return;
+    default:
+      mismatch(turn, input);
   }
 }
 

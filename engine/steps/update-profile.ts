@@ -19,10 +19,15 @@ export function enterUpdateProfile(turn: Turn, step: UpdateProfileStep): Flow {
 
 export function resumeUpdateProfile(turn: Turn, step: UpdateProfileStep, input: JourneyInput): Flow {
   if (input.type !== 'profile_updated') return mismatch(turn, input);
+  journalProfileUpdate(turn, step);
+  return goTo(step.next);
+}
+
+/** Journals the update as done. */
+export function journalProfileUpdate(turn: Turn, step: UpdateProfileStep): void {
   journal(turn, step, 'profile-updated', null, {
     set: Object.keys(step.set).join(',') || null,
     addTags: step.addTags.join(',') || null,
     removeTags: step.removeTags.join(',') || null,
   });
-  return goTo(step.next);
 }

@@ -1,4 +1,5 @@
 /** `wait` (a duration) and `wait_until` (a moment, snapped to a local time and allowed weekdays). */
+import { shiftByOffset } from '../../definitions/dates.js';
 import type { WaitStep, WaitUntilStep } from '../../definitions/plan.js';
 import { parseTimeOfDay, snapToLocalTime } from '../../definitions/time-windows.js';
 import { enterStage, stepCursor } from '../cursor.js';
@@ -42,7 +43,8 @@ export function resumeWaitUntil(turn: Turn, step: WaitUntilStep, input: JourneyI
   if (stage === 'resolve' && input.type === 'date_resolved') {
     const base = input.atMs;
     const offset = step.target.type === 'attribute' ? step.target.offsetMs : 0;
-    return waitUntilMoment(turn, step, base === null ? Number.NaN : base + offset);
+    const zone = turn.state.zone ?? 'UTC';
+    return waitUntilMoment(turn, step, base === null ? Number.NaN : shiftByOffset(base, offset, zone));
   }
   if (stage === 'sleep' && input.type === 'timer') return goTo(step.next);
   return mismatch(turn, input);

@@ -1,7 +1,7 @@
 import type { Connection } from 'mongoose';
 import { apiKeyModel } from './apikey.js';
 import { customerModel } from './customer.js';
-import { deliveryAttemptModel, deliveryModel } from './delivery.js';
+import { deliveryClaimModel, deliveryModel } from './delivery.js';
 import { eventModel, eventOutboxModel, eventResultModel } from './event.js';
 import { entryModel } from './entry.js';
 import { journalModel } from './journal.js';
@@ -14,7 +14,7 @@ export function createModels(connection: Connection) {
     Customer: customerModel(connection),
     Event: eventModel(connection),
     Delivery: deliveryModel(connection),
-    DeliveryAttempt: deliveryAttemptModel(connection),
+    DeliveryClaim: deliveryClaimModel(connection),
     Journey: journeyModel(connection),
     ApiKey: apiKeyModel(connection),
     EventOutbox: eventOutboxModel(connection),

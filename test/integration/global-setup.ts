@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
-import { freePort, startFerretDB, startTemporalDevServer, toolPath } from '../../scripts/servers.js';
+import { freePort, startFerretDB, startTemporalDevServer, startTogether, toolPath } from '../../scripts/servers.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -20,15 +20,19 @@ declare module 'vitest' {
 export default async function setup(project: TestProject) {
   const dataDir = mkdtempSync(join(tmpdir(), 'kizuna-test-'));
   const [mongoPort, temporalPort] = [await freePort(), await freePort()];
-  const [ferret, temporal] = await Promise.all([
-    startFerretDB({ port: mongoPort, dataDir: join(dataDir, 'ferretdb') }),
-    startTemporalDevServer({ port: temporalPort, uiPort: null }),
-  ]);
+  // Started together: when one fails, the other is stopped before the error ends the run.
+  const servers = await startTogether([
+    () => startFerretDB({ port: mongoPort, dataDir: join(dataDir, 'ferretdb') }),
+    () => startTemporalDevServer({ port: temporalPort, uiPort: null }),
+  ]).catch((err: unknown) => {
+    rmSync(dataDir, { recursive: true, force: true });
+    throw err;
+  });
   project.provide('mongoUri', `mongodb://127.0.0.1:${mongoPort}/`);
   project.provide('temporalAddress', `127.0.0.1:${temporalPort}`);
   project.provide('temporalTestServerPath', toolPath('temporal-test-server'));
   return async () => {
-    await Promise.all([ferret.stop(), temporal.stop()]);
+    await Promise.all(servers.map((server) => server.stop()));
     rmSync(dataDir, { recursive: true, force: true });
   };
 }

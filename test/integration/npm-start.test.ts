@@ -8,8 +8,30 @@ import { Client, Connection } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort, isPortOpen, projectRoot } from '../../scripts/servers.js';
 import { KizunaCustomer, KizunaOutcome } from '../../workflows/search-attributes.js';
+import { fakeTools } from '../support/fake-tools.js';
 
 const NAMES = ['temporal', 'temporalUi', 'mongodb', 'smtp', 'maildev', 'line', 'api'] as const;
+const startScript = join(projectRoot, 'scripts', 'start.ts');
+
+/** A shell set up to operate production: the local stack must come up regardless. */
+const PRODUCTION_SHELL = {
+  TEMPORAL_API_KEY: 'prod-key',
+  TEMPORAL_ADDRESS: 'kizuna.a1b2c.tmprl.cloud:7233',
+  TEMPORAL_NAMESPACE: 'kizuna.a1b2c',
+  TEMPORAL_TLS_CERT: '/nonexistent/client.pem',
+  TEMPORAL_TLS_KEY: '/nonexistent/client.key',
+  LINE_CHANNEL_ACCESS_TOKEN: 'prod-line-token',
+};
+
+/** Runs `npm start` to its end; resolves with its exit code and output. */
+async function runToExit(env: NodeJS.ProcessEnv): Promise<{ code: number | null; text: string }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', startScript], { env });
+  let text = '';
+  child.stdout.on('data', (chunk: Buffer) => (text += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (text += chunk.toString()));
+  const [code] = (await once(child, 'exit')) as [number | null];
+  return { code, text };
+}
 
 describe('npm start (the whole local stack, on ports of its own)', () => {
   const ports = {} as Record<(typeof NAMES)[number], number>;
@@ -19,9 +41,9 @@ describe('npm start (the whole local stack, on ports of its own)', () => {
 
   beforeAll(async () => {
     for (const name of NAMES) ports[name] = await freePort();
-    const env: NodeJS.ProcessEnv = { ...process.env, KIZUNA_DATA_DIR: dataDir };
+    const env: NodeJS.ProcessEnv = { ...process.env, ...PRODUCTION_SHELL, KIZUNA_DATA_DIR: dataDir };
     for (const name of NAMES) env[`KIZUNA_PORT_${name.toUpperCase()}`] = String(ports[name]);
-    child = spawn(process.execPath, ['--import', 'tsx', join(projectRoot, 'scripts', 'start.ts')], { env });
+    child = spawn(process.execPath, ['--import', 'tsx', startScript], { env });
     child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
     const deadline = Date.now() + 120_000;
@@ -36,7 +58,7 @@ describe('npm start (the whole local stack, on ports of its own)', () => {
     rmSync(dataDir, { recursive: true, force: true });
   });
 
-  it('prints the URLs and answers on every port', async () => {
+  it('prints the URLs and answers on every port, though the shell is set up for production', async () => {
     expect(output).toContain(`http://localhost:${ports.temporalUi}`);
     expect(output).toContain(`http://localhost:${ports.maildev}`);
     expect(output).toMatch(/journey winback\S* v1 published/);
@@ -80,12 +102,25 @@ describe('npm start (the whole local stack, on ports of its own)', () => {
     await once(blocker, 'listening');
     const env: NodeJS.ProcessEnv = { ...process.env, KIZUNA_DATA_DIR: dataDir };
     for (const name of NAMES) env[`KIZUNA_PORT_${name.toUpperCase()}`] = String(ports[name]);
-    const second = spawn(process.execPath, ['--import', 'tsx', join(projectRoot, 'scripts', 'start.ts')], { env });
-    let text = '';
-    second.stderr.on('data', (chunk: Buffer) => (text += chunk.toString()));
-    const [code] = (await once(second, 'exit')) as [number | null];
+    const { code, text } = await runToExit(env);
     blocker.close();
     expect(code).toBe(1);
     expect(text).toContain(`ports already in use: ${ports.api} (api)`);
+  });
+
+  it('when a server fails at start, stops the others and frees their ports', async () => {
+    const tools = fakeTools({ failing: ['ferretdb'] });
+    const env: NodeJS.ProcessEnv = { ...process.env, KIZUNA_DATA_DIR: dataDir, KIZUNA_TOOLS_DIR: tools.dir };
+    for (const name of NAMES) env[`KIZUNA_PORT_${name.toUpperCase()}`] = String(ports[name]);
+    try {
+      const { code, text } = await runToExit(env);
+      expect(code).toBe(1);
+      expect(text).toContain('npm start failed: FerretDB exited (1)');
+      expect(text).toContain('ferretdb: cannot open its data directory');
+      expect(tools.starts('temporal')).toHaveLength(1);
+      for (const name of NAMES) expect(await isPortOpen(ports[name]), name).toBe(false);
+    } finally {
+      tools.remove();
+    }
   });
 });

@@ -42,6 +42,18 @@ describe('dates in the simulator', () => {
     expect(noTime.sends[0]?.atMs).toBe(at('2026-11-24T02:00:00-05:00'));
   });
 
+  it('counts "days before" in calendar days, across a daylight-saving change', () => {
+    // New York springs forward on 2026-03-08: 7 days before 2026-03-10 is 2026-03-03, not the 2nd at 23:00.
+    const profile = { email: 'a@x', timezone: 'America/New_York', renewalDate: '2026-03-10' };
+    const spring = run(reminder(sevenDaysBefore, '10:00'), { profile, startMs: at('2026-02-20T00:00:00Z') });
+    expect(spring.sends[0]?.atMs).toBe(at('2026-03-03T10:00:00-05:00'));
+    // ... and falls back on 2026-11-01: 3 days after 2026-10-30 00:00 is 2026-11-02 00:00, not the 1st at 23:00.
+    const after: WaitUntilTarget = { ...sevenDaysBefore, offsetMs: 3 * DAY };
+    const autumn = { ...profile, renewalDate: '2026-10-30' };
+    const result = run(reminder(after, null), { profile: autumn, startMs: at('2026-10-20T00:00:00Z') });
+    expect(result.sends[0]?.atMs).toBe(at('2026-11-02T00:00:00-05:00'));
+  });
+
   it('reads a date-only value in a fixed policy zone, and an instant as it is', () => {
     const tokyo: PolicyPlan = { ...byProfile, timezone: { source: 'fixed', zone: 'Asia/Tokyo' } };
     const profile = { email: 'a@x', timezone: 'America/New_York', renewalDate: '2026-12-01' };
@@ -71,9 +83,31 @@ describe('dates in the simulator', () => {
     const nowMs = at('2026-11-10T12:00:00Z');
     const timezone = 'America/New_York';
     // 90 days before now is 2026-08-12 12:00 UTC (08:00 in New York): the date's local midnight is older.
-    const older = run(plan, { profile: { email: 'a@x', timezone, lastOrderAt: '2026-08-12' }, startMs: nowMs });
+    const dateFields = ['lastOrderAt'];
+    const profile = { email: 'a@x', timezone, lastOrderAt: '2026-08-12' };
+    const older = run(plan, { profile, startMs: nowMs, dateFields });
     expect(actions(older.journal)).toContain('branched:then @lapsed');
-    const recent = { email: 'a@x', timezone, lastOrderAt: '2026-08-12T09:00' };
-    expect(actions(run(plan, { profile: recent, startMs: nowMs }).journal)).toContain('branched:else @lapsed');
+    const recent = { ...profile, lastOrderAt: '2026-08-12T09:00' };
+    expect(actions(run(plan, { profile: recent, startMs: nowMs, dateFields }).journal)).toContain(
+      'branched:else @lapsed',
+    );
+  });
+
+  it('reads date text as a date only in the fields declared date, as the store does', () => {
+    // The store keeps a field not declared `date` as the text it was given: no time operator matches it.
+    const condition: Condition = { memo: { $olderThan: DAY } };
+    const steps = [
+      { kind: 'if' as const, id: 'old-memo', condition, then: 'yes', else: 'no' },
+      send('yes', 'winback', null),
+      send('no', 'thanks', null),
+    ];
+    const plan = makePlan(steps, { policy: byProfile });
+    const profile = { email: 'a@x', memo: '2020-01-01' };
+    const startMs = at('2026-11-10T12:00:00Z');
+    const undeclared = run(plan, { profile, startMs, dateFields: ['lastOrderAt'] });
+    expect(actions(undeclared.journal)).toContain('branched:else @old-memo');
+    expect(actions(run(plan, { profile, startMs }).journal)).toContain('branched:else @old-memo');
+    const declared = run(plan, { profile, startMs, dateFields: ['memo'] });
+    expect(actions(declared.journal)).toContain('branched:then @old-memo');
   });
 });

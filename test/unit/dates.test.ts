@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { addLocalDays, isDateText, readDateValue, withDateFields } from '../../definitions/dates.js';
+import { addLocalDays, isDateText, readDateValue, shiftByOffset, withDateFields } from '../../definitions/dates.js';
 import { formatLocalTime, toLocalTime } from '../../definitions/time-windows.js';
 
 // Expected instants are written with their offset, so no expectation depends on the machine's zone.
@@ -104,7 +104,7 @@ describe('readDateValue', () => {
     const code = source.replace(/\/\*[\s\S]*?\*\//g, '').replace(/\/\/.*$/gm, '');
     expect(code).not.toMatch(/Date\.parse|Date\.now|new Date\(\)|process\./);
     const imports = [...source.matchAll(/^import .* from '([^']+)';$/gm)].map((m) => m[1]);
-    expect(imports).toEqual(['./time-windows.js']);
+    expect(imports).toEqual(['./plan.js', './time-windows.js']);
   });
 });
 
@@ -130,6 +130,16 @@ describe('addLocalDays', () => {
         },
       ),
     );
+  });
+});
+
+describe('shiftByOffset', () => {
+  it('moves whole days on the calendar and the rest as elapsed time', () => {
+    const midnight = at('2026-03-10T00:00:00-04:00');
+    expect(shiftByOffset(midnight, -7 * 86_400_000, NY)).toBe(at('2026-03-03T00:00:00-05:00'));
+    expect(shiftByOffset(midnight, -(7 * 86_400_000 + 3_600_000), NY)).toBe(at('2026-03-02T23:00:00-05:00'));
+    expect(shiftByOffset(midnight, -90 * 60_000, NY)).toBe(at('2026-03-09T22:30:00-04:00'));
+    expect(shiftByOffset(midnight, 0, NY)).toBe(midnight);
   });
 });
 

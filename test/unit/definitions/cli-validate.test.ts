@@ -15,16 +15,19 @@ describe('kizuna validate', () => {
   });
 
   it('reports every problem once, with caret, and a summary', () => {
-    const report = validatePaths([
-      'test/fixtures/definitions/invalid/many-mistakes.yaml',
-      'test/fixtures/definitions/invalid/unknown-template.yaml',
-    ]);
+    const report = validatePaths(
+      [
+        'test/fixtures/definitions/invalid/many-mistakes.yaml',
+        'test/fixtures/definitions/invalid/unknown-template.yaml',
+      ],
+      { definitions: 'definitions' },
+    );
     expect(report.errors).toBe(9);
     expect(report.failedFiles).toBe(2);
     expect(summarize(report)).toBe('✖ 9 errors and 0 warnings in 2 of 2 files');
     const text = formatProblems(report.problems);
     expect(text).toContain(
-      'test/fixtures/definitions/invalid/unknown-template.yaml:6:39 UNKNOWN_TEMPLATE: no template named "winback-l" (did you mean "winback-1"?)\n' +
+      'test/fixtures/definitions/invalid/unknown-template.yaml:6:39 UNKNOWN_TEMPLATE: no template named "winback-l" in definitions/templates (did you mean "winback-1"?)\n' +
         '   6 |   - send: { channel: email, template: winback-l }\n' +
         '     |                                       ^',
     );
@@ -41,6 +44,7 @@ describe('kizuna validate', () => {
     const report = validatePaths([root]);
     expect(report.problems.map((p) => [p.file, p.code])).toEqual([
       [join(root, 'templates', 'line', 'hello.yaml'), 'LINE_ALT_TEXT_MISSING'],
+      [join(root, 'templates', 'line', 'hello.yaml'), 'LINE_MISSING_PROPERTY'],
     ]);
   });
 
@@ -67,5 +71,25 @@ describe('the kizuna command', () => {
     const result = run('compile', 'definitions/journeys/line-survey.yaml');
     expect(result.status).toBe(0);
     expect((JSON.parse(result.stdout) as { journeyId: string }).journeyId).toBe('line-friend-survey');
+  });
+
+  it('names a missing file or definitions folder in one line, not a stack trace', { timeout: 120_000 }, () => {
+    for (const command of ['validate', 'compile', 'graph']) {
+      const missing = run(command, 'no-such-journey.yaml');
+      expect(missing.stderr).toBe(`kizuna ${command}: no-such-journey.yaml: no such file or folder\n`);
+      expect(missing.status).toBe(1);
+      const folder = run(command, '--definitions', 'no-such-folder', 'definitions/journeys/winback.yaml');
+      expect(folder.stderr).toBe(`kizuna ${command}: --definitions: no-such-folder is not a folder\n`);
+      expect(folder.status).toBe(1);
+    }
+    const simulate = [
+      'simulate',
+      'definitions/journeys/winback.yaml',
+      '--profile',
+      'test/fixtures/simulate/winback/profile.json',
+    ];
+    const folder = run(...simulate, '--definitions', 'no-such-folder');
+    expect(folder.stderr).toBe('kizuna simulate: --definitions: no-such-folder is not a folder\n');
+    expect(folder.status).toBe(1);
   });
 });

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { evaluateCondition } from '../../../definitions/conditions.js';
+import { evaluateCondition, regexProblem } from '../../../definitions/conditions.js';
 import { toMongoQuery } from '../../../definitions/mongo-query.js';
 import type { Condition, JsonValue } from '../../../definitions/plan.js';
 
@@ -18,8 +18,11 @@ const profile = {
     { sku: 'BEANS-01', quantity: 2 },
     { sku: 'GRINDER-01', quantity: 1 },
   ],
-  lastOrderAt: '2026-07-01T09:00:00+09:00',
-  signedUpAt: NOW - 10 * DAY,
+  lastOrderAt: new Date('2026-07-01T09:00:00+09:00'),
+  signedUpAt: new Date(NOW - 10 * DAY),
+  renewalText: '2026-07-01',
+  mood: '😀',
+  signedUpMs: NOW - 10 * DAY,
   nickname: null,
   event: { total: 5000, data: 'survey=dark', items: [{ category: 'coffee-beans' }] },
 };
@@ -43,7 +46,9 @@ const cases: [string, Condition, boolean][] = [
   ['$lte', { totalSpent: { $lte: 42000 } }, true],
   ['range', { totalSpent: { $gte: 30000, $lt: 50000 } }, true],
   ['$gt never crosses types', { totalSpent: { $gt: '1' } }, false],
-  ['$gt on strings', { lastOrderAt: { $gt: '2026-01-01' } }, true],
+  ['$gt on strings', { memberRank: { $gt: 'apple' } }, true],
+  ['$gt never compares a date with a string', { lastOrderAt: { $gt: '2026-01-01' } }, false],
+  ['strings order by code point, not UTF-16 unit', { mood: { $gt: '\u{FF5E}' } }, true],
   ['$gt on missing field', { points: { $gt: 0 } }, false],
   ['$in', { memberRank: { $in: ['gold', 'silver'] } }, true],
   ['$in with array field', { tags: { $in: ['tea', 'vip'] } }, true],
@@ -60,6 +65,10 @@ const cases: [string, Condition, boolean][] = [
   ['$size mismatch', { tags: { $size: 3 } }, false],
   ['$all', { tags: { $all: ['vip', 'coffee'] } }, true],
   ['$all missing one', { tags: { $all: ['vip', 'tea'] } }, false],
+  ['$all on a scalar field is equality', { memberRank: { $all: ['gold'] } }, true],
+  ['$all with an empty list matches nothing', { tags: { $all: [] } }, false],
+  ['embedded documents equal only in key order', { address: { city: '渋谷区', prefecture: '東京都' } }, false],
+  ['embedded document equality', { address: { prefecture: '東京都', city: '渋谷区' } }, true],
   ['$elemMatch document', { orders: { $elemMatch: { sku: 'GRINDER-01', quantity: { $gte: 1 } } } }, true],
   ['$elemMatch needs one element for all', { orders: { $elemMatch: { sku: 'GRINDER-01', quantity: 2 } } }, false],
   ['$elemMatch operators', { tags: { $elemMatch: { $regex: '^v' } } }, true],
@@ -67,10 +76,12 @@ const cases: [string, Condition, boolean][] = [
   ['$or', { $or: [{ memberRank: 'silver' }, { tags: 'vip' }] }, true],
   ['$nor', { $nor: [{ memberRank: 'silver' }, { tags: 'tea' }] }, true],
   ['top-level $not', { $not: { memberRank: 'gold' } }, false],
-  ['$olderThan ISO date', { lastOrderAt: { $olderThan: 90 * DAY } }, true],
+  ['$olderThan a date', { lastOrderAt: { $olderThan: 90 * DAY } }, true],
   ['$olderThan not yet', { lastOrderAt: { $olderThan: 200 * DAY } }, false],
-  ['$withinLast epoch ms', { signedUpAt: { $withinLast: 30 * DAY } }, true],
+  ['$withinLast a date', { signedUpAt: { $withinLast: 30 * DAY } }, true],
   ['$withinLast too long ago', { signedUpAt: { $withinLast: 5 * DAY } }, false],
+  ['relative time never reads date text', { renewalText: { $olderThan: DAY } }, false],
+  ['relative time never reads epoch ms', { signedUpMs: { $withinLast: 30 * DAY } }, false],
   ['relative time on missing field', { birthday: { $olderThan: DAY } }, false],
   ['event paths', { 'event.total': { $gte: 2000 }, 'event.items.category': 'coffee-beans' }, true],
   ['unknown operator never matches', { totalSpent: { $near: 1 } }, false],
@@ -164,12 +175,58 @@ describe('evaluateCondition properties', () => {
   it('$olderThan and $withinLast split every known date in two', () => {
     fc.assert(
       fc.property(fc.integer({ min: 0, max: 400 * DAY }), fc.integer({ min: 1, max: 400 * DAY }), (age, window) => {
-        const d = { at: new Date(NOW - age).toISOString() };
+        const d = { at: new Date(NOW - age) };
         const older = evaluateCondition({ at: { $olderThan: window } }, d, NOW);
         expect(evaluateCondition({ at: { $withinLast: window } }, d, NOW)).toBe(!older);
         expect(older).toBe(age > window);
       }),
     );
+  });
+});
+
+describe('$regex, read as FerretDB reads it', () => {
+  const matches = (pattern: string, options: string, value: string): boolean =>
+    evaluateCondition({ x: { $regex: pattern, $options: options } }, { x: value }, NOW);
+
+  it('"." stops at "\\n" only, and "s" lets it cross lines', () => {
+    expect(matches('a.b', '', 'a\rb')).toBe(true);
+    expect(matches('a.b', '', 'a\u2028b')).toBe(true);
+    expect(matches('a.b', '', 'a\nb')).toBe(false);
+    expect(matches('a.b', 's', 'a\nb')).toBe(true);
+  });
+
+  it('reads code points and folds case with Unicode rules', () => {
+    expect(matches('^.$', '', '😀')).toBe(true);
+    expect(matches('^[😀-😂]$', '', '😁')).toBe(true);
+    expect(matches('k', 'i', '\u212A')).toBe(true);
+  });
+
+  it('"m" breaks lines at "\\n" only', () => {
+    expect(matches('^b', 'm', 'a\nb')).toBe(true);
+    expect(matches('a$', 'm', 'a\nb')).toBe(true);
+    expect(matches('^b', 'm', 'a\rb')).toBe(false);
+    expect(matches('^b', '', 'a\nb')).toBe(false);
+  });
+
+  it('refuses what the two engines read differently', () => {
+    for (const pattern of [
+      '\\s',
+      '\\w+',
+      '\\bx',
+      '(?=a)',
+      '(?<n>a)',
+      '(a)\\1',
+      '\\p{L}',
+      '[[:alpha:]]',
+      '[]a]',
+      'a{1001}',
+    ]) {
+      expect(regexProblem(pattern), pattern).not.toBeNull();
+      expect(matches(pattern, '', 'a')).toBe(false);
+    }
+    for (const pattern of ['^\\d{3}-\\d{4}$', '@example\\.jp$', '[^a-c]+', '(?:ab|cd)*', '\\x41', 'a{2,1000}']) {
+      expect(regexProblem(pattern), pattern).toBeNull();
+    }
   });
 });
 

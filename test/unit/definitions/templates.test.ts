@@ -49,7 +49,10 @@ describe('example templates', () => {
   });
 
   it('warns about undeclared profile fields only when fields are declared', () => {
-    const source = { file: 't.yaml', source: "subject: '{{ profile.nickname }}'\nhtml: <p>x</p>\n" };
+    const source = {
+      file: 't.yaml',
+      source: "subject: '{{ profile.nickname }}'\nhtml: <p>{{ links.unsubscribe }}</p>\n",
+    };
     expect(checkTemplate('email', source).problems).toEqual([]);
     const warned = checkTemplate('email', source, { profileFields: new Set(['lastName']) }).problems;
     expect(warned.map((p) => [p.code, p.severity, p.line, p.col])).toEqual([['UNDECLARED_VARIABLE', 'warning', 1, 14]]);

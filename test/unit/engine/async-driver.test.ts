@@ -6,7 +6,7 @@ import type { Plan } from '../../../definitions/plan.js';
 import type { JourneyCommand, RequestCommand } from '../../../engine/commands.js';
 import { createJourneyState, stepJourney, type JourneyState } from '../../../engine/index.js';
 import { INBOX_LIMIT } from '../../../engine/state.js';
-import type { CustomerEvent, JourneyInput } from '../../../engine/inputs.js';
+import type { CommandResultInput, CustomerEvent, JourneyInput } from '../../../engine/inputs.js';
 import { SimulatedWorld, createSendLedger, type Profile } from '../../../engine/simulator/world.js';
 import { planArb, profileArb, timelineArb } from './generators.js';
 import { T0, startInput } from './plans.js';
@@ -14,6 +14,10 @@ import { T0, startInput } from './plans.js';
 interface Trace {
   calls: { before: JourneyState; input: JourneyInput; commands: JourneyCommand[] }[];
   done: boolean;
+  /** Messages that went out (a delivery leaves when it is issued; its answer comes back later). */
+  delivered: number;
+  /** Of those, the ones whose answer was never fed to the run. */
+  unanswered: number;
 }
 
 const isRequest = (c: JourneyCommand): c is RequestCommand =>
@@ -22,8 +26,9 @@ const isRequest = (c: JourneyCommand): c is RequestCommand =>
 /** Drives one run; `choices` decides, at each turn, which pending thing happens next. */
 function drive(plan: Plan, profile: Profile, events: CustomerEvent[], choices: number[]): Trace {
   const world = new SimulatedWorld(JSON.parse(JSON.stringify(profile)) as Profile, null, createSendLedger());
-  const trace: Trace = { calls: [], done: false };
+  const trace: Trace = { calls: [], done: false, delivered: 0, unanswered: 0 };
   const pending: RequestCommand[] = [];
+  const outcomes = new Map<string, CommandResultInput>();
   let timer: { correlationId: string; untilMs: number | null } | null = null;
   let state = createJourneyState(plan.journeyId, plan.contentHash);
   let now = T0;
@@ -35,7 +40,11 @@ function drive(plan: Plan, profile: Profile, events: CustomerEvent[], choices: n
     trace.calls.push({ before, input, commands: out.commands });
     for (const command of out.commands) {
       if (isRequest(command)) pending.push(command);
-      else if (command.type === 'sleep_until' || command.type === 'wait_for_events') timer = command;
+      if (command.type === 'send') {
+        const answer = world.answer(command, now);
+        outcomes.set(command.correlationId, answer);
+        if (answer.type === 'send_result' && answer.status === 'sent') trace.delivered += 1;
+      } else if (command.type === 'sleep_until' || command.type === 'wait_for_events') timer = command;
       else if (command.type === 'complete' || command.type === 'fail') trace.done = true;
     }
   };
@@ -46,7 +55,8 @@ function drive(plan: Plan, profile: Profile, events: CustomerEvent[], choices: n
     if (pending.length > 0) {
       options.push(() => {
         const [command] = pending.splice(choice % pending.length, 1);
-        feed(world.answer(command!, now));
+        const early = outcomes.get(command!.correlationId);
+        feed(early === undefined ? world.answer(command!, now) : { ...early, nowMs: now });
       });
     }
     const event = events[nextEvent];
@@ -69,9 +79,14 @@ function drive(plan: Plan, profile: Profile, events: CustomerEvent[], choices: n
     // Controls are offered often, so pause, resume and pause again land while a filter is out.
     if (choice % 4 === 0) options.push(() => feed({ type: 'pause', nowMs: now }));
     if (Math.floor(choice / 4) % 3 === 0) options.push(() => feed({ type: 'resume', nowMs: now }));
+    if (choice % 25 === 1) options.push(() => feed({ type: 'archive', nowMs: now }));
     if (options.length === 0) break;
     options[Math.floor(choice / 12) % options.length]!();
   }
+  trace.unanswered = pending.filter((c) => {
+    const answer = outcomes.get(c.correlationId);
+    return answer?.type === 'send_result' && answer.status === 'sent';
+  }).length;
   return trace;
 }
 
@@ -126,10 +141,34 @@ describe('engine under an asynchronous driver', () => {
                 (check.candidates.goals.length > 0 || check.candidates.exits.some((i) => plan.exits[i]?.goal));
               // Queued behind a pending check that may credit a goal (nothing is sent meanwhile); otherwise
               // at once, or as soon as the filters of other exits and goals on the same event are decided.
+              // With a delivery or profile update out, the exit waits for its answer (journal rows only).
+              const effectOut = before.awaiting?.type === 'send' || before.awaiting?.type === 'update_profile';
               if (mayConvert) expect(commands).toEqual([]);
-              else expect(commands.at(-1)?.type).toMatch(/^(complete|evaluate_conditions)$/);
+              else if (effectOut && commands.at(-1)?.type !== 'complete') {
+                expect(commands.filter((c) => c.type !== 'journal' && c.type !== 'evaluate_conditions')).toEqual([]);
+              } else expect(commands.at(-1)?.type).toMatch(/^(complete|evaluate_conditions)$/);
             }
           }
+        },
+      ),
+      { numRuns: 1000 },
+    );
+  });
+
+  it('journals every message that went out, however the run ends (a stopped repeat, an exit, archive)', () => {
+    fc.assert(
+      fc.property(
+        planArb,
+        profileArb,
+        timelineArb,
+        fc.array(fc.nat(1000), { minLength: 1, maxLength: 60 }),
+        (plan, profile, events, choices) => {
+          const trace = drive(plan, profile, events, choices);
+          const journaled = trace.calls
+            .flatMap((c) => c.commands)
+            .filter((c) => c.type === 'journal' && c.record.action === 'sent').length;
+          if (trace.done) expect(trace.unanswered).toBe(0);
+          expect(journaled + trace.unanswered).toBe(trace.delivered);
         },
       ),
       { numRuns: 1000 },

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Plan } from '../../../definitions/plan.js';
 import { formatFunnel } from '../../../cli/simulate-format.js';
+import { isInHoldout } from '../../../engine/index.js';
 import { backtest, mayEnter } from '../../../engine/simulator/backtest.js';
 import { DAY, HOUR, T0, event, exitOn, makePlan, send, wait } from './plans.js';
 
@@ -49,20 +50,69 @@ describe('backtest', () => {
     expect(report.steps.find((s) => s.stepId === 'second')).toMatchObject({ entered: 2, sent: { 't2 by email': 2 } });
   });
 
-  it('counts the conversions of holdout customers apart, so the two shares can be compared', () => {
+  it('reports treated and holdout conversion apart, and the uplift between them', () => {
     const customers = Array.from({ length: 40 }, (_, i) => ({ id: `h${i}`, profile: { email: `h${i}@example.jp` } }));
+    // Every customer with an even number converts, in the holdout or not.
     const eventsByCustomer = new Map(
-      customers.map(({ id }) => [
+      customers.map(({ id }, i) => [
         id,
-        [event(`${id}-cart`, 'cart.abandoned', T0, { total: 5000 }), event(`${id}-o`, 'order.completed', T0 + DAY)],
+        [
+          event(`${id}-cart`, 'cart.abandoned', T0, { total: 5000 }),
+          ...(i % 2 === 0 ? [event(`${id}-o`, 'order.completed', T0 + DAY)] : []),
+        ],
       ]),
     );
-    const options = { customers, eventsByCustomer, startMs: T0, untilMs: T0 + 30 * DAY };
-    const report = backtest({ ...options, plan: { ...plan, holdoutPercent: 50 } });
-    expect(report.holdout).toBeGreaterThan(0);
-    expect(report.holdout).toBeLessThan(40);
-    expect(report).toMatchObject({ runs: 40, converted: 40, holdoutConverted: report.holdout });
-    expect(formatFunnel(report)).toContain(`${report.holdout} in holdout (converted 100.0%, others 100.0%)`);
+    const holdoutPlan = { ...plan, holdoutPercent: 50 };
+    const report = backtest({ plan: holdoutPlan, customers, eventsByCustomer, startMs: T0, untilMs: T0 + 30 * DAY });
+    const inHoldout = customers.map((c, i) => ({
+      holdout: isInHoldout(plan.journeyId, c.id, 50),
+      converts: i % 2 === 0,
+    }));
+    const held = inHoldout.filter((c) => c.holdout);
+    const treated = inHoldout.filter((c) => !c.holdout);
+    expect(held.length).toBeGreaterThan(5);
+    expect(treated.length).toBeGreaterThan(5);
+    const heldConverted = held.filter((c) => c.converts).length;
+    const treatedConverted = treated.filter((c) => c.converts).length;
+    expect(report).toMatchObject({
+      runs: 40,
+      holdout: held.length,
+      converted: treatedConverted,
+      holdoutConverted: heldConverted,
+      outcomes: { holdout: held.length, converted: treatedConverted, completed: treated.length - treatedConverted },
+    });
+    const rates = { treated: treatedConverted / treated.length, holdout: heldConverted / held.length };
+    expect(report.conversion).toEqual({
+      treated: { runs: treated.length, converted: treatedConverted, rate: rates.treated },
+      holdout: { runs: held.length, converted: heldConverted, rate: rates.holdout },
+      uplift: rates.treated - rates.holdout,
+    });
+    const pct = (n: number): string => `${(100 * n).toFixed(1)}%`;
+    const points = Math.abs(100 * (rates.treated - rates.holdout)).toFixed(1);
+    expect(formatFunnel(report).split('\n')[1]).toBe(
+      `conversion: treated ${treatedConverted} of ${treated.length} (${pct(rates.treated)}), ` +
+        `holdout ${heldConverted} of ${held.length} (${pct(rates.holdout)}), ` +
+        `uplift ${rates.treated >= rates.holdout ? '+' : '-'}${points} points`,
+    );
+  });
+
+  it('reports the holdout rate even when no run was in it', () => {
+    const report = backtest({
+      plan,
+      customers: [{ id: 'a', profile: { email: 'a@x' } }],
+      eventsByCustomer: new Map([['a', [event('a1', 'cart.abandoned', T0, { total: 5000 })]]]),
+      startMs: T0,
+      untilMs: T0 + 30 * DAY,
+    });
+    expect(report.conversion).toEqual({
+      treated: { runs: 1, converted: 0, rate: 0 },
+      holdout: { runs: 0, converted: 0, rate: null },
+      uplift: null,
+    });
+    expect(formatFunnel(report)).toContain('conversion: treated 0 of 1 (0.0%), holdout 0 of 0 (no runs), uplift -');
+    expect(formatFunnel(report).split('\n')[0]).toBe(
+      `${plan.journeyId}: 1 customer, 1 run, 0 never entered, 0 in holdout, 0 still active`,
+    );
   });
 
   it('lets segment members in once, at the start', () => {

@@ -36,7 +36,9 @@ describe('exit and goal events', () => {
   });
 
   it('does not credit a goal event that happened before the entry, even if it arrives later', () => {
-    const plan = makePlan(threeTouches, { exits: [exitOn('order.completed', true, null)] });
+    const plan = makePlan([wait('w0', DAY, 'first'), ...threeTouches], {
+      exits: [exitOn('order.completed', true, null)],
+    });
     const entered = T0 + 2 * HOUR;
     let { state } = stepJourney(plan, createJourneyState('test-journey', 'hash'), startInput(entered));
     ({ state } = stepJourney(plan, state, {
@@ -103,7 +105,7 @@ describe('exit and goal events', () => {
     const plan = makePlan(threeTouches, { exits: [exitOn('order.completed', true, null)] });
     const result = run(plan, { holdout: true, events: [event('o1', 'order.completed', T0 + 4 * DAY)] });
     expect(result.sends).toEqual([]);
-    expect(result.outcome).toBe('converted');
+    expect(result.outcome).toBe('holdout');
     expect(result.conversion).toMatchObject({ stepId: 'second', channel: null });
   });
 

@@ -25,7 +25,6 @@ function capture(errIsTty = false): SimulateIo & { stdout: string[]; stderr: str
     out: (text) => stdout.push(text),
     err: (text) => stderr.push(text),
     errIsTty,
-    nowMs: () => Date.parse('2030-01-01T00:00:00Z'),
   };
 }
 
@@ -83,7 +82,16 @@ describe('kizuna simulate on the example journeys', () => {
     const json = capture(true);
     expect(runSimulate(join(JOURNEYS, 'winback.yaml'), { ...options, json: true }, json)).toBe(0);
     const report = JSON.parse(json.stdout.join('\n')) as { runs: number; converted: number; outcomes: object };
-    expect(report).toMatchObject({ runs: 4, converted: 1, outcomes: { 'exited:customer.unsubscribed': 1 } });
+    expect(report).toMatchObject({
+      runs: 4,
+      converted: 1,
+      outcomes: { 'exited:customer.unsubscribed': 1 },
+      conversion: {
+        treated: { runs: 4, converted: 1, rate: 0.25 },
+        holdout: { runs: 0, converted: 0, rate: null },
+        uplift: null,
+      },
+    });
     expect(json.stderr.join('')).toContain('6/6 customers');
   });
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { nextAllowedMoment } from '../../../definitions/time-windows.js';
 import { createJourneyState, stepJourney } from '../../../engine/index.js';
-import { DAY, HOUR, T0, makePlan, send, startInput, wait } from './plans.js';
+import { DAY, HOUR, T0, event, exitOn, makePlan, send, startInput, wait } from './plans.js';
 import { actions, run } from './simulate-helpers.js';
 
 const tokyo = { source: 'fixed', zone: 'Asia/Tokyo' } as const;
@@ -45,6 +46,18 @@ describe('send', () => {
     const result = run(plan, { startMs });
     expect(actions(result.journal).slice(0, 3)).toEqual(['entered', 'deferred:quiet-hours @s', 'sent @s']);
     expect(result.sends[0]?.atMs).toBe(Date.parse('2026-11-03T00:00:00Z')); // 09:00 the next day in Tokyo
+  });
+
+  it('defers once, to the end of the window, when quiet hours span the autumn clock change', () => {
+    // New York falls back from 02:00 EDT to 01:00 EST on 2026-11-01; 01:15 EST is 06:15 UTC, and the
+    // window's end, 01:30, happens twice: 05:30 UTC (EDT, already past) and 06:30 UTC (EST).
+    const quietHours = { startMinute: 30, endMinute: 90 };
+    const policy = { timezone: { source: 'fixed', zone: 'America/New_York' }, quietHours, frequencyCap: null } as const;
+    const startMs = Date.parse('2026-11-01T06:15:00Z');
+    expect(nextAllowedMoment(startMs, 'America/New_York', quietHours)).toBe(Date.parse('2026-11-01T06:30:00Z'));
+    const result = run(makePlan([send('s', 'hello', null)], { policy }), { startMs });
+    expect(actions(result.journal)).toEqual(['entered', 'deferred:quiet-hours @s', 'sent @s', 'completed:completed']);
+    expect(result.sends[0]?.atMs).toBe(Date.parse('2026-11-01T06:30:00Z'));
   });
 
   it('reads the time zone from the profile, with the fallback for a missing or unknown zone', () => {
@@ -95,6 +108,22 @@ describe('send', () => {
       'completed:holdout',
     ]);
     expect(result.outcome).toBe('holdout');
+  });
+
+  it('ends a holdout run that converts as holdout, with its conversion recorded', () => {
+    const plan = makePlan([send('a', 't1', 'w'), wait('w', DAY, null)], {
+      goals: [{ event: 'order.completed', where: null, windowMs: null }],
+      exits: [exitOn('cart.paid', true)],
+    });
+    const order = event('o1', 'order.completed', T0 + HOUR);
+    const goal = run(plan, { holdout: true, events: [order] });
+    expect(goal.outcome).toBe('holdout');
+    expect(goal.conversion).toMatchObject({ eventId: 'o1', stepId: 'a', template: 't1', channel: null });
+    expect(actions(goal.journal).slice(-2)).toEqual(['converted:order.completed', 'completed:holdout']);
+    const exit = run(plan, { holdout: true, events: [event('p1', 'cart.paid', T0 + HOUR)] });
+    expect(exit.outcome).toBe('holdout');
+    expect(exit.conversion).toMatchObject({ eventId: 'p1' });
+    expect(run(plan, { holdout: false, events: [order] }).outcome).toBe('converted');
   });
 
   it('puts a stable share of customers in the holdout', () => {

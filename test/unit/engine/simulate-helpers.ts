@@ -14,6 +14,8 @@ export interface RunOptions {
   untilMs?: number;
   holdout?: boolean;
   customerId?: string;
+  /** Profile fields declared `date`; by default none. */
+  dateFields?: string[];
 }
 
 export function run(plan: Plan, options: RunOptions = {}): SimulationResult {
@@ -27,6 +29,7 @@ export function run(plan: Plan, options: RunOptions = {}): SimulationResult {
     startMs,
     untilMs: options.untilMs ?? startMs + 60 * DAY,
     ...(options.holdout === undefined ? {} : { holdout: options.holdout }),
+    ...(options.dateFields === undefined ? {} : { dateFields: options.dateFields }),
   });
 }
 

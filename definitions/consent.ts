@@ -1,6 +1,6 @@
 /**
- * Which channel a send uses and whether the customer's consent allows it. Pure: the same rules hold
- * for the runtime's send path and for any dry run that imports them.
+ * Which channel a send uses and whether the customer's consent allows it. Pure, so the runtime's send
+ * path (`channels/deliver.ts`) and the simulator can apply the same rules and cannot drift apart.
  */
 
 /** The consent fields of a profile, as stored (see `store/models/customer.ts`). */
