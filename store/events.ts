@@ -8,7 +8,7 @@
  * idempotencyKey); event documents are never changed; pending routing lives in the small outbox, and
  * outcomes are inserted into `eventresults`.
  */
-import { createHash } from 'node:crypto';
+import { eventIdFor } from './models/event.js';
 import type { Models } from './models/index.js';
 
 const DUPLICATE_KEY = 11000;
@@ -42,11 +42,7 @@ export interface RouteState {
 
 export type EventRow = StoredEvent & { route: RouteState };
 
-/** The event id of (source, idempotencyKey): `ev_` + 32 hex characters of their sha256. */
-export function eventIdFor(source: string, idempotencyKey: string): string {
-  const hash = createHash('sha256').update(source).update('\u0000').update(idempotencyKey).digest('hex');
-  return `ev_${hash.slice(0, 32)}`;
-}
+export { eventIdFor };
 
 /** The routing state of an event that needs no routing (no journey listens, no profile effect). */
 export function settledRoute(nowMs: number, result: unknown): RouteState {

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { Schema, type Connection, type InferSchemaType } from 'mongoose';
 
 /**
@@ -8,9 +9,19 @@ import { Schema, type Connection, type InferSchemaType } from 'mongoose';
  */
 export const eventSchema = new Schema(
   {
-    /** The event id (see store/events.ts `eventIdFor`). */
-    _id: { type: String, required: true },
-    eventId: { type: String, required: true },
+    /** The event id (store/events.ts `eventIdFor`), derived from source and idempotency key when not given. */
+    _id: {
+      type: String,
+      default(this: { source: string; idempotencyKey: string }) {
+        return eventIdFor(this.source, this.idempotencyKey);
+      },
+    },
+    eventId: {
+      type: String,
+      default(this: { _id: string }) {
+        return this._id;
+      },
+    },
     source: { type: String, required: true },
     idempotencyKey: { type: String, required: true },
     type: { type: String, required: true },
@@ -19,7 +30,7 @@ export const eventSchema = new Schema(
     properties: { type: Schema.Types.Mixed, default: {} },
     /** An inline profile patch sent with the event (validated), applied before routing. */
     profile: { type: Schema.Types.Mixed },
-    receivedAt: { type: Date, required: true },
+    receivedAt: { type: Date, default: () => new Date() },
     /** The routing outcome (JSON text) of an event settled when stored (no journey listened). */
     settledJson: { type: String },
   },
@@ -27,6 +38,12 @@ export const eventSchema = new Schema(
 );
 eventSchema.index({ source: 1, idempotencyKey: 1 }, { unique: true });
 eventSchema.index({ customerId: 1, occurredAt: -1 });
+
+/** The event id of (source, idempotencyKey): `ev_` + 32 hex characters of their sha256. */
+export function eventIdFor(source: string, idempotencyKey: string): string {
+  const hash = createHash('sha256').update(source).update('\u0000').update(idempotencyKey).digest('hex');
+  return `ev_${hash.slice(0, 32)}`;
+}
 
 export type EventDoc = InferSchemaType<typeof eventSchema>;
 
