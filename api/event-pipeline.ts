@@ -51,6 +51,8 @@ export interface EventPipeline extends Outbox {
   storeThenRoute(events: AcceptedEvent[]): Promise<('inserted' | 'duplicate')[]>;
   /** Resolves when background routing started by {@link storeThenRoute} has finished (tests). */
   idle(): Promise<void>;
+  /** Routes an event stored by someone else (e.g. the unsubscribe page) by its source and key. */
+  routeStored(source: string, idempotencyKey: string): Promise<RouteOutcome | null>;
   /** Forgets that a customer exists (after erasure), so the next event creates the profile again. */
   forgetCustomer(customerId: string): void;
 }
@@ -212,6 +214,10 @@ export function createEventPipeline(deps: {
     storeThenRoute,
     async idle() {
       while (background.size > 0) await Promise.all(background);
+    },
+    async routeStored(source, idempotencyKey) {
+      const claimed = await claimEvent(models, eventIdFor(source, idempotencyKey), clock(), leaseMs);
+      return claimed ? processClaimed(claimed) : null;
     },
     forgetCustomer(customerId) {
       customers.forget(customerId);

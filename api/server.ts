@@ -38,6 +38,14 @@ async function main() {
     lineChannelSecret: env.LINE_CHANNEL_SECRET ?? null,
     logger,
     metrics: createMetrics({ defaultMetrics: true }),
+    unsubscribe: {
+      models: store.models,
+      secret: env.UNSUBSCRIBE_SECRET ?? 'local-unsubscribe-secret-of-at-least-32-bytes',
+      shopName: env.SHOP_NAME ?? 'Kizuna Coffee',
+      // The page stores the event itself (source `unsubscribe`); routing it ends journeys that exit on it.
+      onUnsubscribed: (event) =>
+        api.pipeline.routeStored('unsubscribe', `${event.customerId}:${event.eventId}`).then(() => undefined),
+    },
   });
   api.pipeline.startOutbox();
   const server = api.app.listen(port, () => logger.info({ port }, `kizuna api: listening on http://127.0.0.1:${port}`));

@@ -287,4 +287,30 @@ describe('routing through the real runtime', () => {
     expect(resume.status).toBe(409);
     expect(resume.body.error.code).toBe('JOURNEY_ARCHIVED');
   });
+
+  it('routes an event another module stored itself (the unsubscribe page) through the outbox', async () => {
+    const journeyId = unique('j-unsub');
+    await request(h.app)
+      .post('/v1/journeys')
+      .set(auth())
+      .set('content-type', 'application/yaml')
+      .send(journeyYaml({ id: journeyId, event: 'visit.started', exitOn: 'customer.unsubscribed' }));
+    const customerId = unique('unsub');
+    const entered = await request(h.app)
+      .post('/v1/events')
+      .set(auth())
+      .send(event({ type: 'visit.started', customerId }));
+    expect(entered.body.status).toBe('entered');
+    await new h.store.models.Event({
+      source: 'unsubscribe',
+      idempotencyKey: `${customerId}:u-1`,
+      type: 'customer.unsubscribed',
+      customerId,
+      occurredAt: new Date(),
+      properties: { channel: 'email' },
+    }).save();
+    const routed = await h.pipeline.routeStored('unsubscribe', `${customerId}:u-1`);
+    expect(routed).toMatchObject({ status: 'signalled', journeys: [{ journeyId, action: 'signalled' }] });
+    expect(await h.pipeline.routeStored('unsubscribe', `${customerId}:u-1`)).toBeNull();
+  });
 });
