@@ -5,6 +5,7 @@
  * when re-executed with the same command.
  */
 import type { Models } from '../store/models/index.js';
+import { makeAudienceActivities } from './audience.js';
 import type { Delivery } from './delivery-port.js';
 import { makeClaimEntry, makeListOpenRuns, makeLoadPlan } from './entry.js';
 import { makeFlushJournal } from './journal.js';
@@ -25,5 +26,6 @@ export function createActivities(deps: ActivityDeps) {
     send: makeSend(deps),
     flushJournal: makeFlushJournal(deps),
     listOpenRuns: makeListOpenRuns(deps),
+    ...makeAudienceActivities(deps),
   };
 }

@@ -1,26 +1,144 @@
 /**
  * The HTTP API as an express app, without `listen`: api/server.ts serves it, tests call it through
- * supertest with their own dependencies.
+ * supertest with their own dependencies. One router per resource, each with its own body parser (the
+ * LINE webhook reads the raw body), one JSON error middleware at the end.
  */
-import express from 'express';
+import express, { type Express } from 'express';
+import helmet from 'helmet';
+import { pino, type Logger } from 'pino';
+import type { CompileOptions } from '../definitions/compile.js';
+import type { Models } from '../store/models/index.js';
+import { createAuth } from './auth.js';
+import { customersRouter, type Eraser } from './customers-routes.js';
+import { deliveriesEraser, journalEraser } from './erasure.js';
 import { errorHandler, notFound } from './errors.js';
+import { createEventPipeline, type EventPipeline } from './event-pipeline.js';
+import { eventsRouter } from './events-routes.js';
 import { healthRouter, type ReadinessCheck } from './health.js';
+import { journeysRouter } from './journeys-routes.js';
+import { lineWebhookRouter } from './line-webhook.js';
+import { createMetrics, type Metrics } from './metrics.js';
+import { openApiRouter } from './openapi.js';
+import type { RuntimePort, SchedulesPort } from './ports.js';
+import type { ProfileFieldTypes } from './profile-input.js';
+import { requestContext } from './request-context.js';
+import { createEventRouter, type EventRouter } from './router.js';
 import { createUnsubscribeRouter, type UnsubscribeDeps } from './unsubscribe.js';
 
 export interface AppDeps {
   /** Dependencies `/readyz` checks, by name (e.g. `mongodb`, `temporal`). */
   readiness: Record<string, ReadinessCheck>;
+  models: Models;
+  runtime: RuntimePort;
+  /** Segment journeys' schedules; absent = segment entry is not scheduled by this process. */
+  schedules?: SchedulesPort | null;
+  /** Declared profile fields (api/profile-input.ts `loadProfileFieldTypes`). */
+  profileFields: ProfileFieldTypes;
+  /** The server's definitions: template catalog and profile fields for compiling published journeys. */
+  compileOptions: CompileOptions;
+  /** LINE channel secret for webhook signatures; absent = the webhook answers LINE_NOT_CONFIGURED. */
+  lineChannelSecret?: string | null;
+  /** Erasure steps besides profile and events; default: journal and delivery rows pseudonymised. */
+  erasers?: Eraser[];
+  logger?: Logger;
+  metrics?: Metrics;
+  clock?: () => number;
+  /** API key lookups are reused this long (ms); default 5,000. */
+  authCacheMs?: number;
+  defaultRateLimitPerMinute?: number;
+  /** How often the router checks whether journeys changed (ms); default 1,000. */
+  routerRefreshMs?: number;
   /** Unsubscribe pages (`/u/:token`); absent when the process does not serve them. */
   unsubscribe?: UnsubscribeDeps;
 }
 
-export function createApp(deps: AppDeps) {
+/** The app and the services behind it (the outbox loop is started by the server, driven by tests). */
+export interface KizunaApi {
+  app: Express;
+  pipeline: EventPipeline;
+  router: EventRouter;
+  metrics: Metrics;
+}
+
+/** Builds the app and its services. */
+export function createKizunaApi(deps: AppDeps): KizunaApi {
+  const logger = deps.logger ?? pino({ level: 'silent' });
+  const metrics = deps.metrics ?? createMetrics();
+  const clock = deps.clock ?? Date.now;
+  const auth = createAuth({
+    models: deps.models,
+    clock,
+    cacheMs: deps.authCacheMs,
+    defaultRateLimitPerMinute: deps.defaultRateLimitPerMinute,
+  });
+  const router = createEventRouter({
+    models: deps.models,
+    runtime: deps.runtime,
+    metrics,
+    clock,
+    refreshMs: deps.routerRefreshMs,
+  });
+  const pipeline = createEventPipeline({ models: deps.models, router, metrics, logger, clock });
+
   const app = express();
   app.disable('x-powered-by');
+  app.set('trust proxy', false);
+  app.use(requestContext(logger));
+  app.use(helmet());
+  app.use(healthRouter(deps.readiness));
+  app.get('/metrics', (_req, res, next) => {
+    metrics.registry
+      .metrics()
+      .then((text) => res.type(metrics.registry.contentType).send(text))
+      .catch(next);
+  });
+  app.use(openApiRouter());
+  if (deps.unsubscribe) app.use(createUnsubscribeRouter(deps.unsubscribe));
+  app.use(lineWebhookRouter({ models: deps.models, pipeline, secret: deps.lineChannelSecret ?? null, logger, clock }));
+  app.use(eventsRouter({ models: deps.models, auth, pipeline, metrics, profileFields: deps.profileFields }));
+  app.use(
+    customersRouter({
+      models: deps.models,
+      auth,
+      runtime: deps.runtime,
+      profileFields: deps.profileFields,
+      erasers: deps.erasers ?? [journalEraser(deps.models), deliveriesEraser(deps.models)],
+      onErased: (customerId) => pipeline.forgetCustomer(customerId),
+    }),
+  );
+  app.use(
+    journeysRouter({
+      models: deps.models,
+      auth,
+      runtime: deps.runtime,
+      schedules: deps.schedules ?? null,
+      router,
+      compileOptions: deps.compileOptions,
+      clock,
+    }),
+  );
+  app.use(notFound);
+  app.use(errorHandler(logger));
+  return { app, pipeline, router, metrics };
+}
+
+/** What a process serving only the health checks and the unsubscribe pages needs. */
+export type PagesOnlyDeps = Pick<AppDeps, 'readiness' | 'unsubscribe' | 'logger'>;
+
+/**
+ * The express app alone (see {@link createKizunaApi}). Without `models` it serves only `/healthz`,
+ * `/readyz` and the unsubscribe pages (a pages-only process, and tests of those pages).
+ */
+export function createApp(deps: AppDeps | PagesOnlyDeps): Express {
+  if ('models' in deps) return createKizunaApi(deps).app;
+  const logger = deps.logger ?? pino({ level: 'silent' });
+  const app = express();
+  app.disable('x-powered-by');
+  app.use(requestContext(logger));
+  app.use(helmet());
   app.use(healthRouter(deps.readiness));
   if (deps.unsubscribe) app.use(createUnsubscribeRouter(deps.unsubscribe));
-  app.use(express.json({ limit: '1mb' }));
   app.use(notFound);
-  app.use(errorHandler);
+  app.use(errorHandler(logger));
   return app;
 }

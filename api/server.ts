@@ -1,30 +1,60 @@
 /** The API's composition root: reads the environment, opens connections, listens. */
-import { Connection } from '@temporalio/client';
+import { join } from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import { pino } from 'pino';
+import { loadCompileOptions } from '../definitions/catalog.js';
 import { connectStore } from '../store/connection.js';
-import { createApp } from './app.js';
+import { createKizunaApi } from './app.js';
+import { createMetrics } from './metrics.js';
+import { loadProfileFieldTypes } from './profile-input.js';
+import { bindRuntime } from './runtime-binding.js';
+import { createSchedules } from './schedules.js';
 
 async function main() {
   const env = process.env;
   const port = Number(env.PORT ?? 3000);
+  const logger = pino({ level: env.LOG_LEVEL ?? 'info', base: { service: 'kizuna-api' } });
+  const definitions = env.KIZUNA_DEFINITIONS_DIR ?? 'definitions';
   const store = await connectStore(env.MONGODB_URI ?? 'mongodb://127.0.0.1:27017/kizuna');
-  const temporal = await Connection.connect({
+  const connection = await Connection.connect({
     address: env.TEMPORAL_ADDRESS ?? '127.0.0.1:7233',
     ...(env.TEMPORAL_API_KEY ? { apiKey: env.TEMPORAL_API_KEY, tls: true } : {}),
   });
-  const app = createApp({
+  const client = new Client({ connection, namespace: env.TEMPORAL_NAMESPACE ?? 'default' });
+  const api = createKizunaApi({
     readiness: {
       mongodb: async () => {
         await store.connection.db?.admin().ping();
       },
       temporal: async () => {
-        await temporal.healthService.check({});
+        await connection.healthService.check({});
       },
     },
+    models: store.models,
+    runtime: bindRuntime(client, store.models),
+    schedules: createSchedules({ client }),
+    profileFields: loadProfileFieldTypes(join(definitions, 'profile-fields.yaml')),
+    compileOptions: loadCompileOptions(definitions),
+    lineChannelSecret: env.LINE_CHANNEL_SECRET ?? null,
+    logger,
+    metrics: createMetrics({ defaultMetrics: true }),
+    unsubscribe: {
+      models: store.models,
+      secret: env.UNSUBSCRIBE_SECRET ?? 'local-unsubscribe-secret-of-at-least-32-bytes',
+      shopName: env.SHOP_NAME ?? 'Kizuna Coffee',
+      // The page stores the event itself (source `unsubscribe`); routing it ends journeys that exit on it.
+      onUnsubscribed: (event) =>
+        api.pipeline.routeStored('unsubscribe', `${event.customerId}:${event.eventId}`).then(() => undefined),
+    },
   });
-  const server = app.listen(port, () => console.log(`kizuna api: listening on http://127.0.0.1:${port}`));
+  api.pipeline.startOutbox();
+  const server = api.app.listen(port, () => logger.info({ port }, `kizuna api: listening on http://127.0.0.1:${port}`));
   const shutdown = () => {
     server.close(() => {
-      void Promise.all([temporal.close(), store.close()]).then(() => process.exit(0));
+      void api.pipeline
+        .stopOutbox()
+        .then(() => Promise.all([connection.close(), store.close()]))
+        .then(() => process.exit(0));
     });
   };
   process.once('SIGINT', shutdown);

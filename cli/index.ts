@@ -3,8 +3,12 @@
  * adding a command is one import and one call below.
  */
 import { Command } from 'commander';
+import { registerApiKey } from './apikey.js';
 import { registerCompile } from './compile.js';
+import { registerCustomer } from './customer.js';
 import { registerGraph } from './graph.js';
+import { registerJourneys } from './journeys.js';
+import { registerPublish } from './publish.js';
 import { registerSimulate } from './simulate.js';
 import { registerValidate } from './validate.js';
 
@@ -14,5 +18,9 @@ registerValidate(program);
 registerCompile(program);
 registerGraph(program);
 registerSimulate(program);
+registerPublish(program);
+registerJourneys(program);
+registerApiKey(program);
+registerCustomer(program);
 
 await program.parseAsync(process.argv);

@@ -1,12 +1,15 @@
 /**
- * What `npm start` does once the stack is up: publish the example journeys and start a demo run, so
- * the Temporal Web UI lists a workflow and the MailDev inbox receives its email. The launcher
+ * What `npm start` does once the stack is up: publish the example journeys, create a local API key and
+ * drive a demo through the API, so the Temporal Web UI lists runs, MailDev receives an email and the
+ * LINE stand-in a push. The launcher
  * (scripts/start.ts) only calls {@link runDemo}; what the demo shows can change here on its own.
  */
 import { Client, Connection } from '@temporalio/client';
 import { enterJourney } from '../runtime/enter-journey.js';
+import { createApiKey } from '../store/apikeys.js';
 import { connectStore, type Store } from '../store/connection.js';
 import { upsertProfile } from '../store/customers.js';
+import { API_SCOPES } from '../store/models/apikey.js';
 import { DEMO_JOURNEY_ID, publishDemoJourney } from './demo-journey.js';
 import { describePublish, publishExamples } from './publish-examples.js';
 
@@ -16,26 +19,85 @@ const DEMO_CUSTOMER = 'demo-customer';
 export interface DemoTarget {
   mongoUri: string;
   temporalAddress: string;
+  /** The API's base URL; default http://127.0.0.1:$KIZUNA_PORT_API (3000). */
+  apiUrl?: string;
   /** Prints one progress line (the launcher prefixes it). */
   log: (message: string) => void;
 }
 
 /**
- * Publishes the examples and starts the demo run. Resolves with the lines the launcher prints under
- * the URLs, telling the user what to look at.
+ * Publishes the examples, creates a local API key (printed: only its hash is stored) and drives real
+ * journeys through the API: two customers are created, an order enters the upsell journey, and a
+ * tasting-event registration sends its confirmation at once — by LINE to the customer who follows the
+ * account (the stand-in's page), by email to the other (MailDev). Resolves with the lines the launcher
+ * prints under the URLs.
  */
 export async function runDemo(target: DemoTarget): Promise<string[]> {
   const store = await connectStore(target.mongoUri);
+  let token: string;
   try {
     await publishAll(store, target.log);
+    token = (await createApiKey(store.models, { name: 'local demo', scopes: [...API_SCOPES] })).token;
     await startJourneyDemo(store, target.temporalAddress, target.log);
   } finally {
     await store.close();
   }
+  const apiUrl = target.apiUrl ?? `http://127.0.0.1:${process.env.KIZUNA_PORT_API ?? 3000}`;
+  await driveDemo(apiUrl, token, target.log);
   return [
+    `Local API key (all scopes; shown once): ${token}`,
+    `  e.g. KIZUNA_API_URL=${apiUrl} KIZUNA_API_KEY=${token} npx kizuna journeys`,
+    'Demo: demo-line got the tasting-event confirmation on LINE (stand-in page), demo-mail by email (MailDev);',
+    '      demo-mail also entered upsell-grinder (Temporal UI), whose offer waits for the weekend after next.',
     `The demo run kizuna/${DEMO_JOURNEY_ID}/${DEMO_CUSTOMER} emails demo@kizuna.local now, again after 15 s,`,
     `and a last time after 45 s more; find it in the Temporal UI with KizunaJourney = '${DEMO_JOURNEY_ID}'.`,
   ];
+}
+
+/** The demo's requests, as the shop's systems would send them. */
+async function driveDemo(apiUrl: string, token: string, log: (message: string) => void): Promise<void> {
+  const call = async (method: string, path: string, body: unknown) => {
+    const res = await fetch(`${apiUrl}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    const answer = (await res.json()) as { status?: string; error?: { code: string; message: string } };
+    if (!res.ok)
+      throw new Error(`${method} ${path}: ${answer.error?.code ?? res.status} ${answer.error?.message ?? ''}`);
+    return answer;
+  };
+  const now = new Date();
+  const startsAt = new Date(now.getTime() + 14 * 86_400_000).toISOString();
+  await call('PUT', '/v1/customers/demo-mail', {
+    email: 'demo@kizuna.local',
+    lastName: '山田',
+    firstName: '花子',
+    consent: { email: 'subscribed' },
+  });
+  await call('PUT', '/v1/customers/demo-line', {
+    lineUserId: 'U0123456789abcdef0123456789abcdef',
+    displayName: 'きずな太郎',
+    consent: { line: 'following', email: 'unknown' },
+  });
+  const order = await call('POST', '/v1/events', {
+    type: 'order.completed',
+    customerId: 'demo-mail',
+    occurredAt: now.toISOString(),
+    idempotencyKey: `demo-order-${now.toISOString().slice(0, 10)}`,
+    properties: { total: 3200, orderedAt: now.toISOString(), items: [{ sku: 'BEANS-ETH', category: 'coffee-beans' }] },
+  });
+  log(`demo: order.completed for demo-mail → ${order.status ?? '?'}`);
+  for (const customerId of ['demo-mail', 'demo-line']) {
+    const registered = await call('POST', '/v1/events', {
+      type: 'seminar.registered',
+      customerId,
+      occurredAt: now.toISOString(),
+      idempotencyKey: `demo-seminar-${customerId}-${now.toISOString().slice(0, 10)}`,
+      properties: { startsAt, title: '冬のブレンド試飲会' },
+    });
+    log(`demo: seminar.registered for ${customerId} → ${registered.status ?? '?'}`);
+  }
 }
 
 /** Publishes the example journeys (unchanged ones keep their version) and prints one line each. */

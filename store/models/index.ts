@@ -1,7 +1,8 @@
 import type { Connection } from 'mongoose';
+import { apiKeyModel } from './apikey.js';
 import { customerModel } from './customer.js';
 import { deliveryClaimModel, deliveryModel } from './delivery.js';
-import { eventModel } from './event.js';
+import { eventModel, eventOutboxModel, eventResultModel } from './event.js';
 import { entryModel } from './entry.js';
 import { journalModel } from './journal.js';
 import { journeyHeadModel } from './journey-head.js';
@@ -15,6 +16,9 @@ export function createModels(connection: Connection) {
     Delivery: deliveryModel(connection),
     DeliveryClaim: deliveryClaimModel(connection),
     Journey: journeyModel(connection),
+    ApiKey: apiKeyModel(connection),
+    EventOutbox: eventOutboxModel(connection),
+    EventResult: eventResultModel(connection),
     JourneyHead: journeyHeadModel(connection),
     Entry: entryModel(connection),
     JournalRow: journalModel(connection),

@@ -36,9 +36,13 @@ describe('mongoose models on FerretDB', () => {
       type: 'order.completed',
       customerId: 'dup-1',
       occurredAt: new Date(),
+      receivedAt: new Date(),
+      route: { state: 'pending' as const, leaseUntil: new Date() },
     };
-    await store.models.Event.create(event);
-    await expect(store.models.Event.create(event)).rejects.toMatchObject({ code: 11000 });
+    await store.models.Event.create({ ...event, _id: 'ev-1', eventId: 'ev-1' });
+    await expect(store.models.Event.create({ ...event, _id: 'ev-2', eventId: 'ev-2' })).rejects.toMatchObject({
+      code: 11000,
+    });
     expect(await store.models.Event.countDocuments({ idempotencyKey: 'ord-1' })).toBe(1);
   });
 });

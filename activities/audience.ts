@@ -1,0 +1,78 @@
+/**
+ * Segment entry: the audience workflow's activities. A page of the customers matching the journey's
+ * segment (its condition as a MongoDB query at the schedule's time), and their entry through the
+ * runtime's `enterJourney` (re-entry is decided by the ledger inside each run).
+ */
+import { Context } from '@temporalio/activity';
+import { toMongoQuery } from '../definitions/mongo-query.js';
+import { enterJourney } from '../runtime/enter-journey.js';
+import { loadJourneyVersion } from '../store/journeys.js';
+import type { Models } from '../store/models/index.js';
+
+export interface AudiencePageInput {
+  journeyId: string;
+  version: number;
+  /** The instant the segment is evaluated at (relative-time operators), fixed for the whole pass. */
+  nowMs: number;
+  /** The last customer id of the previous page; `null` for the first. */
+  afterCustomerId: string | null;
+  limit: number;
+}
+
+export interface AudiencePage {
+  customerIds: string[];
+  /** Matching customers in all (first page only; `null` after). */
+  total: number | null;
+}
+
+export interface EnterAudienceResult {
+  entered: number;
+  alreadyIn: number;
+  inactive: number;
+}
+
+export function makeAudienceActivities(deps: { models: Models }) {
+  return {
+    /** Customers of the segment after `afterCustomerId`, in customer id order (a stable cursor). */
+    async findAudiencePage(input: AudiencePageInput): Promise<AudiencePage> {
+      const version = await loadJourneyVersion(deps.models, input.journeyId, input.version);
+      const entry = version?.plan.entry;
+      if (entry?.type !== 'segment') return { customerIds: [], total: 0 };
+      const query = toMongoQuery(entry.query, input.nowMs);
+      const filter =
+        input.afterCustomerId === null ? query : { $and: [query, { customerId: { $gt: input.afterCustomerId } }] };
+      const rows = await deps.models.Customer.find(filter, { customerId: 1, _id: 0 })
+        .sort({ customerId: 1 })
+        .limit(input.limit)
+        .lean<{ customerId: string }[]>();
+      const total = input.afterCustomerId === null ? await deps.models.Customer.countDocuments(query) : null;
+      return { customerIds: rows.map((r) => r.customerId), total };
+    },
+
+    /** Enters each customer (8 at a time); a retry re-enters harmlessly (a running run is left as is). */
+    async enterAudience(input: {
+      journeyId: string;
+      customerIds: string[];
+      taskQueue: string;
+    }): Promise<EnterAudienceResult> {
+      const client = Context.current().client;
+      const result: EnterAudienceResult = { entered: 0, alreadyIn: 0, inactive: 0 };
+      let next = 0;
+      const worker = async () => {
+        while (next < input.customerIds.length) {
+          const customerId = input.customerIds[next++]!;
+          const { status } = await enterJourney(
+            { client, models: deps.models, taskQueue: input.taskQueue },
+            { journeyId: input.journeyId, customerId, event: null },
+          );
+          if (status === 'entered') result.entered += 1;
+          else if (status === 'signalled') result.alreadyIn += 1;
+          else result.inactive += 1;
+          Context.current().heartbeat(next);
+        }
+      };
+      await Promise.all(Array.from({ length: Math.min(8, input.customerIds.length) }, worker));
+      return result;
+    },
+  };
+}

@@ -1,0 +1,91 @@
+/** `PUT|GET|DELETE /v1/customers/:id`: profile upsert, read, and erasure. */
+import express, { Router } from 'express';
+import { findProfile, upsertProfile } from '../store/customers.js';
+import { deleteCustomerEvents } from '../store/events.js';
+import type { Models } from '../store/models/index.js';
+import type { Auth } from './auth.js';
+import { ApiError } from './errors.js';
+import { firstTouch } from './event-effects.js';
+import type { RuntimePort } from './ports.js';
+import { toProfilePatch, type ProfileFieldTypes } from './profile-input.js';
+import { customerInput } from './schemas.js';
+import { parseOrThrow } from './validate.js';
+
+/** One step of an erasure (journal rows, delivery rows...): erases what it holds of the customer, returns a count. */
+export interface Eraser {
+  name: string;
+  erase(customerId: string): Promise<number>;
+}
+
+export interface CustomersRouteDeps {
+  models: Models;
+  auth: Auth;
+  runtime: RuntimePort;
+  profileFields: ProfileFieldTypes;
+  erasers: Eraser[];
+  /** Told after an erasure (the event pipeline forgets the customer). */
+  onErased?: (customerId: string) => void;
+}
+
+const CUSTOMER_ID = /^[^\s$][^\s]{0,199}$/;
+
+export function customersRouter(deps: CustomersRouteDeps): Router {
+  const router = Router();
+  router.param('id', (_req, _res, next, id: string) => {
+    next(CUSTOMER_ID.test(id) ? undefined : new ApiError(400, 'VALIDATION_FAILED', 'Not a valid customer id.'));
+  });
+
+  router.put(
+    '/v1/customers/:id',
+    deps.auth.require('customers:write'),
+    express.json({ limit: '64kb' }),
+    (req, res, next) => {
+      putCustomer(deps, String(req.params.id), req.body)
+        .then(({ profile, created }) => res.status(created ? 201 : 200).json({ customer: profile, created }))
+        .catch(next);
+    },
+  );
+
+  router.get('/v1/customers/:id', deps.auth.require('customers:read'), (req, res, next) => {
+    findProfile(deps.models, String(req.params.id))
+      .then((profile) => {
+        if (!profile) throw new ApiError(404, 'CUSTOMER_NOT_FOUND', 'No customer with this id.');
+        res.json({ customer: profile });
+      })
+      .catch(next);
+  });
+
+  router.delete('/v1/customers/:id', deps.auth.require('customers:write'), (req, res, next) => {
+    eraseCustomer(deps, String(req.params.id))
+      .then((erased) => res.json({ customerId: req.params.id, erased }))
+      .catch(next);
+  });
+  return router;
+}
+
+async function putCustomer(deps: CustomersRouteDeps, customerId: string, body: unknown) {
+  const input = parseOrThrow(customerInput, body);
+  const existing = await findProfile(deps.models, customerId);
+  const zone = typeof existing?.timezone === 'string' ? existing.timezone : undefined;
+  const patch = toProfilePatch(input, deps.profileFields, zone);
+  const set = patch.set ?? {};
+  firstTouch(existing, set, null);
+  const { created } = await upsertProfile(deps.models, customerId, { set });
+  return { profile: await findProfile(deps.models, customerId), created };
+}
+
+/**
+ * Erasure, in an order that a retry can always finish: first every running journey is ended (so
+ * nothing is sent meanwhile; Temporal down = 503 before anything is deleted), then the events, the
+ * journal and delivery rows (injected erasers), and the profile last.
+ */
+async function eraseCustomer(deps: CustomersRouteDeps, customerId: string) {
+  const erased: Record<string, number> = {};
+  erased.journeys = await deps.runtime.endCustomerJourneys({ customerId });
+  erased.events = await deleteCustomerEvents(deps.models, customerId);
+  for (const eraser of deps.erasers) erased[eraser.name] = await eraser.erase(customerId);
+  const result = await deps.models.Customer.deleteOne({ customerId });
+  erased.profile = result.deletedCount;
+  deps.onErased?.(customerId);
+  return erased;
+}

@@ -1,0 +1,117 @@
+/** `POST /v1/events` and `POST /v1/events/batch`. */
+import express, { Router } from 'express';
+import { findProfile } from '../store/customers.js';
+import type { StoredPatch } from '../store/events.js';
+import type { Models } from '../store/models/index.js';
+import type { Auth } from './auth.js';
+import { ApiError, toApiError } from './errors.js';
+import type { AcceptedEvent, EventPipeline } from './event-pipeline.js';
+import type { Metrics } from './metrics.js';
+import { hasDateOnly, toProfilePatch, type ProfileFieldTypes } from './profile-input.js';
+import { eventBatchInput, eventInput, MAX_BATCH } from './schemas.js';
+import { checkProperties, parseOrThrow } from './validate.js';
+
+/** 201 stored and routed; 200 a duplicate (the first result inside); 202 stored, routing still pending. */
+const STATUS_CODE: Record<string, number> = { duplicate: 200, pending: 202 };
+
+export interface EventsRouteDeps {
+  models: Models;
+  auth: Auth;
+  pipeline: EventPipeline;
+  metrics: Metrics;
+  profileFields: ProfileFieldTypes;
+}
+
+/** The events router, with its own JSON parser and body limits. */
+export function eventsRouter(deps: EventsRouteDeps): Router {
+  const router = Router();
+  router.post('/v1/events', deps.auth.require('events:write'), express.json({ limit: '100kb' }), (req, res, next) => {
+    toAccepted(deps, req.body)
+      .then((event) => deps.pipeline.acceptOne(event))
+      .then((result) => res.status(STATUS_CODE[result.status] ?? 201).json(result))
+      .catch((err: unknown) => {
+        deps.metrics.eventsRefused.inc({ code: toApiError(err).code });
+        next(err);
+      });
+  });
+  router.post(
+    '/v1/events/batch',
+    deps.auth.require('events:write'),
+    express.json({ limit: '16mb' }),
+    (req, res, next) => {
+      acceptBatch(deps, req.body)
+        .then((results) => res.status(200).json({ results }))
+        .catch(next);
+    },
+  );
+  return router;
+}
+
+async function acceptBatch(deps: EventsRouteDeps, body: unknown) {
+  const { events } = parseOrThrow(eventBatchInput, body);
+  if (events.length > MAX_BATCH) {
+    throw new ApiError(
+      400,
+      'BATCH_TOO_LARGE',
+      `A batch holds at most ${MAX_BATCH} events; this one has ${events.length}.`,
+      {
+        limit: MAX_BATCH,
+        count: events.length,
+      },
+    );
+  }
+  const checked = await Promise.all(
+    events.map((item) =>
+      toAccepted(deps, item).then(
+        (event) => ({ event }),
+        (err: unknown) => ({ err }),
+      ),
+    ),
+  );
+  const accepted = checked.flatMap((c, index) => ('event' in c ? [{ index, event: c.event }] : []));
+  const stored = await deps.pipeline.acceptMany(accepted.map((a) => a.event));
+  const results: unknown[] = new Array(events.length);
+  checked.forEach((c, index) => {
+    if ('err' in c) {
+      const e = toApiError(c.err);
+      deps.metrics.eventsRefused.inc({ code: e.code });
+      results[index] = { index, error: { code: e.code, message: e.message, details: e.details } };
+    }
+  });
+  accepted.forEach(({ index }, i) => {
+    const r = stored[i]!;
+    if ('error' in r) {
+      const e = toApiError(r.error);
+      results[index] = { index, error: { code: e.code, message: e.message } };
+    } else results[index] = { index, ...r };
+  });
+  return results;
+}
+
+/** Validates one event body and converts its profile patch. Throws an {@link ApiError} with a code. */
+async function toAccepted(deps: EventsRouteDeps, body: unknown): Promise<AcceptedEvent> {
+  const input = parseOrThrow(eventInput, body);
+  const bad = checkProperties(input.properties, 'properties');
+  if (bad) throw bad;
+  let profile: StoredPatch | null = null;
+  if (input.profile) {
+    const zone = hasDateOnly(input.profile) ? await customerZone(deps.models, input.customerId) : undefined;
+    const patch = toProfilePatch(input.profile, deps.profileFields, zone);
+    profile = Object.entries(patch.set ?? {}).map(([path, value]) => ({ path, value }));
+  }
+  return {
+    source: input.source ?? 'api',
+    idempotencyKey: input.idempotencyKey,
+    type: input.type,
+    customerId: input.customerId,
+    occurredAt: new Date(input.occurredAt),
+    properties: input.properties,
+    profile,
+  };
+}
+
+/** The customer's stored time zone, if any. */
+export async function customerZone(models: Models, customerId: string): Promise<string | undefined> {
+  const profile = await findProfile(models, customerId);
+  return typeof profile?.timezone === 'string' ? profile.timezone : undefined;
+}

@@ -1,0 +1,159 @@
+/** `/v1/journeys`: publish, list, read (with graphs), pause / resume / archive, API entries, stats. */
+import express, { Router, type Request } from 'express';
+import { Graphviz } from '@hpcc-js/wasm-graphviz';
+import type { CompileOptions } from '../definitions/compile.js';
+import { toDot, toMermaid } from '../definitions/graph.js';
+import type { Models } from '../store/models/index.js';
+import type { Auth } from './auth.js';
+import { ApiError } from './errors.js';
+import { getHead, listHeads, listVersions, loadVersion, type JourneyHead } from './journey-catalog.js';
+import { compileAndPublish } from './journey-publish.js';
+import { journeyStats } from './journey-stats.js';
+import { enterByApi } from './journey-entries.js';
+import type { RuntimePort, SchedulesPort } from './ports.js';
+import type { EventRouter } from './router.js';
+import { entriesInput, journeyBundle } from './schemas.js';
+import { parseOrThrow } from './validate.js';
+
+export interface JourneysRouteDeps {
+  models: Models;
+  auth: Auth;
+  runtime: RuntimePort;
+  schedules: SchedulesPort | null;
+  router: EventRouter;
+  compileOptions: CompileOptions;
+  clock: () => number;
+}
+
+const YAML_TYPES = ['application/yaml', 'application/x-yaml', 'text/yaml', 'text/x-yaml', 'text/plain'];
+
+export function journeysRouter(deps: JourneysRouteDeps): Router {
+  const router = Router();
+  const read = deps.auth.require('journeys:read');
+  const publish = deps.auth.require('journeys:publish');
+  const wrap =
+    (fn: (req: Request) => Promise<[number, unknown]>) =>
+    (req: Request, res: express.Response, next: express.NextFunction) => {
+      fn(req)
+        .then(([status, body]) => res.status(status).json(body))
+        .catch(next);
+    };
+
+  router.post(
+    '/v1/journeys',
+    publish,
+    express.text({ type: YAML_TYPES, limit: '1mb' }),
+    express.json({ limit: '4mb' }),
+    wrap(async (req) => {
+      const input = typeof req.body === 'string' ? { journey: req.body } : parseOrThrow(journeyBundle, req.body ?? {});
+      const result = await compileAndPublish(deps.models, deps.compileOptions, input);
+      if (result.created) await afterPublish(deps, result.plan.journeyId);
+      const { plan: _plan, ...body } = result;
+      return [result.created ? 201 : 200, body];
+    }),
+  );
+
+  router.get(
+    '/v1/journeys',
+    read,
+    wrap(async () => [200, { journeys: await listHeads(deps.models) }]),
+  );
+
+  router.get(
+    '/v1/journeys/:id',
+    read,
+    wrap(async (req) => {
+      const head = await requireHead(deps.models, String(req.params.id));
+      const version = versionParam(req, head);
+      const loaded = await loadVersion(deps.models, head.journeyId, version);
+      if (!loaded) throw new ApiError(404, 'JOURNEY_VERSION_NOT_FOUND', `No version ${version} of ${head.journeyId}.`);
+      const graphviz = await Graphviz.load();
+      return [
+        200,
+        {
+          ...head,
+          versions: await listVersions(deps.models, head.journeyId),
+          shown: version,
+          plan: loaded.plan,
+          source: loaded.source,
+          graph: { mermaid: toMermaid(loaded.plan), svg: graphviz.dot(toDot(loaded.plan), 'svg') },
+        },
+      ];
+    }),
+  );
+
+  for (const action of ['pause', 'resume', 'archive'] as const) {
+    router.post(
+      `/v1/journeys/:id/${action}`,
+      publish,
+      wrap(async (req) => [200, await control(deps, String(req.params.id), action)]),
+    );
+  }
+
+  router.post(
+    '/v1/journeys/:id/entries',
+    publish,
+    express.json({ limit: '1mb' }),
+    wrap(async (req) => {
+      const input = parseOrThrow(entriesInput, req.body ?? {});
+      const head = await requireHead(deps.models, String(req.params.id));
+      return [200, { results: await enterByApi(deps, head, input) }];
+    }),
+  );
+
+  router.get(
+    '/v1/journeys/:id/stats',
+    read,
+    wrap(async (req) => {
+      const head = await requireHead(deps.models, String(req.params.id));
+      return [200, await journeyStats(deps.models, head.journeyId, versionParam(req, head))];
+    }),
+  );
+  return router;
+}
+
+async function requireHead(models: Models, journeyId: string): Promise<JourneyHead> {
+  const head = await getHead(models, journeyId);
+  if (!head) throw new ApiError(404, 'JOURNEY_NOT_FOUND', `No journey "${journeyId}".`);
+  return head;
+}
+
+function versionParam(req: Request, head: JourneyHead): number {
+  const raw = req.query.version;
+  if (raw === undefined) return head.version;
+  const version = Number(raw);
+  if (!Number.isInteger(version) || version < 1) {
+    throw new ApiError(400, 'VALIDATION_FAILED', '"version" is a positive integer.');
+  }
+  return version;
+}
+
+/** After a new version: the router sees it at once, and a segment journey's schedule follows it. */
+async function afterPublish(deps: JourneysRouteDeps, journeyId: string): Promise<void> {
+  deps.router.invalidate();
+  const head = await getHead(deps.models, journeyId);
+  const loaded = head ? await loadVersion(deps.models, journeyId, head.version) : null;
+  if (!head || !loaded || !deps.schedules) return;
+  const entry = loaded.plan.entry;
+  if (entry.type === 'segment') {
+    await deps.schedules.upsert({ journeyId, version: head.version, cron: entry.cron, timezone: entry.timezone });
+    if (head.status === 'paused') await deps.schedules.pause(journeyId);
+  } else {
+    await deps.schedules.remove(journeyId);
+  }
+}
+
+async function control(deps: JourneysRouteDeps, journeyId: string, action: 'pause' | 'resume' | 'archive') {
+  const head = await requireHead(deps.models, journeyId);
+  if (head.status === 'archived' && action !== 'archive') {
+    throw new ApiError(409, 'JOURNEY_ARCHIVED', `${journeyId} is archived; publish it again to use it.`);
+  }
+  await deps.runtime.controlJourney({ journeyId, action });
+  if (deps.schedules) {
+    if (action === 'pause') await deps.schedules.pause(journeyId);
+    if (action === 'resume') await deps.schedules.resume(journeyId);
+    if (action === 'archive') await deps.schedules.remove(journeyId);
+  }
+  deps.router.invalidate();
+  return getHead(deps.models, journeyId);
+}

@@ -1,0 +1,37 @@
+/**
+ * What the API needs from the journey runtime, as an interface: the app receives it in `createApp(deps)`
+ * (api/server.ts binds it to `runtime/` and a Temporal client), so nothing in api/ depends on the
+ * runtime's internals and api/router.ts stays the only module that causes Temporal calls.
+ */
+import type { CustomerEvent } from '../engine/inputs.js';
+
+export type { CustomerEvent };
+
+/** The runtime's client side (runtime/enter-journey.ts, runtime/signal.ts, runtime/control.ts). */
+export interface RuntimePort {
+  /** Signal-with-start of the customer's run; `signalled` when a run was already going. */
+  enterJourney(input: {
+    journeyId: string;
+    customerId: string;
+    event: CustomerEvent | null;
+  }): Promise<{ status: 'entered' | 'signalled' | 'inactive'; workflowId: string }>;
+  /** A `customerEvent` signal to the customer's run; `no-run` when there is none (not an error). */
+  signalCustomerEvent(input: {
+    journeyId: string;
+    customerId: string;
+    event: CustomerEvent;
+  }): Promise<'signalled' | 'no-run'>;
+  /** Pause / resume / archive with the runtime's semantics (head status + running workflows). */
+  controlJourney(input: { journeyId: string; action: 'pause' | 'resume' | 'archive' }): Promise<void>;
+  /** Erasure: ends every running journey of the customer; returns how many. */
+  endCustomerJourneys(input: { customerId: string }): Promise<number>;
+}
+
+/** Segment entry on Temporal Schedules (one per segment journey). */
+export interface SchedulesPort {
+  /** Creates or updates the journey's schedule for its current version (cron and zone from the plan). */
+  upsert(input: { journeyId: string; version: number; cron: string; timezone: string }): Promise<void>;
+  pause(journeyId: string): Promise<void>;
+  resume(journeyId: string): Promise<void>;
+  remove(journeyId: string): Promise<void>;
+}

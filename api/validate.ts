@@ -1,0 +1,72 @@
+/** Request validation: zod issues become `VALIDATION_FAILED` with the paths; property bags are checked for size and keys. */
+import type { z } from 'zod';
+import { ApiError } from './errors.js';
+import { MAX_PROPERTIES_BYTES } from './schemas.js';
+
+/** One problem with a request, as `details` lists it. */
+export interface Problem {
+  path: string;
+  code: string;
+  message: string;
+}
+
+/** Parses `value` with `schema`; throws a 400 VALIDATION_FAILED naming every problem. */
+export function parseOrThrow<S extends z.ZodType>(schema: S, value: unknown): z.output<S> {
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  throw new ApiError(400, 'VALIDATION_FAILED', 'The request does not have the expected shape.', {
+    problems: zodProblems(result.error),
+  });
+}
+
+/** zod issues as {@link Problem}s. */
+export function zodProblems(error: z.ZodError): Problem[] {
+  return error.issues.map((issue) => ({
+    path: issue.path.map(String).join('.'),
+    code: issue.code,
+    message: issue.message,
+  }));
+}
+
+/**
+ * Checks a free-form property bag: at most 32 KB as JSON, no key starting with `$` or containing `.`
+ * at any depth (they would be operators or paths once the data reaches a MongoDB query), no nesting
+ * beyond 20 levels. Returns the first problem, or null.
+ */
+export function checkProperties(properties: unknown, base: string): ApiError | null {
+  const bad = findBadKey(properties, base, 0);
+  if (bad) return new ApiError(400, 'FORBIDDEN_PROPERTY_KEY', bad.message, { path: bad.path });
+  const bytes = Buffer.byteLength(JSON.stringify(properties ?? {}));
+  if (bytes > MAX_PROPERTIES_BYTES) {
+    return new ApiError(
+      400,
+      'PROPERTIES_TOO_LARGE',
+      `"${base}" is ${bytes} bytes as JSON; at most ${MAX_PROPERTIES_BYTES} are accepted.`,
+      { path: base, bytes, limit: MAX_PROPERTIES_BYTES },
+    );
+  }
+  return null;
+}
+
+function findBadKey(value: unknown, path: string, depth: number): { path: string; message: string } | null {
+  if (depth > 20) return { path, message: `"${path}" is nested deeper than 20 levels.` };
+  if (Array.isArray(value)) {
+    for (const [i, item] of value.entries()) {
+      const bad = findBadKey(item, `${path}.${i}`, depth + 1);
+      if (bad) return bad;
+    }
+    return null;
+  }
+  if (typeof value !== 'object' || value === null) return null;
+  for (const [key, item] of Object.entries(value)) {
+    if (key.startsWith('$') || key.includes('.') || key === '') {
+      return {
+        path: `${path}.${key}`,
+        message: `the key "${key}" in "${path}" is refused: keys may not be empty, start with "$" or contain "."`,
+      };
+    }
+    const bad = findBadKey(item, `${path}.${key}`, depth + 1);
+    if (bad) return bad;
+  }
+  return null;
+}

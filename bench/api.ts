@@ -1,0 +1,190 @@
+/**
+ * API throughput on loopback, JSON on stdout: events/s and latency for (a) an event no journey listens
+ * to, (b) an event that enters a journey, beside a bare signal-with-start loop against the same
+ * Temporal server, (c) batches of 1,000 events. Starts its own FerretDB and Temporal dev server (no
+ * worker: entering costs the same whether or not a worker then runs the journey).
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import { createKizunaApi } from '../api/app.js';
+import { loadProfileFieldTypes } from '../api/profile-input.js';
+import { bindRuntime } from '../api/runtime-binding.js';
+import { loadCompileOptions } from '../definitions/catalog.js';
+import { compileJourney } from '../definitions/compile.js';
+import { freePort, projectRoot, startFerretDB, startTemporalDevServer } from '../scripts/servers.js';
+import { createApiKey } from '../store/apikeys.js';
+import mongoose from 'mongoose';
+import { createModels } from '../store/models/index.js';
+import { API_SCOPES } from '../store/models/apikey.js';
+import { publishJourney } from '../store/journeys.js';
+import { loop, postJson } from './api-load.js';
+
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
+const run = Date.now().toString(36);
+const POOL = 500;
+const event = (type: string, i: number, pooled = false) => ({
+  type,
+  customerId: pooled ? `bench-${run}-pool-${i % POOL}` : `bench-${run}-${type}-${i}`,
+  occurredAt: new Date().toISOString(),
+  idempotencyKey: `${run}-${type}-${i}`,
+});
+
+/** The store as connectStore opens it, with command monitoring for the profile. */
+async function openStore(uri: string) {
+  const connection = mongoose.createConnection(uri, { monitorCommands: true, autoIndex: false });
+  await connection.asPromise();
+  const models = createModels(connection);
+  await Promise.all(Object.values(models).map((model) => model.createIndexes()));
+  return { connection, models, close: () => connection.close() };
+}
+
+/** With BENCH_PROFILE=1: MongoDB commands by name and collection, with count and mean ms. */
+function profileCommands(client: ReturnType<mongoose.Connection['getClient']>) {
+  const stats = new Map<string, { n: number; ms: number }>();
+  const collections = new Map<number, string>();
+  if (process.env.BENCH_PROFILE) {
+    client.on('commandStarted', (e) => {
+      const target = (e.command as Record<string, unknown>)[e.commandName];
+      if (typeof target === 'string') collections.set(e.requestId, target);
+    });
+    client.on('commandSucceeded', (e) => {
+      const key = `${e.commandName} ${collections.get(e.requestId) ?? ''}`.trim();
+      collections.delete(e.requestId);
+      const s = stats.get(key) ?? { n: 0, ms: 0 };
+      s.n += 1;
+      s.ms += e.duration;
+      stats.set(key, s);
+    });
+  }
+  return () => {
+    const out = Object.fromEntries(
+      [...stats].map(([k, s]) => [k, { n: s.n, meanMs: Math.round((s.ms / s.n) * 10) / 10 }]),
+    );
+    stats.clear();
+    return out;
+  };
+}
+
+async function main() {
+  const dir = mkdtempSync(join(tmpdir(), 'kizuna-bench-api-'));
+  const [mongoPort, temporalPort] = [await freePort(), await freePort()];
+  const servers = await Promise.all([
+    startFerretDB({ port: mongoPort, dataDir: join(dir, 'ferretdb') }),
+    startTemporalDevServer({ port: temporalPort, uiPort: null }),
+  ]);
+  const store = await openStore(`mongodb://127.0.0.1:${mongoPort}/bench`);
+  const commands = profileCommands(store.connection.getClient());
+  const connection = await Connection.connect({ address: `127.0.0.1:${temporalPort}` });
+  const client = new Client({ connection });
+  const definitions = join(projectRoot, 'definitions');
+  const yaml =
+    'journey: bench-entry\nname: bench\nentry:\n  event: bench.enter\n  reentry: always\nsteps:\n  - id: pause\n    wait: 30d\n';
+  const compiled = compileJourney(yaml, 'bench.yaml');
+  if (!compiled.ok) throw new Error('bench journey does not compile');
+  await publishJourney(store.models, { plan: compiled.plan, source: yaml });
+  const api = createKizunaApi({
+    readiness: {},
+    models: store.models,
+    runtime: bindRuntime(client, store.models),
+    profileFields: loadProfileFieldTypes(join(definitions, 'profile-fields.yaml')),
+    compileOptions: loadCompileOptions(definitions, projectRoot),
+  });
+  const server = api.app.listen(0, '127.0.0.1');
+  await new Promise((ok) => server.once('listening', ok));
+  const port = (server.address() as AddressInfo).port;
+  const { token } = await createApiKey(store.models, { name: 'bench', scopes: [...API_SCOPES] });
+  const ms = SECONDS * 1000;
+
+  // Warm-up: the pool's customers exist and this process has seen them (a shop's usual stream).
+  await postJson(port, '/v1/events/batch', token, {
+    events: Array.from({ length: POOL }, (_, i) => event('bench.warmup', i, true)),
+  });
+  const profile: Record<string, unknown> = {};
+  commands();
+  const ignored = await loop({
+    concurrency: 32,
+    durationMs: ms,
+    call: async (i) => (await postJson(port, '/v1/events', token, event('bench.ignored', i, true))) === 201,
+  });
+  profile.ignored = commands();
+  const ignoredNewCustomers = await loop({
+    concurrency: 32,
+    durationMs: ms,
+    call: async (i) => (await postJson(port, '/v1/events', token, event('bench.new', i))) === 201,
+  });
+  profile.ignoredNewCustomers = commands();
+  // Entering customers exist already (an order from a known customer), so the figure is the routing's.
+  const ENTER_POOL = 3_000;
+  for (let b = 0; b < ENTER_POOL / 1000; b++) {
+    await postJson(port, '/v1/events/batch', token, {
+      events: Array.from({ length: 1000 }, (_, i) => ({
+        ...event('bench.known', b * 1000 + i),
+        customerId: `bench-${run}-enter-${b * 1000 + i}`,
+      })),
+    });
+  }
+  profile.warmup = commands();
+  const entering = await loop({
+    concurrency: 8,
+    durationMs: ms,
+    maxRequests: ENTER_POOL,
+    call: async (i) =>
+      (await postJson(port, '/v1/events', token, {
+        ...event('bench.enter', i),
+        customerId: `bench-${run}-enter-${i}`,
+      })) === 201,
+  });
+  profile.entering = commands();
+  const bare = await loop({
+    concurrency: 8,
+    durationMs: ms,
+    call: async (i) => {
+      await client.workflow.signalWithStart('journeyWorkflow', {
+        taskQueue: 'kizuna-bench-bare',
+        workflowId: `bench-bare/${run}/${i}`,
+        args: [{}],
+        signal: 'customerEvent',
+        signalArgs: [{ event: { id: String(i), type: 'bench.enter', timeMs: Date.now(), properties: {} } }],
+      });
+      return true;
+    },
+  });
+  profile.bare = commands();
+  const batch = await loop({
+    concurrency: 1,
+    durationMs: ms,
+    maxRequests: 5,
+    call: async (b) => {
+      const events = Array.from({ length: 1000 }, (_, i) => event('bench.batch', b * 1000 + i));
+      return (await postJson(port, '/v1/events/batch', token, { events })) === 200;
+    },
+  });
+  profile.batch = commands();
+
+  console.log(
+    JSON.stringify({
+      bench: 'api',
+      seconds: SECONDS,
+      ignoredEvent: ignored,
+      ignoredEventNewCustomer: ignoredNewCustomers,
+      enteringEvent: entering,
+      bareSignalWithStart: bare,
+      enteringVsBare: Math.round((entering.perSecond / Math.max(1, bare.perSecond)) * 100) / 100,
+      batchOf1000: { ...batch, eventsPerSecond: batch.perSecond * 1000 },
+      ...(process.env.BENCH_PROFILE ? { mongoCommands: profile } : {}),
+    }),
+  );
+  server.close();
+  await connection.close();
+  await store.close();
+  await Promise.all(servers.map((s) => s.stop()));
+  rmSync(dir, { recursive: true, force: true });
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});

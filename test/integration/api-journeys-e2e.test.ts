@@ -1,0 +1,157 @@
+// The API driving real runs (time-skipping Temporal, worker with the real activities, FerretDB, SMTP
+// capture): an order event posted to the API ends a running win-back journey at once, and the per-step
+// figures of GET /v1/journeys/:id/stats equal `kizuna simulate`'s backtest for the same customers.
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import request from 'supertest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { backtest } from '../../engine/simulator/backtest.js';
+import { findProfile, type Profile } from '../../store/customers.js';
+import { settledResult, startJourneyWorld, type JourneyWorld } from '../support/journey-world.js';
+import { createTimeSkippingEnv } from '../support/temporal.js';
+import { createEmailCustomer, publishTestJourney } from '../support/test-journeys.js';
+import { startApiHarness, unique, type ApiHarness } from './api/harness.js';
+
+const TASK_QUEUE = 'api-e2e';
+
+describe('the API on running journeys', () => {
+  let env: TestWorkflowEnvironment;
+  let world: JourneyWorld;
+  let h: ApiHarness;
+  const auth = () => ({ authorization: `Bearer ${h.token}` });
+
+  beforeAll(async () => {
+    env = await createTimeSkippingEnv();
+    world = await startJourneyWorld({
+      testFile: import.meta.filename,
+      connection: env.nativeConnection,
+      client: env.client,
+      namespace: env.namespace ?? 'default',
+      taskQueue: TASK_QUEUE,
+    });
+    h = await startApiHarness(
+      import.meta.filename,
+      {},
+      { store: world.store, client: env.client, taskQueue: TASK_QUEUE },
+    );
+  });
+
+  afterAll(async () => {
+    await h?.close();
+    await world?.close();
+    await env?.teardown();
+  });
+
+  it('ends a running win-back journey at once when the API receives an order', async () => {
+    const worker = await world.worker();
+    await worker.runUntil(async () => {
+      const customerId = unique('dormant');
+      await createEmailCustomer(world.store.models, customerId, {
+        lastOrderAt: new Date((await env.currentTimeMs()) - 200 * 86_400_000),
+        totalSpent: 12_000,
+      });
+      const entered = await h.runtime.enterJourney({ journeyId: 'winback-90d', customerId, event: null });
+      expect(entered.status).toBe('entered');
+      const workflowId = `kizuna/winback-90d/${customerId}`;
+      const handle = env.client.workflow.getHandle(workflowId);
+      // The run is past its entry and waiting (quiet hours or the 3-day wait).
+      for (let i = 0; i < 100 && (await handle.query<{ waiting?: unknown }>('state').catch(() => null)) === null; i++)
+        await new Promise((ok) => setTimeout(ok, 50));
+      const res = await request(h.app)
+        .post('/v1/events')
+        .set(auth())
+        .send({
+          type: 'order.completed',
+          customerId,
+          occurredAt: new Date(await env.currentTimeMs()).toISOString(),
+          idempotencyKey: unique('order'),
+          properties: { total: 4200 },
+        });
+      expect(res.status).toBe(201);
+      expect(res.body.journeys).toContainEqual({ journeyId: 'winback-90d', action: 'signalled' });
+      const result = await settledResult<{ outcome: string }>(env.client, workflowId);
+      expect(['converted', 'exited:order.completed']).toContain(result.outcome);
+      expect((await findProfile(world.store.models, customerId))?.orderCount).toBe(1);
+    });
+  });
+
+  it('reports per-step figures equal to the backtest of the same customers', async () => {
+    const journeyId = unique('t-stats');
+    const yaml = `
+journey: ${journeyId}
+name: stats
+entry: { api: true, reentry: never }
+holdout: 40%
+policy:
+  timezone: Asia/Tokyo
+steps:
+  - id: hello
+    send: { channel: email, template: winback-1 }
+  - id: big-spender
+    if: { totalSpent: { $gte: 30000 } }
+    then:
+      - id: vip
+        send: { channel: email, template: winback-vip-coupon }
+    else:
+      - id: tag
+        update_profile: { add_tags: [stats-regular] }
+`;
+    const { plan } = await publishTestJourney(world.store.models, yaml);
+    const customers: { id: string; profile: Profile }[] = [];
+    for (let i = 0; i < 12; i++) {
+      const customerId = `${journeyId}-c${String(i).padStart(2, '0')}`;
+      const extra = {
+        totalSpent: i % 3 === 0 ? 50_000 : 1_000,
+        ...(i === 5 ? { consent: { email: 'unsubscribed' } } : {}),
+      };
+      await createEmailCustomer(world.store.models, customerId, extra);
+      customers.push({ id: customerId, profile: (await findProfile(world.store.models, customerId))! });
+    }
+    const startMs = await env.currentTimeMs();
+    const worker = await world.worker();
+    await worker.runUntil(async () => {
+      const res = await request(h.app)
+        .post(`/v1/journeys/${journeyId}/entries`)
+        .set(auth())
+        .send({ customerIds: customers.map((c) => c.id) });
+      const results = res.body.results as { result: string }[];
+      expect(results.every((r) => r.result === 'entered')).toBe(true);
+      for (const c of customers) await settledResult(env.client, `kizuna/${journeyId}/${c.id}`);
+    });
+    const stats = await request(h.app).get(`/v1/journeys/${journeyId}/stats`).set(auth());
+    expect(stats.status).toBe(200);
+    const report = backtest({ plan, customers, eventsByCustomer: new Map(), startMs, untilMs: startMs + 86_400_000 });
+    expect(stats.body).toMatchObject({
+      runs: report.runs,
+      holdout: report.holdout,
+      converted: report.converted,
+      holdoutConverted: report.holdoutConverted,
+      outcomes: report.outcomes,
+    });
+    const bySteps = (
+      steps: { stepId: string; entered: number; sent: object; skipped: object; failed: object; paths: object }[],
+    ) =>
+      Object.fromEntries(
+        steps
+          .filter((s) => s.entered > 0)
+          .map((s) => [
+            s.stepId,
+            { entered: s.entered, sent: s.sent, skipped: s.skipped, failed: s.failed, paths: s.paths },
+          ]),
+      );
+    expect(bySteps(stats.body.steps as typeof report.steps)).toEqual(bySteps(report.steps));
+    expect(report.holdout).toBeGreaterThan(0);
+
+    // Erasing a customer leaves no trace of the id in journal and delivery rows, and the figures unchanged.
+    const { JournalRow, Delivery } = world.store.models;
+    const erased = (await Delivery.findOne({ journeyId, status: 'sent' }).lean())!.customerId;
+    const del = await request(h.app).delete(`/v1/customers/${erased}`).set(auth());
+    expect(del.status).toBe(200);
+    expect(del.body.erased).toMatchObject({ profile: 1, journal: expect.any(Number), deliveries: expect.any(Number) });
+    expect(del.body.erased.deliveries).toBeGreaterThan(0);
+    const mentions = (rows: unknown[]) => rows.filter((r) => JSON.stringify(r).includes(erased)).length;
+    expect(mentions(await JournalRow.find({ journeyId }).lean())).toBe(0);
+    expect(mentions(await Delivery.find({ journeyId }).lean())).toBe(0);
+    const after = await request(h.app).get(`/v1/journeys/${journeyId}/stats`).set(auth());
+    expect(after.body).toEqual(stats.body);
+  });
+});
