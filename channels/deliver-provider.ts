@@ -16,15 +16,40 @@ export async function callProvider(
   row: DeliveryRow,
   content: PreparedContent,
 ): Promise<DeliveryOutcome> {
+  let sent: { providerMessageId: string; providerResponse: string };
   try {
-    const sent = await send(deps, row, content);
-    await finishDelivery(deps.models, row.idempotencyKey, { status: 'sent', ...sent });
-    return { status: 'sent', channel: content.channel, providerId: sent.providerMessageId };
+    sent = await send(deps, row, content);
   } catch (err) {
     if (err instanceof EmailSendError) return emailFailed(deps, row, err);
     if (err instanceof LineSendError) return lineFailed(deps, row, err);
     await releaseDelivery(deps.models, row.idempotencyKey, { uncertain: true, detail: (err as Error).message });
     throw err;
+  }
+  await recordSent(deps, row.idempotencyKey, sent);
+  return { status: 'sent', channel: content.channel, providerId: sent.providerMessageId };
+}
+
+/** How long a busy or briefly unreachable database may delay recording a message the provider accepted. */
+const RECORD_SENT_DELAYS_MS = [50, 100, 200, 400, 800, 1_600, 3_200, 5_000, 5_000, 5_000];
+
+/**
+ * Records an accepted message, retrying the write: the provider already has it, so giving up here would
+ * let the activity's retry send it again (SQLite-backed FerretDB answers "database is locked" under load).
+ * Only after every retry fails does the error escape, leaving the row `pending` under its lease.
+ */
+async function recordSent(
+  deps: DeliveryDeps,
+  idempotencyKey: string,
+  sent: { providerMessageId: string; providerResponse: string },
+): Promise<void> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await finishDelivery(deps.models, idempotencyKey, { status: 'sent', ...sent });
+    } catch (err) {
+      const delay = RECORD_SENT_DELAYS_MS[attempt];
+      if (delay === undefined) throw err;
+      await new Promise((resolve) => setTimeout(resolve, delay));
+    }
   }
 }
 
