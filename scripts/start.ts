@@ -46,6 +46,10 @@ const env = {
   SMTP_URL: `smtp://127.0.0.1:${PORTS.smtp}`,
   LINE_API_BASE_URL: `http://127.0.0.1:${PORTS.line}`,
   LINE_CHANNEL_ACCESS_TOKEN: 'local-line-token',
+  // The stand-in signs its webhooks with this secret and the API checks them with it, so
+  // `POST /__standin/webhooks` on the stand-in reaches the API's LINE webhook as LINE would.
+  LINE_CHANNEL_SECRET: 'local-line-secret',
+  LINE_WEBHOOK_URL: `http://127.0.0.1:${PORTS.api}/webhooks/line`,
   LINE_STANDIN_PORT: String(PORTS.line),
   PORT: String(PORTS.api),
 };
@@ -118,8 +122,8 @@ function printUrls(notes: string[]) {
     ['MongoDB (FerretDB)', env.MONGODB_URI],
     ['MailDev inbox', `http://localhost:${PORTS.maildev}`],
     ['MailDev SMTP', env.SMTP_URL],
-    ['LINE stand-in', `${env.LINE_API_BASE_URL}  (pushes: /__standin/pushes)`],
-    ['Kizuna API', `http://localhost:${PORTS.api}/healthz`],
+    ['LINE stand-in', `${env.LINE_API_BASE_URL}  (messages received; JSON at /__standin/pushes)`],
+    ['Kizuna API', `http://localhost:${PORTS.api}  (reference: /docs, health: /healthz)`],
     ['Logs', join(dataDir, 'logs')],
   ];
   console.log('');

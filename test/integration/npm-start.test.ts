@@ -89,6 +89,30 @@ describe('npm start (the whole local stack, on ports of its own)', () => {
       .toContain('demo@kizuna.local');
   });
 
+  it("wires the LINE stand-in's webhooks to the API: a follow sent from the stand-in links the customer", async () => {
+    const userId = 'U00000000000000000000000000f011ow';
+    const res = await fetch(`http://127.0.0.1:${ports.line}/__standin/webhooks`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ type: 'follow', userId }),
+    });
+    expect(res.status).toBe(200);
+    expect(((await res.json()) as { status: number }).status).toBe(200);
+    const token = /kz_[A-Za-z0-9_-]+/.exec(output)?.[0];
+    expect(token).toBeDefined();
+    await expect
+      .poll(
+        async () => {
+          const customer = await fetch(`http://127.0.0.1:${ports.api}/v1/customers/line:${userId}`, {
+            headers: { authorization: `Bearer ${token!}` },
+          });
+          return customer.ok ? ((await customer.json()) as { customer: { consent: unknown } }).customer.consent : null;
+        },
+        { timeout: 10_000, interval: 250 },
+      )
+      .toMatchObject({ line: 'following' });
+  });
+
   it('stops every child on Ctrl-C and frees the ports', async () => {
     const exited = new Promise<number | null>((ok) => child.once('exit', (code) => ok(code)));
     child.kill('SIGINT');
