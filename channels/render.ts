@@ -39,14 +39,50 @@ export class TemplateRenderError extends Error {
   }
 }
 
-const plain = new Liquid({ strictFilters: true, ownPropertyOnly: true });
-const html = new Liquid({ strictFilters: true, ownPropertyOnly: true, outputEscape: 'escape' });
+/** The zone dates render in when the profile names none (the language's default zone). */
+export const DEFAULT_RENDER_ZONE = 'Asia/Tokyo';
+
+type Flavour = 'plain' | 'html';
+const engines = new Map<string, Liquid>();
 const parsed = new Map<string, Template[]>();
 const MAX_PARSED = 5000;
 
-async function renderString(engine: Liquid, text: string, scope: RenderScope): Promise<string> {
+/**
+ * One Liquid engine per time zone and flavour: liquidjs fixes the `date` filter's zone per engine, and a
+ * customer must read "12月14日 08:59" in their own zone, not the server's or UTC.
+ */
+function engineFor(flavour: Flavour, zone: string): Liquid {
+  const key = `${flavour}:${zone}`;
+  let engine = engines.get(key);
+  if (!engine) {
+    engine = new Liquid({
+      strictFilters: true,
+      ownPropertyOnly: true,
+      timezoneOffset: zone,
+      ...(flavour === 'html' ? { outputEscape: 'escape' as const } : {}),
+    });
+    engines.set(key, engine);
+  }
+  return engine;
+}
+
+/** The customer's IANA zone from the profile, or {@link DEFAULT_RENDER_ZONE}. */
+export function renderZone(profile: Record<string, unknown>): string {
+  const zone = profile.timezone;
+  if (typeof zone !== 'string' || zone === '') return DEFAULT_RENDER_ZONE;
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: zone });
+    return zone;
+  } catch {
+    return DEFAULT_RENDER_ZONE;
+  }
+}
+
+async function renderString(flavour: Flavour, text: string, scope: RenderScope): Promise<string> {
   if (!text.includes('{')) return text;
-  const key = `${engine === html ? 'h' : 'p'}:${text}`;
+  const zone = renderZone(scope.profile);
+  const engine = engineFor(flavour, zone);
+  const key = `${flavour}:${zone}:${text}`;
   let templates = parsed.get(key);
   if (!templates) {
     templates = engine.parse(text);
@@ -80,18 +116,18 @@ export function parseTemplate(channel: 'email' | 'line', file: string, source: s
 /** Renders an email; throws {@link TemplateRenderError}. */
 export async function renderEmail(template: EmailTemplate, scope: RenderScope): Promise<RenderedEmail> {
   try {
-    const subject = (await renderString(plain, template.subject, scope)).replace(/\s*\r?\n\s*/g, ' ').trim();
+    const subject = (await renderString('plain', template.subject, scope)).replace(/\s*\r?\n\s*/g, ' ').trim();
     let body: string;
     if (template.mjml !== undefined) {
-      const result = await mjml2html(await renderString(html, template.mjml, scope), { validationLevel: 'soft' });
+      const result = await mjml2html(await renderString('html', template.mjml, scope), { validationLevel: 'soft' });
       body = result.html;
     } else {
-      body = await renderString(html, template.html ?? '', scope);
+      body = await renderString('html', template.html ?? '', scope);
     }
     const inlined = juice(body);
     const text =
       template.text !== undefined
-        ? await renderString(plain, template.text, scope)
+        ? await renderString('plain', template.text, scope)
         : convert(inlined, { wordwrap: 78, selectors: [{ selector: 'img', format: 'skip' }] });
     return { subject, html: inlined, text };
   } catch (err) {
@@ -110,7 +146,7 @@ export async function renderLine(template: LineTemplate, scope: RenderScope): Pr
 }
 
 async function renderValue(value: unknown, scope: RenderScope): Promise<unknown> {
-  if (typeof value === 'string') return (await renderString(plain, value, scope)).replace(/\n+$/, '');
+  if (typeof value === 'string') return (await renderString('plain', value, scope)).replace(/\n+$/, '');
   if (Array.isArray(value)) return Promise.all(value.map((v) => renderValue(v, scope)));
   if (typeof value === 'object' && value !== null) {
     const out: Record<string, unknown> = {};
