@@ -1,58 +1,134 @@
 /**
- * The worker's composition root: reads the environment, opens MongoDB and SMTP, and polls the
- * `kizuna` task queue. `createKizunaWorker` is the same composition without the environment, for tests.
+ * The worker's composition root: reads the environment, opens MongoDB, SMTP, LINE and Temporal, and
+ * polls the `kizuna` task queue until SIGTERM/SIGINT (then finishes in-flight tasks and closes).
+ * `createKizunaWorker` is the same composition without the environment, for tests and benchmarks.
+ *
+ * `tsx worker.ts build-bundle [file]` (`npm run build:workflows`) writes the prebuilt workflow bundle
+ * that production workers load with KIZUNA_WORKFLOW_BUNDLE instead of bundling at start.
  */
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { NativeConnection, Worker } from '@temporalio/worker';
+import { NativeConnection, Worker, bundleWorkflowCode, type NativeConnectionOptions } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from './activities/index.js';
-import { createEmailSender } from './channels/email.js';
+import { createDelivery } from './channels/deliver.js';
+import { createSmtpTransport } from './channels/email-transport.js';
+import { createLineSender } from './channels/line-sender.js';
 import { connectStore } from './store/connection.js';
 import { TASK_QUEUE } from './workflows/search-attributes.js';
 
 export const workflowsPath = fileURLToPath(new URL('./workflows/index.ts', import.meta.url));
+const DEFAULT_BUNDLE = fileURLToPath(new URL('./dist/workflow-bundle.js', import.meta.url));
 
-/** Creates a worker on an open Temporal connection with the given activity dependencies. */
-export async function createKizunaWorker(opts: {
+export interface KizunaWorkerOptions {
   connection: NativeConnection;
   namespace: string;
   deps: ActivityDeps;
   taskQueue?: string;
-}): Promise<Worker> {
+  /** A prebuilt bundle's code (production); without it the worker bundles `workflows/` at start. */
+  workflowBundleCode?: string;
+  /** Workflows kept in the worker's cache (sleeping journeys need none: they replay when they wake). */
+  maxCachedWorkflows?: number;
+  maxConcurrentActivityTaskExecutions?: number;
+}
+
+/** Creates a worker on an open Temporal connection with the given activity dependencies. */
+export async function createKizunaWorker(opts: KizunaWorkerOptions): Promise<Worker> {
   return Worker.create({
     connection: opts.connection,
     namespace: opts.namespace,
     taskQueue: opts.taskQueue ?? TASK_QUEUE,
-    workflowsPath,
+    ...(opts.workflowBundleCode === undefined
+      ? { workflowsPath }
+      : { workflowBundle: { code: opts.workflowBundleCode } }),
     activities: createActivities(opts.deps),
+    ...(opts.maxCachedWorkflows === undefined ? {} : { maxCachedWorkflows: opts.maxCachedWorkflows }),
+    maxConcurrentActivityTaskExecutions: opts.maxConcurrentActivityTaskExecutions ?? 50,
+    // On SIGTERM, activities in flight (a send) get this long to finish before the worker stops.
+    shutdownGraceTime: '30 seconds',
   });
+}
+
+/** Connection options from the environment: address, API key (Temporal Cloud) or mTLS client certificates. */
+export function temporalConnectionOptions(env: NodeJS.ProcessEnv): NativeConnectionOptions {
+  const address = env.TEMPORAL_ADDRESS ?? '127.0.0.1:7233';
+  if (env.TEMPORAL_API_KEY) return { address, apiKey: env.TEMPORAL_API_KEY, tls: true };
+  if (env.TEMPORAL_TLS_CERT && env.TEMPORAL_TLS_KEY) {
+    return {
+      address,
+      tls: {
+        clientCertPair: { crt: readFileSync(env.TEMPORAL_TLS_CERT), key: readFileSync(env.TEMPORAL_TLS_KEY) },
+        ...(env.TEMPORAL_TLS_CA ? { serverRootCACertificate: readFileSync(env.TEMPORAL_TLS_CA) } : {}),
+        ...(env.TEMPORAL_TLS_SERVER_NAME ? { serverNameOverride: env.TEMPORAL_TLS_SERVER_NAME } : {}),
+      },
+    };
+  }
+  return { address, ...(env.TEMPORAL_TLS === 'true' ? { tls: true } : {}) };
+}
+
+/** Writes the workflow bundle for production workers. */
+export async function buildWorkflowBundle(file: string = DEFAULT_BUNDLE): Promise<string> {
+  const { code } = await bundleWorkflowCode({ workflowsPath });
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(file, code);
+  return file;
+}
+
+/** The prebuilt bundle in production (required there), bundling at start elsewhere. */
+function loadBundle(env: NodeJS.ProcessEnv): string | undefined {
+  const file = env.KIZUNA_WORKFLOW_BUNDLE ?? (env.NODE_ENV === 'production' ? DEFAULT_BUNDLE : undefined);
+  if (file === undefined) return undefined;
+  try {
+    return readFileSync(file, 'utf8');
+  } catch {
+    throw new Error(`the workflow bundle ${file} cannot be read: run \`npm run build:workflows\` first`);
+  }
 }
 
 async function main() {
   const env = process.env;
+  const workflowBundleCode = loadBundle(env);
   const store = await connectStore(env.MONGODB_URI ?? 'mongodb://127.0.0.1:27017/kizuna');
-  const email = createEmailSender({
-    smtpUrl: env.SMTP_URL ?? 'smtp://127.0.0.1:1025',
+  const delivery = createDelivery({
+    models: store.models,
+    email: createSmtpTransport({ url: env.SMTP_URL ?? 'smtp://127.0.0.1:1025' }),
+    line: env.LINE_CHANNEL_ACCESS_TOKEN
+      ? createLineSender({
+          channelAccessToken: env.LINE_CHANNEL_ACCESS_TOKEN,
+          ...(env.LINE_API_BASE_URL ? { baseURL: env.LINE_API_BASE_URL } : {}),
+        })
+      : null,
+    links: {
+      publicBaseUrl: env.PUBLIC_BASE_URL ?? 'http://localhost:3000',
+      unsubscribeSecret: env.UNSUBSCRIBE_SECRET ?? 'local-unsubscribe-secret-of-at-least-32-bytes',
+      mailto: env.UNSUBSCRIBE_MAILTO ?? 'unsubscribe@kizuna.local',
+    },
+    shopName: env.SHOP_NAME ?? 'Kizuna Coffee',
     from: env.MAIL_FROM ?? 'Kizuna <no-reply@kizuna.local>',
   });
-  const connection = await NativeConnection.connect({
-    address: env.TEMPORAL_ADDRESS ?? '127.0.0.1:7233',
-    ...(env.TEMPORAL_API_KEY ? { apiKey: env.TEMPORAL_API_KEY, tls: true } : {}),
-  });
+  const connection = await NativeConnection.connect(temporalConnectionOptions(env));
   const worker = await createKizunaWorker({
     connection,
     namespace: env.TEMPORAL_NAMESPACE ?? 'default',
-    deps: { models: store.models, email },
+    deps: { models: store.models, delivery },
+    ...(workflowBundleCode === undefined ? {} : { workflowBundleCode }),
+    ...(env.KIZUNA_MAX_CACHED_WORKFLOWS ? { maxCachedWorkflows: Number(env.KIZUNA_MAX_CACHED_WORKFLOWS) } : {}),
   });
   console.log(`kizuna worker: polling task queue "${TASK_QUEUE}" on ${env.TEMPORAL_ADDRESS ?? '127.0.0.1:7233'}`);
-  // Worker.run resolves after SIGINT/SIGTERM once in-flight tasks are done.
+  // Worker.run resolves after SIGINT/SIGTERM (the SDK's default shutdown signals) once in-flight
+  // activities and workflow tasks are done; only then are the connections closed.
   await worker.run();
   await connection.close();
-  email.close();
+  delivery.close();
   await store.close();
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  main().catch((err: unknown) => {
+  const run =
+    process.argv[2] === 'build-bundle'
+      ? buildWorkflowBundle(process.argv[3]).then((file) => console.log(`kizuna: workflow bundle written to ${file}`))
+      : main();
+  run.catch((err: unknown) => {
     console.error('kizuna worker: failed to start:', err);
     process.exit(1);
   });

@@ -1,18 +1,29 @@
 /**
  * The activity factory: every activity receives its dependencies here, so the worker composes real
- * connections and tests compose the same real servers on their own ports.
+ * connections and tests compose the same real servers on their own ports. One activity per engine
+ * request, each taking the engine's command and answering with the engine's input; all idempotent
+ * when re-executed with the same command.
  */
-import type { EmailSender } from '../channels/email.js';
 import type { Models } from '../store/models/index.js';
-import { makeDeliverEmail } from './deliver-email.js';
+import type { Delivery } from './delivery-port.js';
+import { makeClaimEntry, makeListOpenRuns, makeLoadPlan } from './entry.js';
+import { makeFlushJournal } from './journal.js';
+import { makeProfileActivities } from './profile.js';
+import { makeSend } from './send.js';
 
 export interface ActivityDeps {
   models: Models;
-  email: EmailSender;
+  /** The delivery layer (`createDelivery(...)` of channels/deliver.ts). */
+  delivery: Delivery;
 }
 
 export function createActivities(deps: ActivityDeps) {
   return {
-    deliverEmail: makeDeliverEmail(deps),
+    loadPlan: makeLoadPlan(deps),
+    claimEntry: makeClaimEntry(deps),
+    ...makeProfileActivities(deps),
+    send: makeSend(deps),
+    flushJournal: makeFlushJournal(deps),
+    listOpenRuns: makeListOpenRuns(deps),
   };
 }

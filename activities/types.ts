@@ -2,4 +2,7 @@
 import type { createActivities } from './index.js';
 
 export type Activities = ReturnType<typeof createActivities>;
-export type { DeliverEmailInput, DeliverEmailResult } from './deliver-email.js';
+export type { RunContext, RequestInput, Answer } from './run-context.js';
+export type { LoadPlanInput } from './entry.js';
+export type { FlushJournalInput } from './journal.js';
+export type { JournalRow } from '../store/journal.js';

@@ -1,5 +1,12 @@
+/**
+ * Published journeys: immutable versions (`journeys`) and one head per journey (`journeyheads`: the
+ * current version and the status). The only code that reads or writes those collections.
+ */
 import type { DeliveryChannel, Plan } from '../definitions/plan.js';
+import type { JourneyStatus } from './models/journey-head.js';
 import type { Models } from './models/index.js';
+
+export type { JourneyStatus } from './models/journey-head.js';
 
 /** Template sources a version pins: name -> channel -> file, content hash and source text. */
 export type PinnedTemplates = {
@@ -9,16 +16,46 @@ export type PinnedTemplates = {
 export interface PublishResult {
   journeyId: string;
   version: number;
-  /** False when this exact content was already published: publishing is idempotent. */
+  /** False when this content is already the current version: publishing it again changes nothing. */
   created: boolean;
 }
 
+/** A journey's head: the version new entrants get, its content hash, and whether the journey runs. */
+export interface JourneyHead {
+  journeyId: string;
+  version: number;
+  contentHash: string;
+  status: JourneyStatus;
+}
+
+/** A published version as a run needs it: the plan and the template sources pinned with it. */
+export interface JourneyVersion {
+  journeyId: string;
+  version: number;
+  contentHash: string;
+  plan: Plan;
+  templates: PinnedTemplates;
+}
+
+/** Thrown by {@link setJourneyStatus} for a journey that was never published. */
+export class JourneyNotFoundError extends Error {
+  readonly code = 'JOURNEY_NOT_FOUND';
+  constructor(readonly journeyId: string) {
+    super(`no journey "${journeyId}" is published`);
+    this.name = 'JourneyNotFoundError';
+  }
+}
+
 const DUPLICATE_KEY = 11000;
+const isDuplicate = (err: unknown) => (err as { code?: number }).code === DUPLICATE_KEY;
 
 /**
- * Stores a compiled plan as the next version of its journey, unless the same content (by hash) is
- * already published, in which case that version is returned. Two concurrent publishes of different
- * content get consecutive versions: the unique (journeyId, version) index decides, and the loser retries.
+ * Stores a compiled plan as the next version of its journey and makes it current. Publishing the
+ * current content again is a no-op (`created: false`); content equal to an older version becomes
+ * current again as a new version, so "current" always means "the latest version". Concurrent
+ * publishes get consecutive versions: the unique (journeyId, version) index decides and the loser retries.
+ *
+ * @throws Error after five lost races in a row (a retry later succeeds).
  */
 export async function publishJourney(
   models: Models,
@@ -27,9 +64,11 @@ export async function publishJourney(
   const { Journey } = models;
   const { journeyId, contentHash, name } = input.plan;
   for (let attempt = 0; attempt < 5; attempt++) {
-    const same = await Journey.findOne({ journeyId, contentHash }, { version: 1 }).lean();
-    if (same) return { journeyId, version: same.version, created: false };
-    const latest = await Journey.findOne({ journeyId }, { version: 1 }).sort({ version: -1 }).lean();
+    const latest = await Journey.findOne({ journeyId }, { version: 1, contentHash: 1 }).sort({ version: -1 }).lean();
+    if (latest?.contentHash === contentHash) {
+      await advanceHead(models, journeyId, latest.version, contentHash);
+      return { journeyId, version: latest.version, created: false };
+    }
     const version = (latest?.version ?? 0) + 1;
     try {
       await Journey.create({
@@ -42,18 +81,79 @@ export async function publishJourney(
         source: input.source,
         file: input.file,
       });
+      await advanceHead(models, journeyId, version, contentHash);
       return { journeyId, version, created: true };
     } catch (err) {
-      if ((err as { code?: number }).code !== DUPLICATE_KEY) throw err;
+      if (!isDuplicate(err)) throw err;
     }
   }
   throw new Error(`publishing ${journeyId}: too many concurrent publishes, try again`);
 }
 
+/**
+ * Moves the head to `version` unless it already points at a later one (a concurrent publish won),
+ * creating it (status `active`) on the first publish. Re-running it is harmless, which also repairs
+ * a head left behind by a publish that stopped between its two writes.
+ */
+async function advanceHead(models: Models, journeyId: string, version: number, contentHash: string): Promise<void> {
+  try {
+    await models.JourneyHead.updateOne(
+      { journeyId, version: { $lt: version } },
+      { $set: { version, contentHash }, $setOnInsert: { status: 'active' } },
+      { upsert: true },
+    );
+  } catch (err) {
+    // The head exists with a version >= ours (the filter missed, the upsert collided): nothing to do.
+    if (!isDuplicate(err)) throw err;
+  }
+}
+
+/** The journey's head, or `null` when it was never published. */
+export async function getJourneyHead(models: Models, journeyId: string): Promise<JourneyHead | null> {
+  const doc = await models.JourneyHead.findOne(
+    { journeyId },
+    { _id: 0, journeyId: 1, version: 1, contentHash: 1, status: 1 },
+  ).lean();
+  return doc
+    ? { journeyId: doc.journeyId, version: doc.version, contentHash: doc.contentHash, status: doc.status }
+    : null;
+}
+
+/**
+ * Sets the journey's status and returns the head.
+ *
+ * @throws JourneyNotFoundError when the journey was never published.
+ */
+export async function setJourneyStatus(models: Models, journeyId: string, status: JourneyStatus): Promise<JourneyHead> {
+  await models.JourneyHead.updateOne({ journeyId }, { $set: { status } });
+  const head = await getJourneyHead(models, journeyId);
+  if (head === null) throw new JourneyNotFoundError(journeyId);
+  return head;
+}
+
+/** A published version with its plan and pinned templates, or `null` when there is no such version. */
+export async function loadJourneyVersion(
+  models: Models,
+  journeyId: string,
+  version: number,
+): Promise<JourneyVersion | null> {
+  const doc = await models.Journey.findOne(
+    { journeyId, version },
+    { contentHash: 1, planJson: 1, templatesJson: 1 },
+  ).lean();
+  if (!doc) return null;
+  return {
+    journeyId,
+    version,
+    contentHash: doc.contentHash,
+    plan: JSON.parse(doc.planJson) as Plan,
+    templates: JSON.parse(doc.templatesJson ?? '{}') as PinnedTemplates,
+  };
+}
+
 /** The plan of a published version, or null when there is no such version. */
 export async function loadJourneyPlan(models: Models, journeyId: string, version: number): Promise<Plan | null> {
-  const doc = await models.Journey.findOne({ journeyId, version }, { planJson: 1 }).lean();
-  return doc ? (JSON.parse(doc.planJson) as Plan) : null;
+  return (await loadJourneyVersion(models, journeyId, version))?.plan ?? null;
 }
 
 /** The template sources a plan references, picked from a catalog of `{ file, source }` by name and channel. */

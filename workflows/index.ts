@@ -1,2 +1,3 @@
 /** The workflow bundle's entry: every workflow type the worker registers. */
-export { skeletonWorkflow } from './skeleton.js';
+export { journeyWorkflow } from './journey.js';
+export { journeyControlFanOutWorkflow } from './control-fan-out.js';

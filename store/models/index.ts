@@ -1,7 +1,10 @@
 import type { Connection } from 'mongoose';
 import { customerModel } from './customer.js';
-import { deliveryModel } from './delivery.js';
+import { deliveryAttemptModel, deliveryModel } from './delivery.js';
 import { eventModel } from './event.js';
+import { entryModel } from './entry.js';
+import { journalModel } from './journal.js';
+import { journeyHeadModel } from './journey-head.js';
 import { journeyModel } from './journey.js';
 
 /** Builds every model on one connection. */
@@ -10,7 +13,11 @@ export function createModels(connection: Connection) {
     Customer: customerModel(connection),
     Event: eventModel(connection),
     Delivery: deliveryModel(connection),
+    DeliveryAttempt: deliveryAttemptModel(connection),
     Journey: journeyModel(connection),
+    JourneyHead: journeyHeadModel(connection),
+    Entry: entryModel(connection),
+    JournalRow: journalModel(connection),
   };
 }
 

@@ -2,7 +2,8 @@ import { Schema, type Connection, type InferSchemaType } from 'mongoose';
 
 /**
  * A published journey version: immutable once written. Customers pin the version they entered with,
- * so a new version never changes the path of those already inside.
+ * so a new version never changes the path of those already inside. Which version is current and
+ * whether the journey runs is the head's business (`journey-head.ts`).
  */
 export const journeySchema = new Schema(
   {
@@ -10,7 +11,6 @@ export const journeySchema = new Schema(
     version: { type: Number, required: true },
     contentHash: { type: String, required: true },
     name: { type: String, required: true },
-    status: { type: String, enum: ['active', 'paused', 'archived'], default: 'active' },
     // The plan as JSON text: its conditions hold `$`-prefixed keys ($gte, $in, ...), which MongoDB
     // and FerretDB restrict as stored field names.
     planJson: { type: String, required: true },
@@ -23,7 +23,8 @@ export const journeySchema = new Schema(
   { collection: 'journeys', timestamps: { createdAt: 'publishedAt', updatedAt: false } },
 );
 journeySchema.index({ journeyId: 1, version: 1 }, { unique: true });
-journeySchema.index({ journeyId: 1, contentHash: 1 }, { unique: true });
+// Not unique: publishing content equal to an older version stores it again as a new version.
+journeySchema.index({ journeyId: 1, contentHash: 1, version: -1 });
 
 export type JourneyDoc = InferSchemaType<typeof journeySchema>;
 

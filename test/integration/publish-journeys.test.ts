@@ -4,7 +4,14 @@ import { loadCompileOptions } from '../../definitions/catalog.js';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Store } from '../../store/connection.js';
-import { loadJourneyPlan, pinTemplates, publishJourney } from '../../store/journeys.js';
+import {
+  getJourneyHead,
+  loadJourneyPlan,
+  loadJourneyVersion,
+  pinTemplates,
+  publishJourney,
+  setJourneyStatus,
+} from '../../store/journeys.js';
 import { projectRoot } from '../../scripts/servers.js';
 import { publishExamples } from '../../scripts/publish-examples.js';
 import { connectTestStore } from '../support/store.js';
@@ -55,6 +62,42 @@ describe('publishing journeys to MongoDB (FerretDB)', () => {
     expect(await loadJourneyPlan(store.models, plan.journeyId, 1)).toEqual(plan);
   });
 
+  it('makes content equal to an older version current again, as a new version; keeps the head', async () => {
+    const source = winbackSource.replace(/^journey: .*$/m, 'journey: back-again');
+    const changed = source.replace(/^name: .*$/m, 'name: changed');
+    const [a, b] = [compile(source), compile(changed)];
+    expect(await publishJourney(store.models, { plan: a, source })).toMatchObject({ version: 1, created: true });
+    expect(await publishJourney(store.models, { plan: b, source: changed })).toMatchObject({
+      version: 2,
+      created: true,
+    });
+    expect(await publishJourney(store.models, { plan: a, source })).toEqual({
+      journeyId: 'back-again',
+      version: 3,
+      created: true,
+    });
+    expect(await getJourneyHead(store.models, 'back-again')).toEqual({
+      journeyId: 'back-again',
+      version: 3,
+      contentHash: a.contentHash,
+      status: 'active',
+    });
+    // Publishing the current content again changes nothing.
+    expect(await publishJourney(store.models, { plan: a, source })).toMatchObject({ version: 3, created: false });
+    expect((await loadJourneyVersion(store.models, 'back-again', 3))?.plan).toEqual(a);
+  });
+
+  it('keeps the status across publishes and refuses a status for an unknown journey', async () => {
+    const source = winbackSource.replace(/^journey: .*$/m, 'journey: status-kept');
+    await publishJourney(store.models, { plan: compile(source), source });
+    expect(await setJourneyStatus(store.models, 'status-kept', 'paused')).toMatchObject({ status: 'paused' });
+    const changed = source.replace(/^name: .*$/m, 'name: again');
+    await publishJourney(store.models, { plan: compile(changed), source: changed });
+    expect(await getJourneyHead(store.models, 'status-kept')).toMatchObject({ version: 2, status: 'paused' });
+    await expect(setJourneyStatus(store.models, 'nope', 'paused')).rejects.toMatchObject({ code: 'JOURNEY_NOT_FOUND' });
+    expect(await getJourneyHead(store.models, 'nope')).toBeNull();
+  });
+
   it('gives concurrent publishes of different content distinct consecutive versions', async () => {
     const sources = [1, 2, 3].map((n) =>
       winbackSource.replace(/^journey: .*$/m, 'journey: race').replace(/^name: .*$/m, `name: race ${n}`),
@@ -63,6 +106,7 @@ describe('publishing journeys to MongoDB (FerretDB)', () => {
       sources.map((source) => publishJourney(store.models, { plan: compile(source), source })),
     );
     expect(results.map((r) => r.version).sort()).toEqual([1, 2, 3]);
+    expect(await getJourneyHead(store.models, 'race')).toMatchObject({ version: 3 });
   });
 
   it('publishes every example journey (what npm start does), idempotently', async () => {

@@ -5,7 +5,8 @@ import { bundleQuietly, expectNoIoLibraries } from '../support/bundle.js';
 describe('workflow bundle', () => {
   it('builds for Temporal’s sandbox and carries none of the I/O libraries', async () => {
     const { code } = await bundleQuietly(workflowsPath);
-    expect(code).toContain('skeletonWorkflow');
+    expect(code).toContain('journeyWorkflow');
+    expect(code).toContain('journeyControlFanOutWorkflow');
     expectNoIoLibraries(code);
   }, 60_000);
 });

@@ -1,0 +1,66 @@
+import { ApplicationFailure } from '@temporalio/activity';
+import type { Plan } from '../definitions/plan.js';
+import type { ClaimEntryCommand, EntryClaimedInput } from '../engine/index.js';
+import { claimEntry as claimLedgerEntry, listOpenRuns } from '../store/entries.js';
+import { loadJourneyVersion } from '../store/journeys.js';
+import { appendJournal } from '../store/journal.js';
+import type { Models } from '../store/models/index.js';
+import type { Answer, RequestInput } from './run-context.js';
+
+export interface LoadPlanInput {
+  journeyId: string;
+  version: number;
+  contentHash: string;
+}
+
+/**
+ * The plan a run pinned at entry. Fails non-retryably with `JOURNEY_VERSION_NOT_FOUND` when the
+ * version does not exist and `JOURNEY_CONTENT_MISMATCH` when its content is not the pinned one.
+ */
+export function makeLoadPlan(deps: { models: Models }) {
+  return async function loadPlan(input: LoadPlanInput): Promise<Plan> {
+    const found = await loadJourneyVersion(deps.models, input.journeyId, input.version);
+    if (found === null) {
+      throw ApplicationFailure.nonRetryable(
+        `journey ${input.journeyId} v${input.version} is not published`,
+        'JOURNEY_VERSION_NOT_FOUND',
+      );
+    }
+    if (found.contentHash !== input.contentHash) {
+      throw ApplicationFailure.nonRetryable(
+        `journey ${input.journeyId} v${input.version} has content ${found.contentHash}, not the pinned ${input.contentHash}`,
+        'JOURNEY_CONTENT_MISMATCH',
+      );
+    }
+    return found.plan;
+  };
+}
+
+/** Asks the re-entry ledger; the same entry key always gets the same answer. */
+export function makeClaimEntry(deps: { models: Models }) {
+  return async function claimEntry(input: RequestInput<ClaimEntryCommand>): Promise<Answer<EntryClaimedInput>> {
+    await appendJournal(deps.models, input.journal);
+    const { command, run } = input;
+    const granted = await claimLedgerEntry(deps.models, {
+      journeyId: command.journeyId,
+      customerId: command.customerId,
+      entryKey: command.entryKey,
+      reentry: command.reentry,
+      nowMs: command.nowMs,
+      workflowId: run.workflowId,
+      version: run.version,
+    });
+    return { type: 'entry_claimed', correlationId: command.correlationId, granted };
+  };
+}
+
+/** One page of a journey's open runs, for the control fan-out. */
+export function makeListOpenRuns(deps: { models: Models }) {
+  return async function listOpenRunsActivity(input: {
+    journeyId: string;
+    afterId: string | null;
+    limit: number;
+  }): Promise<{ workflowIds: string[]; next: string | null }> {
+    return listOpenRuns(deps.models, input);
+  };
+}

@@ -1,0 +1,78 @@
+/**
+ * The `send` activity: re-checks the journey's status, then hands the message to the delivery
+ * layer, which resolves the channel, checks consent, reserves the frequency-cap slot and claims the
+ * ledger row atomically, renders and delivers exactly once per idempotency key.
+ */
+import { ApplicationFailure } from '@temporalio/activity';
+import type { SendCommand, SendResultInput } from '../engine/index.js';
+import { getJourneyHead } from '../store/journeys.js';
+import { appendJournal } from '../store/journal.js';
+import type { Models } from '../store/models/index.js';
+import type { DeliveryOutcome, Delivery } from './delivery-port.js';
+import { isDeliveryRetryable } from './delivery-port.js';
+import type { Answer, RequestInput } from './run-context.js';
+
+export type SendAnswer = Answer<SendResultInput>;
+
+/**
+ * Delivers one message. Answers `held` when the journey is paused (a pause signal may still be on
+ * its way), `skipped`/`archived` when it is archived, else the delivery's outcome. Permanent
+ * failures are answers (`failed` with a reason), never a failed workflow; a transient failure is a
+ * retryable `ApplicationFailure` of type `DELIVERY_RETRYABLE` that waits `Retry-After` when given.
+ */
+export function makeSend(deps: { models: Models; delivery: Delivery }) {
+  return async function send(input: RequestInput<SendCommand>): Promise<SendAnswer> {
+    await appendJournal(deps.models, input.journal);
+    const { command, run } = input;
+    const base = { type: 'send_result', correlationId: command.correlationId } as const;
+    const head = await getJourneyHead(deps.models, run.journeyId);
+    if (head?.status === 'paused') return { ...base, status: 'held', channel: null, reason: 'paused', retryAtMs: null };
+    if (head?.status === 'archived') {
+      return { ...base, status: 'skipped', channel: null, reason: 'archived', retryAtMs: null };
+    }
+    let outcome: DeliveryOutcome;
+    try {
+      outcome = await deps.delivery.deliver({
+        deliveryKey: command.idempotencyKey,
+        journeyId: run.journeyId,
+        version: run.version,
+        stepId: command.stepId,
+        template: command.template,
+        channel: command.channel,
+        customerId: run.customerId,
+        entryEventId: command.entryEventId,
+        cap: command.cap,
+        // Workflow time, so cap windows agree with the run's clock (and with the time-skipping server).
+        nowMs: command.nowMs,
+      });
+    } catch (err) {
+      if (!isDeliveryRetryable(err)) throw err;
+      throw ApplicationFailure.create({
+        message: err.message,
+        type: 'DELIVERY_RETRYABLE',
+        details: [{ code: err.code }],
+        ...(err.retryAfterMs === null ? {} : { nextRetryDelay: err.retryAfterMs }),
+      });
+    }
+    return toAnswer(base, outcome);
+  };
+}
+
+function toAnswer(base: { type: 'send_result'; correlationId: string }, outcome: DeliveryOutcome): SendAnswer {
+  switch (outcome.status) {
+    case 'sent':
+      return { ...base, status: 'sent', channel: outcome.channel, reason: null, retryAtMs: null };
+    case 'skipped':
+      return { ...base, status: 'skipped', channel: outcome.channel, reason: outcome.reason, retryAtMs: null };
+    case 'failed':
+      return { ...base, status: 'failed', channel: outcome.channel, reason: outcome.reason, retryAtMs: null };
+    case 'capped':
+      return {
+        ...base,
+        status: 'capped',
+        channel: outcome.channel,
+        reason: 'frequency-cap',
+        retryAtMs: outcome.retryAtMs,
+      };
+  }
+}

@@ -1,0 +1,161 @@
+/**
+ * The send path: one call per engine `send` command. Resolves the channel, checks consent, renders the
+ * pinned template, reserves the frequency-cap slot and claims the ledger row in one insert, calls the
+ * provider and records the outcome. Knows nothing of Temporal: transient failures leave as
+ * {@link DeliveryRetryableError}, which the `send` activity rethrows as a retryable failure.
+ *
+ * Exactly once per delivery key: the ledger row is inserted (unique key) before the provider call, so
+ * of two concurrent attempts only one calls the provider. A retry that finds the row finished returns
+ * the recorded outcome; one that finds it `pending` waits for the lease, then resends under the same
+ * LINE retry key (LINE deduplicates) or the same Message-ID (see `docs/delivery.md` for SMTP).
+ */
+import { findProfile } from '../store/customers.js';
+import {
+  claimDelivery,
+  findDelivery,
+  finishDelivery,
+  recordFinished,
+  takeOverDelivery,
+  type DeliveryMeta,
+  type DeliveryRow,
+} from '../store/deliveries.js';
+import { consentBlock, resolveChannel } from './consent.js';
+import { prepareContent, type PreparedContent } from './deliver-content.js';
+import { callProvider } from './deliver-provider.js';
+import {
+  DeliveryRetryableError,
+  type Delivery,
+  type DeliveryDeps,
+  type DeliveryOutcome,
+  type DeliveryRequest,
+} from './delivery-types.js';
+import { TemplateRenderError } from './render.js';
+
+export * from './delivery-types.js';
+
+/** Builds the send path on its dependencies. */
+export function createDelivery(deps: DeliveryDeps): Delivery {
+  return {
+    deliver: (req) => deliver(deps, req),
+    close: () => deps.email.close(),
+  };
+}
+
+const DEFAULT_LEASE_MS = 90_000;
+
+async function deliver(deps: DeliveryDeps, req: DeliveryRequest): Promise<DeliveryOutcome> {
+  const meta: DeliveryMeta = {
+    idempotencyKey: req.deliveryKey,
+    customerId: req.customerId,
+    journeyId: req.journeyId,
+    version: req.version,
+    stepId: req.stepId,
+    template: req.template,
+  };
+  const existing = await findDelivery(deps.models, req.deliveryKey);
+  if (existing) return resume(deps, req, existing);
+  const profile = await findProfile(deps.models, req.customerId);
+  if (!profile) return finishEarly(deps, meta, null, 'skipped', 'unknown-customer');
+  const channel = resolveChannel(req.channel, profile);
+  if (channel === 'line' && !deps.line) return finishEarly(deps, meta, channel, 'skipped', 'line-not-configured');
+  const blocked = consentBlock(channel, profile);
+  if (blocked) return finishEarly(deps, meta, channel, 'skipped', blocked);
+  const content = await prepareOrFail(deps, req, channel, profile);
+  if ('status' in content) return finishEarly(deps, meta, channel, 'failed', content.reason, content.detail);
+  const claim = await claimDelivery(deps.models, {
+    meta,
+    channel,
+    cap: req.cap,
+    nowMs: req.nowMs,
+    leaseUntilMs: now(deps) + leaseMs(deps),
+  });
+  if (claim.kind === 'capped') return { status: 'capped', channel, retryAtMs: claim.retryAtMs };
+  if (claim.kind === 'exists') return resume(deps, req, claim.row);
+  return callProvider(deps, claim.row, content);
+}
+
+/** A retry or the loser of a race: the recorded outcome, or a takeover of an abandoned attempt. */
+async function resume(deps: DeliveryDeps, req: DeliveryRequest, row: DeliveryRow): Promise<DeliveryOutcome> {
+  if (row.status !== 'pending') return recordedOutcome(row);
+  const channel = row.channel ?? 'email';
+  const waitMs = row.leaseUntilMs - now(deps);
+  if (waitMs > 0) {
+    throw new DeliveryRetryableError(
+      'DELIVERY_IN_PROGRESS',
+      `delivery ${row.idempotencyKey} is being sent by another attempt`,
+      waitMs,
+    );
+  }
+  if (channel === 'email' && row.uncertain && deps.emailUncertain === 'fail') {
+    return finishClaimed(deps, row, 'outcome-unknown', 'an earlier attempt may have been accepted by the server');
+  }
+  const profile = await findProfile(deps.models, req.customerId);
+  if (!profile) return finishClaimed(deps, row, 'unknown-customer', 'the customer was erased during the send');
+  const taken = await takeOverDelivery(deps.models, row, now(deps) + leaseMs(deps));
+  if (!taken) {
+    throw new DeliveryRetryableError('DELIVERY_IN_PROGRESS', `delivery ${row.idempotencyKey} was taken over`, 1000);
+  }
+  const content = await prepareOrFail(deps, req, channel, profile);
+  if ('status' in content) return finishClaimed(deps, row, content.reason, content.detail);
+  return callProvider(deps, taken, content);
+}
+
+function recordedOutcome(row: DeliveryRow): DeliveryOutcome {
+  const channel = row.channel ?? 'email';
+  switch (row.status) {
+    case 'sent':
+      return { status: 'sent', channel, providerId: row.providerMessageId ?? '' };
+    case 'skipped':
+      return { status: 'skipped', channel: row.channel, reason: row.reason ?? 'unknown' };
+    case 'failed':
+      return {
+        status: 'failed',
+        channel,
+        reason: row.reason ?? 'unknown',
+        ...(row.detail ? { detail: row.detail } : {}),
+      };
+    default:
+      throw new Error(`delivery ${row.idempotencyKey} is still pending`);
+  }
+}
+
+type FailedOutcome = Extract<DeliveryOutcome, { status: 'failed' }>;
+
+async function prepareOrFail(
+  deps: DeliveryDeps,
+  req: DeliveryRequest,
+  channel: 'email' | 'line',
+  profile: Parameters<typeof prepareContent>[3],
+): Promise<PreparedContent | FailedOutcome> {
+  try {
+    return await prepareContent(deps, req, channel, profile);
+  } catch (err) {
+    if (!(err instanceof TemplateRenderError)) throw err;
+    return { status: 'failed', channel, reason: 'template-error', detail: err.message };
+  }
+}
+
+async function finishEarly(
+  deps: DeliveryDeps,
+  meta: DeliveryMeta,
+  channel: 'email' | 'line' | null,
+  status: 'skipped' | 'failed',
+  reason: string,
+  detail?: string,
+): Promise<DeliveryOutcome> {
+  const row = await recordFinished(deps.models, meta, { channel, status, reason, ...(detail ? { detail } : {}) });
+  return recordedOutcome(row);
+}
+
+async function finishClaimed(
+  deps: DeliveryDeps,
+  row: DeliveryRow,
+  reason: string,
+  detail?: string,
+): Promise<DeliveryOutcome> {
+  await finishDelivery(deps.models, row.idempotencyKey, { status: 'failed', reason, ...(detail ? { detail } : {}) });
+  return { status: 'failed', channel: row.channel ?? 'email', reason, ...(detail ? { detail } : {}) };
+}
+
+const now = (deps: DeliveryDeps) => (deps.clock ?? Date.now)();
+const leaseMs = (deps: DeliveryDeps) => deps.leaseMs ?? DEFAULT_LEASE_MS;

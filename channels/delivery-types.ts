@@ -1,0 +1,100 @@
+/**
+ * Types of the send path (`deliver.ts`): the request the engine's `send` command becomes, the outcome,
+ * the retryable error and the dependencies.
+ */
+import type { EmailTransport } from './email-transport.js';
+import type { LineSender } from './line-sender.js';
+import type { Models } from '../store/models/index.js';
+
+/** What the engine asks for: one message, exactly once per `deliveryKey`. */
+export interface DeliveryRequest {
+  /** The engine's idempotency key (workflow id + step + entry + visit + attempt). */
+  deliveryKey: string;
+  journeyId: string;
+  version: number;
+  stepId: string;
+  /** Template name; its sources are pinned with the journey version in the store. */
+  template: string;
+  channel: 'email' | 'line' | 'preferred';
+  customerId: string;
+  /** Loaded by id from the events collection for `{{ event.* }}`. */
+  entryEventId: string | null;
+  /** The plan's frequency cap: at most `max` sends per customer and channel within `perMs`, across journeys. */
+  cap: { max: number; perMs: number } | null;
+  /** The engine's clock (workflow time): the cap window is counted on it. */
+  nowMs: number;
+}
+
+/** What happened. `skipped` and `failed` carry a reason the journal records. */
+export type DeliveryOutcome =
+  | { status: 'sent'; channel: 'email' | 'line'; providerId: string }
+  | { status: 'skipped'; channel: 'email' | 'line' | null; reason: string }
+  | { status: 'failed'; channel: 'email' | 'line'; reason: string; detail?: string }
+  | { status: 'capped'; channel: 'email' | 'line'; retryAtMs: number };
+
+/** Codes of {@link DeliveryRetryableError}. */
+export type DeliveryRetryableCode =
+  'EMAIL_UNAVAILABLE' | 'LINE_UNAVAILABLE' | 'LINE_RATE_LIMITED' | 'DELIVERY_IN_PROGRESS' | 'STORE_UNAVAILABLE';
+
+/**
+ * Transient: nothing was delivered, or the provider deduplicates a resend. The activity rethrows it as a
+ * retryable `ApplicationFailure` with `nextRetryDelay = retryAfterMs` when set.
+ */
+export class DeliveryRetryableError extends Error {
+  constructor(
+    readonly code: DeliveryRetryableCode,
+    message: string,
+    readonly retryAfterMs: number | null = null,
+  ) {
+    super(message);
+    this.name = 'DeliveryRetryableError';
+  }
+}
+
+/** Links every template can use; `unsubscribe` is built per recipient from these. */
+export interface DeliveryLinks {
+  /** Public base URL of the API, e.g. `https://kizuna.example.com` (unsubscribe pages live under it). */
+  publicBaseUrl: string;
+  /** Secret the unsubscribe tokens are signed with (at least 32 bytes). */
+  unsubscribeSecret: string;
+  /** `mailto:` target of `List-Unsubscribe`, e.g. `unsubscribe@example.com`. */
+  mailto: string;
+  /** More named links for templates (`{{ links.shop }}`). */
+  extra?: Record<string, string>;
+}
+
+/** Sender identity of a journey's email; the default applies to journeys not listed. */
+export interface EmailIdentity {
+  from: string;
+  replyTo?: string;
+}
+
+export interface DeliveryDeps {
+  models: Models;
+  email: EmailTransport;
+  /** `null` when no LINE channel is configured: LINE sends are skipped with reason `line-not-configured`. */
+  line: LineSender | null;
+  links: DeliveryLinks;
+  shopName: string;
+  /** Default From address (`"Shop" <news@shop.example>`). */
+  from: string;
+  replyTo?: string;
+  /** Per-journey From / Reply-To, by journey id. */
+  senders?: Record<string, EmailIdentity>;
+  /**
+   * What a retry does when an earlier SMTP attempt may have been accepted (timeout or crash after the
+   * message was handed over): `resend` (default; same Message-ID) or `fail` (at most once).
+   */
+  emailUncertain?: 'resend' | 'fail';
+  /** Real clock for leases (not the engine's clock); defaults to `Date.now`. */
+  clock?: () => number;
+  /** How long a claimed attempt owns its row before a retry may take over; default 90 s. */
+  leaseMs?: number;
+  /** Where loud configuration errors go (LINE 401/403); defaults to `console.error`. */
+  onConfigError?: (message: string) => void;
+}
+
+export interface Delivery {
+  deliver(req: DeliveryRequest): Promise<DeliveryOutcome>;
+  close(): void;
+}

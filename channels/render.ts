@@ -1,0 +1,106 @@
+/**
+ * Renders pinned templates for one recipient: Liquid over `{ profile, event, journey, links }`.
+ * Email: HTML (values escaped) or MJML, CSS inlined, a text part generated when the template has none.
+ * LINE: every string of every message object is rendered (values not escaped: LINE shows text as is).
+ */
+import { convert } from 'html-to-text';
+import juice from 'juice';
+import { Liquid, type Template } from 'liquidjs';
+import mjml2html from 'mjml';
+import { checkTemplate, type EmailTemplate, type LineTemplate } from '../definitions/templates.js';
+import type { LineMessage } from './line-sender.js';
+
+/** The data a template renders with. */
+export interface RenderScope {
+  profile: Record<string, unknown>;
+  event: Record<string, unknown> | null;
+  journey: { id: string; version: number; stepId: string };
+  links: Record<string, string>;
+}
+
+export interface RenderedEmail {
+  subject: string;
+  html: string;
+  text: string;
+}
+
+/** Thrown when a pinned template cannot be parsed or rendered: the send fails with reason `template-error`. */
+export class TemplateRenderError extends Error {
+  readonly code = 'TEMPLATE_RENDER_FAILED';
+  constructor(message: string) {
+    super(message);
+    this.name = 'TemplateRenderError';
+  }
+}
+
+const plain = new Liquid({ strictFilters: true, ownPropertyOnly: true });
+const html = new Liquid({ strictFilters: true, ownPropertyOnly: true, outputEscape: 'escape' });
+const parsed = new Map<string, Template[]>();
+const MAX_PARSED = 5000;
+
+async function renderString(engine: Liquid, text: string, scope: RenderScope): Promise<string> {
+  if (!text.includes('{')) return text;
+  const key = `${engine === html ? 'h' : 'p'}:${text}`;
+  let templates = parsed.get(key);
+  if (!templates) {
+    templates = engine.parse(text);
+    if (parsed.size >= MAX_PARSED) parsed.clear();
+    parsed.set(key, templates);
+  }
+  return String(await engine.render(templates, scope));
+}
+
+/** Parses a pinned template source; throws {@link TemplateRenderError} when it does not pass the checks. */
+export function parseTemplate(channel: 'email', file: string, source: string): EmailTemplate;
+export function parseTemplate(channel: 'line', file: string, source: string): LineTemplate;
+export function parseTemplate(channel: 'email' | 'line', file: string, source: string): EmailTemplate | LineTemplate {
+  const { template, problems } = checkTemplate(channel, { file, source });
+  if (!template) {
+    const first = problems[0];
+    throw new TemplateRenderError(`${file}: ${first ? `${first.code}: ${first.message}` : 'unreadable template'}`);
+  }
+  return template;
+}
+
+/** Renders an email; throws {@link TemplateRenderError}. */
+export async function renderEmail(template: EmailTemplate, scope: RenderScope): Promise<RenderedEmail> {
+  try {
+    const subject = (await renderString(plain, template.subject, scope)).replace(/\s*\r?\n\s*/g, ' ').trim();
+    let body: string;
+    if (template.mjml !== undefined) {
+      const result = await mjml2html(await renderString(html, template.mjml, scope), { validationLevel: 'soft' });
+      body = result.html;
+    } else {
+      body = await renderString(html, template.html ?? '', scope);
+    }
+    const inlined = juice(body);
+    const text =
+      template.text !== undefined
+        ? await renderString(plain, template.text, scope)
+        : convert(inlined, { wordwrap: 78, selectors: [{ selector: 'img', format: 'skip' }] });
+    return { subject, html: inlined, text };
+  } catch (err) {
+    if (err instanceof TemplateRenderError) throw err;
+    throw new TemplateRenderError(`rendering the email failed: ${(err as Error).message}`);
+  }
+}
+
+/** Renders LINE messages (Liquid in every string); throws {@link TemplateRenderError}. */
+export async function renderLine(template: LineTemplate, scope: RenderScope): Promise<LineMessage[]> {
+  try {
+    return (await renderValue(template.messages, scope)) as LineMessage[];
+  } catch (err) {
+    throw new TemplateRenderError(`rendering the LINE messages failed: ${(err as Error).message}`);
+  }
+}
+
+async function renderValue(value: unknown, scope: RenderScope): Promise<unknown> {
+  if (typeof value === 'string') return (await renderString(plain, value, scope)).replace(/\n+$/, '');
+  if (Array.isArray(value)) return Promise.all(value.map((v) => renderValue(v, scope)));
+  if (typeof value === 'object' && value !== null) {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) out[k] = await renderValue(v, scope);
+    return out;
+  }
+  return value;
+}

@@ -1,0 +1,53 @@
+/** Operator actions over every run of a journey, and ending a customer's runs (erasure). */
+import { WorkflowNotFoundError } from '@temporalio/common';
+import { closeCustomerEntries, listCustomerOpenRuns } from '../store/entries.js';
+import { setJourneyStatus, type JourneyStatus } from '../store/journeys.js';
+import { TASK_QUEUE } from '../workflows/search-attributes.js';
+import type { JourneyControlSignal } from '../workflows/signals.js';
+import type { RuntimeDeps } from './deps.js';
+
+const STATUS: Record<JourneyControlSignal['action'], JourneyStatus> = {
+  pause: 'paused',
+  resume: 'active',
+  archive: 'archived',
+};
+
+/**
+ * Pauses, resumes or archives a journey: sets the head's status first (new entries and every send
+ * read it, so the effect is immediate even before a run hears of it), then starts a fan-out workflow
+ * that signals every open run from the entries ledger, page by page. Returns once the fan-out started.
+ *
+ * @throws JourneyNotFoundError (code `JOURNEY_NOT_FOUND`) for a journey never published.
+ */
+export async function controlJourney(
+  deps: RuntimeDeps,
+  input: { journeyId: string; action: JourneyControlSignal['action'] },
+): Promise<void> {
+  await setJourneyStatus(deps.models, input.journeyId, STATUS[input.action]);
+  await deps.client.workflow.start('journeyControlFanOutWorkflow', {
+    taskQueue: deps.taskQueue ?? TASK_QUEUE,
+    // One fan-out per action at a time; a newer action of the same kind replaces a still-running one.
+    workflowId: `kizuna-control/${input.journeyId}/${input.action}`,
+    workflowIdConflictPolicy: 'TERMINATE_EXISTING',
+    args: [{ journeyId: input.journeyId, action: input.action, afterId: null, signalled: 0 }],
+    staticSummary: `${input.action} ${input.journeyId}: signal every open run`,
+  });
+}
+
+/**
+ * Ends every running journey of a customer (erasure): terminates each open run listed in the entries
+ * ledger. Returns how many runs were ended; runs already closed are skipped.
+ */
+export async function endCustomerJourneys(deps: RuntimeDeps, input: { customerId: string }): Promise<number> {
+  let ended = 0;
+  for (const workflowId of await listCustomerOpenRuns(deps.models, input.customerId)) {
+    try {
+      await deps.client.workflow.getHandle(workflowId).terminate('customer erased');
+      ended += 1;
+    } catch (err) {
+      if (!(err instanceof WorkflowNotFoundError)) throw err;
+    }
+  }
+  await closeCustomerEntries(deps.models, input.customerId, 'erased');
+  return ended;
+}

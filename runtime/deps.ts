@@ -1,0 +1,17 @@
+/** What the client side of the runtime needs: a Temporal client and the store. */
+import type { Client } from '@temporalio/client';
+import type { Models } from '../store/models/index.js';
+
+export interface RuntimeDeps {
+  client: Client;
+  models: Models;
+  /** Task queue of the journey workers; default `kizuna`. */
+  taskQueue?: string;
+  /** Passed to new runs: continue-as-new past this many history events (tests lower it). */
+  historyBound?: number;
+}
+
+/** The workflow id of a customer's run of a journey: at most one run at a time. */
+export function journeyWorkflowId(journeyId: string, customerId: string): string {
+  return `kizuna/${journeyId}/${customerId}`;
+}

@@ -1,0 +1,131 @@
+/**
+ * The re-entry ledger: decides atomically whether a customer may enter a journey (never / always /
+ * after a duration), remembers each decision by entry key, and knows which runs are still open.
+ */
+import { Types } from 'mongoose';
+import type { ReentryPlan } from '../definitions/plan.js';
+import { ENTRY_GRANT_PREFIX as GRANT_PREFIX } from './models/entry.js';
+import type { Models } from './models/index.js';
+
+export interface EntryClaim {
+  journeyId: string;
+  customerId: string;
+  /** The entry event id, or `start:<ms>`: the same key always gets the same answer. */
+  entryKey: string;
+  reentry: ReentryPlan;
+  /** When the entry happens (workflow time), epoch ms. */
+  nowMs: number;
+  workflowId: string;
+  version: number;
+}
+
+const DUPLICATE_KEY = 11000;
+// The first key after every grant row in index order ('#grant;' follows '#grant:...').
+const GRANT_END = '#grant;';
+const isDuplicate = (err: unknown) => (err as { code?: number }).code === DUPLICATE_KEY;
+
+/**
+ * Whether the customer may enter now. Idempotent: the decision is stored under the entry key and a
+ * repeated claim (an activity retry, a re-issue after continue-as-new) returns it. The decision is one
+ * conditional write on the customer's head row, so concurrent claims with different keys grant at most
+ * what the policy allows: `never` grants one entry ever, `after` one per window, `always` every one.
+ */
+export async function claimEntry(models: Models, claim: EntryClaim): Promise<boolean> {
+  const { Entry } = models;
+  const { journeyId, customerId, entryKey } = claim;
+  if (entryKey.startsWith(GRANT_PREFIX)) throw new Error(`entry keys starting "${GRANT_PREFIX}" are reserved`);
+  const known = await Entry.findOne({ journeyId, customerId, entryKey }, { granted: 1 }).lean();
+  if (known?.granted != null) return known.granted;
+  const granted = await decide(models, claim);
+  try {
+    await Entry.updateOne(
+      { journeyId, customerId, entryKey },
+      {
+        $setOnInsert: { granted, enteredMs: claim.nowMs, workflowId: claim.workflowId, version: claim.version },
+      },
+      { upsert: true },
+    );
+  } catch (err) {
+    if (!isDuplicate(err)) throw err;
+  }
+  // A concurrent claim with the same key may have recorded first: its answer is the answer.
+  const row = await Entry.findOne({ journeyId, customerId, entryKey }, { granted: 1 }).lean();
+  return row?.granted ?? granted;
+}
+
+/**
+ * Grants are numbered rows (`#grant:00000001`, ...) under the unique index: a grant is the insert of
+ * the next number, so of concurrent claims that all see the policy allow it, exactly one inserts it
+ * (FerretDB does not re-check an update's filter against a concurrent write, so a conditional update
+ * would let them all through).
+ */
+async function decide(models: Models, claim: EntryClaim): Promise<boolean> {
+  const { journeyId, customerId, entryKey, reentry, nowMs } = claim;
+  if (reentry.policy === 'always') return true;
+  const last = await models.Entry.findOne(
+    { journeyId, customerId, entryKey: { $gte: GRANT_PREFIX, $lt: GRANT_END } },
+    { entryKey: 1, enteredMs: 1, lastEntryKey: 1 },
+  )
+    .sort({ entryKey: -1 })
+    .lean();
+  // This very claim was granted before its decision row was written (a re-executed claim).
+  if (last?.lastEntryKey === entryKey) return true;
+  if (last && (reentry.policy === 'never' || last.enteredMs > nowMs - reentry.afterMs)) return false;
+  const seq = last ? Number(last.entryKey.slice(GRANT_PREFIX.length)) + 1 : 1;
+  try {
+    await models.Entry.create({
+      journeyId,
+      customerId,
+      entryKey: `${GRANT_PREFIX}${String(seq).padStart(8, '0')}`,
+      enteredMs: nowMs,
+      lastEntryKey: entryKey,
+    });
+    return true;
+  } catch (err) {
+    if (isDuplicate(err)) return false;
+    throw err;
+  }
+}
+
+/** Records that a run ended, so control signals no longer go to it. Idempotent. */
+export async function closeEntry(
+  models: Models,
+  entry: { journeyId: string; customerId: string; entryKey: string; outcome: string },
+): Promise<void> {
+  const { journeyId, customerId, entryKey, outcome } = entry;
+  await models.Entry.updateOne(
+    { journeyId, customerId, entryKey, outcome: null },
+    { $set: { outcome, endedAt: new Date() } },
+  );
+}
+
+/**
+ * One page of the workflow ids of a journey's open runs (granted, not ended), in ledger order, after
+ * `afterId` (the `next` of the previous page; `null` for the first).
+ */
+export async function listOpenRuns(
+  models: Models,
+  query: { journeyId: string; afterId: string | null; limit: number },
+): Promise<{ workflowIds: string[]; next: string | null }> {
+  const filter: Record<string, unknown> = { journeyId: query.journeyId, granted: true, outcome: null };
+  if (query.afterId !== null) filter._id = { $gt: new Types.ObjectId(query.afterId) };
+  const rows = await models.Entry.find(filter, { workflowId: 1 }).sort({ _id: 1 }).limit(query.limit).lean();
+  const workflowIds = [...new Set(rows.map((r) => r.workflowId).filter((id): id is string => typeof id === 'string'))];
+  const last = rows[rows.length - 1];
+  return { workflowIds, next: rows.length < query.limit || !last ? null : String(last._id) };
+}
+
+/** The workflow ids of every open run of one customer, across journeys (for erasure). */
+export async function listCustomerOpenRuns(models: Models, customerId: string): Promise<string[]> {
+  const rows = await models.Entry.find({ customerId, granted: true, outcome: null }, { workflowId: 1 }).lean();
+  return [...new Set(rows.map((r) => r.workflowId).filter((id): id is string => typeof id === 'string'))];
+}
+
+/** Closes every open run of a customer in the ledger (after erasure ended them). Returns how many. */
+export async function closeCustomerEntries(models: Models, customerId: string, outcome: string): Promise<number> {
+  const result = await models.Entry.updateMany(
+    { customerId, granted: true, outcome: null },
+    { $set: { outcome, endedAt: new Date() } },
+  );
+  return result.modifiedCount;
+}

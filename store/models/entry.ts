@@ -1,0 +1,37 @@
+import { Schema, type Connection, type InferSchemaType } from 'mongoose';
+
+/**
+ * The re-entry ledger. Two kinds of rows share the unique index (journey, customer, entry key):
+ * - one row per entry attempt (`entryKey` = the entry event id or `start:<ms>`), recording the
+ *   decision, so a re-executed claim answers the same;
+ * - one row per grant (`entryKey` = {@link ENTRY_GRANT_PREFIX} + a zero-padded sequence number,
+ *   `lastEntryKey` = the entry granted): inserting the next number is the atomic decision.
+ */
+export const entrySchema = new Schema(
+  {
+    journeyId: { type: String, required: true },
+    customerId: { type: String, required: true },
+    entryKey: { type: String, required: true },
+    granted: { type: Boolean },
+    /** When the entry (or the grant) happened, epoch ms of workflow time. */
+    enteredMs: { type: Number, required: true },
+    /** Grant rows: the entry key granted. */
+    lastEntryKey: { type: String },
+    workflowId: { type: String },
+    version: { type: Number },
+    /** Set when the run ends (entry rows); open granted rows are the runs control signals reach. */
+    outcome: { type: String, default: null },
+    endedAt: { type: Date },
+  },
+  { collection: 'entries', timestamps: true },
+);
+entrySchema.index({ journeyId: 1, customerId: 1, entryKey: 1 }, { unique: true });
+entrySchema.index({ journeyId: 1, granted: 1, outcome: 1, _id: 1 });
+entrySchema.index({ customerId: 1, granted: 1, outcome: 1 });
+
+/** Prefix of grant rows' keys; the engine's keys are event ids or `start:<ms>`. */
+export const ENTRY_GRANT_PREFIX = '#grant:';
+
+export type EntryDoc = InferSchemaType<typeof entrySchema>;
+
+export const entryModel = (connection: Connection) => connection.model('Entry', entrySchema);

@@ -1,0 +1,108 @@
+/**
+ * Everything a journey needs to run for real in a test: FerretDB (a database of the test's own), the
+ * SMTP capture, the LINE stand-in, the delivery layer on both, the example journeys published, and a
+ * worker factory on a given Temporal connection.
+ */
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Client } from '@temporalio/client';
+import type { NativeConnection, Worker } from '@temporalio/worker';
+import { createDelivery } from '../../channels/deliver.js';
+import { createSmtpTransport } from '../../channels/email-transport.js';
+import { createLineSender } from '../../channels/line-sender.js';
+import { createLineStandin } from '../../line-standin/app.js';
+import type { RuntimeDeps } from '../../runtime/deps.js';
+import { publishExamples } from '../../scripts/publish-examples.js';
+import type { Store } from '../../store/connection.js';
+import { createKizunaWorker, workflowsPath } from '../../worker.js';
+import { bundleQuietly } from './bundle.js';
+import { startSmtpCapture } from './smtp.js';
+import { connectTestStore } from './store.js';
+
+const LINE_TOKEN = 'test-line-token';
+
+export interface JourneyWorld {
+  store: Store;
+  smtp: Awaited<ReturnType<typeof startSmtpCapture>>;
+  line: ReturnType<typeof createLineStandin>;
+  /** A new worker on `taskQueue` with the real activities (a worker runs once: take one per run). */
+  worker(opts?: { maxCachedWorkflows?: number }): Promise<Worker>;
+  runtime(extra?: Partial<RuntimeDeps>): RuntimeDeps;
+  close(): Promise<void>;
+}
+
+/** Starts the world; `connection`/`client` are the Temporal server's (time-skipping or dev). */
+export async function startJourneyWorld(opts: {
+  testFile: string;
+  connection: NativeConnection;
+  client: Client;
+  namespace: string;
+  taskQueue: string;
+}): Promise<JourneyWorld> {
+  const store = await connectTestStore(opts.testFile);
+  const smtp = await startSmtpCapture();
+  const line = createLineStandin({ channelAccessToken: LINE_TOKEN });
+  const server: Server = await new Promise((ok) => {
+    const s = line.app.listen(0, '127.0.0.1', () => ok(s));
+  });
+  const lineUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const published = await publishExamples(store.models);
+  const broken = published.filter((p) => !p.ok);
+  if (broken.length > 0) throw new Error(`example journeys do not compile: ${JSON.stringify(broken)}`);
+  const delivery = createDelivery({
+    models: store.models,
+    email: createSmtpTransport({ url: smtp.url }),
+    line: createLineSender({ channelAccessToken: LINE_TOKEN, baseURL: lineUrl }),
+    links: {
+      publicBaseUrl: 'https://shop.example',
+      unsubscribeSecret: 'a-test-unsubscribe-secret-of-at-least-32-bytes',
+      mailto: 'unsubscribe@shop.example',
+    },
+    shopName: 'Kizuna Coffee',
+    from: 'Kizuna Coffee <news@shop.example>',
+  });
+  // Bundled once: every worker of the test loads the same code (a worker runs only once).
+  const { code } = await bundleQuietly(workflowsPath);
+  return {
+    store,
+    smtp,
+    line,
+    worker: (w = {}) =>
+      createKizunaWorker({
+        connection: opts.connection,
+        namespace: opts.namespace,
+        taskQueue: opts.taskQueue,
+        deps: { models: store.models, delivery },
+        workflowBundleCode: code,
+        ...w,
+      }),
+    runtime: (extra = {}) => ({ client: opts.client, models: store.models, taskQueue: opts.taskQueue, ...extra }),
+    async close() {
+      delivery.close();
+      await new Promise<void>((ok) => server.close(() => ok()));
+      await smtp.close();
+      await store.close();
+    },
+  };
+}
+
+/**
+ * The result of a run that ends without more time passing (after a signal): polls its status in
+ * real time. Awaiting `result()` on the time-skipping server would let the clock jump meanwhile,
+ * firing other runs' timers.
+ */
+export async function settledResult<T>(client: Client, workflowId: string, timeoutMs = 20_000): Promise<T> {
+  // A plain client on the same connection: its result() does not unlock time skipping.
+  const plain = new Client({ connection: client.connection, namespace: client.options.namespace });
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const description = await plain.workflow.getHandle(workflowId).describe();
+    if (description.status.name === 'CONTINUED_AS_NEW' || description.status.name === 'RUNNING') {
+      if (Date.now() > deadline) throw new Error(`${workflowId} still runs after ${timeoutMs} ms`);
+      await new Promise((ok) => setTimeout(ok, 50));
+      continue;
+    }
+    // The closed run itself (following a continue-as-new chain hangs on the time-skipping server).
+    return (await plain.workflow.getHandle(workflowId, description.runId, { followRuns: false }).result()) as T;
+  }
+}

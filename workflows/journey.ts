@@ -1,0 +1,265 @@
+/**
+ * The journey workflow: one run per customer per journey, a thin driver of the pure engine
+ * (`stepJourney`). It owns no journey semantics: requests become activities, waits become one timer
+ * (a `condition` with a timeout that inputs interrupt), `complete`/`fail` end the run. Inputs reach
+ * the engine one at a time, in arrival order, stamped with workflow time.
+ */
+import {
+  ApplicationFailure,
+  allHandlersFinished,
+  condition,
+  makeContinueAsNewFunc,
+  setHandler,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { Plan } from '../definitions/plan.js';
+import type { JournalRow, RunContext } from '../activities/types.js';
+import {
+  createJourneyState,
+  outstandingCommands,
+  stepJourney,
+  type JourneyCommand,
+  type JourneyInput,
+  type JourneyState,
+  type RequestCommand,
+  type WaitCommand,
+} from '../engine/index.js';
+import { ACTIVITY_OPTIONS, activities, runRequest } from './requests.js';
+import {
+  customerEvent,
+  journeyControl,
+  stateQuery,
+  type JourneyWorkflowInput,
+  type JourneyWorkflowResult,
+} from './signals.js';
+import { Visibility, currentStep, timerSummary, viewState } from './visibility.js';
+
+/** Continue-as-new once a run's history passes this many events (Temporal's suggestion comes earlier on big histories). */
+export const DEFAULT_HISTORY_BOUND = 2_000;
+
+/** An input as it waits in the driver's queue; `nowMs` is stamped when the engine takes it. */
+type Queued = JourneyInput extends infer T ? (T extends unknown ? Omit<T, 'nowMs'> : never) : never;
+
+type Ending =
+  | { kind: 'complete'; outcome: string; result: JourneyWorkflowResult }
+  | { kind: 'fail'; code: string; message: string };
+
+const isWait = (c: JourneyCommand | null): c is WaitCommand =>
+  c?.type === 'sleep_until' || c?.type === 'wait_for_events';
+
+export async function journeyWorkflow(input: JourneyWorkflowInput): Promise<JourneyWorkflowResult> {
+  const driver = new JourneyDriver(input);
+  return driver.run();
+}
+
+class JourneyDriver {
+  private readonly ctx: RunContext;
+  private readonly queue: Queued[] = [];
+  private plan: Plan | null;
+  private state: JourneyState;
+  private journalSeq: number;
+  private readonly chainId: string;
+  private buffer: JournalRow[] = [];
+  private requests = 0;
+  private flushes = 0;
+  private fatal: unknown = null;
+  private ending: Ending | null = null;
+  private firedTimer: string | null = null;
+  private readonly visibility: Visibility;
+
+  constructor(private readonly input: JourneyWorkflowInput) {
+    const info = workflowInfo();
+    const { journeyId, version, customerId, carried } = input;
+    this.ctx = { workflowId: info.workflowId, journeyId, version, customerId };
+    this.plan = carried?.plan ?? null;
+    this.state = carried?.state ?? createJourneyState(journeyId, input.contentHash);
+    this.journalSeq = carried?.journalSeq ?? 0;
+    this.chainId = carried?.chainId ?? info.runId;
+    this.visibility = new Visibility(() => this.plan, carried ? currentStep(this.state) : 'entry');
+    // Handlers first: a signal-with-start delivers its signal in the first workflow task.
+    setHandler(customerEvent, ({ event }) => void this.queue.push({ type: 'event', event }));
+    setHandler(journeyControl, ({ action }) => void this.queue.push({ type: action }));
+    setHandler(stateQuery, () =>
+      viewState({ journeyId, version, customerId }, this.state, this.visibility.currentDetails),
+    );
+  }
+
+  async run(): Promise<JourneyWorkflowResult> {
+    const { input } = this;
+    if (this.plan === null) {
+      this.plan = await activities.loadPlan.executeWithOptions(
+        { ...ACTIVITY_OPTIONS, summary: `load ${input.journeyId} v${input.version}` },
+        [{ journeyId: input.journeyId, version: input.version, contentHash: input.contentHash }],
+      );
+    }
+    if (input.carried) {
+      // Continue-as-new happens only while waiting, so this is the wait (timers derive from state).
+      for (const command of outstandingCommands(this.state)) if (!isWait(command)) this.startRequest(command);
+      this.visibility.update(this.state);
+    } else {
+      this.feed({ type: 'start', customerId: input.customerId, entryEvent: input.entryEvent });
+      if (input.paused === true) this.feed({ type: 'pause' });
+    }
+    while (this.ending === null) {
+      if (this.queue.length === 0) {
+        this.flushJournal();
+        if (this.shouldContinueAsNew()) await this.continueAsNew();
+        await this.nextInput();
+      }
+      if (this.fatal !== null) throw this.fatal;
+      const next = this.queue.shift();
+      if (next !== undefined) this.feed(next);
+    }
+    return this.finish(this.ending);
+  }
+
+  private feed(input: Queued): void {
+    const plan = this.plan;
+    if (plan === null) return;
+    const result = stepJourney(plan, this.state, { ...input, nowMs: Date.now() } as JourneyInput);
+    this.state = result.state;
+    for (const command of result.commands) this.execute(command);
+    this.visibility.update(this.state);
+  }
+
+  private execute(command: JourneyCommand): void {
+    switch (command.type) {
+      case 'journal':
+        this.buffer.push(this.toRow(command.record));
+        return;
+      case 'sleep_until':
+      case 'wait_for_events':
+        // The timer is derived from `state.awaiting` in nextInput: one timer, replaced by each wait.
+        return;
+      case 'complete':
+        this.ending = {
+          kind: 'complete',
+          outcome: command.outcome,
+          result: { outcome: command.outcome, conversion: command.conversion },
+        };
+        return;
+      case 'fail':
+        this.ending = { kind: 'fail', code: command.code, message: command.message };
+        return;
+      default:
+        this.startRequest(command);
+    }
+  }
+
+  private startRequest(command: RequestCommand): void {
+    const rows = this.takeBuffer();
+    this.requests += 1;
+    void runRequest(command, this.ctx, rows, this.state.entryEvent)
+      .then((answer) => {
+        this.queue.push(answer);
+      })
+      .catch((err: unknown) => {
+        this.fatal ??= err;
+      })
+      .finally(() => {
+        this.requests -= 1;
+      });
+  }
+
+  /** Waits for the next input: a signal, an answer, or the current wait's timer. */
+  private async nextInput(): Promise<void> {
+    const ready = () => this.queue.length > 0 || this.fatal !== null;
+    const wait = this.state.awaiting;
+    if (!isWait(wait) || wait.untilMs === null || wait.correlationId === this.firedTimer) {
+      await condition(ready);
+      return;
+    }
+    const remaining = wait.untilMs - Date.now();
+    const interrupted =
+      remaining > 0 && (await condition(ready, remaining, { summary: timerSummary(this.state, wait) }));
+    if (interrupted) return;
+    this.firedTimer = wait.correlationId;
+    this.queue.push({ type: 'timer', correlationId: wait.correlationId });
+  }
+
+  private toRow(record: JourneyCommand & { type: 'journal' } extends { record: infer R } ? R : never): JournalRow {
+    this.journalSeq += 1;
+    const { workflowId, journeyId, version, customerId } = this.ctx;
+    return {
+      rowId: `${workflowId}/${this.chainId}/${String(this.journalSeq).padStart(8, '0')}`,
+      journeyId,
+      version,
+      customerId,
+      workflowId,
+      stepId: record.stepId,
+      stepKind: record.stepKind,
+      action: record.action,
+      reason: record.reason,
+      detail: record.detail,
+      atMs: record.atMs,
+    };
+  }
+
+  private takeBuffer(): JournalRow[] {
+    const rows = this.buffer;
+    this.buffer = [];
+    return rows;
+  }
+
+  /** One flush per workflow task, when the run is about to wait with rows that rode on no request. */
+  private flushJournal(end: { entryKey: string; outcome: string } | null = null): Promise<void> {
+    if (this.buffer.length === 0 && end === null) return Promise.resolve();
+    const rows = this.takeBuffer();
+    this.flushes += 1;
+    const flushed = activities.flushJournal
+      .executeWithOptions(
+        { ...ACTIVITY_OPTIONS, summary: end ? `journal: ${end.outcome}` : `journal ${rows.length} rows` },
+        [{ run: this.ctx, rows, end }],
+      )
+      .finally(() => {
+        this.flushes -= 1;
+      });
+    if (end === null) {
+      flushed.catch((err: unknown) => {
+        this.fatal ??= err;
+      });
+    }
+    return flushed;
+  }
+
+  /** Waiting, nothing outstanding: the only moment a run may continue as new. */
+  private idle(): boolean {
+    const { state } = this;
+    const waiting = state.awaiting === null || isWait(state.awaiting);
+    return (
+      state.status === 'active' &&
+      waiting &&
+      state.eventCheck === null &&
+      this.queue.length === 0 &&
+      this.requests === 0
+    );
+  }
+
+  private shouldContinueAsNew(): boolean {
+    const info = workflowInfo();
+    const bound = this.input.historyBound ?? DEFAULT_HISTORY_BOUND;
+    return this.idle() && (info.continueAsNewSuggested || info.historyLength > bound);
+  }
+
+  private async continueAsNew(): Promise<void> {
+    await condition(() => allHandlersFinished() && this.flushes === 0);
+    if (!this.idle() || this.buffer.length > 0 || this.plan === null) return;
+    const { carried: _carried, paused: _paused, ...rest } = this.input;
+    // Search attributes go with the chain explicitly, so the UI keeps finding the customer's run.
+    const next = makeContinueAsNewFunc<typeof journeyWorkflow>({
+      typedSearchAttributes: workflowInfo().typedSearchAttributes,
+    });
+    await next({
+      ...rest,
+      carried: { plan: this.plan, state: this.state, journalSeq: this.journalSeq, chainId: this.chainId },
+    });
+  }
+
+  private async finish(ending: Ending): Promise<JourneyWorkflowResult> {
+    const outcome = ending.kind === 'complete' ? ending.outcome : `failed:${ending.code}`;
+    await this.flushJournal({ entryKey: this.state.entryKey, outcome });
+    await condition(() => this.flushes === 0);
+    if (ending.kind === 'fail') throw ApplicationFailure.nonRetryable(ending.message, ending.code);
+    return ending.result;
+  }
+}
