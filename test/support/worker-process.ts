@@ -192,7 +192,11 @@ export async function createCustomers(store: Store, prefix: string, n: number): 
   return ids;
 }
 
-/** Per customer, how often each message was delivered, as every record of it counts it. */
+/**
+ * Per customer, how often each message was delivered, as every record of it counts it. SMTP is
+ * counted as a mailbox shows it (distinct Message-IDs: a resend carries the delivery's own) and as
+ * the wire saw it (`smtpTransmissions`).
+ */
 export interface SendCount {
   smtp: number;
   linePushes: number;
@@ -204,23 +208,45 @@ export interface SendCount {
 /** The count every customer must have: each message exactly once everywhere. */
 export const EXACTLY_ONCE: SendCount = { smtp: 1, linePushes: 1, ledgerEmail: 1, ledgerLine: 1, journalSent: 2 };
 
+const customerOfAddress = (to: string) => to.replace(/@example\.jp$/, '');
+
 /** Counts each customer's messages in the SMTP capture, the LINE stand-in, the delivery ledger and the journal. */
 export async function countSends(
   world: ProcessWorld,
   journeyId: string,
   customers: string[],
-): Promise<Record<string, SendCount>> {
+): Promise<{ counts: Record<string, SendCount>; smtpTransmissions: Record<string, number> }> {
   const counts: Record<string, SendCount> = {};
   for (const c of customers) counts[c] = { smtp: 0, linePushes: 0, ledgerEmail: 0, ledgerLine: 0, journalSent: 0 };
   const bump = (customerId: string | undefined, key: keyof SendCount) => {
     const count = customerId === undefined ? undefined : counts[customerId];
     if (count) count[key] += 1;
   };
-  for (const mail of world.smtp.mails) for (const to of mail.to) bump(to.replace(/@example\.jp$/, ''), 'smtp');
+  const smtpTransmissions: Record<string, number> = {};
+  const messageIds = new Set<string>();
+  for (const mail of world.smtp.mails) {
+    for (const to of mail.to) {
+      const customerId = customerOfAddress(to);
+      smtpTransmissions[customerId] = (smtpTransmissions[customerId] ?? 0) + 1;
+      if (!messageIds.has(`${to} ${mail.messageId}`)) bump(customerId, 'smtp');
+      messageIds.add(`${to} ${mail.messageId}`);
+    }
+  }
   for (const push of world.line.pushes) bump(push.to.replace(/^U-/, ''), 'linePushes');
   const rows = await world.store.models.Delivery.find({ journeyId, status: 'sent' }).lean();
   for (const row of rows) bump(row.customerId, row.channel === 'line' ? 'ledgerLine' : 'ledgerEmail');
   const journal = await world.store.models.JournalRow.find({ journeyId, action: 'sent' }).lean();
   for (const row of journal) bump(row.customerId, 'journalSent');
-  return counts;
+  return { counts, smtpTransmissions };
+}
+
+/**
+ * Customers whose email the SMTP server had accepted while its ledger row was still `pending` (the
+ * worker died between the server's 250 and the ledger's `sent`): the documented window in which a
+ * retry resends, under the same Message-ID. Read after the worker is gone.
+ */
+export async function emailsInDoubt(world: ProcessWorld, journeyId: string): Promise<string[]> {
+  const pending = await world.store.models.Delivery.find({ journeyId, status: 'pending', channel: 'email' }).lean();
+  const captured = new Set(world.smtp.mails.flatMap((m) => m.to.map(customerOfAddress)));
+  return pending.map((row) => row.customerId).filter((c) => captured.has(c));
 }
