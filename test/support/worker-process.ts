@@ -15,6 +15,7 @@ import { msToTs } from '@temporalio/common/lib/time.js';
 import { inject } from 'vitest';
 import { createLineStandin } from '../../line-standin/app.js';
 import type { RuntimeDeps } from '../../runtime/deps.js';
+import { enterJourney } from '../../runtime/enter-journey.js';
 import { localEnv } from '../../scripts/local-env.js';
 import { launch, projectRoot, type RunningServer } from '../../scripts/servers.js';
 import type { Store } from '../../store/connection.js';
@@ -71,6 +72,8 @@ export interface WorkerProcessOptions {
   line: { baseUrl: string; token: string } | null;
   bundleFile: string;
   name?: string;
+  /** Appends the worker's output to this file. */
+  logFile?: string;
 }
 
 /** A running worker process: `child.pid`, its output's last lines (`tail()`), `exited`, `stop()` (SIGTERM). */
@@ -94,6 +97,7 @@ export async function startWorkerProcess(opts: WorkerProcessOptions): Promise<Wo
       ...(opts.line ? { LINE_CHANNEL_ACCESS_TOKEN: opts.line.token, LINE_API_BASE_URL: opts.line.baseUrl } : {}),
     }),
     timeoutMs: 120_000,
+    ...(opts.logFile ? { logFile: opts.logFile } : {}),
   });
 }
 
@@ -148,6 +152,10 @@ export async function startProcessWorld(testFile: string): Promise<ProcessWorld>
         smtpUrl: smtp.url,
         line: { baseUrl: lineUrl, token: LINE_TOKEN },
         bundleFile,
+        // KIZUNA_TEST_WORKER_LOGS=<dir> keeps each worker's whole output (activity failures) for a failing run.
+        ...(process.env.KIZUNA_TEST_WORKER_LOGS
+          ? { logFile: join(process.env.KIZUNA_TEST_WORKER_LOGS, `${name.replace(/\W+/g, '-')}.log`) }
+          : {}),
       });
       workers.push(worker);
       return worker;
@@ -249,4 +257,25 @@ export async function emailsInDoubt(world: ProcessWorld, journeyId: string): Pro
   const pending = await world.store.models.Delivery.find({ journeyId, status: 'pending', channel: 'email' }).lean();
   const captured = new Set(world.smtp.mails.flatMap((m) => m.to.map(customerOfAddress)));
   return pending.map((row) => row.customerId).filter((c) => captured.has(c));
+}
+
+/** Enters every customer into the journey, `concurrency` at a time; returns the workflow ids in order. */
+export async function enterAll(
+  world: ProcessWorld,
+  journeyId: string,
+  customers: string[],
+  concurrency = 8,
+): Promise<string[]> {
+  const ids: string[] = new Array<string>(customers.length);
+  let next = 0;
+  const lane = async () => {
+    while (next < customers.length) {
+      const i = next++;
+      const entered = await enterJourney(world.runtime, { journeyId, customerId: customers[i]!, event: null });
+      if (entered.status !== 'entered') throw new Error(`${customers[i]} was not entered: ${entered.status}`);
+      ids[i] = entered.workflowId;
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, lane));
+  return ids;
 }
