@@ -11,7 +11,7 @@ import {
   enterAll,
   startProcessWorld,
   type ProcessWorld,
-} from '../support/worker-process.js';
+} from '../support/worker-processes.js';
 
 const CUSTOMERS = 200;
 

@@ -16,7 +16,7 @@ import {
   killWorker,
   startProcessWorld,
   type ProcessWorld,
-} from '../support/worker-process.js';
+} from '../support/worker-processes.js';
 
 const CUSTOMERS = 50;
 /** Emails (of 50) accepted by the SMTP server when the worker is killed. */
