@@ -1,0 +1,188 @@
+/**
+ * Benchmark: the journey runtime on the Temporal dev server, with FerretDB and an SMTP server in
+ * process. Prints JSON figures:
+ * - throughput: customers through wait → branch → send on the interpreter (the real `worker.ts`
+ *   process) and, in the same run, on a hand-written workflow doing the same external work (the same
+ *   activities and delivery layer, `bench/runtime/baseline-workflow.ts`); journeys/s of both and the
+ *   ratio of their times (goal: interpreter ≤ 1.05× hand-written). Run ABBA in halves, each on a
+ *   database of its own, so neither gains from going first;
+ * - latency: event → send for an event that makes a waiting journey send (goal p99 < 1 s);
+ * - memory: the resident memory of a fresh worker process with that many journeys asleep (goal < 400 MB).
+ *
+ * Usage: npx tsx bench/runtime.ts [--customers 1000] [--events 200] [--asleep 10000]
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import { publishJourney, pinTemplates } from '../store/journeys.js';
+import { connectStore, type Store } from '../store/connection.js';
+import { loadCompileOptions } from '../definitions/catalog.js';
+import { compileJourney } from '../definitions/compile.js';
+import { projectRoot } from '../scripts/servers.js';
+import { bundleWorkflowCode } from '@temporalio/worker';
+import { workflowsPath } from '../worker.js';
+import { ASLEEP_YAML, EVENT_YAML, THROUGHPUT_YAML, benchCustomers } from './runtime/journeys.js';
+import { enterMany, measureLatency, runHandWritten, runInterpreter, untilWaiting } from './runtime/phases.js';
+import { rssMb, startServers, startSmtpCounter, startWorker } from './runtime/stack.js';
+
+function option(name: string, fallback: number): number {
+  const index = process.argv.indexOf(`--${name}`);
+  const value = index >= 0 ? Number(process.argv[index + 1]) : fallback;
+  return Number.isFinite(value) && value > 0 ? value : fallback;
+}
+
+const compileOptions = loadCompileOptions(join(projectRoot, 'definitions'), projectRoot);
+
+async function publish(store: Store, yaml: string): Promise<{ journeyId: string; version: number }> {
+  const result = compileJourney(yaml, 'bench.yaml', compileOptions);
+  if (!result.ok) throw new Error(result.errors.map((e) => e.message).join('\n'));
+  const templates = pinTemplates(result.plan, compileOptions.templates ?? {});
+  const { version } = await publishJourney(store.models, { plan: result.plan, source: yaml, templates });
+  return { journeyId: result.plan.journeyId, version };
+}
+
+async function addCustomers(store: Store, customers: ReturnType<typeof benchCustomers>) {
+  for (let i = 0; i < customers.length; i += 1000) await store.models.Customer.insertMany(customers.slice(i, i + 1000));
+}
+
+const quiet = { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error() {} };
+const round1 = (n: number) => Math.round(n * 10) / 10;
+const round3 = (n: number) => Math.round(n * 1000) / 1000;
+
+/** Everything the phases share: servers, the SMTP server, both databases, the client, the worker processes. */
+async function setUp() {
+  const dataDir = mkdtempSync(join(tmpdir(), 'kizuna-bench-runtime-'));
+  const servers = await startServers(dataDir);
+  const smtp = await startSmtpCounter();
+  const interpreterStore = await connectStore(servers.mongoUri, { dbName: 'bench_interpreter' });
+  const baselineStore = await connectStore(servers.mongoUri, { dbName: 'bench_hand_written' });
+  const connection = await Connection.connect({ address: servers.temporalAddress });
+  const client = new Client({ connection });
+  // The production path: a prebuilt workflow bundle (`npm run build:workflows`), not bundling at start.
+  const bundleFile = join(dataDir, 'workflow-bundle.js');
+  writeFileSync(bundleFile, (await bundleWorkflowCode({ workflowsPath, logger: quiet })).code);
+  const workerVars = (db: string) => ({
+    KIZUNA_WORKFLOW_BUNDLE: bundleFile,
+    TEMPORAL_ADDRESS: servers.temporalAddress,
+    MONGODB_URI: `${servers.mongoUri}${db}`,
+    SMTP_URL: smtp.url,
+  });
+  const workers = [
+    await startWorker('worker.ts', workerVars('bench_interpreter')),
+    await startWorker('bench/runtime/baseline-worker.ts', workerVars('bench_hand_written')),
+  ];
+  return {
+    smtp,
+    interpreterStore,
+    baselineStore,
+    client,
+    deps: { client, models: interpreterStore.models },
+    workers,
+    /** A new process of the real worker, after stopping the first one. */
+    async restartWorker() {
+      await workers[0]!.stop();
+      workers[0] = await startWorker('worker.ts', workerVars('bench_interpreter'));
+      return workers[0];
+    },
+    async close() {
+      for (const worker of workers) await worker.stop();
+      await connection.close();
+      await smtp.close();
+      await interpreterStore.close();
+      await baselineStore.close();
+      await servers.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+type Bench = Awaited<ReturnType<typeof setUp>>;
+
+/** wait → branch → send, interpreter against hand-written: a warm-up of 20 each, then ABBA in halves. */
+async function throughput(bench: Bench, n: number) {
+  await publish(bench.interpreterStore, THROUGHPUT_YAML);
+  const { version } = await publish(bench.baselineStore, THROUGHPUT_YAML);
+  const interpreted = benchCustomers('i', n + 20).map((c) => c.customerId);
+  const handWritten = benchCustomers('h', n + 20).map((c) => c.customerId);
+  await addCustomers(bench.interpreterStore, benchCustomers('i', n + 20));
+  await addCustomers(bench.baselineStore, benchCustomers('h', n + 20));
+  const interpreter = (ids: string[]) => runInterpreter(bench.deps, ids);
+  const hand = (ids: string[]) => runHandWritten(bench.client, version, ids);
+  await interpreter(interpreted.slice(n));
+  await hand(handWritten.slice(n));
+  const half = Math.floor(n / 2);
+  const a1 = await interpreter(interpreted.slice(0, half));
+  const b1 = await hand(handWritten.slice(0, half));
+  const b2 = await hand(handWritten.slice(half, n));
+  const a2 = await interpreter(interpreted.slice(half, n));
+  const figures = (x: typeof a1, y: typeof a1) => ({
+    seconds: round3(x.seconds + y.seconds),
+    journeysPerSecond: round1(n / (x.seconds + y.seconds)),
+    startSeconds: round3(x.startSeconds + y.startSeconds),
+  });
+  return {
+    journey: 'wait 1s → if totalSpent ≥ 10000 → send email (vip or regular)',
+    customers: n,
+    interpreter: figures(a1, a2),
+    handWritten: figures(b1, b2),
+    ratio: round3((a1.seconds + a2.seconds) / (b1.seconds + b2.seconds)),
+    goalRatio: 1.05,
+  };
+}
+
+/** Event → send: `events` runs wait for an order; each gets one, ten a second. */
+async function latency(bench: Bench, events: number) {
+  const { journeyId } = await publish(bench.interpreterStore, EVENT_YAML);
+  const waiting = benchCustomers('e', events);
+  await addCustomers(bench.interpreterStore, waiting);
+  await enterMany(
+    bench.deps,
+    journeyId,
+    waiting.map((c) => c.customerId),
+  );
+  await untilWaiting(bench.interpreterStore.models, journeyId, events, 300_000);
+  return { ...(await measureLatency(bench.deps, bench.smtp.arrivals, journeyId, waiting, 10)), goalP99Ms: 1000 };
+}
+
+/** A fresh worker process (the earlier phases do not count), then `asleep` runs entered and asleep. */
+async function memory(bench: Bench, asleep: number) {
+  const { journeyId } = await publish(bench.interpreterStore, ASLEEP_YAML);
+  const worker = await bench.restartWorker();
+  const workerRssMbIdle = rssMb(worker.child.pid!);
+  const sleepers = benchCustomers('s', asleep);
+  await addCustomers(bench.interpreterStore, sleepers);
+  const started = performance.now();
+  await enterMany(
+    bench.deps,
+    journeyId,
+    sleepers.map((c) => c.customerId),
+  );
+  await untilWaiting(bench.interpreterStore.models, journeyId, asleep, 1_800_000);
+  const enterSeconds = round1((performance.now() - started) / 1000);
+  await new Promise((ok) => setTimeout(ok, 5000));
+  return { journeysAsleep: asleep, enterSeconds, workerRssMbIdle, workerRssMb: rssMb(worker.child.pid!), goalMb: 400 };
+}
+
+async function main() {
+  const loadavgBefore = loadavg().map(round1);
+  const bench = await setUp();
+  try {
+    const figures = {
+      benchmark: 'runtime',
+      throughput: await throughput(bench, option('customers', 1000)),
+      latency: await latency(bench, option('events', 200)),
+      memory: await memory(bench, option('asleep', 10000)),
+      mailsReceived: bench.smtp.total(),
+      machine: { cpus: cpus().length, loadavgBefore, loadavgAfter: loadavg().map(round1) },
+    };
+    process.stdout.write(`${JSON.stringify(figures)}\n`);
+  } finally {
+    await bench.close();
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error('bench/runtime failed:', err);
+  process.exit(1);
+});
