@@ -18,7 +18,7 @@ export default defineConfig({
           // the servers' load predictable on small machines.
           pool: 'forks',
           poolOptions: { forks: { singleFork: true } },
-          globalSetup: ['test/integration/global-setup.ts'],
+          globalSetup: ['test/integration/global-setup.ts', 'test/integration/line-bodies-check.ts'],
           setupFiles: ['test/support/runtime.ts'],
           testTimeout: 120_000,
           hookTimeout: 180_000,

@@ -27,10 +27,16 @@ export interface KizunaWorkerOptions {
   taskQueue?: string;
   /** A prebuilt bundle's code (production); without it the worker bundles `workflows/` at start. */
   workflowBundleCode?: string;
-  /** Workflows kept in the worker's cache (sleeping journeys need none: they replay when they wake). */
+  /** Workflows kept in the worker's cache; default {@link DEFAULT_CACHED_WORKFLOWS}. */
   maxCachedWorkflows?: number;
   maxConcurrentActivityTaskExecutions?: number;
 }
+
+/**
+ * Journeys sleep for days: a run evicted from the cache replays its (short) history when it wakes, so
+ * a small cache bounds the worker's memory however many journeys sleep, at the cost of a replay per wake.
+ */
+export const DEFAULT_CACHED_WORKFLOWS = 500;
 
 /** Creates a worker on an open Temporal connection with the given activity dependencies. */
 export async function createKizunaWorker(opts: KizunaWorkerOptions): Promise<Worker> {
@@ -42,7 +48,7 @@ export async function createKizunaWorker(opts: KizunaWorkerOptions): Promise<Wor
       ? { workflowsPath }
       : { workflowBundle: { code: opts.workflowBundleCode } }),
     activities: createActivities(opts.deps),
-    ...(opts.maxCachedWorkflows === undefined ? {} : { maxCachedWorkflows: opts.maxCachedWorkflows }),
+    maxCachedWorkflows: opts.maxCachedWorkflows ?? DEFAULT_CACHED_WORKFLOWS,
     maxConcurrentActivityTaskExecutions: opts.maxConcurrentActivityTaskExecutions ?? 50,
     // On SIGTERM, activities in flight (a send) get this long to finish before the worker stops.
     shutdownGraceTime: '30 seconds',

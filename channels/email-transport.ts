@@ -121,7 +121,7 @@ const DEFINITELY_NOT_SENT = ['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNR
 
 /** Classifies a nodemailer error by what a retry can change (see {@link EmailFailureKind}). */
 export function classifySmtpError(err: unknown): EmailSendError {
-  const e = err as { responseCode?: number; code?: string; command?: string; message?: string; errno?: string };
+  const e = err as { responseCode?: number; code?: string; command?: string; message?: string; syscall?: string };
   const text = `${e.code ?? 'ERROR'}${e.command ? ` (${e.command})` : ''}: ${e.message ?? String(err)}`;
   const status = typeof e.responseCode === 'number' ? e.responseCode : null;
   if (status !== null && status >= 500) {
@@ -130,9 +130,9 @@ export function classifySmtpError(err: unknown): EmailSendError {
     return new EmailSendError(aboutAddress ? 'address' : 'rejected', text, status);
   }
   if (status !== null && status >= 400) return new EmailSendError('transient', text, status);
-  if (e.code === 'EENVELOPE') return new EmailSendError('address', text, status);
-  const cause = String(e.errno ?? e.message ?? '');
-  if (DEFINITELY_NOT_SENT.some((c) => cause.includes(c)) || e.command === 'EHLO' || e.command === 'GREETING') {
+  if (e.code === 'EENVELOPE' && /recipient/i.test(e.message ?? '')) return new EmailSendError('address', text, status);
+  const before = e.syscall === 'connect' || /Connection timeout|Greeting never received/i.test(e.message ?? '');
+  if (before || DEFINITELY_NOT_SENT.some((c) => (e.message ?? '').includes(c)) || e.command === 'EHLO') {
     return new EmailSendError('transient', text, status);
   }
   return new EmailSendError('uncertain', text, status);

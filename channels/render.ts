@@ -7,7 +7,13 @@ import { convert } from 'html-to-text';
 import juice from 'juice';
 import { Liquid, type Template } from 'liquidjs';
 import mjml2html from 'mjml';
-import { checkTemplate, type EmailTemplate, type LineTemplate } from '../definitions/templates.js';
+import { parse as parseYaml } from 'yaml';
+import {
+  emailTemplateSchema,
+  lineTemplateSchema,
+  type EmailTemplate,
+  type LineTemplate,
+} from '../definitions/templates.js';
 import type { LineMessage } from './line-sender.js';
 
 /** The data a template renders with. */
@@ -50,16 +56,25 @@ async function renderString(engine: Liquid, text: string, scope: RenderScope): P
   return String(await engine.render(templates, scope));
 }
 
-/** Parses a pinned template source; throws {@link TemplateRenderError} when it does not pass the checks. */
+/**
+ * Parses a pinned template source. Only its shape is checked here: the full checks ran when the journey
+ * was published, and LINE itself judges the rendered messages. Throws {@link TemplateRenderError}.
+ */
 export function parseTemplate(channel: 'email', file: string, source: string): EmailTemplate;
 export function parseTemplate(channel: 'line', file: string, source: string): LineTemplate;
 export function parseTemplate(channel: 'email' | 'line', file: string, source: string): EmailTemplate | LineTemplate {
-  const { template, problems } = checkTemplate(channel, { file, source });
-  if (!template) {
-    const first = problems[0];
-    throw new TemplateRenderError(`${file}: ${first ? `${first.code}: ${first.message}` : 'unreadable template'}`);
+  let value: unknown;
+  try {
+    value = parseYaml(source);
+  } catch (err) {
+    throw new TemplateRenderError(`${file}: not readable YAML: ${(err as Error).message}`);
   }
-  return template;
+  const parsed = channel === 'email' ? emailTemplateSchema.safeParse(value) : lineTemplateSchema.safeParse(value);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new TemplateRenderError(`${file}: ${issue ? `${issue.path.join('.')}: ${issue.message}` : 'not a template'}`);
+  }
+  return parsed.data;
 }
 
 /** Renders an email; throws {@link TemplateRenderError}. */

@@ -4,9 +4,13 @@
  * (scripts/start.ts) only calls {@link runDemo}; what the demo shows can change here on its own.
  */
 import { Client, Connection } from '@temporalio/client';
+import { enterJourney } from '../runtime/enter-journey.js';
 import { connectStore, type Store } from '../store/connection.js';
-import { TASK_QUEUE } from '../workflows/search-attributes.js';
+import { upsertProfile } from '../store/customers.js';
+import { DEMO_JOURNEY_ID, publishDemoJourney } from './demo-journey.js';
 import { publishExamples } from './publish-examples.js';
+
+const DEMO_CUSTOMER = 'demo-customer';
 
 /** Where the demo finds the local stack. */
 export interface DemoTarget {
@@ -24,11 +28,14 @@ export async function runDemo(target: DemoTarget): Promise<string[]> {
   const store = await connectStore(target.mongoUri);
   try {
     await publishAll(store, target.log);
-    await startSkeletonDemo(store, target.temporalAddress);
+    await startJourneyDemo(store, target.temporalAddress, target.log);
   } finally {
     await store.close();
   }
-  return ['The demo workflow kizuna/skeleton/demo-customer emails demo@kizuna.local in ~10 s.'];
+  return [
+    `The demo run kizuna/${DEMO_JOURNEY_ID}/${DEMO_CUSTOMER} emails demo@kizuna.local now, again after 15 s,`,
+    `and a last time after 45 s more; find it in the Temporal UI with KizunaJourney = '${DEMO_JOURNEY_ID}'.`,
+  ];
 }
 
 /** Publishes the example journeys (unchanged ones keep their version) and prints one line each. */
@@ -40,31 +47,32 @@ async function publishAll(store: Store, log: (message: string) => void) {
   }
 }
 
-/** Starts the skeleton workflow for a demo customer; starting it again reuses the running one. */
-async function startSkeletonDemo(store: Store, temporalAddress: string) {
-  await store.models.Customer.updateOne(
-    { customerId: 'demo-customer' },
-    { $set: { email: 'demo@kizuna.local', consent: { email: 'subscribed', line: 'unknown' } } },
-    { upsert: true },
-  );
+/**
+ * Enters the demo customer into the demo journey (a running demo run is left alone): the Temporal UI
+ * lists it under KizunaJourney = winback-90d-demo with its summary, details and timers, and MailDev
+ * receives the winback emails within a minute.
+ */
+async function startJourneyDemo(store: Store, temporalAddress: string, log: (message: string) => void) {
+  const demo = await publishDemoJourney(store.models);
+  await upsertProfile(store.models, DEMO_CUSTOMER, {
+    set: {
+      email: 'demo@kizuna.local',
+      'consent.email': 'subscribed',
+      'consent.line': 'unknown',
+      lineFollowing: false,
+      timezone: 'Asia/Tokyo',
+      totalSpent: 42_000,
+      lastOrderAt: new Date(Date.now() - 120 * 86_400_000),
+    },
+  });
   const connection = await Connection.connect({ address: temporalAddress });
   try {
     const client = new Client({ connection });
-    await client.workflow.start('skeletonWorkflow', {
-      taskQueue: TASK_QUEUE,
-      workflowId: 'kizuna/skeleton/demo-customer',
-      workflowIdConflictPolicy: 'USE_EXISTING',
-      staticSummary: 'Skeleton demo: waits 10 seconds, then emails demo-customer',
-      args: [
-        {
-          journeyId: 'skeleton',
-          customerId: 'demo-customer',
-          waitMs: 10_000,
-          subject: 'Kizuna へようこそ',
-          text: 'ローカル環境が動いています。',
-        },
-      ],
-    });
+    const entered = await enterJourney(
+      { client, models: store.models },
+      { journeyId: DEMO_JOURNEY_ID, customerId: DEMO_CUSTOMER, event: null },
+    );
+    log(`demo: ${DEMO_CUSTOMER} ${entered.status} ${DEMO_JOURNEY_ID} v${demo.version} (${entered.workflowId})`);
   } finally {
     await connection.close();
   }

@@ -1,7 +1,9 @@
 /**
  * The send ledger (`deliveries`): the only code that reads or writes it. Every decision that must
- * hold under concurrency is a unique-index insert (see `models/delivery.ts` for why not an update).
+ * hold under concurrency is an insert with a unique `_id` (see `models/delivery.ts` for why not an
+ * update), and every lookup is by `_id` (the delivery key).
  */
+import { releaseSlot, reserveSlot } from './delivery-slots.js';
 import type { Models } from './models/index.js';
 
 const DUPLICATE_KEY = 11000;
@@ -36,7 +38,7 @@ const isDuplicate = (err: unknown) => (err as { code?: number }).code === DUPLIC
 
 /** The row of a delivery key, or null. */
 export async function findDelivery(models: Models, idempotencyKey: string): Promise<DeliveryRow | null> {
-  return models.Delivery.findOne({ idempotencyKey }).lean<DeliveryRow>();
+  return models.Delivery.findById(idempotencyKey).lean<DeliveryRow>();
 }
 
 /**
@@ -49,7 +51,7 @@ export async function recordFinished(
   outcome: { channel: 'email' | 'line' | null; status: 'skipped' | 'failed'; reason: string; detail?: string },
 ): Promise<DeliveryRow> {
   try {
-    const doc = { ...meta, ...outcome, capSlot: `-|${meta.idempotencyKey}`, finishedAt: new Date() };
+    const doc = { _id: meta.idempotencyKey, ...meta, ...outcome, finishedAt: new Date() };
     await models.Delivery.create(doc);
     return { ...doc, attempt: 1, leaseUntilMs: 0, uncertain: false };
   } catch (err) {
@@ -61,10 +63,9 @@ export async function recordFinished(
 }
 
 /**
- * Claims the key and the customer's next send slot on the channel in one insert. With a cap, the last
- * `cap.max` claimed sends (of any journey) are read first: when all of them are inside the window the
- * answer is `capped` with the time the oldest leaves it. The loser of a race for the same slot reads
- * again; the loser of a race for the same key gets the winner's row (`exists`) and must not send.
+ * Reserves the customer's next send slot (answering `capped` when the cap is reached), then claims the
+ * key by inserting the row. The loser of a race for the key gets the winner's row (`exists`), gives its
+ * slot back and must not send.
  */
 export async function claimDelivery(
   models: Models,
@@ -76,49 +77,40 @@ export async function claimDelivery(
     leaseUntilMs: number;
   },
 ): Promise<ClaimResult> {
-  const { meta, channel, cap, nowMs } = input;
-  for (let round = 0; round < 50; round++) {
-    const recent = await models.Delivery.find(
-      { customerId: meta.customerId, channel, capSeq: { $exists: true } },
-      { capSeq: 1, capAtMs: 1 },
-    )
-      .sort({ capSeq: -1 })
-      .limit(Math.max(cap?.max ?? 1, 1))
-      .lean<{ capSeq: number; capAtMs: number }[]>();
-    if (cap) {
-      const inWindow = recent.filter((r) => r.capAtMs > nowMs - cap.perMs);
-      if (inWindow.length >= cap.max) {
-        return { kind: 'capped', retryAtMs: Math.min(...inWindow.map((r) => r.capAtMs)) + cap.perMs };
-      }
-    }
-    const capSeq = (recent[0]?.capSeq ?? 0) + 1;
-    const doc = {
-      ...meta,
-      channel,
-      status: 'pending' as const,
-      capSlot: `${meta.customerId}|${channel}|${capSeq}`,
-      capSeq,
-      capAtMs: nowMs,
-      attempt: 1,
-      leaseUntilMs: input.leaseUntilMs,
-      uncertain: false,
-    };
-    try {
-      await models.Delivery.create(doc);
-      return { kind: 'claimed', row: doc };
-    } catch (err) {
-      if (!isDuplicate(err)) throw err;
-      const row = await findDelivery(models, meta.idempotencyKey);
-      if (row) return { kind: 'exists', row };
-      // Another send of this customer took the slot first: read the window again.
-    }
+  const { meta, channel } = input;
+  const slot = await reserveSlot(models, {
+    customerId: meta.customerId,
+    channel,
+    key: meta.idempotencyKey,
+    cap: input.cap,
+    nowMs: input.nowMs,
+  });
+  if (slot.kind === 'capped') return slot;
+  const doc = {
+    _id: meta.idempotencyKey,
+    ...meta,
+    channel,
+    status: 'pending' as const,
+    slotId: slot.slotId,
+    attempt: 1,
+    leaseUntilMs: input.leaseUntilMs,
+    uncertain: false,
+  };
+  try {
+    await models.Delivery.create(doc);
+    return { kind: 'claimed', row: doc };
+  } catch (err) {
+    if (!isDuplicate(err)) throw err;
+    await releaseSlot(models, slot.slotId);
+    const row = await findDelivery(models, meta.idempotencyKey);
+    if (!row) throw err;
+    return { kind: 'exists', row };
   }
-  throw new Error(`claiming a send slot for ${meta.customerId} on ${channel}: too much contention`);
 }
 
 /**
  * Takes over a `pending` row whose lease has expired (its attempt crashed or gave up), by inserting the
- * next attempt's marker: of two retries, one wins. Returns the row with the new attempt, or null.
+ * next attempt's claim: of two retries, one wins. Returns the row with the new attempt, or null.
  */
 export async function takeOverDelivery(
   models: Models,
@@ -127,12 +119,12 @@ export async function takeOverDelivery(
 ): Promise<DeliveryRow | null> {
   const attempt = row.attempt + 1;
   try {
-    await models.DeliveryAttempt.create({ _id: `${row.idempotencyKey}#${attempt}` });
+    await models.DeliveryClaim.create({ _id: `attempt|${row.idempotencyKey}|${attempt}` });
   } catch (err) {
     if (isDuplicate(err)) return null;
     throw err;
   }
-  await models.Delivery.updateOne({ idempotencyKey: row.idempotencyKey }, { $set: { attempt, leaseUntilMs } });
+  await models.Delivery.updateOne({ _id: row.idempotencyKey }, { $set: { attempt, leaseUntilMs } });
   return { ...row, attempt, leaseUntilMs };
 }
 
@@ -145,7 +137,7 @@ export async function releaseDelivery(
   const $set: Record<string, unknown> = { leaseUntilMs: 0, detail: info.detail };
   // Once uncertain, always: a later clean failure does not prove the earlier attempt was not accepted.
   if (info.uncertain) $set.uncertain = true;
-  await models.Delivery.updateOne({ idempotencyKey, status: 'pending' }, { $set });
+  await models.Delivery.updateOne({ _id: idempotencyKey }, { $set });
 }
 
 /** Records the end of a claimed send. Only the attempt holding the lease calls this. */
@@ -158,5 +150,5 @@ export async function finishDelivery(
 ): Promise<void> {
   const now = new Date();
   const $set = { ...outcome, finishedAt: now, leaseUntilMs: 0, ...(outcome.status === 'sent' ? { sentAt: now } : {}) };
-  await models.Delivery.updateOne({ idempotencyKey }, { $set });
+  await models.Delivery.updateOne({ _id: idempotencyKey }, { $set });
 }

@@ -2,7 +2,6 @@
  * The re-entry ledger: decides atomically whether a customer may enter a journey (never / always /
  * after a duration), remembers each decision by entry key, and knows which runs are still open.
  */
-import { Types } from 'mongoose';
 import type { ReentryPlan } from '../definitions/plan.js';
 import { ENTRY_GRANT_PREFIX as GRANT_PREFIX } from './models/entry.js';
 import type { Models } from './models/index.js';
@@ -20,8 +19,8 @@ export interface EntryClaim {
 }
 
 const DUPLICATE_KEY = 11000;
-// The first key after every grant row in index order ('#grant;' follows '#grant:...').
-const GRANT_END = '#grant;';
+// The row holding the number of the last grant (a hint: grants themselves decide).
+const GRANT_HINT = '#grants';
 const isDuplicate = (err: unknown) => (err as { code?: number }).code === DUPLICATE_KEY;
 
 /**
@@ -34,57 +33,88 @@ export async function claimEntry(models: Models, claim: EntryClaim): Promise<boo
   const { Entry } = models;
   const { journeyId, customerId, entryKey } = claim;
   if (entryKey.startsWith(GRANT_PREFIX)) throw new Error(`entry keys starting "${GRANT_PREFIX}" are reserved`);
-  const known = await Entry.findOne({ journeyId, customerId, entryKey }, { granted: 1 }).lean();
+  const _id = entryId(journeyId, customerId, entryKey);
+  const known = await Entry.findById(_id, { granted: 1 }).lean();
   if (known?.granted != null) return known.granted;
   const granted = await decide(models, claim);
   try {
-    await Entry.updateOne(
-      { journeyId, customerId, entryKey },
-      {
-        $setOnInsert: { granted, enteredMs: claim.nowMs, workflowId: claim.workflowId, version: claim.version },
-      },
-      { upsert: true },
-    );
+    await Entry.create({
+      _id,
+      journeyId,
+      customerId,
+      entryKey,
+      granted,
+      enteredMs: claim.nowMs,
+      workflowId: claim.workflowId,
+      version: claim.version,
+    });
   } catch (err) {
     if (!isDuplicate(err)) throw err;
   }
   // A concurrent claim with the same key may have recorded first: its answer is the answer.
-  const row = await Entry.findOne({ journeyId, customerId, entryKey }, { granted: 1 }).lean();
+  const row = await Entry.findById(_id, { granted: 1 }).lean();
   return row?.granted ?? granted;
 }
 
 /**
- * Grants are numbered rows (`#grant:00000001`, ...) under the unique index: a grant is the insert of
- * the next number, so of concurrent claims that all see the policy allow it, exactly one inserts it
+ * Grants are numbered rows (`#grant:00000001`, ...) keyed by `_id`: a grant is the insert of the
+ * next number, so of concurrent claims that all see the policy allow it, exactly one inserts it
  * (FerretDB does not re-check an update's filter against a concurrent write, so a conditional update
- * would let them all through).
+ * would let them all through). Every read is by `_id`, the only lookup FerretDB v1 does not scan for.
  */
 async function decide(models: Models, claim: EntryClaim): Promise<boolean> {
   const { journeyId, customerId, entryKey, reentry, nowMs } = claim;
   if (reentry.policy === 'always') return true;
-  const last = await models.Entry.findOne(
-    { journeyId, customerId, entryKey: { $gte: GRANT_PREFIX, $lt: GRANT_END } },
-    { entryKey: 1, enteredMs: 1, lastEntryKey: 1 },
-  )
-    .sort({ entryKey: -1 })
-    .lean();
+  const last = await lastGrant(models, journeyId, customerId);
   // This very claim was granted before its decision row was written (a re-executed claim).
   if (last?.lastEntryKey === entryKey) return true;
   if (last && (reentry.policy === 'never' || last.enteredMs > nowMs - reentry.afterMs)) return false;
-  const seq = last ? Number(last.entryKey.slice(GRANT_PREFIX.length)) + 1 : 1;
+  const seq = (last?.seq ?? 0) + 1;
+  const key = `${GRANT_PREFIX}${String(seq).padStart(8, '0')}`;
   try {
     await models.Entry.create({
+      _id: entryId(journeyId, customerId, key),
       journeyId,
       customerId,
-      entryKey: `${GRANT_PREFIX}${String(seq).padStart(8, '0')}`,
+      entryKey: key,
       enteredMs: nowMs,
       lastEntryKey: entryKey,
     });
-    return true;
   } catch (err) {
     if (isDuplicate(err)) return false;
     throw err;
   }
+  // The hint only saves reads: a stale one is walked forward in lastGrant.
+  await models.Entry.updateOne(
+    { _id: entryId(journeyId, customerId, GRANT_HINT) },
+    { $max: { enteredMs: seq }, $setOnInsert: { journeyId, customerId, entryKey: GRANT_HINT } },
+    { upsert: true },
+  ).catch((err: unknown) => {
+    if (!isDuplicate(err)) throw err;
+  });
+  return true;
+}
+
+/** The latest grant row, found from the hint by `_id` probes. */
+async function lastGrant(models: Models, journeyId: string, customerId: string) {
+  const hint = await models.Entry.findById(entryId(journeyId, customerId, GRANT_HINT), { enteredMs: 1 }).lean();
+  let seq = hint?.enteredMs ?? 0;
+  let last: { seq: number; enteredMs: number; lastEntryKey: string | null } | null = null;
+  for (;;) {
+    const key = `${GRANT_PREFIX}${String(seq === 0 ? 1 : seq).padStart(8, '0')}`;
+    const row = await models.Entry.findById(entryId(journeyId, customerId, key), {
+      enteredMs: 1,
+      lastEntryKey: 1,
+    }).lean();
+    if (row === null) return last;
+    last = { seq: seq === 0 ? 1 : seq, enteredMs: row.enteredMs, lastEntryKey: row.lastEntryKey ?? null };
+    seq = last.seq + 1;
+  }
+}
+
+/** The `_id` of a ledger row: journey, customer and key as a JSON array, so no two triples share one. */
+function entryId(journeyId: string, customerId: string, entryKey: string): string {
+  return JSON.stringify([journeyId, customerId, entryKey]);
 }
 
 /** Records that a run ended, so control signals no longer go to it. Idempotent. */
@@ -94,7 +124,7 @@ export async function closeEntry(
 ): Promise<void> {
   const { journeyId, customerId, entryKey, outcome } = entry;
   await models.Entry.updateOne(
-    { journeyId, customerId, entryKey, outcome: null },
+    { _id: entryId(journeyId, customerId, entryKey), outcome: null },
     { $set: { outcome, endedAt: new Date() } },
   );
 }
@@ -108,7 +138,7 @@ export async function listOpenRuns(
   query: { journeyId: string; afterId: string | null; limit: number },
 ): Promise<{ workflowIds: string[]; next: string | null }> {
   const filter: Record<string, unknown> = { journeyId: query.journeyId, granted: true, outcome: null };
-  if (query.afterId !== null) filter._id = { $gt: new Types.ObjectId(query.afterId) };
+  if (query.afterId !== null) filter._id = { $gt: query.afterId };
   const rows = await models.Entry.find(filter, { workflowId: 1 }).sort({ _id: 1 }).limit(query.limit).lean();
   const workflowIds = [...new Set(rows.map((r) => r.workflowId).filter((id): id is string => typeof id === 'string'))];
   const last = rows[rows.length - 1];

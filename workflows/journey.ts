@@ -102,11 +102,16 @@ class JourneyDriver {
     }
     while (this.ending === null) {
       if (this.queue.length === 0) {
-        this.flushJournal();
+        void this.flushJournal();
         if (this.shouldContinueAsNew()) await this.continueAsNew();
         await this.nextInput();
       }
-      if (this.fatal !== null) throw this.fatal;
+      // An activity that failed for good (its retry policy exhausted or non-retryable) fails the run.
+      if (this.fatal !== null) {
+        throw this.fatal instanceof Error
+          ? this.fatal
+          : ApplicationFailure.nonRetryable('an activity failed', 'ACTIVITY_FAILED');
+      }
       const next = this.queue.shift();
       if (next !== undefined) this.feed(next);
     }
@@ -116,7 +121,7 @@ class JourneyDriver {
   private feed(input: Queued): void {
     const plan = this.plan;
     if (plan === null) return;
-    const result = stepJourney(plan, this.state, { ...input, nowMs: Date.now() } as JourneyInput);
+    const result = stepJourney(plan, this.state, { ...input, nowMs: Date.now() });
     this.state = result.state;
     for (const command of result.commands) this.execute(command);
     this.visibility.update(this.state);

@@ -4,16 +4,15 @@ import { Schema, type Connection, type InferSchemaType } from 'mongoose';
 export const DELIVERY_STATUS = ['pending', 'sent', 'failed', 'skipped'] as const;
 
 /**
- * The send ledger: one row per delivery key (`idempotencyKey`), inserted before the provider is called. Two unique
- * indexes make the insert the only decision point (FerretDB v1 has no transactions and applies
- * conditional updates as read-then-write, so an update cannot arbitrate a race; an insert can):
- * - `idempotencyKey`: the loser of a race for one key does not send;
- * - `capSlot` (`<customer>|<channel>|<seq>`): the loser of a race for the customer's next send
- *   slot re-reads the cap window. Rows that never reach a provider hold `-|<deliveryKey>`.
- * Retries after a crash take over a `pending` row by inserting a {@link deliveryAttemptSchema} row.
+ * The send ledger: one row per delivery key, inserted before the provider is called. The row's `_id` is
+ * the delivery key (also kept as `idempotencyKey`), so every lookup is by `_id`. FerretDB v1 has no
+ * transactions and applies conditional updates as read-then-write, so the insert with a unique `_id`
+ * is the only decision point — the loser of a race for one key does not send. Frequency-cap slots and retry takeovers are claimed the same way, by
+ * inserting {@link deliveryClaimSchema} documents with a unique `_id`.
  */
 export const deliverySchema = new Schema(
   {
+    _id: { type: String, required: true },
     idempotencyKey: { type: String, required: true },
     customerId: { type: String, required: true },
     journeyId: { type: String, required: true },
@@ -22,11 +21,8 @@ export const deliverySchema = new Schema(
     template: { type: String, required: true },
     channel: { type: String, enum: ['email', 'line', null], default: null },
     status: { type: String, enum: DELIVERY_STATUS, required: true },
-    capSlot: { type: String, required: true },
-    /** Position in the customer's sends on this channel; absent for rows that never reach a provider. */
-    capSeq: { type: Number },
-    /** The engine's clock at the claim: the frequency-cap window is counted on it. */
-    capAtMs: { type: Number },
+    /** The frequency-cap slot this send holds (see `store/delivery-slots.ts`); absent when it never reached a provider. */
+    slotId: { type: String },
     attempt: { type: Number, default: 1 },
     /** Real-clock ms until which the current attempt owns the row. */
     leaseUntilMs: { type: Number, default: 0 },
@@ -42,18 +38,28 @@ export const deliverySchema = new Schema(
   { collection: 'deliveries', timestamps: true },
 );
 deliverySchema.index({ idempotencyKey: 1 }, { unique: true });
-deliverySchema.index({ capSlot: 1 }, { unique: true });
-deliverySchema.index({ customerId: 1, channel: 1, capSeq: -1 });
+deliverySchema.index({ customerId: 1, channel: 1 });
 deliverySchema.index({ journeyId: 1, stepId: 1, status: 1 });
 
 export type DeliveryDoc = InferSchemaType<typeof deliverySchema>;
 
-/** A takeover of a `pending` row by a retry: `_id` = `<deliveryKey>#<attempt>`, so one retry wins. */
-export const deliveryAttemptSchema = new Schema(
-  { _id: { type: String, required: true } },
-  { collection: 'delivery_attempts', timestamps: { createdAt: true, updatedAt: false } },
+/**
+ * Claims decided by a unique `_id` insert:
+ * - `slot|<customer>|<channel>|<seq>`: the customer's seq-th send on the channel, at `atMs` (engine clock),
+ *   for delivery `key`; `released` when that send never reached the provider;
+ * - `head|<customer>|<channel>`: a hint of the latest seq (`seq`), so finding the next slot starts near it;
+ * - `attempt|<deliveryKey>|<n>`: the n-th attempt of a delivery took over its pending row.
+ */
+export const deliveryClaimSchema = new Schema(
+  {
+    _id: { type: String, required: true },
+    key: { type: String },
+    atMs: { type: Number },
+    seq: { type: Number },
+    released: { type: Boolean },
+  },
+  { collection: 'delivery_claims', versionKey: false },
 );
 
 export const deliveryModel = (connection: Connection) => connection.model('Delivery', deliverySchema);
-export const deliveryAttemptModel = (connection: Connection) =>
-  connection.model('DeliveryAttempt', deliveryAttemptSchema);
+export const deliveryClaimModel = (connection: Connection) => connection.model('DeliveryClaim', deliveryClaimSchema);

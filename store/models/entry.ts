@@ -5,15 +5,18 @@ import { Schema, type Connection, type InferSchemaType } from 'mongoose';
  * - one row per entry attempt (`entryKey` = the entry event id or `start:<ms>`), recording the
  *   decision, so a re-executed claim answers the same;
  * - one row per grant (`entryKey` = {@link ENTRY_GRANT_PREFIX} + a zero-padded sequence number,
- *   `lastEntryKey` = the entry granted): inserting the next number is the atomic decision.
+ *   `lastEntryKey` = the entry granted): inserting the next number is the atomic decision;
+ * - one hint row per journey and customer (`#grants`) with the last grant's number in `enteredMs`.
  */
 export const entrySchema = new Schema(
   {
+    /** Journey, customer and entry key joined: every lookup of a claim is by `_id`. */
+    _id: { type: String, required: true },
     journeyId: { type: String, required: true },
     customerId: { type: String, required: true },
     entryKey: { type: String, required: true },
     granted: { type: Boolean },
-    /** When the entry (or the grant) happened, epoch ms of workflow time. */
+    /** When the entry (or the grant) happened, epoch ms of workflow time; the hint row: the last grant's number. */
     enteredMs: { type: Number, required: true },
     /** Grant rows: the entry key granted. */
     lastEntryKey: { type: String },

@@ -1,6 +1,6 @@
 import type { Connection } from 'mongoose';
 import { customerModel } from './customer.js';
-import { deliveryAttemptModel, deliveryModel } from './delivery.js';
+import { deliveryClaimModel, deliveryModel } from './delivery.js';
 import { eventModel } from './event.js';
 import { entryModel } from './entry.js';
 import { journalModel } from './journal.js';
@@ -13,7 +13,7 @@ export function createModels(connection: Connection) {
     Customer: customerModel(connection),
     Event: eventModel(connection),
     Delivery: deliveryModel(connection),
-    DeliveryAttempt: deliveryAttemptModel(connection),
+    DeliveryClaim: deliveryClaimModel(connection),
     Journey: journeyModel(connection),
     JourneyHead: journeyHeadModel(connection),
     Entry: entryModel(connection),

@@ -3,7 +3,7 @@
 // continues as new.
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { controlJourney } from '../../runtime/control.js';
+import { controlJourney, endCustomerJourneys } from '../../runtime/control.js';
 import { enterJourney } from '../../runtime/enter-journey.js';
 import { isInHoldout } from '../../engine/index.js';
 import { readJournal } from '../../store/journal.js';
@@ -12,7 +12,7 @@ import { KizunaCustomer, KizunaJourney } from '../../workflows/search-attributes
 import type { JourneyStateView } from '../../workflows/signals.js';
 import { settledResult, startJourneyWorld, type JourneyWorld } from '../support/journey-world.js';
 import { createTimeSkippingEnv, recordHistory } from '../support/temporal.js';
-import { createEmailCustomer, publishTestJourney, testEvent } from '../support/test-journeys.js';
+import { createEmailCustomer, publishTestJourney } from '../support/test-journeys.js';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -33,7 +33,6 @@ steps:
 describe('controlling journeys on Temporal', () => {
   let env: TestWorkflowEnvironment;
   let world: JourneyWorld;
-  const now = () => env.currentTimeMs();
   const outcome = async (workflowId: string) =>
     (await settledResult<{ outcome: string }>(env.client, workflowId)).outcome;
   const sentSteps = async (journeyId: string, customerId: string) =>
@@ -132,6 +131,30 @@ describe('controlling journeys on Temporal', () => {
       recordHistory('archived', await env.client.workflow.getHandle(a.workflowId).fetchHistory());
     });
     expect(await sentSteps(plan.journeyId, 'c-arch-1')).toEqual([]);
+  });
+
+  it('erasure ends every running journey of the customer and closes their ledger rows', async () => {
+    const a = await publishTestJourney(world.store.models, twoSends('t-erase-a'));
+    const b = await publishTestJourney(world.store.models, twoSends('t-erase-b'));
+    await createEmailCustomer(world.store.models, 'c-erase');
+    await (
+      await world.worker()
+    ).runUntil(async () => {
+      const deps = world.runtime();
+      const runs = [];
+      for (const { plan } of [a, b]) {
+        runs.push(await enterJourney(deps, { journeyId: plan.journeyId, customerId: 'c-erase', event: null }));
+      }
+      await settle();
+      expect(await endCustomerJourneys(deps, { customerId: 'c-erase' })).toBe(2);
+      for (const run of runs) {
+        expect((await env.client.workflow.getHandle(run.workflowId).describe()).status.name).toBe('TERMINATED');
+      }
+      expect(await endCustomerJourneys(deps, { customerId: 'c-erase' })).toBe(0);
+    });
+    expect(await world.store.models.Entry.countDocuments({ customerId: 'c-erase', granted: true, outcome: null })).toBe(
+      0,
+    );
   });
 
   it('two journeys racing for the last cap slot: exactly one sends', async () => {

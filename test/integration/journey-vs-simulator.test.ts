@@ -57,6 +57,9 @@ describe('the runtime and the simulator agree on every example journey', () => {
       sim.result.journal.map((r) => [r.stepId, r.action, r.reason]),
     );
     expect(run.outcome).toBe(sim.result.outcome);
+    // update_profile steps changed the stored profile as they changed the simulated one.
+    const stored = await world.store.models.Customer.findOne({ customerId: run.scenario.customerId }).lean();
+    expect(stored?.tags ?? []).toEqual(sim.result.profile.tags ?? []);
     expect(simSends.length).toBeGreaterThan(0);
     // The messages went out: one email per email send, one LINE push per LINE send, to this customer.
     const mails = world.smtp.mails.filter((m) => run.email !== null && m.to.includes(run.email));

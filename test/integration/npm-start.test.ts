@@ -68,10 +68,10 @@ describe('npm start (the whole local stack, on ports of its own)', () => {
     expect((await fetch(`http://127.0.0.1:${ports.temporalUi}/`)).status).toBe(200);
   });
 
-  it('runs the demo workflow: listed by search attribute, its email in the MailDev inbox', async () => {
+  it('runs the demo journey: listed by search attribute, its email in the MailDev inbox', async () => {
     const connection = await Connection.connect({ address: `127.0.0.1:${ports.temporal}` });
     const client = new Client({ connection });
-    const handle = client.workflow.getHandle('kizuna/skeleton/demo-customer');
+    const handle = client.workflow.getHandle('kizuna/winback-90d-demo/demo-customer');
     await handle.result();
     const description = await handle.describe();
     expect(description.typedSearchAttributes.get(KizunaCustomer)).toBe('demo-customer');

@@ -69,7 +69,7 @@ export async function runScenario(
 ): Promise<ScenarioRun> {
   const plan = await currentPlan(world, base.journey);
   const scenario = shiftScenario(base, weeksAfter(base, await env.currentTimeMs(), 3_600_000), customerId);
-  const profile = {
+  const profile: Record<string, unknown> = {
     ...toStoredProfile(scenario.profile, zoneFor(plan, scenario.profile), DATE_FIELDS),
     // Personal data the journeys never read: it must reach neither history nor the journal.
     lastName: '山田',

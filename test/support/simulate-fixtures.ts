@@ -3,6 +3,7 @@
  * whole weeks (so weekdays, local times of day and time zones stay as written) to lie ahead of a
  * Temporal server's clock. Profiles become store documents in the shape journeys read.
  */
+import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { readEvents, readProfile } from '../../cli/simulate-input.js';
@@ -10,7 +11,7 @@ import { readDateValue } from '../../definitions/dates.js';
 import { parseDuration } from '../../definitions/durations.js';
 import type { Plan } from '../../definitions/plan.js';
 import type { CustomerEvent } from '../../engine/index.js';
-import { dryRun, type DryRun } from '../../engine/simulator/dry-run.js';
+import { defaultStart, dryRun, type DryRun } from '../../engine/simulator/dry-run.js';
 import { projectRoot } from '../../scripts/servers.js';
 
 const FIXTURES = join(projectRoot, 'test', 'fixtures', 'simulate');
@@ -65,10 +66,15 @@ export function weeksAfter(scenario: Scenario, nowMs: number, marginMs: number):
 /** The scenario moved by `weeks`: event times, and date text in the profile and event properties. */
 export function shiftScenario(scenario: Scenario, weeks: number, customerId: string): Scenario {
   const ms = weeks * WEEK;
+  const profile = shiftDates(scenario.profile, weeks * 7) as Record<string, unknown>;
+  // LINE accepts only user ids of the form U + 32 hex digits; the fixtures' short ids are made whole.
+  if (typeof profile.lineUserId === 'string' && !/^U[0-9a-f]{32}$/.test(profile.lineUserId)) {
+    profile.lineUserId = `U${createHash('md5').update(`${customerId}/${profile.lineUserId}`).digest('hex')}`;
+  }
   return {
     ...scenario,
     customerId,
-    profile: shiftDates(scenario.profile, weeks * 7) as Record<string, unknown>,
+    profile,
     events: scenario.events.map((e) => ({
       ...e,
       id: `${e.id}-${customerId}`,
@@ -114,13 +120,14 @@ export function toStoredProfile(profile: Record<string, unknown>, zone: string, 
 
 /** What `kizuna simulate` does for the scenario. */
 export function simulateScenario(plan: Plan, scenario: Scenario, profile: Record<string, unknown>): DryRun {
+  const startMs = scenario.startMs ?? defaultStart(plan, profile, scenario.events);
+  if (startMs === null) throw new Error(`${scenario.name}: the scenario needs a start`);
   return dryRun({
     plan,
     customerId: scenario.customerId,
     profile,
     events: scenario.events,
-    startMs: scenario.startMs,
-    fallbackStartMs: scenario.startMs ?? scenario.events[0]?.timeMs ?? 0,
+    startMs,
     durationMs: scenario.durationMs,
   });
 }

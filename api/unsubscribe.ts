@@ -1,0 +1,114 @@
+/**
+ * Unsubscribe links: `GET /u/:token` shows a confirmation page, `POST /u/:token` with the RFC 8058 body
+ * `List-Unsubscribe=One-Click` unsubscribes at once (no login: the signed token is the authority).
+ * A valid POST sets the channel's consent, stores a `customer.unsubscribed` event and answers 200; a
+ * tampered, foreign or malformed token gets a 400 page and changes nothing.
+ */
+import express, { Router, type Request, type Response } from 'express';
+import {
+  UnsubscribeTokenError,
+  verifyUnsubscribeToken,
+  type UnsubscribeClaims,
+} from '../channels/unsubscribe-token.js';
+import { findProfile, upsertProfile } from '../store/customers.js';
+import type { Models } from '../store/models/index.js';
+import { confirmPage, donePage, invalidPage } from './unsubscribe-pages.js';
+
+/** The event stored for an unsubscription (journeys can exit on it). */
+export const UNSUBSCRIBED_EVENT = 'customer.unsubscribed';
+
+export interface UnsubscribeDeps {
+  models: Models;
+  /** The secret the tokens were signed with (the delivery's `links.unsubscribeSecret`). */
+  secret: string;
+  shopName: string;
+  /** Called after the event is stored, e.g. to route it to the journeys that listen (exit on unsubscribe). */
+  onUnsubscribed?: (event: UnsubscribedEvent) => Promise<void>;
+  clock?: () => number;
+}
+
+/** What {@link UnsubscribeDeps.onUnsubscribed} receives: the stored event. */
+export interface UnsubscribedEvent {
+  eventId: string;
+  customerId: string;
+  type: typeof UNSUBSCRIBED_EVENT;
+  occurredAt: Date;
+  properties: { channel: 'email' | 'line'; journeyId: string; method: 'one-click' };
+}
+
+const DUPLICATE_KEY = 11000;
+
+/** The router of the unsubscribe pages; mount it at the root (`app.use(createUnsubscribeRouter(deps))`). */
+export function createUnsubscribeRouter(deps: UnsubscribeDeps): Router {
+  const router = Router();
+  router.use('/u', (_req, res, next) => {
+    // The token is in the URL: keep it out of caches and of Referer headers sent to other sites.
+    res.set({
+      'Cache-Control': 'no-store',
+      'Referrer-Policy': 'no-referrer',
+      'Content-Security-Policy': "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'",
+      'X-Content-Type-Options': 'nosniff',
+    });
+    next();
+  });
+  router.get('/u/:token', (req, res) => {
+    const claims = readToken(deps, req, res);
+    if (claims) res.type('html').send(confirmPage(deps.shopName, claims.channel));
+  });
+  router.post('/u/:token', express.urlencoded({ extended: false, limit: '2kb' }), async (req, res) => {
+    const claims = readToken(deps, req, res);
+    if (!claims) return;
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    if (body['List-Unsubscribe'] !== 'One-Click') {
+      res.status(400).type('html').send(invalidPage(deps.shopName, 'ONE_CLICK_BODY_MISSING'));
+      return;
+    }
+    await unsubscribe(deps, claims);
+    res.type('html').send(donePage(deps.shopName, claims.channel));
+  });
+  return router;
+}
+
+function readToken(deps: UnsubscribeDeps, req: Request, res: Response): UnsubscribeClaims | null {
+  try {
+    return verifyUnsubscribeToken(String(req.params['token'] ?? ''), deps.secret);
+  } catch (err) {
+    if (!(err instanceof UnsubscribeTokenError)) throw err;
+    res.status(400).type('html').send(invalidPage(deps.shopName, err.code));
+    return null;
+  }
+}
+
+/**
+ * Sets the consent and stores the event. Idempotent: the same token twice stores one event. A customer
+ * who no longer exists (erased) is not recreated.
+ */
+async function unsubscribe(deps: UnsubscribeDeps, claims: UnsubscribeClaims): Promise<void> {
+  if (!(await findProfile(deps.models, claims.customerId))) return;
+  const set =
+    claims.channel === 'email'
+      ? { 'consent.email': 'unsubscribed' }
+      : { 'consent.line': 'blocked', lineFollowing: false };
+  await upsertProfile(deps.models, claims.customerId, { set });
+  const eventId = `unsubscribe:${claims.channel}:${claims.journeyId}:${claims.issuedAtMs}`;
+  const event: UnsubscribedEvent = {
+    eventId,
+    customerId: claims.customerId,
+    type: UNSUBSCRIBED_EVENT,
+    occurredAt: new Date((deps.clock ?? Date.now)()),
+    properties: { channel: claims.channel, journeyId: claims.journeyId, method: 'one-click' },
+  };
+  try {
+    // `eventId` is kept once the events model declares it (the API's events carry one per customer).
+    const doc: Record<string, unknown> = {
+      ...event,
+      source: 'unsubscribe',
+      idempotencyKey: `${claims.customerId}:${eventId}`,
+    };
+    await new deps.models.Event(doc).save();
+  } catch (err) {
+    if ((err as { code?: number }).code === DUPLICATE_KEY) return;
+    throw err;
+  }
+  await deps.onUnsubscribed?.(event);
+}
