@@ -9,7 +9,11 @@
  * - latency: event → send for an event that makes a waiting journey send (goal p99 < 1 s);
  * - memory: the resident memory of a fresh worker process with that many journeys asleep (goal < 400 MB).
  *
+ * Each phase's figures also go to stderr as soon as it ends.
+ *
  * Usage: npx tsx bench/runtime.ts [--customers 1000] [--events 200] [--asleep 10000]
+ *   [--only throughput,latency,memory] [--memory-budget 1800] (seconds for entering the sleepers: the
+ *   memory figure is then taken with as many asleep as were entered, which the JSON says)
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
@@ -145,23 +149,48 @@ async function latency(bench: Bench, events: number) {
   return { ...(await measureLatency(bench.deps, bench.smtp.arrivals, journeyId, waiting, 10)), goalP99Ms: 1000 };
 }
 
-/** A fresh worker process (the earlier phases do not count), then `asleep` runs entered and asleep. */
-async function memory(bench: Bench, asleep: number) {
+/**
+ * A fresh worker process (the earlier phases do not count), then up to `asleep` runs entered, in
+ * batches of 1,000, until all sleep or the budget is spent; the memory after each batch goes to stderr.
+ */
+async function memory(bench: Bench, asleep: number, budgetSeconds: number) {
   const { journeyId } = await publish(bench.interpreterStore, ASLEEP_YAML);
   const worker = await bench.restartWorker();
   const workerRssMbIdle = rssMb(worker.child.pid!);
   const sleepers = benchCustomers('s', asleep);
   await addCustomers(bench.interpreterStore, sleepers);
   const started = performance.now();
-  await enterMany(
-    bench.deps,
-    journeyId,
-    sleepers.map((c) => c.customerId),
-  );
-  await untilWaiting(bench.interpreterStore.models, journeyId, asleep, 1_800_000);
+  const deadline = Date.now() + budgetSeconds * 1000;
+  let entered = 0;
+  while (entered < asleep && Date.now() < deadline) {
+    const batch = sleepers.slice(entered, entered + 1000).map((c) => c.customerId);
+    await enterMany(bench.deps, journeyId, batch);
+    entered += batch.length;
+    await untilWaiting(bench.interpreterStore.models, journeyId, entered, 1_800_000);
+    const elapsed = round1((performance.now() - started) / 1000);
+    process.stderr.write(
+      `bench/runtime: ${entered} asleep after ${elapsed} s, worker RSS ${rssMb(worker.child.pid!)} MB\n`,
+    );
+  }
   const enterSeconds = round1((performance.now() - started) / 1000);
   await new Promise((ok) => setTimeout(ok, 5000));
-  return { journeysAsleep: asleep, enterSeconds, workerRssMbIdle, workerRssMb: rssMb(worker.child.pid!), goalMb: 400 };
+  return {
+    journeysAsleep: entered,
+    asked: asleep,
+    enterSeconds,
+    workerRssMbIdle,
+    workerRssMb: rssMb(worker.child.pid!),
+    goalMb: 400,
+  };
+}
+
+/** Runs a phase when `--only` lists it (or is absent), printing its figures to stderr at once. */
+async function phase<T>(name: string, run: () => Promise<T>): Promise<T | 'not run'> {
+  const only = process.argv.indexOf('--only');
+  if (only >= 0 && !(process.argv[only + 1] ?? '').split(',').includes(name)) return 'not run';
+  const figures = await run();
+  process.stderr.write(`bench/runtime: ${name} ${JSON.stringify(figures)}\n`);
+  return figures;
 }
 
 async function main() {
@@ -170,9 +199,9 @@ async function main() {
   try {
     const figures = {
       benchmark: 'runtime',
-      throughput: await throughput(bench, option('customers', 1000)),
-      latency: await latency(bench, option('events', 200)),
-      memory: await memory(bench, option('asleep', 10000)),
+      throughput: await phase('throughput', () => throughput(bench, option('customers', 1000))),
+      latency: await phase('latency', () => latency(bench, option('events', 200))),
+      memory: await phase('memory', () => memory(bench, option('asleep', 10000), option('memory-budget', 1800))),
       mailsReceived: bench.smtp.total(),
       machine: { cpus: cpus().length, loadavgBefore, loadavgAfter: loadavg().map(round1) },
     };

@@ -9,6 +9,7 @@ import { createActivities } from '../../activities/index.js';
 import { createDelivery } from '../../channels/deliver.js';
 import { createSmtpTransport } from '../../channels/email-transport.js';
 import { connectStore } from '../../store/connection.js';
+import { DEFAULT_CACHED_WORKFLOWS } from '../../worker.js';
 import { BASELINE_TASK_QUEUE } from './journeys.js';
 
 const env = process.env;
@@ -33,6 +34,7 @@ const worker = await Worker.create({
   workflowsPath: fileURLToPath(new URL('./baseline-workflow.ts', import.meta.url)),
   activities: createActivities({ models: store.models, delivery }),
   // As createKizunaWorker sets them.
+  maxCachedWorkflows: DEFAULT_CACHED_WORKFLOWS,
   maxConcurrentActivityTaskExecutions: 50,
   shutdownGraceTime: '30 seconds',
 });
