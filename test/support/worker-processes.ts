@@ -4,7 +4,7 @@
  * two of them on one task queue. Each test gets a Temporal namespace of its own on the dev server:
  * the worker polls the fixed `kizuna` task queue, which no other test may see.
  */
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -125,7 +125,7 @@ export interface ProcessWorld {
 export async function startProcessWorld(testFile: string): Promise<ProcessWorld> {
   const store = await connectTestStore(testFile);
   const smtp = await startSmtpCapture();
-  const line = createLineStandin({ channelAccessToken: LINE_TOKEN });
+  const line = createLineStandin({ channelAccessToken: LINE_TOKEN, recordFile: inject('lineBodiesFile') });
   const server: Server = await new Promise((ok) => {
     const s = line.app.listen(0, '127.0.0.1', () => ok(s));
   });
@@ -185,6 +185,9 @@ ${between === null ? '' : `  - { id: gap, wait: ${between} }\n`}  - id: line
 `;
 }
 
+/** A LINE user id of the shape LINE issues (`U` and 32 hex digits), derived from the customer id. */
+export const lineUserIdOf = (customerId: string) => `U${createHash('md5').update(customerId).digest('hex')}`;
+
 /** Customers `<prefix>-0..n-1`, subscribed to email and following the LINE account. */
 export async function createCustomers(store: Store, prefix: string, n: number): Promise<string[]> {
   const ids = Array.from({ length: n }, (_, i) => `${prefix}-${i}`);
@@ -192,7 +195,7 @@ export async function createCustomers(store: Store, prefix: string, n: number): 
     ids.map((customerId) => ({
       customerId,
       email: `${customerId}@example.jp`,
-      lineUserId: `U-${customerId}`,
+      lineUserId: lineUserIdOf(customerId),
       lineFollowing: true,
       consent: { email: 'subscribed', line: 'following' },
     })),
@@ -240,7 +243,8 @@ export async function countSends(
       messageIds.add(`${to} ${mail.messageId}`);
     }
   }
-  for (const push of world.line.pushes) bump(push.to.replace(/^U-/, ''), 'linePushes');
+  const byLineUser = new Map(customers.map((c) => [lineUserIdOf(c), c]));
+  for (const push of world.line.pushes) bump(byLineUser.get(push.to), 'linePushes');
   const rows = await world.store.models.Delivery.find({ journeyId, status: 'sent' }).lean();
   for (const row of rows) bump(row.customerId, row.channel === 'line' ? 'ledgerLine' : 'ledgerEmail');
   const journal = await world.store.models.JournalRow.find({ journeyId, action: 'sent' }).lean();
