@@ -135,7 +135,7 @@ async function throughput(bench: Bench, n: number) {
   };
 }
 
-/** Event → send: `events` runs wait for an order; each gets one, ten a second. */
+/** Event → send: `events` runs wait for an order; each gets one, one at a time. */
 async function latency(bench: Bench, events: number) {
   const { journeyId } = await publish(bench.interpreterStore, EVENT_YAML);
   const waiting = benchCustomers('e', events);
@@ -146,7 +146,7 @@ async function latency(bench: Bench, events: number) {
     waiting.map((c) => c.customerId),
   );
   await untilWaiting(bench.interpreterStore.models, journeyId, events, 300_000);
-  return { ...(await measureLatency(bench.deps, bench.smtp.arrivals, journeyId, waiting, 10)), goalP99Ms: 1000 };
+  return { ...(await measureLatency(bench.deps, bench.smtp.arrivals, journeyId, waiting)), goalP99Ms: 1000 };
 }
 
 /**
