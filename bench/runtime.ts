@@ -1,245 +1,217 @@
 /**
- * Runtime benchmark on the Temporal dev server with FerretDB and an in-process SMTP capture:
- * - 1,000 customers through wait -> branch -> send, as a journey (the interpreter) and as a
- *   hand-written workflow doing the same activities (bench/runtime-workflows.ts): journeys/s of both;
- * - event -> send latency for an event that makes a waiting journey send (p50, p99);
- * - the RSS of a worker process holding 10,000 journeys asleep.
- * Sizes: BENCH_CUSTOMERS, BENCH_LATENCY_SAMPLES, BENCH_SLEEPING. Prints one JSON line.
+ * Benchmark: the journey runtime on the Temporal dev server, with FerretDB and an SMTP server in
+ * process. Prints JSON figures:
+ * - throughput: customers through wait → branch → send on the interpreter (the real `worker.ts`
+ *   process) and, in the same run, on a hand-written workflow doing the same external work (the same
+ *   activities and delivery layer, `bench/runtime/baseline-workflow.ts`); journeys/s of both and the
+ *   ratio of their times (goal: interpreter ≤ 1.05× hand-written). Run ABBA in halves, each on a
+ *   database of its own, so neither gains from going first;
+ * - latency: event → send for an event that makes a waiting journey send (goal p99 < 1 s);
+ * - memory: the resident memory of a fresh worker process with that many journeys asleep (goal < 400 MB).
+ *
+ * Each phase's figures also go to stderr as soon as it ends.
+ *
+ * Usage: npx tsx bench/runtime.ts [--customers 1000] [--events 200] [--asleep 10000]
+ *   [--only throughput,latency,memory] [--memory-budget 1800] (seconds for entering the sleepers: the
+ *   memory figure is then taken with as many asleep as were entered, which the JSON says)
  */
-import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Client, Connection } from '@temporalio/client';
-import { NativeConnection, Runtime, DefaultLogger, Worker, bundleWorkflowCode } from '@temporalio/worker';
-import { createActivities } from '../activities/index.js';
-import { createDelivery } from '../channels/deliver.js';
-import { createSmtpTransport } from '../channels/email-transport.js';
-import { enterJourney } from '../runtime/enter-journey.js';
-import { signalCustomerEvent } from '../runtime/signal.js';
-import { freePort, projectRoot, startFerretDB, startTemporalDevServer } from '../scripts/servers.js';
-import { connectStore } from '../store/connection.js';
-import { startSmtpCapture } from '../test/support/smtp.js';
-import { publishTestJourney } from '../test/support/test-journeys.js';
+import { publishJourney, pinTemplates } from '../store/journeys.js';
+import { connectStore, type Store } from '../store/connection.js';
+import { loadCompileOptions } from '../definitions/catalog.js';
+import { compileJourney } from '../definitions/compile.js';
+import { projectRoot } from '../scripts/servers.js';
+import { bundleWorkflowCode } from '@temporalio/worker';
+import { workflowsPath } from '../worker.js';
+import { ASLEEP_YAML, EVENT_YAML, THROUGHPUT_YAML, benchCustomers } from './runtime/journeys.js';
+import { enterMany, measureLatency, runHandWritten, runInterpreter, untilWaiting } from './runtime/phases.js';
+import { rssMb, startServers, startSmtpCounter, startWorker } from './runtime/stack.js';
 
-const SIZE = Number(process.env.BENCH_CUSTOMERS ?? 1000);
-const SAMPLES = Number(process.env.BENCH_LATENCY_SAMPLES ?? 100);
-const SLEEPING = Number(process.env.BENCH_SLEEPING ?? 10_000);
-const QUEUE = 'bench-runtime';
-const quiet = { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error() {} };
-Runtime.install({ logger: new DefaultLogger('ERROR') });
-
-async function pool<T, R>(items: readonly T[], size: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const out: R[] = new Array<R>(items.length);
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: size }, async () => {
-      while (next < items.length) {
-        const i = next++;
-        out[i] = await fn(items[i]!);
-      }
-    }),
-  );
-  return out;
+function option(name: string, fallback: number): number {
+  const index = process.argv.indexOf(`--${name}`);
+  const value = index >= 0 ? Number(process.argv[index + 1]) : fallback;
+  return Number.isFinite(value) && value > 0 ? value : fallback;
 }
 
-const percentile = (sorted: number[], p: number) =>
-  sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+const compileOptions = loadCompileOptions(join(projectRoot, 'definitions'), projectRoot);
 
-const journeyYaml = (id: string, steps: string) => `
-journey: ${id}
-name: ${id}
-entry: { api: true, reentry: always }
-policy: { timezone: Asia/Tokyo }
-steps:
-${steps}`;
+async function publish(store: Store, yaml: string): Promise<{ journeyId: string; version: number }> {
+  const result = compileJourney(yaml, 'bench.yaml', compileOptions);
+  if (!result.ok) throw new Error(result.errors.map((e) => e.message).join('\n'));
+  const templates = pinTemplates(result.plan, compileOptions.templates ?? {});
+  const { version } = await publishJourney(store.models, { plan: result.plan, source: yaml, templates });
+  return { journeyId: result.plan.journeyId, version };
+}
+
+async function addCustomers(store: Store, customers: ReturnType<typeof benchCustomers>) {
+  for (let i = 0; i < customers.length; i += 1000) await store.models.Customer.insertMany(customers.slice(i, i + 1000));
+}
+
+const quiet = { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error() {} };
+const round1 = (n: number) => Math.round(n * 10) / 10;
+const round3 = (n: number) => Math.round(n * 1000) / 1000;
+
+/** Everything the phases share: servers, the SMTP server, both databases, the client, the worker processes. */
+async function setUp() {
+  const dataDir = mkdtempSync(join(tmpdir(), 'kizuna-bench-runtime-'));
+  const servers = await startServers(dataDir);
+  const smtp = await startSmtpCounter();
+  const interpreterStore = await connectStore(servers.mongoUri, { dbName: 'bench_interpreter' });
+  const baselineStore = await connectStore(servers.mongoUri, { dbName: 'bench_hand_written' });
+  const connection = await Connection.connect({ address: servers.temporalAddress });
+  const client = new Client({ connection });
+  // The production path: a prebuilt workflow bundle (`npm run build:workflows`), not bundling at start.
+  const bundleFile = join(dataDir, 'workflow-bundle.js');
+  writeFileSync(bundleFile, (await bundleWorkflowCode({ workflowsPath, logger: quiet })).code);
+  const workerVars = (db: string) => ({
+    KIZUNA_WORKFLOW_BUNDLE: bundleFile,
+    TEMPORAL_ADDRESS: servers.temporalAddress,
+    MONGODB_URI: `${servers.mongoUri}${db}`,
+    SMTP_URL: smtp.url,
+  });
+  const workers = [
+    await startWorker('worker.ts', workerVars('bench_interpreter')),
+    await startWorker('bench/runtime/baseline-worker.ts', workerVars('bench_hand_written')),
+  ];
+  return {
+    smtp,
+    interpreterStore,
+    baselineStore,
+    client,
+    deps: { client, models: interpreterStore.models },
+    workers,
+    /** A new process of the real worker, after stopping the first one. */
+    async restartWorker() {
+      await workers[0]!.stop();
+      workers[0] = await startWorker('worker.ts', workerVars('bench_interpreter'));
+      return workers[0];
+    },
+    async close() {
+      for (const worker of workers) await worker.stop();
+      await connection.close();
+      await smtp.close();
+      await interpreterStore.close();
+      await baselineStore.close();
+      await servers.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+type Bench = Awaited<ReturnType<typeof setUp>>;
+
+/** wait → branch → send, interpreter against hand-written: a warm-up of 20 each, then ABBA in halves. */
+async function throughput(bench: Bench, n: number) {
+  await publish(bench.interpreterStore, THROUGHPUT_YAML);
+  const { version } = await publish(bench.baselineStore, THROUGHPUT_YAML);
+  const interpreted = benchCustomers('i', n + 20).map((c) => c.customerId);
+  const handWritten = benchCustomers('h', n + 20).map((c) => c.customerId);
+  await addCustomers(bench.interpreterStore, benchCustomers('i', n + 20));
+  await addCustomers(bench.baselineStore, benchCustomers('h', n + 20));
+  const interpreter = (ids: string[]) => runInterpreter(bench.deps, ids);
+  const hand = (ids: string[]) => runHandWritten(bench.client, version, ids);
+  await interpreter(interpreted.slice(n));
+  await hand(handWritten.slice(n));
+  const half = Math.floor(n / 2);
+  const a1 = await interpreter(interpreted.slice(0, half));
+  const b1 = await hand(handWritten.slice(0, half));
+  const b2 = await hand(handWritten.slice(half, n));
+  const a2 = await interpreter(interpreted.slice(half, n));
+  const figures = (x: typeof a1, y: typeof a1) => ({
+    seconds: round3(x.seconds + y.seconds),
+    journeysPerSecond: round1(n / (x.seconds + y.seconds)),
+    startSeconds: round3(x.startSeconds + y.startSeconds),
+  });
+  return {
+    journey: 'wait 1s → if totalSpent ≥ 10000 → send email (vip or regular)',
+    customers: n,
+    interpreter: figures(a1, a2),
+    handWritten: figures(b1, b2),
+    ratio: round3((a1.seconds + a2.seconds) / (b1.seconds + b2.seconds)),
+    goalRatio: 1.05,
+  };
+}
+
+/** Event → send: `events` runs wait for an order; each gets one, one at a time. */
+async function latency(bench: Bench, events: number) {
+  const { journeyId } = await publish(bench.interpreterStore, EVENT_YAML);
+  const waiting = benchCustomers('e', events);
+  await addCustomers(bench.interpreterStore, waiting);
+  await enterMany(
+    bench.deps,
+    journeyId,
+    waiting.map((c) => c.customerId),
+  );
+  await untilWaiting(bench.interpreterStore.models, journeyId, events, 300_000);
+  return { ...(await measureLatency(bench.deps, bench.smtp.arrivals, journeyId, waiting)), goalP99Ms: 1000 };
+}
+
+/**
+ * A fresh worker process (the earlier phases do not count), then up to `asleep` runs entered, in
+ * batches of 1,000, until all sleep or the budget is spent; the memory after each batch goes to stderr.
+ */
+async function memory(bench: Bench, asleep: number, budgetSeconds: number) {
+  const { journeyId } = await publish(bench.interpreterStore, ASLEEP_YAML);
+  const worker = await bench.restartWorker();
+  const workerRssMbIdle = rssMb(worker.child.pid!);
+  const sleepers = benchCustomers('s', asleep);
+  await addCustomers(bench.interpreterStore, sleepers);
+  const started = performance.now();
+  const deadline = Date.now() + budgetSeconds * 1000;
+  let entered = 0;
+  while (entered < asleep && Date.now() < deadline) {
+    const batch = sleepers.slice(entered, entered + 1000).map((c) => c.customerId);
+    await enterMany(bench.deps, journeyId, batch);
+    entered += batch.length;
+    await untilWaiting(bench.interpreterStore.models, journeyId, entered, 1_800_000);
+    const elapsed = round1((performance.now() - started) / 1000);
+    process.stderr.write(
+      `bench/runtime: ${entered} asleep after ${elapsed} s, worker RSS ${rssMb(worker.child.pid!)} MB\n`,
+    );
+  }
+  const enterSeconds = round1((performance.now() - started) / 1000);
+  await new Promise((ok) => setTimeout(ok, 5000));
+  return {
+    journeysAsleep: entered,
+    asked: asleep,
+    enterSeconds,
+    workerRssMbIdle,
+    workerRssMb: rssMb(worker.child.pid!),
+    goalMb: 400,
+  };
+}
+
+/** Runs a phase when `--only` lists it (or is absent), printing its figures to stderr at once. */
+async function phase<T>(name: string, run: () => Promise<T>): Promise<T | 'not run'> {
+  const only = process.argv.indexOf('--only');
+  if (only >= 0 && !(process.argv[only + 1] ?? '').split(',').includes(name)) return 'not run';
+  const figures = await run();
+  process.stderr.write(`bench/runtime: ${name} ${JSON.stringify(figures)}\n`);
+  return figures;
+}
 
 async function main() {
-  const dataDir = mkdtempSync(join(tmpdir(), 'kizuna-bench-'));
-  const [mongoPort, temporalPort] = [await freePort(), await freePort()];
-  const [ferret, temporal] = await Promise.all([
-    startFerretDB({ port: mongoPort, dataDir: join(dataDir, 'ferretdb') }),
-    startTemporalDevServer({ port: temporalPort, uiPort: null }),
-  ]);
-  const mongoUri = `mongodb://127.0.0.1:${mongoPort}/`;
-  const address = `127.0.0.1:${temporalPort}`;
-  const store = await connectStore(mongoUri, { dbName: 'bench' });
-  const smtp = await startSmtpCapture();
-  const connection = await Connection.connect({ address });
-  const client = new Client({ connection });
-  const native = await NativeConnection.connect({ address });
-  const delivery = createDelivery({
-    models: store.models,
-    email: createSmtpTransport({ url: smtp.url, maxConnections: 10 }),
-    line: null,
-    links: {
-      publicBaseUrl: 'https://shop.example',
-      unsubscribeSecret: 'a-bench-unsubscribe-secret-of-32-bytes!!',
-      mailto: 'u@shop.example',
-    },
-    shopName: 'Kizuna Coffee',
-    from: 'Kizuna Coffee <news@shop.example>',
-  });
-  const bundleFile = join(dataDir, 'bundle.js');
-  const { code } = await bundleWorkflowCode({
-    workflowsPath: fileURLToPath(new URL('./runtime-workflows.ts', import.meta.url)),
-    logger: quiet,
-  });
-  writeFileSync(bundleFile, code);
-  const worker = await Worker.create({
-    connection: native,
-    taskQueue: QUEUE,
-    workflowBundle: { code },
-    activities: createActivities({ models: store.models, delivery }),
-    maxConcurrentActivityTaskExecutions: 100,
-  });
-  const running = worker.run();
-  const deps = { client, models: store.models, taskQueue: QUEUE };
-
-  const main = await publishTestJourney(
-    store.models,
-    journeyYaml(
-      'bench-branch',
-      `  - { id: wait, wait: 2s }
-  - id: vip-check
-    if: { totalSpent: { $gte: 30000 } }
-    then: [{ id: winback-vip-coupon, send: { channel: email, template: winback-vip-coupon } }]
-    else: [{ id: winback-coupon, send: { channel: email, template: winback-coupon } }]
-`,
-    ),
-  );
-  const customers = (prefix: string, n: number) =>
-    Array.from({ length: n }, (_, i) => ({
-      customerId: `${prefix}-${i}`,
-      email: `${prefix}-${i}@example.jp`,
-      consent: { email: 'subscribed', line: 'unknown' },
-      totalSpent: i % 2 === 0 ? 42_000 : 8_000,
-    }));
-  for (const prefix of ['hand', 'journey', 'latency', 'sleep']) {
-    const n = prefix === 'latency' ? SAMPLES : prefix === 'sleep' ? SLEEPING : SIZE;
-    for (let i = 0; i < n; i += 1000) await store.models.Customer.insertMany(customers(prefix, n).slice(i, i + 1000));
+  const loadavgBefore = loadavg().map(round1);
+  const bench = await setUp();
+  try {
+    const figures = {
+      benchmark: 'runtime',
+      throughput: await phase('throughput', () => throughput(bench, option('customers', 1000))),
+      latency: await phase('latency', () => latency(bench, option('events', 200))),
+      memory: await phase('memory', () => memory(bench, option('asleep', 10000), option('memory-budget', 1800))),
+      mailsReceived: bench.smtp.total(),
+      machine: { cpus: cpus().length, loadavgBefore, loadavgAfter: loadavg().map(round1) },
+    };
+    process.stdout.write(`${JSON.stringify(figures)}\n`);
+  } finally {
+    await bench.close();
   }
-
-  // 1. Hand-written baseline, then the interpreter, on the same worker.
-  const handStart = Date.now();
-  const handIds = await pool(customers('hand', SIZE), 50, async (c) => {
-    const id = `hand/${c.customerId}`;
-    await client.workflow.start('handWrittenWorkflow', {
-      taskQueue: QUEUE,
-      workflowId: id,
-      args: [{ journeyId: 'bench-hand', version: 1, customerId: c.customerId, waitMs: 2_000 }],
-    });
-    return id;
-  });
-  await pool(handIds, 100, (id) => client.workflow.getHandle(id).result());
-  const handMs = Date.now() - handStart;
-
-  const journeyStart = Date.now();
-  const journeyIds = await pool(
-    customers('journey', SIZE),
-    50,
-    async (c) =>
-      (await enterJourney(deps, { journeyId: main.plan.journeyId, customerId: c.customerId, event: null })).workflowId,
-  );
-  await pool(journeyIds, 100, (id) => client.workflow.getHandle(id).result());
-  const journeyMs = Date.now() - journeyStart;
-
-  // 2. Event -> send latency: runs waiting for order.completed send when it arrives.
-  const waiting = await publishTestJourney(
-    store.models,
-    journeyYaml(
-      'bench-latency',
-      `  - id: wait-order
-    wait_for: { event: order.completed, timeout: 1d }
-    on_event: [{ id: thanks, send: { channel: email, template: winback-1 } }]
-`,
-    ),
-  );
-  const latencyCustomers = customers('latency', SAMPLES);
-  await pool(latencyCustomers, 50, (c) =>
-    enterJourney(deps, { journeyId: waiting.plan.journeyId, customerId: c.customerId, event: null }),
-  );
-  while ((await store.models.JournalRow.countDocuments({ journeyId: 'bench-latency', action: 'waiting' })) < SAMPLES) {
-    await new Promise((ok) => setTimeout(ok, 200));
-  }
-  const latencies: number[] = [];
-  for (const c of latencyCustomers) {
-    const t0 = Date.now();
-    const event = { id: `ord-${c.customerId}`, type: 'order.completed', timeMs: t0, properties: {} };
-    await signalCustomerEvent(deps, { journeyId: waiting.plan.journeyId, customerId: c.customerId, event });
-    while (!smtp.mails.some((m) => m.to.includes(c.email))) await new Promise((ok) => setTimeout(ok, 2));
-    latencies.push(Date.now() - t0);
-  }
-  latencies.sort((a, b) => a - b);
-  worker.shutdown();
-  await running;
-
-  // 3. RSS of a worker process holding SLEEPING journeys asleep.
-  const sleeper = await publishTestJourney(store.models, journeyYaml('bench-sleep', `  - { id: nap, wait: 30d }\n`));
-  const child = spawn(
-    process.execPath,
-    ['--import', 'tsx', join(projectRoot, 'test', 'support', 'worker-process.ts')],
-    {
-      env: {
-        ...process.env,
-        TEMPORAL_ADDRESS: address,
-        MONGODB_URI: mongoUri,
-        KIZUNA_DB: 'bench',
-        SMTP_URL: smtp.url,
-        KIZUNA_TASK_QUEUE: QUEUE,
-        KIZUNA_WORKFLOW_BUNDLE: bundleFile,
-      },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    },
-  );
-  await new Promise<void>((ok) =>
-    child.stdout.on('data', (d: Buffer) => d.toString().includes('worker ready') && ok()),
-  );
-  const rss = () => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
-  const rssIdle = rss();
-  const sleepStart = Date.now();
-  await pool(customers('sleep', SLEEPING), 100, (c) =>
-    enterJourney(deps, { journeyId: sleeper.plan.journeyId, customerId: c.customerId, event: null }),
-  );
-  while ((await store.models.JournalRow.countDocuments({ journeyId: 'bench-sleep', action: 'waiting' })) < SLEEPING) {
-    await new Promise((ok) => setTimeout(ok, 1000));
-  }
-  const sleepMs = Date.now() - sleepStart;
-  const rssSleeping = rss();
-  child.kill('SIGTERM');
-
-  console.log(
-    JSON.stringify({
-      bench: 'runtime',
-      customers: SIZE,
-      handWritten: { ms: handMs, journeysPerSec: +(SIZE / (handMs / 1000)).toFixed(1) },
-      interpreter: { ms: journeyMs, journeysPerSec: +(SIZE / (journeyMs / 1000)).toFixed(1) },
-      ratio: +(journeyMs / handMs).toFixed(3),
-      eventToSendMs: {
-        samples: SAMPLES,
-        p50: percentile(latencies, 50),
-        p99: percentile(latencies, 99),
-        max: latencies.at(-1),
-      },
-      sleeping: {
-        journeys: SLEEPING,
-        enterMs: sleepMs,
-        workerRssMb: { idle: Math.round(rssIdle), sleeping: Math.round(rssSleeping) },
-      },
-      mails: smtp.mails.length,
-    }),
-  );
-  delivery.close();
-  await native.close();
-  await connection.close();
-  await smtp.close();
-  await store.close();
-  await Promise.all([ferret.stop(), temporal.stop()]);
-  rmSync(dataDir, { recursive: true, force: true });
 }
 
 main().catch((err: unknown) => {
-  console.error(err);
+  console.error('bench/runtime failed:', err);
   process.exit(1);
 });
