@@ -4,6 +4,7 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { isInHoldout } from '../../engine/hash.js';
 import { backtest } from '../../engine/simulator/backtest.js';
 import { findProfile, type Profile } from '../../store/customers.js';
 import { settledResult, startJourneyWorld, type JourneyWorld } from '../support/journey-world.js';
@@ -44,7 +45,9 @@ describe('the API on running journeys', () => {
   it('ends a running win-back journey at once when the API receives an order', async () => {
     const worker = await world.worker();
     await worker.runUntil(async () => {
-      const customerId = unique('dormant');
+      // A treated customer: one in winback's 10 % holdout would end as `holdout`, not `converted`.
+      let customerId = unique('dormant');
+      while (isInHoldout('winback-90d', customerId, 10)) customerId = unique('dormant');
       await createEmailCustomer(world.store.models, customerId, {
         lastOrderAt: new Date((await env.currentTimeMs()) - 200 * 86_400_000),
         totalSpent: 12_000,
