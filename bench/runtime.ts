@@ -14,6 +14,8 @@
  * Usage: npx tsx bench/runtime.ts [--customers 1000] [--events 200] [--asleep 10000]
  *   [--only throughput,latency,memory] [--memory-budget 1800] (seconds for entering the sleepers: the
  *   memory figure is then taken with as many asleep as were entered, which the JSON says)
+ *   [--worker-heap-mb N] (the worker processes run with --max-old-space-size=N: tells garbage V8 has
+ *   not collected yet from memory the worker holds)
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
@@ -66,7 +68,9 @@ async function setUp() {
   // The production path: a prebuilt workflow bundle (`npm run build:workflows`), not bundling at start.
   const bundleFile = join(dataDir, 'workflow-bundle.js');
   writeFileSync(bundleFile, (await bundleWorkflowCode({ workflowsPath, logger: quiet })).code);
+  const heapMb = process.argv.includes('--worker-heap-mb') ? option('worker-heap-mb', 0) : 0;
   const workerVars = (db: string) => ({
+    ...(heapMb > 0 ? { NODE_OPTIONS: `--max-old-space-size=${heapMb}` } : {}),
     KIZUNA_WORKFLOW_BUNDLE: bundleFile,
     TEMPORAL_ADDRESS: servers.temporalAddress,
     MONGODB_URI: `${servers.mongoUri}${db}`,
@@ -202,6 +206,7 @@ async function main() {
       throughput: await phase('throughput', () => throughput(bench, option('customers', 1000))),
       latency: await phase('latency', () => latency(bench, option('events', 200))),
       memory: await phase('memory', () => memory(bench, option('asleep', 10000), option('memory-budget', 1800))),
+      workerHeapMb: process.argv.includes('--worker-heap-mb') ? option('worker-heap-mb', 0) : 'default',
       mailsReceived: bench.smtp.total(),
       machine: { cpus: cpus().length, loadavgBefore, loadavgAfter: loadavg().map(round1) },
     };
