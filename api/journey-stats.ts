@@ -5,21 +5,12 @@
  * `sent` is keyed "template by channel", conversions are attributed to the step of the last message.
  */
 import type { Plan } from '../definitions/plan.js';
+import type { Counts, StepFunnel } from '../engine/simulator/backtest.js';
 import { loadJourneyVersion } from '../store/journeys.js';
 import type { Models } from '../store/models/index.js';
 
-type Counts = Record<string, number>;
-
-export interface StepStats {
-  stepId: string;
-  entered: number;
-  sent: Counts;
-  skipped: Counts;
-  deferred: Counts;
-  failed: Counts;
-  paths: Counts;
-  conversions: number;
-}
+/** A step's counts, shaped as the backtest's funnel rows (without the source position) so both compare. */
+export type StepStats = Omit<StepFunnel, 'kind' | 'line'>;
 
 export interface JourneyStats {
   journeyId: string;
