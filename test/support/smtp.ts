@@ -55,11 +55,16 @@ export async function startSmtpCapture(opts: SmtpCaptureOptions = {}) {
         .catch(done);
     },
   });
+  // A client that dies mid-transaction (a worker killed while sending) resets its socket; smtp-server
+  // reports that as an 'error' event, which would otherwise be thrown as an uncaught exception.
+  const clientErrors: Error[] = [];
+  server.on('error', (err: Error) => clientErrors.push(err));
   await new Promise<void>((ok) => server.listen(port, '127.0.0.1', ok));
   return {
     url: `smtp://127.0.0.1:${port}`,
     port,
     mails,
+    clientErrors,
     close: () => new Promise<void>((ok) => server.close(() => ok())),
   };
 }
