@@ -1,10 +1,10 @@
 /** Operator actions over every run of a journey, and ending a customer's runs (erasure). */
 import { WorkflowNotFoundError } from '@temporalio/common';
-import { closeCustomerEntries, listCustomerOpenRuns } from '../store/entries.js';
+import { deleteCustomerEntries, listCustomerOpenRuns } from '../store/entries.js';
 import { setJourneyStatus, type JourneyStatus } from '../store/journeys.js';
 import { TASK_QUEUE } from '../workflows/search-attributes.js';
 import type { JourneyControlSignal } from '../workflows/signals.js';
-import type { RuntimeDeps } from './deps.js';
+import { journeyWorkflowId, type RuntimeDeps } from './deps.js';
 
 const STATUS: Record<JourneyControlSignal['action'], JourneyStatus> = {
   pause: 'paused',
@@ -36,18 +36,26 @@ export async function controlJourney(
 
 /**
  * Ends every running journey of a customer (erasure): terminates each open run listed in the entries
- * ledger. Returns how many runs were ended; runs already closed are skipped.
+ * ledger and the customer's run of every published journey (a run started a moment ago has not
+ * claimed its entry yet, so the ledger does not know it), then forgets the customer's entry rows, so a
+ * customer created again under the same id starts from nothing. Returns how many runs were ended.
  */
 export async function endCustomerJourneys(deps: RuntimeDeps, input: { customerId: string }): Promise<number> {
+  const heads = await deps.models.JourneyHead.find({}, { _id: 0, journeyId: 1 }).lean<{ journeyId: string }[]>();
+  const workflowIds = new Set([
+    ...(await listCustomerOpenRuns(deps.models, input.customerId)),
+    ...heads.map((head) => journeyWorkflowId(head.journeyId, input.customerId)),
+  ]);
   let ended = 0;
-  for (const workflowId of await listCustomerOpenRuns(deps.models, input.customerId)) {
+  for (const workflowId of workflowIds) {
     try {
       await deps.client.workflow.getHandle(workflowId).terminate('customer erased');
       ended += 1;
     } catch (err) {
+      // Never started, or already closed.
       if (!(err instanceof WorkflowNotFoundError)) throw err;
     }
   }
-  await closeCustomerEntries(deps.models, input.customerId, 'erased');
+  await deleteCustomerEntries(deps.models, input.customerId);
   return ended;
 }

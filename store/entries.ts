@@ -151,11 +151,12 @@ export async function listCustomerOpenRuns(models: Models, customerId: string): 
   return [...new Set(rows.map((r) => r.workflowId).filter((id): id is string => typeof id === 'string'))];
 }
 
-/** Closes every open run of a customer in the ledger (after erasure ended them). Returns how many. */
-export async function closeCustomerEntries(models: Models, customerId: string, outcome: string): Promise<number> {
-  const result = await models.Entry.updateMany(
-    { customerId, granted: true, outcome: null },
-    { $set: { outcome, endedAt: new Date() } },
-  );
-  return result.modifiedCount;
+/**
+ * Deletes every ledger row of a customer (erasure, once their runs are ended): the rows name the
+ * customer, and a customer created again under the same id is a new person whose entries start from
+ * nothing. Funnels do not read this ledger (they read the pseudonymised journal). Returns how many.
+ */
+export async function deleteCustomerEntries(models: Models, customerId: string): Promise<number> {
+  const result = await models.Entry.deleteMany({ customerId });
+  return result.deletedCount;
 }

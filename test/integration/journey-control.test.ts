@@ -133,7 +133,7 @@ describe('controlling journeys on Temporal', () => {
     expect(await sentSteps(plan.journeyId, 'c-arch-1')).toEqual([]);
   });
 
-  it('erasure ends every running journey of the customer and closes their ledger rows', async () => {
+  it('erasure ends every running journey of the customer and forgets their ledger rows', async () => {
     const a = await publishTestJourney(world.store.models, twoSends('t-erase-a'));
     const b = await publishTestJourney(world.store.models, twoSends('t-erase-b'));
     await createEmailCustomer(world.store.models, 'c-erase');
@@ -152,9 +152,36 @@ describe('controlling journeys on Temporal', () => {
       }
       expect(await endCustomerJourneys(deps, { customerId: 'c-erase' })).toBe(0);
     });
-    expect(await world.store.models.Entry.countDocuments({ customerId: 'c-erase', granted: true, outcome: null })).toBe(
-      0,
+    expect(await world.store.models.Entry.countDocuments({ customerId: 'c-erase' })).toBe(0);
+  });
+
+  it('a customer erased and created again under the same id, entering on the same event, is a new entry', async () => {
+    const { plan } = await publishTestJourney(
+      world.store.models,
+      twoSends('t-erase-again').replace('reentry: always', 'reentry: never'),
     );
+    const event = { id: 'order-77', type: 'order.completed', timeMs: Date.UTC(2026, 10, 2), properties: {} };
+    await createEmailCustomer(world.store.models, 'c-again');
+    await (
+      await world.worker()
+    ).runUntil(async () => {
+      const deps = world.runtime();
+      const first = await enterJourney(deps, { journeyId: plan.journeyId, customerId: 'c-again', event });
+      await settle();
+      expect((await state(first.workflowId)).status).toBe('active');
+      expect(await endCustomerJourneys(deps, { customerId: 'c-again' })).toBe(1);
+      await world.store.models.Customer.deleteOne({ customerId: 'c-again' });
+
+      await createEmailCustomer(world.store.models, 'c-again');
+      const second = await enterJourney(deps, { journeyId: plan.journeyId, customerId: 'c-again', event });
+      expect(second.status).toBe('entered');
+      await settle();
+      // The run was granted (not refused by the erased customer's "never"), and a second erasure finds it.
+      expect((await state(second.workflowId)).status).toBe('active');
+      expect(await world.store.models.Entry.countDocuments({ customerId: 'c-again', granted: true })).toBe(1);
+      expect(await endCustomerJourneys(deps, { customerId: 'c-again' })).toBe(1);
+      expect((await env.client.workflow.getHandle(second.workflowId).describe()).status.name).toBe('TERMINATED');
+    });
   });
 
   it('two journeys racing for the last cap slot: exactly one sends', async () => {
