@@ -30,7 +30,7 @@ const DUPLICATE_KEY = 11000;
 
 /** The customer's profile, or `null` when there is no such customer. */
 export async function findProfile(models: Models, customerId: string): Promise<Profile | null> {
-  const doc = await models.Customer.findOne({ customerId }, { _id: 0, __v: 0 }).lean<Profile>();
+  const doc = await models.Customer.findOne({ _id: customerId }, { _id: 0, __v: 0 }).lean<Profile>();
   return doc ?? null;
 }
 
@@ -53,7 +53,11 @@ export async function upsertProfile(
   let created = false;
   for (let attempt = 0; ; attempt++) {
     try {
-      const result = await models.Customer.updateOne({ customerId }, update, { upsert: true, strict: false });
+      const result = await models.Customer.updateOne(
+        { _id: customerId },
+        { ...update, $setOnInsert: { customerId } },
+        { upsert: true, strict: false },
+      );
       created = result.upsertedCount > 0;
       break;
     } catch (err) {
@@ -62,9 +66,44 @@ export async function upsertProfile(
   }
   // MongoDB refuses $addToSet and $pull on one field in one update, so removals are a second write.
   if (patch.removeTags && patch.removeTags.length > 0) {
-    await models.Customer.updateOne({ customerId }, { $pull: { tags: { $in: [...patch.removeTags] } } });
+    await models.Customer.updateOne({ _id: customerId }, { $pull: { tags: { $in: [...patch.removeTags] } } });
   }
   return { created };
+}
+
+/**
+ * Creates the customers among `wanted` that do not exist yet, with their first touch as acquisition
+ * source, in one unordered insert: the customer id is the key, so an existing customer is a duplicate
+ * key the insert skips, and no read is needed. Returns how many it created.
+ */
+export async function ensureCustomers(
+  models: Models,
+  wanted: readonly { customerId: string; acquisitionSource: string }[],
+): Promise<number> {
+  const now = new Date();
+  const docs = new Map<string, Record<string, unknown>>();
+  for (const { customerId, acquisitionSource } of wanted) {
+    if (docs.has(customerId)) continue;
+    docs.set(customerId, {
+      _id: customerId,
+      customerId,
+      acquisitionSource,
+      consent: { email: 'unknown', line: 'unknown' },
+      tags: [],
+      createdAt: now,
+      updatedAt: now,
+    });
+  }
+  if (docs.size === 0) return 0;
+  try {
+    await models.Customer.collection.insertMany([...docs.values()] as never[], { ordered: false });
+    return docs.size;
+  } catch (err) {
+    const writeErrors = (err as { writeErrors?: { code?: number }[] | { code?: number } }).writeErrors;
+    const list = Array.isArray(writeErrors) ? writeErrors : writeErrors ? [writeErrors] : null;
+    if (!list || list.some((e) => e.code !== DUPLICATE_KEY)) throw err;
+    return docs.size - list.length;
+  }
 }
 
 function splitSet(set: { [path: string]: unknown }) {

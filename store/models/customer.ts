@@ -15,6 +15,8 @@ export const LINE_CONSENT = ['following', 'blocked', 'unknown'] as const;
  */
 export const customerSchema = new Schema(
   {
+    // The customer id is the document key: on FerretDB only `_id` lookups avoid a collection scan.
+    _id: { type: String },
     customerId: { type: String, required: true },
     email: { type: String },
     lineUserId: { type: String },
@@ -30,6 +32,10 @@ export const customerSchema = new Schema(
   { collection: 'customers', timestamps: true, minimize: false, strict: false },
 );
 customerSchema.index({ customerId: 1 }, { unique: true });
+// Documents created through the model (tests, tools) get their key from the customer id.
+customerSchema.pre('validate', function keyByCustomerId() {
+  if (this._id == null) this._id = this.customerId;
+});
 customerSchema.index({ lineUserId: 1 }, { sparse: true });
 
 export const customerModel = (connection: Connection) => connection.model('Customer', customerSchema);
