@@ -9,7 +9,7 @@ export type { CustomerEvent };
 
 /** The runtime's client side (runtime/enter-journey.ts, runtime/signal.ts, runtime/control.ts). */
 export interface RuntimePort {
-  /** Signal-with-start of the customer's run; `signalled` when a run was already going. */
+  /** Starts the customer's run (`enterJourney`); `signalled` when a run was already going and got the event. */
   enterJourney(input: {
     journeyId: string;
     customerId: string;

@@ -2,7 +2,7 @@
  * The event router: the only module of the API that causes Temporal calls. It keeps an index
  * "event type -> journeys listening (entry, exit, goal, wait_for, repeat until)" built from the plans'
  * `listens`, and routes a stored event with one runtime call per interested journey: an entry whose
- * `where` matches enters (signal-with-start); any other listener gets a `customerEvent` signal on the
+ * `where` matches enters (`enterJourney`); any other listener gets a `customerEvent` signal on the
  * deterministic workflow id. Uninterested journeys cost nothing, and there is no visibility query.
  *
  * Consistency across API processes: the index is rebuilt whenever the journeys' heads change, which

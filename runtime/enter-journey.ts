@@ -1,10 +1,17 @@
 /**
- * Entry: starts a customer's run of a journey, or hands the event to the run already going, in one
- * signal-with-start on the workflow id `kizuna/<journeyId>/<customerId>`.
+ * Entry: starts a customer's run of a journey on the workflow id `kizuna/<journeyId>/<customerId>`,
+ * or hands the event to the run already going.
  */
-import { WorkflowIdConflictPolicy, WorkflowIdReusePolicy, WorkflowNotFoundError } from '@temporalio/common';
+import {
+  WorkflowExecutionAlreadyStartedError,
+  WorkflowIdConflictPolicy,
+  WorkflowIdReusePolicy,
+  WorkflowNotFoundError,
+} from '@temporalio/common';
 import type { CustomerEvent } from '../engine/index.js';
-import { getJourneyHead, loadJourneyVersion } from '../store/journeys.js';
+import type { Plan } from '../definitions/plan.js';
+import { getJourneyHead, loadJourneyPlan } from '../store/journeys.js';
+import type { Models } from '../store/models/index.js';
 import {
   KizunaCustomer,
   KizunaJourney,
@@ -40,18 +47,19 @@ export class JourneyVersionMissingError extends Error {
 
 /**
  * Enters a customer into a journey. The run pins the head's version and content hash; a paused
- * journey's new runs start held. Conflict policy: a running run receives the event as a
- * `customerEvent` signal (its engine drops an event id it has seen, which also covers a client retry
- * that delivers the signal twice); a closed run may be followed by a new one (re-entry is then decided
- * by the ledger inside the run). Without an event, a running run is left as it is.
+ * journey's new runs start held. One Temporal call in the usual case: a start that fails when a run
+ * is going. A running run then receives the event as a `customerEvent` signal (its engine drops an
+ * event id it has seen, which also covers a client retry that delivers the signal twice); a run that
+ * ended in between is followed by a new one. A closed run may be followed by a new one (re-entry is
+ * decided by the ledger inside the run). Without an event, a running run is left as it is.
  */
 export async function enterJourney(deps: RuntimeDeps, input: EnterJourneyInput): Promise<EnterJourneyResult> {
   const workflowId = journeyWorkflowId(input.journeyId, input.customerId);
   const head = await getJourneyHead(deps.models, input.journeyId);
   if (head === null || head.status === 'archived') return { status: 'inactive', workflowId };
-  const version = await loadJourneyVersion(deps.models, head.journeyId, head.version);
-  if (version === null) throw new JourneyVersionMissingError(head.journeyId, head.version);
-  const event = input.event === null ? null : trimEvent(version.plan, input.event);
+  const plan = await pinnedPlan(deps.models, head);
+  if (plan === null) throw new JourneyVersionMissingError(head.journeyId, head.version);
+  const event = input.event === null ? null : trimEvent(plan, input.event);
   const args: JourneyWorkflowInput = {
     journeyId: head.journeyId,
     version: head.version,
@@ -65,7 +73,7 @@ export async function enterJourney(deps: RuntimeDeps, input: EnterJourneyInput):
     taskQueue: deps.taskQueue ?? TASK_QUEUE,
     workflowId,
     args: [args] as [JourneyWorkflowInput],
-    workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
+    workflowIdConflictPolicy: WorkflowIdConflictPolicy.FAIL,
     workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE,
     // Visible before the first workflow task: the UI can list the run at once.
     typedSearchAttributes: [
@@ -76,27 +84,42 @@ export async function enterJourney(deps: RuntimeDeps, input: EnterJourneyInput):
     ],
     staticSummary: `${head.journeyId} v${head.version} · customer ${input.customerId}`,
   };
-  // Which run was going before, to tell "entered" from "signalled" (signal-with-start does not say).
-  const before = await runningRunId(deps, workflowId);
-  if (event === null) {
-    const handle = await deps.client.workflow.start(JOURNEY_WORKFLOW, options);
-    return { status: handle.firstExecutionRunId === before ? 'signalled' : 'entered', workflowId };
+  // A run that ends between the refused start and the signal: start again (bounded, it cannot race forever).
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await deps.client.workflow.start(JOURNEY_WORKFLOW, options);
+      return { status: 'entered', workflowId };
+    } catch (err) {
+      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+    }
+    if (event === null) return { status: 'signalled', workflowId };
+    try {
+      await deps.client.workflow.getHandle(workflowId).signal(customerEvent, { event });
+      return { status: 'signalled', workflowId };
+    } catch (err) {
+      if (!(err instanceof WorkflowNotFoundError) || attempt >= 3) throw err;
+    }
   }
-  const handle = await deps.client.workflow.signalWithStart(JOURNEY_WORKFLOW, {
-    ...options,
-    signal: customerEvent,
-    signalArgs: [{ event }],
-  });
-  return { status: handle.signaledRunId === before ? 'signalled' : 'entered', workflowId };
 }
 
-/** The id of the run going under `workflowId`, or `null` when none is. */
-async function runningRunId(deps: RuntimeDeps, workflowId: string): Promise<string | null> {
-  try {
-    const description = await deps.client.workflow.getHandle(workflowId).describe();
-    return description.status.name === 'RUNNING' ? description.runId : null;
-  } catch (err) {
-    if (err instanceof WorkflowNotFoundError) return null;
-    throw err;
+// Published versions never change: their plans are kept by (journey, version, content hash).
+const plans = new WeakMap<Models, Map<string, Promise<Plan | null>>>();
+const PLANS_KEPT = 200;
+
+function pinnedPlan(models: Models, head: { journeyId: string; version: number; contentHash: string }) {
+  let cache = plans.get(models);
+  if (!cache) plans.set(models, (cache = new Map<string, Promise<Plan | null>>()));
+  const key = `${head.journeyId}|${head.version}|${head.contentHash}`;
+  let plan = cache.get(key);
+  if (!plan) {
+    if (cache.size >= PLANS_KEPT) cache.clear();
+    plan = loadJourneyPlan(models, head.journeyId, head.version);
+    cache.set(key, plan);
+    // A miss or a failed read is not kept: the next entry reads again.
+    plan.then(
+      (p) => p === null && cache.delete(key),
+      () => cache.delete(key),
+    );
   }
+  return plan;
 }
