@@ -9,9 +9,7 @@ import {
   WorkflowNotFoundError,
 } from '@temporalio/common';
 import type { CustomerEvent } from '../engine/index.js';
-import type { Plan } from '../definitions/plan.js';
 import { getJourneyHead, loadJourneyPlan } from '../store/journeys.js';
-import type { Models } from '../store/models/index.js';
 import {
   KizunaCustomer,
   KizunaJourney,
@@ -21,6 +19,7 @@ import {
 } from '../workflows/search-attributes.js';
 import { JOURNEY_WORKFLOW, customerEvent, type JourneyWorkflowInput } from '../workflows/signals.js';
 import { journeyWorkflowId, type RuntimeDeps } from './deps.js';
+import { keptByHead } from './head-cache.js';
 import { trimEvent } from './event-fields.js';
 
 export interface EnterJourneyInput {
@@ -102,24 +101,8 @@ export async function enterJourney(deps: RuntimeDeps, input: EnterJourneyInput):
   }
 }
 
-// Published versions never change: their plans are kept by (journey, version, content hash).
-const plans = new WeakMap<Models, Map<string, Promise<Plan | null>>>();
-const PLANS_KEPT = 200;
-
-function pinnedPlan(models: Models, head: { journeyId: string; version: number; contentHash: string }) {
-  let cache = plans.get(models);
-  if (!cache) plans.set(models, (cache = new Map<string, Promise<Plan | null>>()));
-  const key = `${head.journeyId}|${head.version}|${head.contentHash}`;
-  let plan = cache.get(key);
-  if (!plan) {
-    if (cache.size >= PLANS_KEPT) cache.clear();
-    plan = loadJourneyPlan(models, head.journeyId, head.version);
-    cache.set(key, plan);
-    // A miss or a failed read is not kept: the next entry reads again.
-    plan.then(
-      (p) => p === null && cache.delete(key),
-      () => cache.delete(key),
-    );
-  }
-  return plan;
-}
+// Published versions never change: their plans are kept by head (a version not found is not kept).
+const pinnedPlan = keptByHead(
+  (models, head) => loadJourneyPlan(models, head.journeyId, head.version),
+  (plan) => plan !== null,
+);

@@ -6,7 +6,7 @@ import type { CustomerEvent } from '../engine/index.js';
  * dates read (`plan.eventFields`, dotted paths through objects and arrays), so nothing else of the
  * event enters workflow history.
  */
-export function trimEvent(plan: Plan, event: CustomerEvent): CustomerEvent {
+export function trimEvent(plan: Pick<Plan, 'eventFields'>, event: CustomerEvent): CustomerEvent {
   let properties: JsonValue = {};
   for (const field of plan.eventFields[event.type] ?? []) {
     const picked = pick(event.properties, field.split('.'));

@@ -1,23 +1,25 @@
 /** Hands a customer event to a customer's run of a journey, if one is going. */
 import { WorkflowNotFoundError } from '@temporalio/common';
 import type { CustomerEvent } from '../engine/index.js';
-import { getJourneyHead, loadJourneyVersion } from '../store/journeys.js';
+import { getJourneyHead, loadEventFieldsUpTo } from '../store/journeys.js';
 import { customerEvent } from '../workflows/signals.js';
 import { journeyWorkflowId, type RuntimeDeps } from './deps.js';
+import { keptByHead } from './head-cache.js';
 import { trimEvent } from './event-fields.js';
 
 /**
  * Signals `customerEvent` to `kizuna/<journeyId>/<customerId>`. The event carries only the properties
- * the journey's current version reads. Answers `no-run` when no run is going (nothing is started).
+ * some published version of the journey reads (the run may be pinned to an older version than the
+ * head). Answers `no-run` when no run is going (nothing is started).
  */
 export async function signalCustomerEvent(
   deps: RuntimeDeps,
   input: { journeyId: string; customerId: string; event: CustomerEvent },
 ): Promise<'signalled' | 'no-run'> {
   const head = await getJourneyHead(deps.models, input.journeyId);
-  const version = head === null ? null : await loadJourneyVersion(deps.models, head.journeyId, head.version);
   // Without a published version nothing can be running that reads event properties.
-  const event = version === null ? { ...input.event, properties: {} } : trimEvent(version.plan, input.event);
+  const eventFields = head === null ? {} : await fieldsUpTo(deps.models, head);
+  const event = trimEvent({ eventFields }, input.event);
   try {
     await deps.client.workflow
       .getHandle(journeyWorkflowId(input.journeyId, input.customerId))
@@ -28,3 +30,6 @@ export async function signalCustomerEvent(
     throw err;
   }
 }
+
+// The versions up to a head never change: their union of event fields is kept by head.
+const fieldsUpTo = keptByHead((models, head) => loadEventFieldsUpTo(models, head.journeyId, head.version));

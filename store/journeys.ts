@@ -151,6 +151,28 @@ export async function loadJourneyVersion(
   };
 }
 
+/**
+ * The event properties read by any published version of a journey, up to `version` (runs may be pinned
+ * to any of them): event type → dotted paths, as `plan.eventFields`.
+ */
+export async function loadEventFieldsUpTo(
+  models: Models,
+  journeyId: string,
+  version: number,
+): Promise<Plan['eventFields']> {
+  const docs = await models.Journey.find({ journeyId, version: { $lte: version } }, { planJson: 1 }).lean();
+  const union = new Map<string, Set<string>>();
+  for (const doc of docs) {
+    const fields = (JSON.parse(doc.planJson) as Plan).eventFields;
+    for (const [type, paths] of Object.entries(fields)) {
+      const set = union.get(type) ?? new Set<string>();
+      for (const path of paths) set.add(path);
+      union.set(type, set);
+    }
+  }
+  return Object.fromEntries([...union].map(([type, set]) => [type, [...set].sort()]));
+}
+
 /** The plan of a published version, or null when there is no such version. */
 export async function loadJourneyPlan(models: Models, journeyId: string, version: number): Promise<Plan | null> {
   return (await loadJourneyVersion(models, journeyId, version))?.plan ?? null;

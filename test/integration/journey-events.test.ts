@@ -178,4 +178,36 @@ steps:
     expect(sent).toEqual(['missed-1', 'thanks-2']);
     expect(mailsTo(address)).toHaveLength(2);
   });
+  it('an event signalled to a run pinned to an older version keeps the properties that version reads', async () => {
+    const version = (exit: string) => `
+journey: t-pinned-fields
+name: pinned fields
+entry: { api: true, reentry: always }
+exit:
+  - ${exit}
+steps:
+  - { id: long-wait, wait: 30d }
+  - id: late
+    send: { channel: email, template: winback-coupon }
+`;
+    const v1 = await publishTestJourney(
+      world.store.models,
+      version('{ on: order.completed, where: { event.total: { $gte: 5000 } } }'),
+    );
+    await createEmailCustomer(world.store.models, 'c-pinned');
+    await (
+      await world.worker()
+    ).runUntil(async () => {
+      const deps = world.runtime();
+      const journeyId = v1.plan.journeyId;
+      const run = await enterJourney(deps, { journeyId, customerId: 'c-pinned', event: null });
+      await env.sleep(HOUR);
+      // The head moves to a version whose exit reads no property of the order.
+      await publishTestJourney(world.store.models, version('{ on: order.completed }'));
+      const order = { ...testEvent('big-order', 'order.completed', await now()), properties: { total: 8000 } };
+      expect(await signalCustomerEvent(deps, { journeyId, customerId: 'c-pinned', event: order })).toBe('signalled');
+      // The run follows v1: the order's total is there, so it leaves at once.
+      expect((await result(run.workflowId)).outcome).toBe('exited:order.completed');
+    });
+  });
 });
