@@ -157,8 +157,10 @@ function watchChildren() {
 }
 
 async function main() {
-  process.once('SIGINT', () => void shutdown(0));
-  process.once('SIGTERM', () => void shutdown(0));
+  // `on`, not `once`: one Ctrl-C can arrive twice (from the terminal and relayed by tsx), and a second
+  // signal must not kill this process halfway through stopping the servers.
+  process.on('SIGINT', () => void shutdown(0));
+  process.on('SIGTERM', () => void shutdown(0));
   await checkPorts();
   log('starting Temporal, FerretDB, MailDev and the LINE stand-in...');
   await startStack();
