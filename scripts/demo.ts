@@ -68,7 +68,9 @@ async function driveDemo(apiUrl: string, token: string, log: (message: string) =
     return answer;
   };
   const now = new Date();
-  const startsAt = new Date(now.getTime() + 14 * 86_400_000).toISOString();
+  // The tasting starts two weeks from today at 14:00 in Tokyo (a time a shop would pick).
+  const day = new Date(now.getTime() + 9 * 3_600_000 + 14 * 86_400_000).toISOString().slice(0, 10);
+  const startsAt = `${day}T14:00:00+09:00`;
   await call('PUT', '/v1/customers/demo-mail', {
     email: 'demo@kizuna.local',
     lastName: '山田',
