@@ -3,6 +3,10 @@
  * to, (b) an event that enters a journey, beside a bare signal-with-start loop against the same
  * Temporal server, (c) batches of 1,000 events. Starts its own FerretDB and Temporal dev server (no
  * worker: entering costs the same whether or not a worker then runs the journey).
+ *
+ * The API runs as in production, in a process of its own (`api/server.ts`, logging at info), so the
+ * load generator does not share its event loop. `--in-process` runs it inside this process instead,
+ * which with BENCH_PROFILE=1 also counts the MongoDB commands of each phase.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
@@ -14,7 +18,8 @@ import { loadProfileFieldTypes } from '../api/profile-input.js';
 import { bindRuntime } from '../api/runtime-binding.js';
 import { loadCompileOptions } from '../definitions/catalog.js';
 import { compileJourney } from '../definitions/compile.js';
-import { freePort, projectRoot, startFerretDB, startTemporalDevServer } from '../scripts/servers.js';
+import { localEnv } from '../scripts/local-env.js';
+import { freePort, launch, projectRoot, startFerretDB, startTemporalDevServer } from '../scripts/servers.js';
 import { createApiKey } from '../store/apikeys.js';
 import mongoose from 'mongoose';
 import { createModels } from '../store/models/index.js';
@@ -23,6 +28,7 @@ import { publishJourney } from '../store/journeys.js';
 import { loop, postJson } from './api-load.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
+const IN_PROCESS = process.argv.includes('--in-process');
 const run = Date.now().toString(36);
 const POOL = 500;
 const event = (type: string, i: number, pooled = false) => ({
@@ -79,22 +85,13 @@ async function main() {
   const commands = profileCommands(store.connection.getClient());
   const connection = await Connection.connect({ address: `127.0.0.1:${temporalPort}` });
   const client = new Client({ connection });
-  const definitions = join(projectRoot, 'definitions');
   const yaml =
     'journey: bench-entry\nname: bench\nentry:\n  event: bench.enter\n  reentry: always\nsteps:\n  - id: pause\n    wait: 30d\n';
   const compiled = compileJourney(yaml, 'bench.yaml');
   if (!compiled.ok) throw new Error('bench journey does not compile');
   await publishJourney(store.models, { plan: compiled.plan, source: yaml });
-  const api = createKizunaApi({
-    readiness: {},
-    models: store.models,
-    runtime: bindRuntime(client, store.models),
-    profileFields: loadProfileFieldTypes(join(definitions, 'profile-fields.yaml')),
-    compileOptions: loadCompileOptions(definitions, projectRoot),
-  });
-  const server = api.app.listen(0, '127.0.0.1');
-  await new Promise((ok) => server.once('listening', ok));
-  const port = (server.address() as AddressInfo).port;
+  const api = IN_PROCESS ? await inProcessApi(store.models, client) : await apiProcess(mongoPort, temporalPort);
+  const port = api.port;
   const { token } = await createApiKey(store.models, { name: 'bench', scopes: [...API_SCOPES] });
   const ms = SECONDS * 1000;
 
@@ -168,6 +165,7 @@ async function main() {
     JSON.stringify({
       bench: 'api',
       seconds: SECONDS,
+      api: IN_PROCESS ? 'in process' : 'own process',
       ignoredEvent: ignored,
       ignoredEventNewCustomer: ignoredNewCustomers,
       enteringEvent: entering,
@@ -177,11 +175,44 @@ async function main() {
       ...(process.env.BENCH_PROFILE ? { mongoCommands: profile } : {}),
     }),
   );
-  server.close();
+  await api.stop();
   await connection.close();
   await store.close();
   await Promise.all(servers.map((s) => s.stop()));
   rmSync(dir, { recursive: true, force: true });
+}
+
+/** The API as `npm run api` runs it, on a free port, with its output discarded. */
+async function apiProcess(mongoPort: number, temporalPort: number) {
+  const port = await freePort();
+  const server = await launch({
+    name: 'API',
+    command: process.execPath,
+    args: ['--import', 'tsx', join(projectRoot, 'api/server.ts')],
+    port,
+    env: localEnv({
+      PORT: String(port),
+      MONGODB_URI: `mongodb://127.0.0.1:${mongoPort}/bench`,
+      TEMPORAL_ADDRESS: `127.0.0.1:${temporalPort}`,
+      KIZUNA_DEFINITIONS_DIR: join(projectRoot, 'definitions'),
+    }),
+  });
+  return { port, stop: () => server.stop() };
+}
+
+async function inProcessApi(models: ReturnType<typeof createModels>, client: Client) {
+  const definitions = join(projectRoot, 'definitions');
+  const api = createKizunaApi({
+    readiness: {},
+    models,
+    runtime: bindRuntime(client, models),
+    profileFields: loadProfileFieldTypes(join(definitions, 'profile-fields.yaml')),
+    compileOptions: loadCompileOptions(definitions, projectRoot),
+  });
+  const server = api.app.listen(0, '127.0.0.1');
+  await new Promise((ok) => server.once('listening', ok));
+  const port = (server.address() as AddressInfo).port;
+  return { port, stop: () => new Promise<void>((ok) => server.close(() => ok())) };
 }
 
 main().catch((err: unknown) => {
