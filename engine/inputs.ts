@@ -21,6 +21,11 @@ export interface StartInput {
   customerId: string;
   /** The event that made the customer enter; `null` for segment and API entries. */
   entryEvent: CustomerEvent | null;
+  /**
+   * The re-entry ledger's key for an entry without an event; default `start:<nowMs>`. A runtime
+   * passes one that a retried workflow task cannot change (the run id), since its clock can.
+   */
+  startKey?: string;
   holdout?: boolean;
 }
 

@@ -141,7 +141,7 @@ function start(turn: Turn, input: StartInput): void {
   state.contentHash = plan.contentHash;
   state.customerId = input.customerId;
   state.entryEvent = input.entryEvent;
-  state.entryKey = input.entryEvent?.id ?? `start:${input.nowMs}`;
+  state.entryKey = input.entryEvent?.id ?? input.startKey ?? `start:${input.nowMs}`;
   state.enteredMs = input.nowMs;
   state.holdout = input.holdout ?? isInHoldout(plan.journeyId, input.customerId, plan.holdoutPercent);
   if (input.entryEvent !== null) rememberEvent(turn, input.entryEvent.id);

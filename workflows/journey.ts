@@ -9,6 +9,7 @@ import {
   allHandlersFinished,
   condition,
   makeContinueAsNewFunc,
+  patched,
   setHandler,
   workflowInfo,
 } from '@temporalio/workflow';
@@ -24,7 +25,7 @@ import {
   type RequestCommand,
   type WaitCommand,
 } from '../engine/index.js';
-import { ACTIVITY_OPTIONS, activities, runRequest } from './requests.js';
+import { LOCAL_ACTIVITIES_PATCH, runRequest, storeActivity } from './requests.js';
 import {
   customerEvent,
   journeyControl,
@@ -87,17 +88,24 @@ class JourneyDriver {
   async run(): Promise<JourneyWorkflowResult> {
     const { input } = this;
     if (this.plan === null) {
-      this.plan = await activities.loadPlan.executeWithOptions(
-        { ...ACTIVITY_OPTIONS, summary: `load ${input.journeyId} v${input.version}` },
-        [{ journeyId: input.journeyId, version: input.version, contentHash: input.contentHash }],
-      );
+      this.plan = await storeActivity('loadPlan', `load ${input.journeyId} v${input.version}`, [
+        { journeyId: input.journeyId, version: input.version, contentHash: input.contentHash },
+      ]);
     }
     if (input.carried) {
       // Continue-as-new happens only while waiting, so this is the wait (timers derive from state).
       for (const command of outstandingCommands(this.state)) if (!isWait(command)) this.startRequest(command);
       this.visibility.update(this.state);
     } else {
-      this.feed({ type: 'start', customerId: input.customerId, entryEvent: input.entryEvent });
+      // The entry claim runs as a local activity: when a worker dies before its workflow task is
+      // recorded, the task runs again at a later time, so a key made of the clock would be a new key
+      // (refused by re-entry `never`); the run id stays.
+      this.feed({
+        type: 'start',
+        customerId: input.customerId,
+        entryEvent: input.entryEvent,
+        ...(patched(LOCAL_ACTIVITIES_PATCH) ? { startKey: `start:${workflowInfo().runId}` } : {}),
+      });
       if (input.paused === true) this.feed({ type: 'pause' });
     }
     while (this.ending === null) {
@@ -211,14 +219,11 @@ class JourneyDriver {
     if (this.buffer.length === 0 && end === null) return Promise.resolve();
     const rows = this.takeBuffer();
     this.flushes += 1;
-    const flushed = activities.flushJournal
-      .executeWithOptions(
-        { ...ACTIVITY_OPTIONS, summary: end ? `journal: ${end.outcome}` : `journal ${rows.length} rows` },
-        [{ run: this.ctx, rows, end }],
-      )
-      .finally(() => {
-        this.flushes -= 1;
-      });
+    const flushed = storeActivity('flushJournal', end ? `journal: ${end.outcome}` : `journal ${rows.length} rows`, [
+      { run: this.ctx, rows, end },
+    ]).finally(() => {
+      this.flushes -= 1;
+    });
     if (end === null) {
       flushed.catch((err: unknown) => {
         this.fatal ??= err;

@@ -1,8 +1,20 @@
 /**
  * Runs the engine's requests as activities, one activity per request, each with a summary the
  * Temporal UI shows ("send winback-1 by LINE"). Workflow code: types of activities only.
+ *
+ * Sends are activities on the task queue (heartbeats, their own timeout, the delivery ledger). Every
+ * other request is a short, idempotent store operation and runs as a local activity: in the worker
+ * that runs the workflow task, recorded as a marker, with no task-queue round trip of its own. Runs
+ * whose history predates this (no `local-activities` patch marker) keep scheduling them as activities.
  */
-import { ApplicationFailure, proxyActivities, type ActivityOptions } from '@temporalio/workflow';
+import {
+  ApplicationFailure,
+  patched,
+  proxyActivities,
+  proxyLocalActivities,
+  type ActivityOptions,
+  type LocalActivityOptions,
+} from '@temporalio/workflow';
 import type { Activities, Answer, JournalRow, RunContext } from '../activities/types.js';
 import type { CommandResultInput, CustomerEvent, RequestCommand } from '../engine/index.js';
 
@@ -15,9 +27,29 @@ const OPTIONS: ActivityOptions = { startToCloseTimeout: '1 minute', retry: RETRY
 // A send may wait on SMTP or LINE; the delivery ledger's lease (90 s) outlives one attempt.
 const SEND_OPTIONS: ActivityOptions = { startToCloseTimeout: '2 minutes', retry: RETRY };
 
-const activities = proxyActivities<Activities>(OPTIONS);
+const LOCAL_OPTIONS: LocalActivityOptions = { startToCloseTimeout: '1 minute', retry: RETRY };
 
-export { activities, OPTIONS as ACTIVITY_OPTIONS };
+const activities = proxyActivities<Activities>(OPTIONS);
+const localActivities = proxyLocalActivities<Activities>(LOCAL_OPTIONS);
+
+/** The patch that moved the store requests to local activities (see the header). */
+export const LOCAL_ACTIVITIES_PATCH = 'local-activities';
+
+type StoreActivity = Exclude<keyof Activities, 'send'>;
+
+/** Runs a store request (anything but a send): a local activity, or an activity in older runs. */
+export function storeActivity<K extends StoreActivity>(
+  name: K,
+  summary: string,
+  args: Parameters<Activities[K]>,
+): Promise<Awaited<ReturnType<Activities[K]>>> {
+  type Result = Promise<Awaited<ReturnType<Activities[K]>>>;
+  type Call = { executeWithOptions(options: object, args: unknown[]): Result };
+  if (patched(LOCAL_ACTIVITIES_PATCH)) {
+    return (localActivities[name] as unknown as Call).executeWithOptions({ ...LOCAL_OPTIONS, summary }, args);
+  }
+  return (activities[name] as unknown as Call).executeWithOptions({ ...OPTIONS, summary }, args);
+}
 
 const CHANNEL_NAMES = { email: 'email', line: 'LINE', preferred: 'the preferred channel' } as const;
 
@@ -53,24 +85,22 @@ export async function runRequest(
   journal: JournalRow[],
   entryEvent: CustomerEvent | null,
 ): Promise<Answer<CommandResultInput>> {
-  const options = { ...OPTIONS, summary: summarize(command) };
+  const summary = summarize(command);
   switch (command.type) {
     case 'claim_entry':
-      return activities.claimEntry.executeWithOptions(options, [{ run, command, journal }]);
+      return storeActivity('claimEntry', summary, [{ run, command, journal }]);
     case 'resolve_timezone':
-      return activities.resolveTimezone.executeWithOptions(options, [{ run, command, journal }]);
+      return storeActivity('resolveTimezone', summary, [{ run, command, journal }]);
     case 'evaluate_conditions':
-      return activities.evaluateConditions.executeWithOptions(options, [{ run, command, journal }]);
+      return storeActivity('evaluateConditions', summary, [{ run, command, journal }]);
     case 'resolve_date':
-      return activities.resolveDate.executeWithOptions(options, [
+      return storeActivity('resolveDate', summary, [
         { run, command, journal, entryEventProperties: entryEvent?.properties ?? {} },
       ]);
     case 'send':
-      return activities.send.executeWithOptions({ ...SEND_OPTIONS, summary: options.summary }, [
-        { run, command, journal },
-      ]);
+      return activities.send.executeWithOptions({ ...SEND_OPTIONS, summary }, [{ run, command, journal }]);
     case 'update_profile':
-      return activities.updateProfile.executeWithOptions(options, [{ run, command, journal }]);
+      return storeActivity('updateProfile', summary, [{ run, command, journal }]);
     default:
       return assertNever(command);
   }
