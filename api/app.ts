@@ -23,6 +23,7 @@ import type { RuntimePort, SchedulesPort } from './ports.js';
 import type { ProfileFieldTypes } from './profile-input.js';
 import { requestContext } from './request-context.js';
 import { createEventRouter, type EventRouter } from './router.js';
+import { trackSends } from './sends-metric.js';
 import { createUnsubscribeRouter, type UnsubscribeDeps } from './unsubscribe.js';
 
 export interface AppDeps {
@@ -48,6 +49,8 @@ export interface AppDeps {
   defaultRateLimitPerMinute?: number;
   /** How often the router checks whether journeys changed (ms); default 1,000. */
   routerRefreshMs?: number;
+  /** How long `/metrics` reuses its read of the delivery ledger (ms); default 10,000. */
+  sendsMetricMaxAgeMs?: number;
   /** Unsubscribe pages (`/u/:token`); absent when the process does not serve them. */
   unsubscribe?: UnsubscribeDeps;
 }
@@ -64,6 +67,7 @@ export interface KizunaApi {
 export function createKizunaApi(deps: AppDeps): KizunaApi {
   const logger = deps.logger ?? pino({ level: 'silent' });
   const metrics = deps.metrics ?? createMetrics();
+  trackSends(metrics.registry, deps.models, { maxAgeMs: deps.sendsMetricMaxAgeMs });
   const clock = deps.clock ?? Date.now;
   const auth = createAuth({
     models: deps.models,

@@ -215,6 +215,23 @@ steps:
     expect(bySteps(stats.body.steps as typeof report.steps)).toEqual(bySteps(report.steps));
     expect(report.holdout).toBeGreaterThan(0);
 
+    // /metrics reports the ledger's sends by channel and result, the worker's sends included.
+    const metrics = (await request(h.app).get('/metrics')).text;
+    const series = [...metrics.matchAll(/^kizuna_sends\{channel="(\w+)",result="(\w+)"\} (\d+)$/gm)];
+    const ledger = await world.store.models.Delivery.aggregate<{ _id: { c: string; s: string }; n: number }>([
+      { $group: { _id: { c: '$channel', s: '$status' }, n: { $sum: 1 } } },
+    ]);
+    expect(Object.fromEntries(series.map(([, c, r, n]) => [`${c}/${r}`, Number(n)]))).toEqual(
+      Object.fromEntries(ledger.map((g) => [`${g._id.c ?? 'none'}/${g._id.s}`, g.n])),
+    );
+    const sentByEmail = await world.store.models.Delivery.countDocuments({
+      journeyId,
+      channel: 'email',
+      status: 'sent',
+    });
+    expect(sentByEmail).toBeGreaterThan(0);
+    expect(metrics).toMatch(/^kizuna_sends\{channel="email",result="sent"\} [1-9]\d*$/m);
+
     // Erasing a customer leaves no trace of the id in journal and delivery rows, and the figures unchanged.
     const { JournalRow, Delivery } = world.store.models;
     const erased = (await Delivery.findOne({ journeyId, status: 'sent' }).lean())!.customerId;
