@@ -19,10 +19,11 @@ import { journeysRouter } from './journeys-routes.js';
 import { lineWebhookRouter } from './line-webhook.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import { openApiRouter } from './openapi.js';
-import type { RuntimePort, SchedulesPort } from './ports.js';
+import type { LineProfilesPort, RuntimePort, SchedulesPort } from './ports.js';
 import type { ProfileFieldTypes } from './profile-input.js';
 import { requestContext } from './request-context.js';
 import { createEventRouter, type EventRouter } from './router.js';
+import { trackSends } from './sends-metric.js';
 import { createUnsubscribeRouter, type UnsubscribeDeps } from './unsubscribe.js';
 
 export interface AppDeps {
@@ -38,6 +39,8 @@ export interface AppDeps {
   compileOptions: CompileOptions;
   /** LINE channel secret for webhook signatures; absent = the webhook answers LINE_NOT_CONFIGURED. */
   lineChannelSecret?: string | null;
+  /** LINE's profile endpoint: a follow stores the follower's display name; absent = names are not read. */
+  lineProfiles?: LineProfilesPort | null;
   /** Erasure steps besides profile and events; default: journal and delivery rows pseudonymised. */
   erasers?: Eraser[];
   logger?: Logger;
@@ -48,6 +51,8 @@ export interface AppDeps {
   defaultRateLimitPerMinute?: number;
   /** How often the router checks whether journeys changed (ms); default 1,000. */
   routerRefreshMs?: number;
+  /** How long `/metrics` reuses its read of the delivery ledger (ms); default 10,000. */
+  sendsMetricMaxAgeMs?: number;
   /** Unsubscribe pages (`/u/:token`); absent when the process does not serve them. */
   unsubscribe?: UnsubscribeDeps;
 }
@@ -64,6 +69,7 @@ export interface KizunaApi {
 export function createKizunaApi(deps: AppDeps): KizunaApi {
   const logger = deps.logger ?? pino({ level: 'silent' });
   const metrics = deps.metrics ?? createMetrics();
+  trackSends(metrics.registry, deps.models, { maxAgeMs: deps.sendsMetricMaxAgeMs });
   const clock = deps.clock ?? Date.now;
   const auth = createAuth({
     models: deps.models,
@@ -94,7 +100,16 @@ export function createKizunaApi(deps: AppDeps): KizunaApi {
   });
   app.use(openApiRouter());
   if (deps.unsubscribe) app.use(createUnsubscribeRouter(deps.unsubscribe));
-  app.use(lineWebhookRouter({ models: deps.models, pipeline, secret: deps.lineChannelSecret ?? null, logger, clock }));
+  app.use(
+    lineWebhookRouter({
+      models: deps.models,
+      pipeline,
+      secret: deps.lineChannelSecret ?? null,
+      logger,
+      clock,
+      profiles: deps.lineProfiles ?? null,
+    }),
+  );
   app.use(eventsRouter({ models: deps.models, auth, pipeline, metrics, profileFields: deps.profileFields }));
   app.use(
     customersRouter({

@@ -1,20 +1,26 @@
 /** `POST /v1/journeys/:id/entries`: customers entered by the shop's systems into an `api` entry journey. */
 import { randomUUID } from 'node:crypto';
-import type { JsonValue } from '../definitions/plan.js';
+import type { JsonValue, ReentryPlan } from '../definitions/plan.js';
+import { mayEnter } from '../engine/simulator/backtest.js';
 import type { Models } from '../store/models/index.js';
 import { ApiError } from './errors.js';
 import { loadVersion, type JourneyHead } from './journey-catalog.js';
 import type { CustomerEvent, RuntimePort } from './ports.js';
 import { checkProperties } from './validate.js';
 
-export type EntryResult = 'entered' | 'already-in-journey' | 'journey-inactive' | 'unknown-customer';
+export type EntryResult = 'entered' | 'already-in-journey' | 'journey-inactive' | 'unknown-customer' | 'denied';
+
+/** One customer's answer; `reason` comes with `denied` (`reentry`: the journey's re-entry policy). */
+export type EntryAnswer = { customerId: string; result: EntryResult; reason?: 'reentry' };
+
+type Deps = { models: Models; runtime: RuntimePort; clock: () => number };
 
 /** Enters each customer (16 at a time); answers one result per customer id, in order. */
 export async function enterByApi(
-  deps: { models: Models; runtime: RuntimePort; clock: () => number },
+  deps: Deps,
   head: JourneyHead,
   input: { customerIds: string[]; properties: Record<string, unknown>; idempotencyKey?: string | undefined },
-): Promise<{ customerId: string; result: EntryResult }[]> {
+): Promise<EntryAnswer[]> {
   const loaded = await loadVersion(deps.models, head.journeyId, head.version);
   if (loaded?.plan.entry.type !== 'api') {
     throw new ApiError(
@@ -26,39 +32,78 @@ export async function enterByApi(
   const bad = checkProperties(input.properties, 'properties');
   if (bad) throw bad;
   const ids = [...new Set(input.customerIds)];
-  const known = new Set(
-    (
-      await deps.models.Customer.find({ customerId: { $in: ids } }, { customerId: 1, _id: 0 }).lean<
-        { customerId: string }[]
-      >()
-    ).map((c) => c.customerId),
-  );
+  const known = await knownCustomers(deps.models, ids);
+  const denied = await deniedByReentry(deps.models, head.journeyId, loaded.plan.reentry, ids, deps.clock());
   const key = input.idempotencyKey ?? randomUUID();
-  const results = new Map<string, EntryResult>();
+  const results = new Map<string, EntryAnswer>();
   let next = 0;
   const worker = async () => {
     while (next < ids.length) {
       const customerId = ids[next++]!;
-      if (!known.has(customerId)) {
-        results.set(customerId, 'unknown-customer');
-        continue;
-      }
-      const event: CustomerEvent | null =
-        Object.keys(input.properties).length === 0
-          ? null
-          : {
-              id: `api-entry:${key}:${customerId}`,
-              type: 'api.entry',
-              timeMs: deps.clock(),
-              properties: input.properties as { [k: string]: JsonValue },
-            };
-      const { status } = await deps.runtime.enterJourney({ journeyId: head.journeyId, customerId, event });
-      results.set(
-        customerId,
-        status === 'entered' ? 'entered' : status === 'signalled' ? 'already-in-journey' : 'journey-inactive',
-      );
+      if (!known.has(customerId)) results.set(customerId, { customerId, result: 'unknown-customer' });
+      else if (denied.has(customerId)) results.set(customerId, { customerId, result: 'denied', reason: 'reentry' });
+      else results.set(customerId, { customerId, result: await enterOne(deps, head, customerId, key, input) });
     }
   };
   await Promise.all(Array.from({ length: Math.min(16, ids.length) }, worker));
-  return input.customerIds.map((customerId) => ({ customerId, result: results.get(customerId)! }));
+  return input.customerIds.map((customerId) => results.get(customerId)!);
+}
+
+async function enterOne(
+  deps: Deps,
+  head: JourneyHead,
+  customerId: string,
+  key: string,
+  input: { properties: Record<string, unknown> },
+): Promise<EntryResult> {
+  const event: CustomerEvent | null =
+    Object.keys(input.properties).length === 0
+      ? null
+      : {
+          id: `api-entry:${key}:${customerId}`,
+          type: 'api.entry',
+          timeMs: deps.clock(),
+          properties: input.properties as { [k: string]: JsonValue },
+        };
+  const { status } = await deps.runtime.enterJourney({ journeyId: head.journeyId, customerId, event });
+  return status === 'entered' ? 'entered' : status === 'signalled' ? 'already-in-journey' : 'journey-inactive';
+}
+
+async function knownCustomers(models: Models, ids: string[]): Promise<Set<string>> {
+  const rows = await models.Customer.find({ customerId: { $in: ids } }, { customerId: 1, _id: 0 }).lean<
+    { customerId: string }[]
+  >();
+  return new Set(rows.map((c) => c.customerId));
+}
+
+/**
+ * The customers the re-entry ledger would refuse now: their last granted entry is one the policy does
+ * not allow again, and their run has ended (a customer still inside is `already-in-journey`). One read
+ * for the whole request (FerretDB scans for any filter but `_id`). The ledger stays the judge: a
+ * concurrent entry of the same customer by an event may still win the claim, and the run started here
+ * then ends `reentry-denied`.
+ */
+async function deniedByReentry(
+  models: Models,
+  journeyId: string,
+  reentry: ReentryPlan,
+  ids: string[],
+  nowMs: number,
+): Promise<Set<string>> {
+  if (reentry.policy === 'always' || ids.length === 0) return new Set();
+  const rows = await models.Entry.find(
+    { journeyId, customerId: { $in: ids }, granted: true },
+    { customerId: 1, enteredMs: 1, outcome: 1, _id: 0 },
+  ).lean<{ customerId: string; enteredMs: number; outcome?: string | null }[]>();
+  const last = new Map<string, number>();
+  const inside = new Set<string>();
+  for (const row of rows) {
+    if (row.outcome == null) inside.add(row.customerId);
+    last.set(row.customerId, Math.max(last.get(row.customerId) ?? row.enteredMs, row.enteredMs));
+  }
+  const denied = new Set<string>();
+  for (const [customerId, lastMs] of last) {
+    if (!inside.has(customerId) && !mayEnter(reentry, lastMs, nowMs)) denied.add(customerId);
+  }
+  return denied;
 }

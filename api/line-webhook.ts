@@ -12,6 +12,8 @@ import type { StoredPatch } from '../store/events.js';
 import type { Models } from '../store/models/index.js';
 import { ApiError } from './errors.js';
 import type { AcceptedEvent, EventPipeline } from './event-pipeline.js';
+import { fetchDisplayName } from './line-display-names.js';
+import type { LineProfilesPort } from './ports.js';
 
 export interface LineWebhookDeps {
   models: Models;
@@ -19,6 +21,8 @@ export interface LineWebhookDeps {
   secret: string | null;
   logger: Logger;
   clock: () => number;
+  /** LINE's profile endpoint, to store a new follower's display name; absent = names are not read. */
+  profiles?: LineProfilesPort | null;
 }
 
 interface LineEvent {
@@ -69,7 +73,22 @@ async function handle(deps: LineWebhookDeps, raw: Buffer, signature: string | un
   }
   if (accepted.length === 0) return 0;
   const stored = await deps.pipeline.storeThenRoute(accepted);
+  readDisplayNames(deps, accepted, stored);
   return stored.filter((s) => s === 'inserted').length;
+}
+
+/** Starts reading the names of new followers (not redeliveries) without waiting: the answer goes out first. */
+function readDisplayNames(deps: LineWebhookDeps, accepted: AcceptedEvent[], stored: string[]): void {
+  const profiles = deps.profiles;
+  if (!profiles) return;
+  accepted.forEach((event, i) => {
+    const userId = event.profile?.find((p) => p.path === 'lineUserId')?.value;
+    if (event.type !== 'line.followed' || stored[i] !== 'inserted' || typeof userId !== 'string') return;
+    void fetchDisplayName(
+      { models: deps.models, profiles, logger: deps.logger },
+      { customerId: event.customerId, userId },
+    );
+  });
 }
 
 /** A LINE event as a Kizuna event; null for kinds Kizuna does not use (group joins, beacons...). */

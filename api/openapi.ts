@@ -112,7 +112,11 @@ const OPERATIONS: Record<string, Record<string, Operation>> = {
       summary: 'Enter up to 1,000 customers into an API-entry journey',
       scope: 'journeys:publish',
       body: { schema: 'EntriesInput' },
-      ok: { status: 200, description: '{ results: [{ customerId, result }] }' },
+      ok: {
+        status: 200,
+        description:
+          '{ results: [{ customerId, result, reason? }] }; result: entered, already-in-journey, denied (reason: reentry), journey-inactive, unknown-customer',
+      },
       errors: ['NOT_AN_API_ENTRY', 'JOURNEY_NOT_FOUND'],
     },
   },

@@ -35,3 +35,9 @@ export interface SchedulesPort {
   resume(journeyId: string): Promise<void>;
   remove(journeyId: string): Promise<void>;
 }
+
+/** LINE's user profiles (`GET /v2/bot/profile/{userId}`), read after a follow. */
+export interface LineProfilesPort {
+  /** The user's LINE display name; `null` when LINE does not give one (unknown user, no consent). */
+  displayName(userId: string): Promise<string | null>;
+}

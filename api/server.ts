@@ -5,6 +5,7 @@ import { pino } from 'pino';
 import { loadCompileOptions } from '../definitions/catalog.js';
 import { connectStore } from '../store/connection.js';
 import { createKizunaApi } from './app.js';
+import { createLineProfiles } from './line-display-names.js';
 import { createMetrics } from './metrics.js';
 import { loadProfileFieldTypes } from './profile-input.js';
 import { bindRuntime } from './runtime-binding.js';
@@ -36,6 +37,12 @@ async function main() {
     profileFields: loadProfileFieldTypes(join(definitions, 'profile-fields.yaml')),
     compileOptions: loadCompileOptions(definitions),
     lineChannelSecret: env.LINE_CHANNEL_SECRET ?? null,
+    lineProfiles: env.LINE_CHANNEL_ACCESS_TOKEN
+      ? createLineProfiles({
+          channelAccessToken: env.LINE_CHANNEL_ACCESS_TOKEN,
+          ...(env.LINE_API_BASE_URL ? { baseURL: env.LINE_API_BASE_URL } : {}),
+        })
+      : null,
     logger,
     metrics: createMetrics({ defaultMetrics: true }),
     unsubscribe: {

@@ -4,13 +4,22 @@ import type { Command } from 'commander';
 import { findDefinitionsRoot, loadTemplateCatalog } from '../definitions/catalog.js';
 import { join } from 'node:path';
 import { ApiCallError, apiClientFromEnv, runCommand, type ApiClient } from './api-client.js';
-import { collectYamlFiles, formatProblems, JourneyCompiler } from './journey-files.js';
+import { collectYamlFiles, DEFINITIONS_OPTION_HELP, formatProblems, JourneyCompiler } from './journey-files.js';
 
-/** Publishes one file; returns a line for the progress output, or throws the API's refusal. */
-export async function publishFile(api: ApiClient, compiler: JourneyCompiler, file: string): Promise<string> {
+/**
+ * Publishes one file with the templates it uses, from `definitionsDir` (`--definitions`) or the
+ * definitions folder found above the file; returns a line for the progress output, or throws the
+ * API's refusal.
+ */
+export async function publishFile(
+  api: ApiClient,
+  compiler: JourneyCompiler,
+  file: string,
+  definitionsDir?: string,
+): Promise<string> {
   const compiled = compiler.compileFile(file);
   if (!compiled.ok) throw new Error(formatProblems(compiled.errors));
-  const catalog = loadTemplateCatalog(join(findDefinitionsRoot(file), 'templates'));
+  const catalog = loadTemplateCatalog(join(definitionsDir ?? findDefinitionsRoot(file), 'templates'));
   const templates: Record<string, { email?: string; line?: string }> = {};
   for (const name of Object.keys(compiled.plan.templates)) {
     const variants = Object.hasOwn(catalog, name) ? catalog[name] : undefined;
@@ -36,14 +45,15 @@ export function registerPublish(program: Command): void {
     .command('publish')
     .description('publish journeys (files or folders) through the API: KIZUNA_API_URL, KIZUNA_API_KEY')
     .argument('<paths...>', 'journey files or folders')
-    .action((paths: string[]) =>
+    .option('--definitions <dir>', DEFINITIONS_OPTION_HELP)
+    .action((paths: string[], options: { definitions?: string }) =>
       runCommand(async () => {
         const api = apiClientFromEnv();
-        const compiler = new JourneyCompiler();
+        const compiler = new JourneyCompiler(options.definitions);
         let failed = 0;
         for (const file of journeyFiles(paths)) {
           try {
-            console.log(await publishFile(api, compiler, file));
+            console.log(await publishFile(api, compiler, file, options.definitions));
           } catch (err) {
             failed += 1;
             const details = err instanceof ApiCallError ? (err.details as { errors?: { formatted?: string }[] }) : null;

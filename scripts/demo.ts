@@ -6,11 +6,10 @@
  */
 import { Client, Connection } from '@temporalio/client';
 import { enterJourney } from '../runtime/enter-journey.js';
-import { createApiKey } from '../store/apikeys.js';
 import { connectStore, type Store } from '../store/connection.js';
 import { upsertProfile } from '../store/customers.js';
-import { API_SCOPES } from '../store/models/apikey.js';
 import { DEMO_JOURNEY_ID, publishDemoJourney } from './demo-journey.js';
+import { replaceLocalApiKey } from './local-key.js';
 import { describePublish, publishExamples } from './publish-examples.js';
 
 const DEMO_CUSTOMER = 'demo-customer';
@@ -26,18 +25,20 @@ export interface DemoTarget {
 }
 
 /**
- * Publishes the examples, creates a local API key (printed: only its hash is stored) and drives real
- * journeys through the API: two customers are created, an order enters the upsell journey, and a
- * tasting-event registration sends its confirmation at once — by LINE to the customer who follows the
- * account (the stand-in's page), by email to the other (MailDev). Resolves with the lines the launcher
- * prints under the URLs.
+ * Publishes the examples, replaces the local API key (printed: only its hash is stored; the previous
+ * start's key is revoked) and drives real journeys through the API: two customers are created, an
+ * order enters the upsell journey, and a tasting-event registration sends its confirmation at once —
+ * by LINE to the customer who follows the account (the stand-in's page), by email to the other
+ * (MailDev). Resolves with the lines the launcher prints under the URLs.
  */
 export async function runDemo(target: DemoTarget): Promise<string[]> {
   const store = await connectStore(target.mongoUri);
   let token: string;
   try {
     await publishAll(store, target.log);
-    token = (await createApiKey(store.models, { name: 'local demo', scopes: [...API_SCOPES] })).token;
+    const key = await replaceLocalApiKey(store.models);
+    token = key.token;
+    if (key.revoked > 0) target.log(`revoked the previous local API key; the new one is ${key.keyId}`);
     await startJourneyDemo(store, target.temporalAddress, target.log);
   } finally {
     await store.close();
@@ -45,7 +46,7 @@ export async function runDemo(target: DemoTarget): Promise<string[]> {
   const apiUrl = target.apiUrl ?? `http://127.0.0.1:${process.env.KIZUNA_PORT_API ?? 3000}`;
   await driveDemo(apiUrl, token, target.log);
   return [
-    `Local API key (all scopes; shown once): ${token}`,
+    `Local API key (all scopes; shown once, revoked at the next start): ${token}`,
     `  e.g. KIZUNA_API_URL=${apiUrl} KIZUNA_API_KEY=${token} npx kizuna journeys`,
     'Demo: demo-line got the tasting-event confirmation on LINE (stand-in page), demo-mail by email (MailDev);',
     '      demo-mail also entered upsell-grinder (Temporal UI), whose offer waits for the weekend after next.',

@@ -1,7 +1,7 @@
 // The operator commands against a running API (real FerretDB, the Temporal dev server), as a marketer
 // runs them: `kizuna` through its bin, with KIZUNA_API_URL and KIZUNA_API_KEY.
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -63,6 +63,37 @@ describe('kizuna operator commands', () => {
     const res = await kizuna('publish', 'test/fixtures/definitions/invalid');
     expect(res.code).toBe(1);
     expect(res.stderr).toMatch(/:\d+:\d+ [A-Z_]+:/);
+  });
+
+  it('publishes with the templates of the --definitions folder, as validate and simulate read it', async () => {
+    const defs = join(dir, 'shop-definitions');
+    mkdirSync(join(defs, 'templates', 'email'), { recursive: true });
+    cpSync(join(projectRoot, 'definitions', 'profile-fields.yaml'), join(defs, 'profile-fields.yaml'));
+    cpSync(join(projectRoot, 'definitions', 'links.yaml'), join(defs, 'links.yaml'));
+    writeFileSync(
+      join(defs, 'templates', 'email', 'shop-only-hello.yaml'),
+      'subject: Hello\nhtml: <p>Hello</p>\ntext: Hello\n',
+    );
+    // The journey lives apart from its definitions folder: nothing above it finds the template.
+    const journeys = join(dir, 'campaigns');
+    mkdirSync(journeys);
+    const journeyId = unique('cli-defs');
+    const file = join(journeys, 'hello.yaml');
+    writeFileSync(
+      file,
+      `journey: ${journeyId}\nname: hello\nentry: { api: true }\npolicy:\n  timezone: Asia/Tokyo\nsteps:\n  - id: hello\n    send: { channel: email, template: shop-only-hello }\n`,
+    );
+    const without = await kizuna('publish', file);
+    expect(without.code).toBe(1);
+    expect(without.stderr).toContain('UNKNOWN_TEMPLATE');
+    const published = await kizuna('publish', file, '--definitions', defs);
+    expect(published.code).toBe(0);
+    expect(published.stdout).toContain(`${file}: ${journeyId} v1 published`);
+    const stored = await h.store.models.Journey.findOne({ journeyId }).lean();
+    expect(JSON.parse(stored!.templatesJson)['shop-only-hello'].email.source).toContain('<p>Hello</p>');
+    const missing = await kizuna('publish', file, '--definitions', join(dir, 'nowhere'));
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toContain('is not a folder');
   });
 
   it('lists journeys, pauses and resumes one, and prints its funnel with an SVG', async () => {

@@ -77,6 +77,77 @@ describe('the API on running journeys', () => {
     });
   });
 
+  it('answers denied (reentry) for a customer entered before into a reentry: never journey', async () => {
+    const journeyId = unique('t-once');
+    await publishTestJourney(
+      world.store.models,
+      `journey: ${journeyId}\nname: once\nentry: { api: true, reentry: never }\npolicy:\n  timezone: Asia/Tokyo\nsteps:\n  - id: tag\n    update_profile: { add_tags: [once] }\n`,
+    );
+    const customerId = unique('once');
+    await createEmailCustomer(world.store.models, customerId);
+    const enter = (ids: string[]) =>
+      request(h.app).post(`/v1/journeys/${journeyId}/entries`).set(auth()).send({ customerIds: ids });
+    const workflowId = `kizuna/${journeyId}/${customerId}`;
+    const worker = await world.worker();
+    await worker.runUntil(async () => {
+      expect((await enter([customerId])).body.results).toEqual([{ customerId, result: 'entered' }]);
+      expect((await settledResult<{ outcome: string }>(env.client, workflowId)).outcome).toBe('completed');
+      const firstRun = (await env.client.workflow.getHandle(workflowId).describe()).runId;
+      const again = await enter([customerId, 'ghost']);
+      expect(again.status).toBe(200);
+      expect(again.body.results).toEqual([
+        { customerId, result: 'denied', reason: 'reentry' },
+        { customerId: 'ghost', result: 'unknown-customer' },
+      ]);
+      // Denied before any run starts: the customer's last run is still the first one.
+      expect((await env.client.workflow.getHandle(workflowId).describe()).runId).toBe(firstRun);
+    });
+  });
+
+  it('answers denied (reentry) within a reentry: after period, and entered once it has passed', async () => {
+    const journeyId = unique('t-after');
+    await publishTestJourney(
+      world.store.models,
+      `journey: ${journeyId}\nname: after\nentry: { api: true, reentry: { after: 1h } }\npolicy:\n  timezone: Asia/Tokyo\nsteps:\n  - id: tag\n    update_profile: { add_tags: [after] }\n`,
+    );
+    const customerId = unique('after');
+    await createEmailCustomer(world.store.models, customerId);
+    let nowMs = 0;
+    const later = await startApiHarness(
+      import.meta.filename,
+      { clock: () => nowMs },
+      { store: world.store, client: env.client, taskQueue: TASK_QUEUE },
+    );
+    const enter = async (): Promise<unknown> =>
+      (
+        await request(later.app)
+          .post(`/v1/journeys/${journeyId}/entries`)
+          .set({ authorization: `Bearer ${later.token}` })
+          .send({ customerIds: [customerId] })
+      ).body.results;
+    const workflowId = `kizuna/${journeyId}/${customerId}`;
+    const worker = await world.worker();
+    try {
+      await worker.runUntil(async () => {
+        // The API's clock follows the time-skipping server's, which the runs' claims read.
+        const now = async () => (nowMs = await env.currentTimeMs());
+        await now();
+        expect(await enter()).toEqual([{ customerId, result: 'entered' }]);
+        await settledResult(env.client, workflowId);
+        await env.sleep('59m');
+        await now();
+        expect(await enter()).toEqual([{ customerId, result: 'denied', reason: 'reentry' }]);
+        await env.sleep('2m');
+        await now();
+        expect(await enter()).toEqual([{ customerId, result: 'entered' }]);
+        expect((await settledResult<{ outcome: string }>(env.client, workflowId)).outcome).toBe('completed');
+        expect(await world.store.models.Entry.countDocuments({ journeyId, granted: true })).toBe(2);
+      });
+    } finally {
+      await later.close();
+    }
+  });
+
   it('reports per-step figures equal to the backtest of the same customers', async () => {
     const journeyId = unique('t-stats');
     const yaml = `
@@ -143,6 +214,23 @@ steps:
       );
     expect(bySteps(stats.body.steps as typeof report.steps)).toEqual(bySteps(report.steps));
     expect(report.holdout).toBeGreaterThan(0);
+
+    // /metrics reports the ledger's sends by channel and result, the worker's sends included.
+    const metrics = (await request(h.app).get('/metrics')).text;
+    const series = [...metrics.matchAll(/^kizuna_sends\{channel="(\w+)",result="(\w+)"\} (\d+)$/gm)];
+    const ledger = await world.store.models.Delivery.aggregate<{ _id: { c: string; s: string }; n: number }>([
+      { $group: { _id: { c: '$channel', s: '$status' }, n: { $sum: 1 } } },
+    ]);
+    expect(Object.fromEntries(series.map(([, c, r, n]) => [`${c}/${r}`, Number(n)]))).toEqual(
+      Object.fromEntries(ledger.map((g) => [`${g._id.c ?? 'none'}/${g._id.s}`, g.n])),
+    );
+    const sentByEmail = await world.store.models.Delivery.countDocuments({
+      journeyId,
+      channel: 'email',
+      status: 'sent',
+    });
+    expect(sentByEmail).toBeGreaterThan(0);
+    expect(metrics).toMatch(/^kizuna_sends\{channel="email",result="sent"\} [1-9]\d*$/m);
 
     // Erasing a customer leaves no trace of the id in journal and delivery rows, and the figures unchanged.
     const { JournalRow, Delivery } = world.store.models;

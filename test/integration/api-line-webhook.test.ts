@@ -1,6 +1,11 @@
 import { createHmac } from 'node:crypto';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import express from 'express';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createLineProfiles } from '../../api/line-display-names.js';
+import { createLineStandin } from '../../line-standin/app.js';
 import { LINE_SECRET, startApiHarness, unique, type ApiHarness } from './api/harness.js';
 
 let h: ApiHarness;
@@ -100,5 +105,88 @@ describe('POST /webhooks/line: events', () => {
     expect((await post(redelivered)).body).toEqual({ received: 0 });
     await h.pipeline.idle();
     expect(await h.store.models.Event.countDocuments({ idempotencyKey: follow.webhookEventId })).toBe(1);
+  });
+});
+
+describe("POST /webhooks/line: the follower's display name", () => {
+  const hanako = userId();
+  const stranger = userId();
+  let named: ApiHarness;
+  let server: Server;
+  // Profile requests reach the stand-in only once the test lets them through.
+  let held: { requests: number; release: () => void; open: Promise<void> };
+  const hold = () => {
+    let release = () => {};
+    const open = new Promise<void>((ok) => (release = ok));
+    held = { requests: 0, release, open };
+  };
+  const postTo = (app: express.Express, body: string) =>
+    request(app)
+      .post('/webhooks/line')
+      .set('content-type', 'application/json')
+      .set('x-line-signature', sign(body))
+      .send(body);
+  const displayName = async (customerId: string) =>
+    ((await named.store.models.Customer.findOne({ customerId }).lean()) as { displayName?: string } | null)
+      ?.displayName;
+
+  beforeAll(async () => {
+    hold();
+    const standin = createLineStandin({ channelAccessToken: 'profile-token', followers: { [hanako]: '花子' } });
+    const front = express();
+    front.use((req, _res, next) => {
+      if (!req.path.startsWith('/v2/bot/profile/')) return next();
+      held.requests += 1;
+      void held.open.then(() => next());
+    });
+    front.use(standin.app);
+    server = await new Promise((ok) => {
+      const s = front.listen(0, '127.0.0.1', () => ok(s));
+    });
+    const baseURL = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    named = await startApiHarness(import.meta.filename, {
+      lineProfiles: createLineProfiles({ channelAccessToken: 'profile-token', baseURL }),
+    });
+  });
+  afterAll(async () => {
+    held?.release();
+    await named?.close();
+    await new Promise((ok) => server?.close(ok));
+  });
+
+  it('answers before LINE gives the profile, then stores the name; a redelivery reads it no more', async () => {
+    const follow = lineEvent('follow', hanako, { follow: { isUnblocked: false } });
+    const body = JSON.stringify({ destination: 'Ubot', events: [follow] });
+    const res = await postTo(named.app, body);
+    expect(res.status).toBe(200);
+    await expect.poll(() => held.requests, { timeout: 5_000 }).toBe(1);
+    await named.pipeline.idle();
+    // Answered and stored while LINE has not answered yet: the name is not there.
+    expect(await displayName(`line:${hanako}`)).toBeUndefined();
+    held.release();
+    await expect.poll(() => displayName(`line:${hanako}`), { timeout: 5_000 }).toBe('花子');
+    const redelivered = JSON.stringify({
+      destination: 'Ubot',
+      events: [{ ...follow, deliveryContext: { isRedelivery: true } }],
+    });
+    expect((await postTo(named.app, redelivered)).body).toEqual({ received: 0 });
+    await named.pipeline.idle();
+    expect(held.requests).toBe(1);
+  });
+
+  it('leaves the name out when LINE does not give the profile (404), and the follow stands', async () => {
+    hold();
+    held.release();
+    const res = await postTo(
+      named.app,
+      JSON.stringify({ destination: 'Ubot', events: [lineEvent('follow', stranger)] }),
+    );
+    expect(res.status).toBe(200);
+    await expect.poll(() => held.requests, { timeout: 5_000 }).toBe(1);
+    await named.pipeline.idle();
+    await new Promise((ok) => setTimeout(ok, 300));
+    const customer = await named.store.models.Customer.findOne({ customerId: `line:${stranger}` }).lean();
+    expect(customer).toMatchObject({ lineUserId: stranger, consent: { line: 'following' } });
+    expect(await displayName(`line:${stranger}`)).toBeUndefined();
   });
 });

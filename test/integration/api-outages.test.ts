@@ -110,11 +110,30 @@ describe('outages in the middle of a stream', () => {
       occurredAt: '2026-11-02T10:00:00Z',
       idempotencyKey: unique('k'),
     }));
+    // A send in the ledger, so /metrics has a kizuna_sends series to lose while the ledger is unreadable.
+    await h.store.models.Delivery.create({
+      _id: unique('d'),
+      idempotencyKey: unique('d'),
+      customerId: customers[0],
+      journeyId,
+      version: 1,
+      stepId: 'hello',
+      template: 'winback-1',
+      channel: 'email',
+      status: 'sent',
+    });
+    const scrape = () => request(h.app).get('/metrics');
+    expect((await scrape()).text).toMatch(/^kizuna_sends\{channel="email",result="sent"\} 1$/m);
     let restarted: Promise<void> | null = null;
     const results = [];
     for (const [i, body] of events.entries()) {
       if (i === 3) {
         await ferret.stop();
+        // The other metrics are still served; the ledger's figures are dropped, not left stale.
+        const during = await scrape();
+        expect(during.status).toBe(200);
+        expect(during.text).toContain('kizuna_events_accepted_total');
+        expect(during.text).not.toMatch(/^kizuna_sends\{/m);
         restarted = new Promise((ok) => setTimeout(ok, 3_000)).then(async () => {
           ferret = await startFerret();
         });

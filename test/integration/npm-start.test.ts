@@ -89,7 +89,7 @@ describe('npm start (the whole local stack, on ports of its own)', () => {
       .toContain('demo@kizuna.local');
   });
 
-  it("wires the LINE stand-in's webhooks to the API: a follow sent from the stand-in links the customer", async () => {
+  it('wires the LINE stand-in to the API: a follow sent from the stand-in links the customer, with the LINE name', async () => {
     const userId = 'U00000000000000000000000000f011ow';
     const res = await fetch(`http://127.0.0.1:${ports.line}/__standin/webhooks`, {
       method: 'POST',
@@ -106,11 +106,14 @@ describe('npm start (the whole local stack, on ports of its own)', () => {
           const customer = await fetch(`http://127.0.0.1:${ports.api}/v1/customers/line:${userId}`, {
             headers: { authorization: `Bearer ${token!}` },
           });
-          return customer.ok ? ((await customer.json()) as { customer: { consent: unknown } }).customer.consent : null;
+          if (!customer.ok) return null;
+          const { consent, displayName } = ((await customer.json()) as { customer: Record<string, unknown> }).customer;
+          return { consent, displayName };
         },
         { timeout: 10_000, interval: 250 },
       )
-      .toMatchObject({ line: 'following' });
+      // The API read the follower's name from the stand-in's profile endpoint.
+      .toMatchObject({ consent: { line: 'following' }, displayName: 'LINE user' });
   });
 
   it('stops every child on Ctrl-C and frees the ports', async () => {

@@ -56,6 +56,7 @@ export async function startApiHarness(
     lineChannelSecret: LINE_SECRET,
     authCacheMs: 0,
     routerRefreshMs: 0,
+    sendsMetricMaxAgeMs: 0,
     ...overrides,
   });
   const key = async (scopes: ApiScope[], rateLimitPerMinute?: number) =>
