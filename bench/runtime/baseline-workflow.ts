@@ -4,7 +4,7 @@
  * evaluation, the send to SMTP, the same journal rows) without the engine or a plan. Workflow code:
  * bundled on its own by the benchmark's worker (`workflowsPath`).
  */
-import { proxyActivities, sleep, workflowInfo, type ActivityOptions } from '@temporalio/workflow';
+import { proxyActivities, proxyLocalActivities, sleep, workflowInfo, type ActivityOptions } from '@temporalio/workflow';
 import type { Activities, JournalRow, RunContext } from '../../activities/types.js';
 import type { Condition } from '../../definitions/plan.js';
 
@@ -13,7 +13,8 @@ const retry: ActivityOptions['retry'] = {
   backoffCoefficient: 2,
   maximumInterval: '5 minutes',
 };
-const { claimEntry, evaluateConditions, flushJournal } = proxyActivities<Activities>({
+// The same split as the interpreter (workflows/requests.ts): store work as local activities, sends on the queue.
+const { claimEntry, evaluateConditions, flushJournal } = proxyLocalActivities<Activities>({
   startToCloseTimeout: '1 minute',
   retry,
 });
@@ -48,7 +49,7 @@ export async function handWrittenJourney(input: HandWrittenInput): Promise<{ out
     detail: {},
     atMs: Date.now(),
   });
-  const entryKey = `start:${Date.now()}`;
+  const entryKey = `start:${runId}`;
   const claim = await claimEntry({
     run,
     command: {
