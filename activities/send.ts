@@ -3,12 +3,12 @@
  * layer, which resolves the channel, checks consent, reserves the frequency-cap slot and claims the
  * ledger row atomically, renders and delivers exactly once per idempotency key.
  */
-import { ApplicationFailure } from '@temporalio/activity';
+import { ApplicationFailure, Context } from '@temporalio/activity';
 import type { SendCommand, SendResultInput } from '../engine/index.js';
 import { getJourneyHead } from '../store/journeys.js';
 import { appendJournal } from '../store/journal.js';
 import type { Models } from '../store/models/index.js';
-import type { DeliveryOutcome, Delivery } from './delivery-port.js';
+import type { AcceptedSend, DeliveryOutcome, Delivery } from './delivery-port.js';
 import { isDeliveryRetryable } from './delivery-port.js';
 import type { Answer, RequestInput } from './run-context.js';
 
@@ -30,6 +30,10 @@ export function makeSend(deps: { models: Models; delivery: Delivery }) {
     if (head?.status === 'archived') {
       return { ...base, status: 'skipped', channel: null, reason: 'archived', retryAtMs: null };
     }
+    // The heartbeat details outlive the attempt: a message the provider accepted while the ledger could
+    // not record it is recorded by the retry, not sent again.
+    const context = Context.current();
+    const prior = context.info.heartbeatDetails as { accepted?: AcceptedSend } | undefined;
     let outcome: DeliveryOutcome;
     try {
       outcome = await deps.delivery.deliver({
@@ -44,6 +48,8 @@ export function makeSend(deps: { models: Models; delivery: Delivery }) {
         cap: command.cap,
         // Workflow time, so cap windows agree with the run's clock (and with the time-skipping server).
         nowMs: command.nowMs,
+        accepted: prior?.accepted ?? null,
+        onAccepted: (accepted) => context.heartbeat({ accepted }),
       });
     } catch (err) {
       if (!isDeliveryRetryable(err)) throw err;

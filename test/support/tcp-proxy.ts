@@ -1,0 +1,51 @@
+/**
+ * A TCP proxy in front of a real server (FerretDB) whose link tests can cut: `sever()` resets every
+ * open connection and refuses new ones until `restore()`, as a network partition or a restarting
+ * database does. Nothing is faked: the client sees the errors its driver really produces.
+ */
+import net from 'node:net';
+import { freePort } from '../../scripts/servers.js';
+
+export interface TcpProxy {
+  port: number;
+  sever(): void;
+  restore(): void;
+  close(): Promise<void>;
+}
+
+/** Starts a proxy on a free port forwarding to `target`. */
+export async function startTcpProxy(target: { host: string; port: number }): Promise<TcpProxy> {
+  const open = new Set<net.Socket>();
+  let severed = false;
+  const server = net.createServer((client) => {
+    if (severed) return client.resetAndDestroy();
+    const upstream = net.connect(target.port, target.host);
+    for (const socket of [client, upstream]) {
+      open.add(socket);
+      socket.on('close', () => open.delete(socket));
+      socket.on('error', () => {
+        client.destroy();
+        upstream.destroy();
+      });
+    }
+    client.pipe(upstream);
+    upstream.pipe(client);
+  });
+  const port = await freePort();
+  await new Promise<void>((ok) => server.listen(port, '127.0.0.1', ok));
+  return {
+    port,
+    sever() {
+      severed = true;
+      for (const socket of open) socket.resetAndDestroy();
+    },
+    restore() {
+      severed = false;
+    },
+    close: () =>
+      new Promise<void>((ok) => {
+        for (const socket of open) socket.destroy();
+        server.close(() => ok());
+      }),
+  };
+}
