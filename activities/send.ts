@@ -14,6 +14,14 @@ import type { Answer, RequestInput } from './run-context.js';
 
 export type SendAnswer = Answer<SendResultInput>;
 
+/** The send activity's heartbeat details: what the provider answered, once it accepted. */
+interface SendHeartbeat {
+  accepted?: AcceptedSend;
+}
+
+/** Well inside the heartbeat timeout of the send's activity options (workflows/requests.ts). */
+const HEARTBEAT_EVERY_MS = 4_000;
+
 /**
  * Delivers one message. Answers `held` when the journey is paused (a pause signal may still be on
  * its way), `skipped`/`archived` when it is archived, else the delivery's outcome. Permanent
@@ -30,10 +38,15 @@ export function makeSend(deps: { models: Models; delivery: Delivery }) {
     if (head?.status === 'archived') {
       return { ...base, status: 'skipped', channel: null, reason: 'archived', retryAtMs: null };
     }
-    // The heartbeat details outlive the attempt: a message the provider accepted while the ledger could
-    // not record it is recorded by the retry, not sent again.
+    // Heartbeats tell Temporal the send is alive (a dead worker's send is retried after the heartbeat
+    // timeout, not the whole start-to-close timeout), and their details outlive the attempt: a message
+    // the provider accepted while the ledger could not record it is recorded by the retry, not sent again.
     const context = Context.current();
-    const prior = context.info.heartbeatDetails as { accepted?: AcceptedSend } | undefined;
+    const prior = context.info.heartbeatDetails as SendHeartbeat | undefined;
+    let details: SendHeartbeat = prior?.accepted ? { accepted: prior.accepted } : {};
+    const beat = () => context.heartbeat(details);
+    beat();
+    const beating = setInterval(beat, HEARTBEAT_EVERY_MS);
     let outcome: DeliveryOutcome;
     try {
       outcome = await deps.delivery.deliver({
@@ -49,7 +62,10 @@ export function makeSend(deps: { models: Models; delivery: Delivery }) {
         // Workflow time, so cap windows agree with the run's clock (and with the time-skipping server).
         nowMs: command.nowMs,
         accepted: prior?.accepted ?? null,
-        onAccepted: (accepted) => context.heartbeat({ accepted }),
+        onAccepted: (accepted) => {
+          details = { accepted };
+          beat();
+        },
       });
     } catch (err) {
       if (!isDeliveryRetryable(err)) throw err;
@@ -59,6 +75,8 @@ export function makeSend(deps: { models: Models; delivery: Delivery }) {
         details: [{ code: err.code }],
         ...(err.retryAfterMs === null ? {} : { nextRetryDelay: err.retryAfterMs }),
       });
+    } finally {
+      clearInterval(beating);
     }
     return toAnswer(base, outcome);
   };
@@ -67,7 +85,14 @@ export function makeSend(deps: { models: Models; delivery: Delivery }) {
 function toAnswer(base: { type: 'send_result'; correlationId: string }, outcome: DeliveryOutcome): SendAnswer {
   switch (outcome.status) {
     case 'sent':
-      return { ...base, status: 'sent', channel: outcome.channel, reason: null, retryAtMs: null };
+      // An email resent after an attempt that may have been accepted too: the journal says so.
+      return {
+        ...base,
+        status: 'sent',
+        channel: outcome.channel,
+        reason: outcome.uncertain ? 'possible-duplicate' : null,
+        retryAtMs: null,
+      };
     case 'skipped':
       return { ...base, status: 'skipped', channel: outcome.channel, reason: outcome.reason, retryAtMs: null };
     case 'failed':

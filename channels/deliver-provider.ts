@@ -3,9 +3,10 @@
  * `failed` with a reason, or a released lease and a {@link DeliveryRetryableError} for transient trouble.
  */
 import { upsertProfile } from '../store/customers.js';
-import { finishDelivery, releaseDelivery, type DeliveryRow } from '../store/deliveries.js';
+import { finishDelivery, releaseDelivery, renewDelivery, type DeliveryRow } from '../store/deliveries.js';
 import type { PreparedContent } from './deliver-content.js';
 import {
+  DEFAULT_LEASE_MS,
   DeliveryRetryableError,
   type AcceptedSend,
   type DeliveryDeps,
@@ -28,14 +29,17 @@ export async function callProvider(
   content: PreparedContent,
 ): Promise<DeliveryOutcome> {
   let sent: AcceptedSend;
+  const stopRenewing = renewLease(deps, row);
   try {
     sent = await send(deps, row, content);
   } catch (err) {
+    await stopRenewing();
     if (err instanceof EmailSendError) return emailFailed(deps, row, err);
     if (err instanceof LineSendError) return lineFailed(deps, row, err);
     await releaseDelivery(deps.models, row, { uncertain: true, detail: (err as Error).message });
     throw err;
   }
+  await stopRenewing();
   req.onAccepted?.(sent);
   await recordSent(deps, row, sent);
   return sentOutcome(content.channel, sent, row.uncertain);
@@ -48,6 +52,24 @@ export async function callProvider(
 export function sentOutcome(channel: 'email' | 'line', sent: AcceptedSend, uncertain: boolean): DeliveryOutcome {
   const doubt = uncertain && channel === 'email' ? { uncertain: true } : {};
   return { status: 'sent', channel, providerId: sent.providerMessageId, ...doubt };
+}
+
+/**
+ * Renews the row's lease every quarter lease while the provider call runs; the returned function stops
+ * and waits for a renewal under way, so it cannot land on top of the outcome's write.
+ */
+function renewLease(deps: DeliveryDeps, row: DeliveryRow): () => Promise<void> {
+  const leaseMs = deps.leaseMs ?? DEFAULT_LEASE_MS;
+  const clock = deps.clock ?? Date.now;
+  let renewing: Promise<void> = Promise.resolve();
+  const timer = setInterval(() => {
+    // A failed renewal only shortens the lease; the send goes on.
+    renewing = renewDelivery(deps.models, row, clock() + leaseMs).catch(() => undefined);
+  }, leaseMs / 4);
+  return async () => {
+    clearInterval(timer);
+    await renewing;
+  };
 }
 
 /** How long a busy or briefly unreachable database may delay recording a message the provider accepted. */

@@ -24,6 +24,7 @@ import { consentBlock, resolveChannel } from '../definitions/consent.js';
 import { prepareContent, type PreparedContent } from './deliver-content.js';
 import { callProvider, recordSent, sentOutcome } from './deliver-provider.js';
 import {
+  DEFAULT_LEASE_MS,
   DeliveryRetryableError,
   type Delivery,
   type DeliveryDeps,
@@ -41,8 +42,6 @@ export function createDelivery(deps: DeliveryDeps): Delivery {
     close: () => deps.email.close(),
   };
 }
-
-const DEFAULT_LEASE_MS = 90_000;
 
 async function deliver(deps: DeliveryDeps, req: DeliveryRequest): Promise<DeliveryOutcome> {
   const meta: DeliveryMeta = {

@@ -82,6 +82,12 @@ export interface EmailIdentity {
   replyTo?: string;
 }
 
+/**
+ * The default lease: a dead attempt's row can be taken over this long after its last renewal, about
+ * when Temporal notices the missing heartbeats of its `send` activity (20 s) and retries it.
+ */
+export const DEFAULT_LEASE_MS = 20_000;
+
 export interface DeliveryDeps {
   models: Models;
   email: EmailTransport;
@@ -101,7 +107,10 @@ export interface DeliveryDeps {
   emailUncertain?: 'resend' | 'fail';
   /** Real clock for leases (not the engine's clock); defaults to `Date.now`. */
   clock?: () => number;
-  /** How long a claimed attempt owns its row before a retry may take over; default 90 s. */
+  /**
+   * How long a claimed attempt owns its row before a retry may take over; renewed every quarter of it
+   * while the provider call runs. Default {@link DEFAULT_LEASE_MS}.
+   */
   leaseMs?: number;
   /**
    * Pauses between the tries of recording a message the provider accepted; after the last the error

@@ -185,6 +185,19 @@ export async function releaseDelivery(
   await models.Delivery.updateOne({ _id: row.idempotencyKey }, { $set });
 }
 
+/**
+ * Extends the lease of the attempt that holds the row while its provider call runs, so a slow call is
+ * not taken over and a dead attempt's lease runs out soon. Only the holder writes, and never while
+ * another of its writes to the row is under way (FerretDB v1 rewrites the whole document).
+ */
+export async function renewDelivery(
+  models: Models,
+  row: Pick<DeliveryRow, 'idempotencyKey' | 'attempt'>,
+  leaseUntilMs: number,
+): Promise<void> {
+  await models.Delivery.updateOne({ _id: row.idempotencyKey }, { $set: { attempt: row.attempt, leaseUntilMs } });
+}
+
 /** Records the end of a claimed send. Only the attempt holding the lease calls this. */
 export async function finishDelivery(
   models: Models,

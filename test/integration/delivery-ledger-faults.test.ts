@@ -162,6 +162,34 @@ describe('ledger writes that fail at the worst moment (FerretDB severed)', () =>
     expect(row).toMatchObject({ status: 'sent', providerMessageId: accepted!.providerMessageId, uncertain: false });
   }, 60_000);
 
+  it('email: when the acceptance is lost too (the worker died), the retry resends under the same Message-ID and says so', async () => {
+    const customerId = await customer();
+    const d = delivery();
+    const req = request(customerId, 'email');
+    await acceptedButNotRecorded(d, req);
+    const { outcome } = await retryDelivery(d, req, { carry: false });
+    d.close();
+    const mails = smtp.mails.filter((m) => m.to.includes(`${customerId}@example.jp`));
+    expect(mails).toHaveLength(2);
+    expect(mails[1]!.messageId).toBe(mails[0]!.messageId);
+    expect(outcome).toMatchObject({ status: 'sent', channel: 'email', uncertain: true });
+    const row = await store.models.Delivery.findById(req.deliveryKey).lean();
+    expect(row).toMatchObject({ status: 'sent', uncertain: true, attempt: 2 });
+  }, 60_000);
+
+  it("email with emailUncertain 'fail': the lost acceptance ends as failed / outcome-unknown, never a second mail", async () => {
+    const customerId = await customer();
+    const d = delivery({ emailUncertain: 'fail' });
+    const req = request(customerId, 'email');
+    await acceptedButNotRecorded(d, req);
+    const { outcome } = await retryDelivery(d, req, { carry: false });
+    d.close();
+    expect(smtp.mails.filter((m) => m.to.includes(`${customerId}@example.jp`))).toHaveLength(1);
+    expect(outcome).toMatchObject({ status: 'failed', channel: 'email', reason: 'outcome-unknown' });
+    const row = await store.models.Delivery.findById(req.deliveryKey).lean();
+    expect(row).toMatchObject({ status: 'failed', reason: 'outcome-unknown', uncertain: true });
+  }, 60_000);
+
   it('LINE: a takeover whose row update fails does not block later retries; LINE gets one message', async () => {
     const customerId = await customer();
     const d = delivery();
