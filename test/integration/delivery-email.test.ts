@@ -4,7 +4,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../api/app.js';
 import { DeliveryRetryableError } from '../../channels/deliver.js';
 import { lineRetryKey } from '../../channels/line-retry-key.js';
+import { journeyStats } from '../../api/journey-stats.js';
 import { findProfile } from '../../store/customers.js';
+import { appendJournal } from '../../store/journal.js';
 import type { Store } from '../../store/connection.js';
 import { connectTestStore } from '../support/store.js';
 import { startSmtpCapture } from '../support/smtp.js';
@@ -118,6 +120,23 @@ describe('delivering email through deliver() to a real SMTP server', () => {
 
   it('unsubscribes in one click from the link: GET page, then POST; the next send of any journey is skipped', async () => {
     await subscriber('c-unsub');
+    // The customer's run of the journey whose mail carries the link (its journal so far).
+    const run = 'kizuna/winback/c-unsub/run-1';
+    await appendJournal(store.models, [
+      {
+        rowId: `${run}/0`,
+        journeyId: 'winback',
+        version: 1,
+        customerId: 'c-unsub',
+        workflowId: 'kizuna/winback/c-unsub',
+        stepId: null,
+        stepKind: null,
+        action: 'entered',
+        reason: null,
+        detail: {},
+        atMs: Date.UTC(2026, 0, 15),
+      },
+    ]);
     const delivery = testDelivery(store.models, smtp.url);
     await delivery.deliver(sendRequest({ customerId: 'c-unsub' }));
     const mail = smtp.mails.find((m) => m.to[0] === 'c-unsub@example.jp')!;
@@ -138,6 +157,17 @@ describe('delivering email through deliver() to a real SMTP server', () => {
     expect(events[0]).toMatchObject({ source: 'unsubscribe', properties: { channel: 'email', journeyId: 'winback' } });
     await request(app).post(path).type('form').send('List-Unsubscribe=One-Click').expect(200);
     expect(await store.models.Event.countDocuments({ customerId: 'c-unsub', type: 'customer.unsubscribed' })).toBe(1);
+    // The consent change is journaled once, in the run whose mail carried the link: no extra run in the stats.
+    const journaled = await store.models.JournalRow.find({ customerId: 'c-unsub', action: 'unsubscribed' }).lean();
+    expect(journaled).toHaveLength(1);
+    expect(journaled[0]).toMatchObject({
+      journeyId: 'winback',
+      version: 1,
+      reason: 'one-click',
+      detail: { channel: 'email', consent: 'unsubscribed' },
+    });
+    expect(journaled[0]!.rowId.startsWith(`${run}/`)).toBe(true);
+    expect((await journeyStats(store.models, 'winback', 1)).runs).toBe(1);
     const next = sendRequest({ customerId: 'c-unsub', journeyId: 'upsell' });
     expect(await delivery.deliver(next)).toEqual({ status: 'skipped', channel: 'email', reason: 'unsubscribed' });
     expect(smtp.mails.filter((m) => m.to[0] === 'c-unsub@example.jp')).toHaveLength(1);
