@@ -2,36 +2,18 @@
 // the provider accepted a message (the `sent` write fails), and right after a retry's takeover claim
 // (the row's update fails). The store sits behind a TCP proxy the test severs; command monitoring of
 // the real driver says when. The SMTP capture and the LINE stand-in are real.
-import { randomBytes } from 'node:crypto';
-import mongoose, { type Connection } from 'mongoose';
+import type { Connection } from 'mongoose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
 import type { AcceptedSend, Delivery, DeliveryOutcome, DeliveryRequest } from '../../channels/deliver.js';
 import type { Store } from '../../store/connection.js';
-import { createModels } from '../../store/models/index.js';
 import { startSmtpCapture } from '../support/smtp.js';
-import { startTcpProxy, type TcpProxy } from '../support/tcp-proxy.js';
+import { connectThroughProxy, startTcpProxy, type TcpProxy } from '../support/tcp-proxy.js';
 import { publishTestJourney } from '../support/test-journeys.js';
 import { createCustomers, emailThenLine, lineUserIdOf } from '../support/worker-processes.js';
 import { startStandin, testDelivery } from './delivery-helpers.js';
 
 const LEASE_MS = 300;
-
-/** A store reached through the proxy, with command monitoring on. */
-async function connectThroughProxy(proxy: TcpProxy): Promise<Store> {
-  const uri = new URL(inject('mongoUri'));
-  uri.host = `127.0.0.1:${proxy.port}`;
-  const connection = mongoose.createConnection(uri.toString(), {
-    dbName: `t_ledger_faults_${randomBytes(3).toString('hex')}`,
-    serverSelectionTimeoutMS: 1000,
-    autoIndex: false,
-    monitorCommands: true,
-  });
-  await connection.asPromise();
-  const models = createModels(connection);
-  await Promise.all(Object.values(models).map((model) => model.createIndexes()));
-  return { connection, models, close: () => connection.close() };
-}
 
 /** Severs the proxy as soon as the store has acknowledged the first insert `matches` accepts. */
 function severAfterInsert(connection: Connection, proxy: TcpProxy, matches: (doc: { _id?: unknown }) => boolean) {
@@ -91,7 +73,7 @@ describe('ledger writes that fail at the worst moment (FerretDB severed)', () =>
   beforeAll(async () => {
     const target = new URL(inject('mongoUri'));
     proxy = await startTcpProxy({ host: target.hostname, port: Number(target.port) });
-    store = await connectThroughProxy(proxy);
+    store = await connectThroughProxy(proxy, inject('mongoUri'), 'ledger_faults');
     smtp = await startSmtpCapture({
       onAccept: () => {
         if (severOnAccept) proxy.sever();

@@ -3,8 +3,12 @@
  * open connection and refuses new ones until `restore()`, as a network partition or a restarting
  * database does. Nothing is faked: the client sees the errors its driver really produces.
  */
+import { randomBytes } from 'node:crypto';
 import net from 'node:net';
+import mongoose from 'mongoose';
 import { freePort } from '../../scripts/servers.js';
+import type { Store } from '../../store/connection.js';
+import { createModels } from '../../store/models/index.js';
 
 export interface TcpProxy {
   port: number;
@@ -48,4 +52,24 @@ export async function startTcpProxy(target: { host: string; port: number }): Pro
         server.close(() => ok());
       }),
   };
+}
+
+/**
+ * A store of its own database reached through `proxy` (the shared FerretDB at `mongoUri` behind it),
+ * with command monitoring on so a test can act right after a given command. Server selection gives up
+ * after a second, so a severed link fails operations soon.
+ */
+export async function connectThroughProxy(proxy: TcpProxy, mongoUri: string, name: string): Promise<Store> {
+  const uri = new URL(mongoUri);
+  uri.host = `127.0.0.1:${proxy.port}`;
+  const connection = mongoose.createConnection(uri.toString(), {
+    dbName: `t_${name}_${randomBytes(3).toString('hex')}`,
+    serverSelectionTimeoutMS: 1000,
+    autoIndex: false,
+    monitorCommands: true,
+  });
+  await connection.asPromise();
+  const models = createModels(connection);
+  await Promise.all(Object.values(models).map((model) => model.createIndexes()));
+  return { connection, models, close: () => connection.close() };
 }
