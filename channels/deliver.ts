@@ -81,12 +81,14 @@ async function deliver(deps: DeliveryDeps, req: DeliveryRequest): Promise<Delive
 async function resume(deps: DeliveryDeps, req: DeliveryRequest, row: DeliveryRow): Promise<DeliveryOutcome> {
   if (row.status !== 'pending') return recordedOutcome(row);
   const channel = row.channel ?? 'email';
-  if (req.accepted) {
-    // The provider has it; only the ledger write failed. Whoever holds the lease, this is the answer.
-    await recordSent(deps, row, req.accepted);
-    return sentOutcome(channel, req.accepted, row.uncertain);
-  }
   const lease = await readLease(deps.models, row);
+  if (req.accepted) {
+    // The provider has it; only the ledger write failed. Whoever holds the lease, this is the answer,
+    // in doubt only if an attempt before the accepted one was (the takeover claims say).
+    const held = { ...row, uncertain: lease.uncertain };
+    await recordSent(deps, held, req.accepted);
+    return sentOutcome(channel, req.accepted, held.uncertain);
+  }
   const waitMs = lease.leaseUntilMs - now(deps);
   if (waitMs > 0) {
     throw new DeliveryRetryableError(
