@@ -11,9 +11,7 @@ import { dirname } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { NativeConnection, Worker, bundleWorkflowCode, type NativeConnectionOptions } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from './activities/index.js';
-import { createDelivery } from './channels/deliver.js';
-import { createSmtpTransport } from './channels/email-transport.js';
-import { createLineSender } from './channels/line-sender.js';
+import { DeliveryConfigError, deliveryFromEnv, deliverySettingsFromEnv } from './channels/delivery-config.js';
 import { connectStore } from './store/connection.js';
 import { TASK_QUEUE } from './workflows/search-attributes.js';
 
@@ -93,25 +91,11 @@ function loadBundle(env: NodeJS.ProcessEnv): string | undefined {
 
 async function main() {
   const env = process.env;
+  // Checked before anything else: production without its delivery settings refuses to start.
+  deliverySettingsFromEnv(env);
   const workflowBundleCode = loadBundle(env);
   const store = await connectStore(env.MONGODB_URI ?? 'mongodb://127.0.0.1:27017/kizuna');
-  const delivery = createDelivery({
-    models: store.models,
-    email: createSmtpTransport({ url: env.SMTP_URL ?? 'smtp://127.0.0.1:1025' }),
-    line: env.LINE_CHANNEL_ACCESS_TOKEN
-      ? createLineSender({
-          channelAccessToken: env.LINE_CHANNEL_ACCESS_TOKEN,
-          ...(env.LINE_API_BASE_URL ? { baseURL: env.LINE_API_BASE_URL } : {}),
-        })
-      : null,
-    links: {
-      publicBaseUrl: env.PUBLIC_BASE_URL ?? 'http://localhost:3000',
-      unsubscribeSecret: env.UNSUBSCRIBE_SECRET ?? 'local-unsubscribe-secret-of-at-least-32-bytes',
-      mailto: env.UNSUBSCRIBE_MAILTO ?? 'unsubscribe@kizuna.local',
-    },
-    shopName: env.SHOP_NAME ?? 'Kizuna Coffee',
-    from: env.MAIL_FROM ?? 'Kizuna <no-reply@kizuna.local>',
-  });
+  const delivery = deliveryFromEnv(env, store.models);
   const connection = await NativeConnection.connect(temporalConnectionOptions(env));
   const worker = await createKizunaWorker({
     connection,
@@ -135,7 +119,8 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
       ? buildWorkflowBundle(process.argv[3]).then((file) => console.log(`kizuna: workflow bundle written to ${file}`))
       : main();
   run.catch((err: unknown) => {
-    console.error('kizuna worker: failed to start:', err);
+    // A configuration problem is the operator's to fix: its sentence, not a stack trace.
+    console.error('kizuna worker: failed to start:', err instanceof DeliveryConfigError ? err.message : err);
     process.exit(1);
   });
 }

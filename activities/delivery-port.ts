@@ -2,10 +2,10 @@
  * What the `send` activity needs of the delivery layer (`channels/deliver.ts`), named here so the
  * activity depends on the interface, not on the senders behind it.
  */
-import type { DeliveryOutcome, DeliveryRequest } from '../channels/deliver.js';
+import type { AcceptedSend, DeliveryOutcome, DeliveryRequest } from '../channels/deliver.js';
 import { DeliveryRetryableError } from '../channels/deliver.js';
 
-export type { DeliveryOutcome, DeliveryRequest };
+export type { AcceptedSend, DeliveryOutcome, DeliveryRequest };
 
 /** The delivery layer as the send activity calls it. */
 export interface Delivery {

@@ -3,16 +3,24 @@
  * layer, which resolves the channel, checks consent, reserves the frequency-cap slot and claims the
  * ledger row atomically, renders and delivers exactly once per idempotency key.
  */
-import { ApplicationFailure } from '@temporalio/activity';
+import { ApplicationFailure, Context } from '@temporalio/activity';
 import type { SendCommand, SendResultInput } from '../engine/index.js';
 import { getJourneyHead } from '../store/journeys.js';
 import { appendJournal } from '../store/journal.js';
 import type { Models } from '../store/models/index.js';
-import type { DeliveryOutcome, Delivery } from './delivery-port.js';
+import type { AcceptedSend, DeliveryOutcome, Delivery } from './delivery-port.js';
 import { isDeliveryRetryable } from './delivery-port.js';
 import type { Answer, RequestInput } from './run-context.js';
 
 export type SendAnswer = Answer<SendResultInput>;
+
+/** The send activity's heartbeat details: what the provider answered, once it accepted. */
+interface SendHeartbeat {
+  accepted?: AcceptedSend;
+}
+
+/** Well inside the heartbeat timeout of the send's activity options (workflows/requests.ts). */
+const HEARTBEAT_EVERY_MS = 4_000;
 
 /**
  * Delivers one message. Answers `held` when the journey is paused (a pause signal may still be on
@@ -30,6 +38,15 @@ export function makeSend(deps: { models: Models; delivery: Delivery }) {
     if (head?.status === 'archived') {
       return { ...base, status: 'skipped', channel: null, reason: 'archived', retryAtMs: null };
     }
+    // Heartbeats tell Temporal the send is alive (a dead worker's send is retried after the heartbeat
+    // timeout, not the whole start-to-close timeout), and their details outlive the attempt: a message
+    // the provider accepted while the ledger could not record it is recorded by the retry, not sent again.
+    const context = Context.current();
+    const prior = context.info.heartbeatDetails as SendHeartbeat | undefined;
+    let details: SendHeartbeat = prior?.accepted ? { accepted: prior.accepted } : {};
+    const beat = () => context.heartbeat(details);
+    beat();
+    const beating = setInterval(beat, HEARTBEAT_EVERY_MS);
     let outcome: DeliveryOutcome;
     try {
       outcome = await deps.delivery.deliver({
@@ -44,6 +61,11 @@ export function makeSend(deps: { models: Models; delivery: Delivery }) {
         cap: command.cap,
         // Workflow time, so cap windows agree with the run's clock (and with the time-skipping server).
         nowMs: command.nowMs,
+        accepted: prior?.accepted ?? null,
+        onAccepted: (accepted) => {
+          details = { accepted };
+          beat();
+        },
       });
     } catch (err) {
       if (!isDeliveryRetryable(err)) throw err;
@@ -53,6 +75,8 @@ export function makeSend(deps: { models: Models; delivery: Delivery }) {
         details: [{ code: err.code }],
         ...(err.retryAfterMs === null ? {} : { nextRetryDelay: err.retryAfterMs }),
       });
+    } finally {
+      clearInterval(beating);
     }
     return toAnswer(base, outcome);
   };
@@ -61,7 +85,14 @@ export function makeSend(deps: { models: Models; delivery: Delivery }) {
 function toAnswer(base: { type: 'send_result'; correlationId: string }, outcome: DeliveryOutcome): SendAnswer {
   switch (outcome.status) {
     case 'sent':
-      return { ...base, status: 'sent', channel: outcome.channel, reason: null, retryAtMs: null };
+      // An email resent after an attempt that may have been accepted too: the journal says so.
+      return {
+        ...base,
+        status: 'sent',
+        channel: outcome.channel,
+        reason: outcome.uncertain ? 'possible-duplicate' : null,
+        retryAtMs: null,
+      };
     case 'skipped':
       return { ...base, status: 'skipped', channel: outcome.channel, reason: outcome.reason, retryAtMs: null };
     case 'failed':

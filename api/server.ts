@@ -2,6 +2,7 @@
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { pino } from 'pino';
+import { unsubscribeSettingsFromEnv } from '../channels/delivery-config.js';
 import { loadCompileOptions } from '../definitions/catalog.js';
 import { connectStore } from '../store/connection.js';
 import { createKizunaApi } from './app.js';
@@ -16,6 +17,8 @@ async function main() {
   const port = Number(env.PORT ?? 3000);
   const logger = pino({ level: env.LOG_LEVEL ?? 'info', base: { service: 'kizuna-api' } });
   const definitions = env.KIZUNA_DEFINITIONS_DIR ?? 'definitions';
+  // The same secret and shop name as the worker's; production refuses to start without the secret.
+  const unsubscribe = unsubscribeSettingsFromEnv(env);
   const store = await connectStore(env.MONGODB_URI ?? 'mongodb://127.0.0.1:27017/kizuna');
   const connection = await Connection.connect({
     address: env.TEMPORAL_ADDRESS ?? '127.0.0.1:7233',
@@ -47,8 +50,7 @@ async function main() {
     metrics: createMetrics({ defaultMetrics: true }),
     unsubscribe: {
       models: store.models,
-      secret: env.UNSUBSCRIBE_SECRET ?? 'local-unsubscribe-secret-of-at-least-32-bytes',
-      shopName: env.SHOP_NAME ?? 'Kizuna Coffee',
+      ...unsubscribe,
       // The page stores the event itself (source `unsubscribe`); routing it ends journeys that exit on it.
       onUnsubscribed: (event) =>
         api.pipeline.routeStored('unsubscribe', `${event.customerId}:${event.eventId}`).then(() => undefined),

@@ -1,7 +1,8 @@
 /**
  * Unsubscribe links: `GET /u/:token` shows a confirmation page, `POST /u/:token` with the RFC 8058 body
  * `List-Unsubscribe=One-Click` unsubscribes at once (no login: the signed token is the authority).
- * A valid POST sets the channel's consent, stores a `customer.unsubscribed` event and answers 200; a
+ * A valid POST sets the channel's consent, journals the change, stores a `customer.unsubscribed` event
+ * and answers 200; a
  * tampered, foreign or malformed token gets a 400 page and changes nothing.
  */
 import express, { Router, type Request, type Response } from 'express';
@@ -12,6 +13,7 @@ import {
 } from '../channels/unsubscribe-token.js';
 import { findProfile, upsertProfile } from '../store/customers.js';
 import type { Models } from '../store/models/index.js';
+import { journalUnsubscribe } from './unsubscribe-journal.js';
 import { confirmPage, donePage, invalidPage } from './unsubscribe-pages.js';
 
 /** The event stored for an unsubscription (journeys can exit on it). */
@@ -80,8 +82,8 @@ function readToken(deps: UnsubscribeDeps, req: Request, res: Response): Unsubscr
 }
 
 /**
- * Sets the consent and stores the event. Idempotent: the same token twice stores one event. A customer
- * who no longer exists (erased) is not recreated.
+ * Sets the consent, journals it and stores the event. Idempotent: the same token twice journals one row
+ * and stores one event. A customer who no longer exists (erased) is not recreated.
  */
 async function unsubscribe(deps: UnsubscribeDeps, claims: UnsubscribeClaims): Promise<void> {
   if (!(await findProfile(deps.models, claims.customerId))) return;
@@ -90,12 +92,14 @@ async function unsubscribe(deps: UnsubscribeDeps, claims: UnsubscribeClaims): Pr
       ? { 'consent.email': 'unsubscribed' }
       : { 'consent.line': 'blocked', lineFollowing: false };
   await upsertProfile(deps.models, claims.customerId, { set });
+  const nowMs = (deps.clock ?? Date.now)();
+  await journalUnsubscribe(deps.models, claims, claims.channel === 'email' ? 'unsubscribed' : 'blocked', nowMs);
   const eventId = `unsubscribe:${claims.channel}:${claims.journeyId}:${claims.issuedAtMs}`;
   const event: UnsubscribedEvent = {
     eventId,
     customerId: claims.customerId,
     type: UNSUBSCRIBED_EVENT,
-    occurredAt: new Date((deps.clock ?? Date.now)()),
+    occurredAt: new Date(nowMs),
     properties: { channel: claims.channel, journeyId: claims.journeyId, method: 'one-click' },
   };
   try {

@@ -3,30 +3,73 @@
  * `failed` with a reason, or a released lease and a {@link DeliveryRetryableError} for transient trouble.
  */
 import { upsertProfile } from '../store/customers.js';
-import { finishDelivery, releaseDelivery, type DeliveryRow } from '../store/deliveries.js';
+import { finishDelivery, releaseDelivery, renewDelivery, type DeliveryRow } from '../store/deliveries.js';
 import type { PreparedContent } from './deliver-content.js';
-import { DeliveryRetryableError, type DeliveryDeps, type DeliveryOutcome } from './delivery-types.js';
+import {
+  DEFAULT_LEASE_MS,
+  DeliveryRetryableError,
+  type AcceptedSend,
+  type DeliveryDeps,
+  type DeliveryOutcome,
+  type DeliveryRequest,
+} from './delivery-types.js';
 import { EmailSendError } from './email-transport.js';
 import { lineRetryKey } from './line-retry-key.js';
 import { LineSendError } from './line-sender.js';
 
-/** Calls the provider for a row this attempt holds, and records the answer. */
+/**
+ * Calls the provider for a row this attempt holds, and records the answer. Once the provider accepted,
+ * the lease is never released: a failed ledger write leaves the row held, and `req.onAccepted` has
+ * been told, so the retry records the send instead of sending again.
+ */
 export async function callProvider(
   deps: DeliveryDeps,
+  req: Pick<DeliveryRequest, 'onAccepted'>,
   row: DeliveryRow,
   content: PreparedContent,
 ): Promise<DeliveryOutcome> {
-  let sent: { providerMessageId: string; providerResponse: string };
+  let sent: AcceptedSend;
+  const stopRenewing = renewLease(deps, row);
   try {
     sent = await send(deps, row, content);
   } catch (err) {
+    await stopRenewing();
     if (err instanceof EmailSendError) return emailFailed(deps, row, err);
     if (err instanceof LineSendError) return lineFailed(deps, row, err);
-    await releaseDelivery(deps.models, row.idempotencyKey, { uncertain: true, detail: (err as Error).message });
+    await releaseDelivery(deps.models, row, { uncertain: true, detail: (err as Error).message });
     throw err;
   }
-  await recordSent(deps, row.idempotencyKey, sent);
-  return { status: 'sent', channel: content.channel, providerId: sent.providerMessageId };
+  await stopRenewing();
+  req.onAccepted?.(sent);
+  await recordSent(deps, row, sent);
+  return sentOutcome(content.channel, sent, row.uncertain);
+}
+
+/**
+ * The outcome of an accepted send; `uncertain` when an earlier attempt may have delivered the email too
+ * (never for LINE, which took every attempt under one retry key).
+ */
+export function sentOutcome(channel: 'email' | 'line', sent: AcceptedSend, uncertain: boolean): DeliveryOutcome {
+  const doubt = uncertain && channel === 'email' ? { uncertain: true } : {};
+  return { status: 'sent', channel, providerId: sent.providerMessageId, ...doubt };
+}
+
+/**
+ * Renews the row's lease every quarter lease while the provider call runs; the returned function stops
+ * and waits for a renewal under way, so it cannot land on top of the outcome's write.
+ */
+function renewLease(deps: DeliveryDeps, row: DeliveryRow): () => Promise<void> {
+  const leaseMs = deps.leaseMs ?? DEFAULT_LEASE_MS;
+  const clock = deps.clock ?? Date.now;
+  let renewing: Promise<void> = Promise.resolve();
+  const timer = setInterval(() => {
+    // A failed renewal only shortens the lease; the send goes on.
+    renewing = renewDelivery(deps.models, row, clock() + leaseMs).catch(() => undefined);
+  }, leaseMs / 4);
+  return async () => {
+    clearInterval(timer);
+    await renewing;
+  };
 }
 
 /** How long a busy or briefly unreachable database may delay recording a message the provider accepted. */
@@ -37,27 +80,25 @@ const RECORD_SENT_DELAYS_MS = [50, 100, 200, 400, 800, 1_600, 3_200, 5_000, 5_00
  * let the activity's retry send it again (SQLite-backed FerretDB answers "database is locked" under load).
  * Only after every retry fails does the error escape, leaving the row `pending` under its lease.
  */
-async function recordSent(
+export async function recordSent(
   deps: DeliveryDeps,
-  idempotencyKey: string,
-  sent: { providerMessageId: string; providerResponse: string },
+  row: Pick<DeliveryRow, 'idempotencyKey' | 'uncertain'>,
+  sent: AcceptedSend,
 ): Promise<void> {
+  const delays = deps.recordSentDelaysMs ?? RECORD_SENT_DELAYS_MS;
+  const outcome = { status: 'sent' as const, ...sent, ...(row.uncertain ? { uncertain: true } : {}) };
   for (let attempt = 0; ; attempt++) {
     try {
-      return await finishDelivery(deps.models, idempotencyKey, { status: 'sent', ...sent });
+      return await finishDelivery(deps.models, row.idempotencyKey, outcome);
     } catch (err) {
-      const delay = RECORD_SENT_DELAYS_MS[attempt];
+      const delay = delays[attempt];
       if (delay === undefined) throw err;
       await new Promise((resolve) => setTimeout(resolve, delay));
     }
   }
 }
 
-async function send(
-  deps: DeliveryDeps,
-  row: DeliveryRow,
-  content: PreparedContent,
-): Promise<{ providerMessageId: string; providerResponse: string }> {
+async function send(deps: DeliveryDeps, row: DeliveryRow, content: PreparedContent): Promise<AcceptedSend> {
   if (content.channel === 'email') {
     const sent = await deps.email.send(content.mail);
     return { providerMessageId: sent.messageId, providerResponse: sent.response };
@@ -87,10 +128,7 @@ async function emailFailed(deps: DeliveryDeps, row: DeliveryRow, err: EmailSendE
       return fail(deps, row, 'email', 'smtp-rejected', err.message);
     case 'transient':
     case 'uncertain':
-      await releaseDelivery(deps.models, row.idempotencyKey, {
-        uncertain: err.kind === 'uncertain',
-        detail: err.message,
-      });
+      await releaseDelivery(deps.models, row, { uncertain: err.kind === 'uncertain', detail: err.message });
       throw new DeliveryRetryableError('EMAIL_UNAVAILABLE', err.message);
   }
 }
@@ -107,10 +145,10 @@ async function lineFailed(deps: DeliveryDeps, row: DeliveryRow, err: LineSendErr
       // Retrying every few seconds for weeks helps nobody: the engine falls back to email or goes on.
       return fail(deps, row, 'line', 'monthly-limit', detail);
     case 'rate-limited':
-      await releaseDelivery(deps.models, row.idempotencyKey, { uncertain: false, detail });
+      await releaseDelivery(deps.models, row, { uncertain: false, detail });
       throw new DeliveryRetryableError('LINE_RATE_LIMITED', detail, err.retryAfterMs);
     case 'transient':
-      await releaseDelivery(deps.models, row.idempotencyKey, { uncertain: true, detail });
+      await releaseDelivery(deps.models, row, { uncertain: true, detail });
       throw new DeliveryRetryableError('LINE_UNAVAILABLE', detail);
   }
 }

@@ -14,6 +14,7 @@ import {
   claimDelivery,
   findDelivery,
   finishDelivery,
+  readLease,
   recordFinished,
   takeOverDelivery,
   type DeliveryMeta,
@@ -21,8 +22,9 @@ import {
 } from '../store/deliveries.js';
 import { consentBlock, resolveChannel } from '../definitions/consent.js';
 import { prepareContent, type PreparedContent } from './deliver-content.js';
-import { callProvider } from './deliver-provider.js';
+import { callProvider, recordSent, sentOutcome } from './deliver-provider.js';
 import {
+  DEFAULT_LEASE_MS,
   DeliveryRetryableError,
   type Delivery,
   type DeliveryDeps,
@@ -40,8 +42,6 @@ export function createDelivery(deps: DeliveryDeps): Delivery {
     close: () => deps.email.close(),
   };
 }
-
-const DEFAULT_LEASE_MS = 90_000;
 
 async function deliver(deps: DeliveryDeps, req: DeliveryRequest): Promise<DeliveryOutcome> {
   const meta: DeliveryMeta = {
@@ -71,14 +71,25 @@ async function deliver(deps: DeliveryDeps, req: DeliveryRequest): Promise<Delive
   });
   if (claim.kind === 'capped') return { status: 'capped', channel, retryAtMs: claim.retryAtMs };
   if (claim.kind === 'exists') return resume(deps, req, claim.row);
-  return callProvider(deps, claim.row, content);
+  return callProvider(deps, req, claim.row, content);
 }
 
-/** A retry or the loser of a race: the recorded outcome, or a takeover of an abandoned attempt. */
+/**
+ * A retry or the loser of a race: the recorded outcome, the record of a send an earlier attempt saw
+ * accepted, or a takeover of an abandoned attempt.
+ */
 async function resume(deps: DeliveryDeps, req: DeliveryRequest, row: DeliveryRow): Promise<DeliveryOutcome> {
   if (row.status !== 'pending') return recordedOutcome(row);
   const channel = row.channel ?? 'email';
-  const waitMs = row.leaseUntilMs - now(deps);
+  const lease = await readLease(deps.models, row);
+  if (req.accepted) {
+    // The provider has it; only the ledger write failed. Whoever holds the lease, this is the answer,
+    // in doubt only if an attempt before the accepted one was (the takeover claims say).
+    const held = { ...row, uncertain: lease.uncertain };
+    await recordSent(deps, held, req.accepted);
+    return sentOutcome(channel, req.accepted, held.uncertain);
+  }
+  const waitMs = lease.leaseUntilMs - now(deps);
   if (waitMs > 0) {
     throw new DeliveryRetryableError(
       'DELIVERY_IN_PROGRESS',
@@ -86,25 +97,37 @@ async function resume(deps: DeliveryDeps, req: DeliveryRequest, row: DeliveryRow
       waitMs,
     );
   }
-  if (channel === 'email' && row.uncertain && deps.emailUncertain === 'fail') {
-    return finishClaimed(deps, row, 'outcome-unknown', 'an earlier attempt may have been accepted by the server');
+  // A lease that ran out without being released belongs to an attempt that died, maybe mid-call.
+  const uncertain = lease.uncertain || lease.leaseUntilMs > 0;
+  if (channel === 'email' && uncertain && deps.emailUncertain === 'fail') {
+    return finishClaimed(
+      deps,
+      { ...row, uncertain },
+      'outcome-unknown',
+      'an earlier attempt may have been accepted by the server',
+    );
   }
   const profile = await findProfile(deps.models, req.customerId);
   if (!profile) return finishClaimed(deps, row, 'unknown-customer', 'the customer was erased during the send');
-  const taken = await takeOverDelivery(deps.models, row, now(deps) + leaseMs(deps));
+  const taken = await takeOverDelivery(deps.models, row, lease, now(deps) + leaseMs(deps));
   if (!taken) {
     throw new DeliveryRetryableError('DELIVERY_IN_PROGRESS', `delivery ${row.idempotencyKey} was taken over`, 1000);
   }
   const content = await prepareOrFail(deps, req, channel, profile);
-  if ('status' in content) return finishClaimed(deps, row, content.reason, content.detail);
-  return callProvider(deps, taken, content);
+  if ('status' in content) return finishClaimed(deps, taken, content.reason, content.detail);
+  return callProvider(deps, req, taken, content);
 }
 
 function recordedOutcome(row: DeliveryRow): DeliveryOutcome {
   const channel = row.channel ?? 'email';
   switch (row.status) {
     case 'sent':
-      return { status: 'sent', channel, providerId: row.providerMessageId ?? '' };
+      return {
+        status: 'sent',
+        channel,
+        providerId: row.providerMessageId ?? '',
+        ...(row.uncertain && channel === 'email' ? { uncertain: true } : {}),
+      };
     case 'skipped':
       return { status: 'skipped', channel: row.channel, reason: row.reason ?? 'unknown' };
     case 'failed':
@@ -153,7 +176,13 @@ async function finishClaimed(
   reason: string,
   detail?: string,
 ): Promise<DeliveryOutcome> {
-  await finishDelivery(deps.models, row.idempotencyKey, { status: 'failed', reason, ...(detail ? { detail } : {}) });
+  const uncertain = row.uncertain ? { uncertain: true } : {};
+  await finishDelivery(deps.models, row.idempotencyKey, {
+    status: 'failed',
+    reason,
+    ...(detail ? { detail } : {}),
+    ...uncertain,
+  });
   return { status: 'failed', channel: row.channel ?? 'email', reason, ...(detail ? { detail } : {}) };
 }
 

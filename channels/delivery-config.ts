@@ -1,63 +1,162 @@
 /**
  * The send path's configuration from an environment map. The composition roots (worker.ts,
  * api/server.ts) pass `process.env`; nothing here reads it by itself.
+ *
+ * One rule decides between a local run, where every setting has a working default, and production,
+ * where the settings that end up in every customer's mail must be given: see {@link isProductionEnv}.
  */
 import type { Models } from '../store/models/index.js';
 import { createDelivery, type Delivery } from './deliver.js';
-import { createSmtpTransport } from './email-transport.js';
+import { createSmtpTransport, type DkimOptions } from './email-transport.js';
 import { createLineSender } from './line-sender.js';
 
-/** Thrown when a required setting is missing or unusable; `setting` names it. */
+/** Thrown when required settings are missing or unusable; `settings` names them. */
 export class DeliveryConfigError extends Error {
   readonly code = 'DELIVERY_CONFIG_INVALID';
   constructor(
-    readonly setting: string,
+    readonly settings: string[],
     message: string,
   ) {
-    super(`${setting}: ${message}`);
+    super(message);
     this.name = 'DeliveryConfigError';
   }
 }
 
 type Env = Record<string, string | undefined>;
 
-function required(env: Env, name: string): string {
-  const value = env[name];
-  if (!value) throw new DeliveryConfigError(name, 'is required');
-  return value;
+/** The shop every default names: the unsubscribe pages and the default From (`SHOP_NAME` overrides it). */
+export const DEFAULT_SHOP_NAME = '珈琲焙煎所きずな';
+
+/** Local defaults; in production the settings of {@link PRODUCTION_REQUIRED} have none. */
+const LOCAL_DEFAULTS = {
+  SMTP_URL: 'smtp://127.0.0.1:1025',
+  PUBLIC_BASE_URL: 'http://localhost:3000',
+  UNSUBSCRIBE_SECRET: 'local-unsubscribe-secret-of-at-least-32-bytes',
+  UNSUBSCRIBE_MAILTO: 'unsubscribe@kizuna.local',
+  MAIL_FROM_ADDRESS: 'no-reply@kizuna.local',
+} as const;
+
+/** What production must set: every one ends up in customers' mail or signs their unsubscribe links. */
+export const PRODUCTION_REQUIRED = [
+  'UNSUBSCRIBE_SECRET',
+  'PUBLIC_BASE_URL',
+  'MAIL_FROM',
+  'UNSUBSCRIBE_MAILTO',
+] as const;
+
+const LOOPBACK = /^(localhost|127(\.\d+){3}|\[::1\])$/i;
+
+/**
+ * Production is `NODE_ENV=production`, or a configuration that reaches real recipients: a LINE channel
+ * token without `LINE_API_BASE_URL` (LINE itself, not the stand-in), or an `SMTP_URL` whose host is
+ * not this machine.
+ */
+export function isProductionEnv(env: Env): boolean {
+  if (env.NODE_ENV === 'production') return true;
+  if (env.LINE_CHANNEL_ACCESS_TOKEN && !env.LINE_API_BASE_URL) return true;
+  if (env.SMTP_URL) {
+    try {
+      return !LOOPBACK.test(new URL(env.SMTP_URL).hostname);
+    } catch {
+      return true;
+    }
+  }
+  return false;
+}
+
+/** The delivery settings, checked: everything {@link createDelivery} needs but the models. */
+export interface DeliverySettings {
+  smtpUrl: string;
+  dkim: DkimOptions | null;
+  line: { channelAccessToken: string; baseURL?: string } | null;
+  publicBaseUrl: string;
+  unsubscribeSecret: string;
+  mailto: string;
+  shopUrl: string | null;
+  shopName: string;
+  from: string;
+  replyTo: string | null;
 }
 
 /**
- * Builds the delivery from `SMTP_URL`, `MAIL_FROM`, `MAIL_REPLY_TO`, `DKIM_DOMAIN` / `DKIM_SELECTOR` /
- * `DKIM_PRIVATE_KEY`, `LINE_CHANNEL_ACCESS_TOKEN` (+ `LINE_API_BASE_URL`), `PUBLIC_BASE_URL`,
- * `UNSUBSCRIBE_SECRET` (32 bytes or more), `UNSUBSCRIBE_MAILTO`, `SHOP_NAME`, `SHOP_URL`.
- * Throws {@link DeliveryConfigError}.
+ * Reads the delivery settings from `SMTP_URL`, `MAIL_FROM`, `MAIL_REPLY_TO`, `DKIM_DOMAIN` /
+ * `DKIM_SELECTOR` / `DKIM_PRIVATE_KEY` (all three or none), `LINE_CHANNEL_ACCESS_TOKEN` (+
+ * `LINE_API_BASE_URL`), `PUBLIC_BASE_URL`, `UNSUBSCRIBE_SECRET` (32 bytes or more), `UNSUBSCRIBE_MAILTO`,
+ * `SHOP_NAME`, `SHOP_URL`. Throws {@link DeliveryConfigError} naming every problem at once.
  */
-export function deliveryFromEnv(env: Env, models: Models): Delivery {
-  const secret = required(env, 'UNSUBSCRIBE_SECRET');
-  if (Buffer.byteLength(secret) < 32) throw new DeliveryConfigError('UNSUBSCRIBE_SECRET', 'must be at least 32 bytes');
-  const dkim =
-    env.DKIM_DOMAIN && env.DKIM_SELECTOR && env.DKIM_PRIVATE_KEY
-      ? { domainName: env.DKIM_DOMAIN, keySelector: env.DKIM_SELECTOR, privateKey: env.DKIM_PRIVATE_KEY }
-      : null;
+export function deliverySettingsFromEnv(env: Env): DeliverySettings {
+  const production = isProductionEnv(env);
+  const problems: string[] = [];
+  const names: string[] = [];
+  const problem = (name: string, text: string) => {
+    names.push(name);
+    problems.push(`${name} ${text}`);
+  };
+  if (production) {
+    for (const name of PRODUCTION_REQUIRED) if (!env[name]) problem(name, 'is required');
+  }
+  const secret = env.UNSUBSCRIBE_SECRET ?? LOCAL_DEFAULTS.UNSUBSCRIBE_SECRET;
+  if (env.UNSUBSCRIBE_SECRET && Buffer.byteLength(secret) < 32)
+    problem('UNSUBSCRIBE_SECRET', 'must be 32 bytes or more');
+  const dkimParts = [env.DKIM_DOMAIN, env.DKIM_SELECTOR, env.DKIM_PRIVATE_KEY].filter(Boolean).length;
+  if (dkimParts !== 0 && dkimParts !== 3) {
+    problem('DKIM_DOMAIN', 'DKIM_SELECTOR and DKIM_PRIVATE_KEY go together: set all three or none');
+  }
+  if (problems.length > 0) {
+    const where = production ? ' (production: see docs/configuration.md)' : '';
+    throw new DeliveryConfigError(names, `delivery settings${where}: ${problems.join('; ')}`);
+  }
+  const shopName = env.SHOP_NAME ?? DEFAULT_SHOP_NAME;
   const token = env.LINE_CHANNEL_ACCESS_TOKEN;
+  return {
+    smtpUrl: env.SMTP_URL ?? LOCAL_DEFAULTS.SMTP_URL,
+    dkim:
+      dkimParts === 3
+        ? { domainName: env.DKIM_DOMAIN!, keySelector: env.DKIM_SELECTOR!, privateKey: env.DKIM_PRIVATE_KEY! }
+        : null,
+    line: token
+      ? { channelAccessToken: token, ...(env.LINE_API_BASE_URL ? { baseURL: env.LINE_API_BASE_URL } : {}) }
+      : null,
+    publicBaseUrl: env.PUBLIC_BASE_URL ?? LOCAL_DEFAULTS.PUBLIC_BASE_URL,
+    unsubscribeSecret: secret,
+    mailto: env.UNSUBSCRIBE_MAILTO ?? LOCAL_DEFAULTS.UNSUBSCRIBE_MAILTO,
+    shopUrl: env.SHOP_URL ?? null,
+    shopName,
+    from: env.MAIL_FROM ?? `"${shopName.replace(/["\\]/g, '')}" <${LOCAL_DEFAULTS.MAIL_FROM_ADDRESS}>`,
+    replyTo: env.MAIL_REPLY_TO ?? null,
+  };
+}
+
+/** Builds the delivery from the environment (see {@link deliverySettingsFromEnv}). */
+export function deliveryFromEnv(env: Env, models: Models): Delivery {
+  const s = deliverySettingsFromEnv(env);
   return createDelivery({
     models,
-    email: createSmtpTransport({ url: env.SMTP_URL ?? 'smtp://127.0.0.1:1025', dkim }),
-    line: token
-      ? createLineSender({
-          channelAccessToken: token,
-          ...(env.LINE_API_BASE_URL ? { baseURL: env.LINE_API_BASE_URL } : {}),
-        })
-      : null,
+    email: createSmtpTransport({ url: s.smtpUrl, dkim: s.dkim }),
+    line: s.line ? createLineSender(s.line) : null,
     links: {
-      publicBaseUrl: required(env, 'PUBLIC_BASE_URL'),
-      unsubscribeSecret: secret,
-      mailto: required(env, 'UNSUBSCRIBE_MAILTO'),
-      ...(env.SHOP_URL ? { extra: { shop: env.SHOP_URL } } : {}),
+      publicBaseUrl: s.publicBaseUrl,
+      unsubscribeSecret: s.unsubscribeSecret,
+      mailto: s.mailto,
+      ...(s.shopUrl ? { extra: { shop: s.shopUrl } } : {}),
     },
-    shopName: required(env, 'SHOP_NAME'),
-    from: required(env, 'MAIL_FROM'),
-    ...(env.MAIL_REPLY_TO ? { replyTo: env.MAIL_REPLY_TO } : {}),
+    shopName: s.shopName,
+    from: s.from,
+    ...(s.replyTo ? { replyTo: s.replyTo } : {}),
   });
+}
+
+/**
+ * What the API's unsubscribe pages need: the secret (required in production, as for the worker, since
+ * both must hold the same one) and the shop's name.
+ */
+export function unsubscribeSettingsFromEnv(env: Env): { secret: string; shopName: string } {
+  const secret = env.UNSUBSCRIBE_SECRET;
+  if (!secret && isProductionEnv(env)) {
+    throw new DeliveryConfigError(
+      ['UNSUBSCRIBE_SECRET'],
+      'unsubscribe settings (production: see docs/configuration.md): UNSUBSCRIBE_SECRET is required',
+    );
+  }
+  return { secret: secret ?? LOCAL_DEFAULTS.UNSUBSCRIBE_SECRET, shopName: env.SHOP_NAME ?? DEFAULT_SHOP_NAME };
 }

@@ -23,11 +23,24 @@ export interface DeliveryRequest {
   cap: { max: number; perMs: number } | null;
   /** The engine's clock (workflow time): the cap window is counted on it. */
   nowMs: number;
+  /**
+   * The provider accepted this delivery in an earlier attempt whose ledger write failed (the `send`
+   * activity keeps it in its heartbeat details): the retry records it and does not send again.
+   */
+  accepted?: AcceptedSend | null;
+  /** Told as soon as the provider accepted, before the ledger write, so the caller can keep it. */
+  onAccepted?: (sent: AcceptedSend) => void;
+}
+
+/** What the provider answered when it took a message: kept until the ledger records it. */
+export interface AcceptedSend {
+  providerMessageId: string;
+  providerResponse: string;
 }
 
 /** What happened. `skipped` and `failed` carry a reason the journal records. */
 export type DeliveryOutcome =
-  | { status: 'sent'; channel: 'email' | 'line'; providerId: string }
+  | { status: 'sent'; channel: 'email' | 'line'; providerId: string; uncertain?: boolean }
   | { status: 'skipped'; channel: 'email' | 'line' | null; reason: string }
   | { status: 'failed'; channel: 'email' | 'line'; reason: string; detail?: string }
   | { status: 'capped'; channel: 'email' | 'line'; retryAtMs: number };
@@ -69,6 +82,12 @@ export interface EmailIdentity {
   replyTo?: string;
 }
 
+/**
+ * The default lease: a dead attempt's row can be taken over this long after its last renewal, about
+ * when Temporal notices the missing heartbeats of its `send` activity (20 s) and retries it.
+ */
+export const DEFAULT_LEASE_MS = 20_000;
+
 export interface DeliveryDeps {
   models: Models;
   email: EmailTransport;
@@ -88,8 +107,16 @@ export interface DeliveryDeps {
   emailUncertain?: 'resend' | 'fail';
   /** Real clock for leases (not the engine's clock); defaults to `Date.now`. */
   clock?: () => number;
-  /** How long a claimed attempt owns its row before a retry may take over; default 90 s. */
+  /**
+   * How long a claimed attempt owns its row before a retry may take over; renewed every quarter of it
+   * while the provider call runs. Default {@link DEFAULT_LEASE_MS}.
+   */
   leaseMs?: number;
+  /**
+   * Pauses between the tries of recording a message the provider accepted; after the last the error
+   * escapes with the row still held. Default about 20 s in all.
+   */
+  recordSentDelaysMs?: readonly number[];
   /** Where loud configuration errors go (LINE 401/403); defaults to `console.error`. */
   onConfigError?: (message: string) => void;
 }

@@ -64,7 +64,7 @@ export interface SmtpOptions {
   dkim?: DkimOptions | null;
   /** Pool size (connections kept open); default 5. */
   maxConnections?: number;
-  /** Socket inactivity timeout in ms; default 60 s (must stay below the ledger's lease). */
+  /** Socket inactivity timeout in ms; default 60 s (the ledger's lease is renewed while the call runs). */
   socketTimeoutMs?: number;
 }
 

@@ -96,7 +96,10 @@ export interface SendResultInput {
   status: SendStatus;
   /** The channel used or tried (`preferred` resolved); `null` when none was chosen. */
   channel: DeliveryChannel | null;
-  /** Why nothing was sent (`skipped`, `failed`), `null` otherwise. */
+  /**
+   * Why nothing was sent (`skipped`, `failed`); for `sent`, `possible-duplicate` when an email was resent
+   * after an attempt that may have been accepted too; `null` otherwise.
+   */
   reason: string | null;
   /** `capped`: when the cap frees a slot; `null` otherwise. */
   retryAtMs: number | null;

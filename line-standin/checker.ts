@@ -11,8 +11,21 @@ export interface LineErrorDetail {
 
 export type Obj = Record<string, unknown>;
 
-/** Lengths as LINE counts them: UTF-16 code units. */
-const units = (text: string) => text.length;
+/**
+ * What LINE counts a length in: UTF-16 code units (🍎 is two), except for action labels and texts and
+ * template texts and titles, counted in grapheme clusters (👨‍👩‍👧 is one) — LINE's "Character counting
+ * in a text". The template checks of `definitions/` count the same way.
+ */
+export type TextUnit = 'utf16' | 'graphemes';
+
+let segmenter: Intl.Segmenter | undefined;
+function length(text: string, unit: TextUnit): number {
+  if (unit === 'utf16') return text.length;
+  segmenter ??= new Intl.Segmenter('en', { granularity: 'grapheme' });
+  let n = 0;
+  for (const _ of segmenter.segment(text)) n++;
+  return n;
+}
 
 export class Checker {
   readonly details: LineErrorDetail[] = [];
@@ -34,8 +47,12 @@ export class Checker {
     return true;
   }
 
-  /** A string of `min..max` UTF-16 units; absent is refused when `required`. */
-  string(value: unknown, property: string, opts: { min?: number; max?: number; required?: boolean } = {}): boolean {
+  /** A string of `min..max` UTF-16 units (or graphemes, as `unit` says); absent is refused when `required`. */
+  string(
+    value: unknown,
+    property: string,
+    opts: { min?: number; max?: number; required?: boolean; unit?: TextUnit } = {},
+  ): boolean {
     if (value === undefined || value === null) {
       if (opts.required ?? true) this.add(property, 'must be specified');
       return false;
@@ -46,11 +63,9 @@ export class Checker {
     }
     const min = opts.min ?? 1;
     const max = opts.max ?? Number.MAX_SAFE_INTEGER;
-    if (units(value) < min || units(value) > max) {
-      this.add(
-        property,
-        min === 1 && units(value) === 0 ? 'must be non-empty text' : `Length must be between ${min} and ${max}`,
-      );
+    const n = length(value, opts.unit ?? 'utf16');
+    if (n < min || n > max) {
+      this.add(property, min === 1 && n === 0 ? 'must be non-empty text' : `Length must be between ${min} and ${max}`);
       return false;
     }
     return true;

@@ -20,6 +20,7 @@ const ACTION_TYPES = [
 ] as const;
 const QUICK_REPLY_ONLY = ['camera', 'cameraRoll', 'location'];
 const URI_SCHEMES = ['http', 'https', 'line', 'tel'] as const;
+const G = 'graphemes' as const;
 
 /** Checks one action object at `property`. */
 export function checkAction(c: Checker, value: unknown, property: string, place: ActionPlace): void {
@@ -30,19 +31,20 @@ export function checkAction(c: Checker, value: unknown, property: string, place:
     c.add(`${property}.type`, `${type} action is only available in quick reply`);
   }
   const labelRequired = place === 'quickReply' || place === 'template';
-  c.string(value['label'], `${property}.label`, { max: place === 'flex' ? 40 : 20, required: labelRequired });
+  // Labels and the texts below are counted in grapheme clusters, as LINE counts them.
+  c.string(value['label'], `${property}.label`, { max: place === 'flex' ? 40 : 20, required: labelRequired, unit: G });
   switch (type) {
     case 'postback':
       c.string(value['data'], `${property}.data`, { min: 0, max: 300 });
-      c.string(value['displayText'], `${property}.displayText`, { max: 300, required: false });
-      c.string(value['text'], `${property}.text`, { max: 300, required: false });
-      c.string(value['fillInText'], `${property}.fillInText`, { max: 300, required: false });
+      c.string(value['displayText'], `${property}.displayText`, { max: 300, required: false, unit: G });
+      c.string(value['text'], `${property}.text`, { max: 300, required: false, unit: G });
+      c.string(value['fillInText'], `${property}.fillInText`, { max: 300, required: false, unit: G });
       if (value['displayText'] !== undefined && value['text'] !== undefined) {
         c.add(`${property}.text`, 'cannot be specified together with displayText');
       }
       return;
     case 'message':
-      c.string(value['text'], `${property}.text`, { max: 300 });
+      c.string(value['text'], `${property}.text`, { max: 300, unit: G });
       return;
     case 'uri':
       c.url(value['uri'], `${property}.uri`, { schemes: URI_SCHEMES, max: 1000 });

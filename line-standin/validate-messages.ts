@@ -135,7 +135,7 @@ function checkTemplate(c: Checker, t: unknown, at: string): void {
     const withHeader = t['title'] !== undefined || t['thumbnailImageUrl'] !== undefined;
     checkColumn(c, t, at, { text: withHeader ? 60 : 160, actions: 4 });
   } else if (t['type'] === 'confirm') {
-    c.string(t['text'], `${at}.text`, { max: 240 });
+    c.string(t['text'], `${at}.text`, { max: 240, unit: 'graphemes' });
     const actions = c.array(t['actions'], `${at}.actions`, 2, 2);
     actions?.forEach((a, i) => checkAction(c, a, `${at}.actions[${i}]`, 'template'));
   } else if (t['type'] === 'carousel') {
@@ -159,8 +159,9 @@ function checkTemplate(c: Checker, t: unknown, at: string): void {
 }
 
 function checkColumn(c: Checker, col: Obj, at: string, limits: { text: number; actions: number }): void {
-  c.string(col['text'], `${at}.text`, { max: limits.text });
-  c.string(col['title'], `${at}.title`, { max: 40, required: false });
+  // Template texts and titles are counted in grapheme clusters, as LINE counts them.
+  c.string(col['text'], `${at}.text`, { max: limits.text, unit: 'graphemes' });
+  c.string(col['title'], `${at}.title`, { max: 40, required: false, unit: 'graphemes' });
   if (col['thumbnailImageUrl'] !== undefined) c.url(col['thumbnailImageUrl'], `${at}.thumbnailImageUrl`);
   if (col['defaultAction'] !== undefined) checkAction(c, col['defaultAction'], `${at}.defaultAction`, 'template');
   const actions = c.array(col['actions'], `${at}.actions`, 1, limits.actions);

@@ -108,36 +108,94 @@ export async function claimDelivery(
   }
 }
 
+/** Who holds a `pending` row now, read from the row and the takeover claims (see {@link takeOverDelivery}). */
+export interface DeliveryLease {
+  attempt: number;
+  leaseUntilMs: number;
+  /** An earlier attempt may have been accepted by the provider. */
+  uncertain: boolean;
+}
+
+const attemptId = (idempotencyKey: string, attempt: number) => `attempt|${idempotencyKey}|${attempt}`;
+
 /**
- * Takes over a `pending` row whose lease has expired (its attempt crashed or gave up), by inserting the
- * next attempt's claim: of two retries, one wins. Returns the row with the new attempt, or null.
+ * The current attempt of a row and its lease. The row's `attempt` is a hint: the truth is the highest
+ * `attempt|<key>|<n>` claim, found by trying ids upwards from the hint (usually no more than one read).
+ * While the row's hint names that attempt, the row's lease is the current one (its holder releases it
+ * there); otherwise the claim's lease is, as inserted by the takeover.
+ */
+export async function readLease(models: Models, row: DeliveryRow): Promise<DeliveryLease> {
+  let lease: DeliveryLease = { attempt: row.attempt, leaseUntilMs: row.leaseUntilMs, uncertain: row.uncertain };
+  for (;;) {
+    const next = await models.DeliveryClaim.findById(attemptId(row.idempotencyKey, lease.attempt + 1)).lean<{
+      leaseUntilMs?: number;
+      uncertain?: boolean;
+    }>();
+    if (!next) return lease;
+    lease = {
+      attempt: lease.attempt + 1,
+      leaseUntilMs: next.leaseUntilMs ?? 0,
+      uncertain: lease.uncertain || next.uncertain === true,
+    };
+  }
+}
+
+/**
+ * Takes over a `pending` row whose lease has expired (its attempt crashed, hung or gave up) with one
+ * insert: the claim `attempt|<key>|<n+1>` carrying the new lease. Of two retries one wins; the loser
+ * gets null. An attempt that let its lease run out without releasing it may have reached the provider,
+ * so taking over from it marks the delivery `uncertain`. The row is then updated as a hint only: when
+ * that update fails, the claim still says who holds the row, so later retries are not blocked.
  */
 export async function takeOverDelivery(
   models: Models,
   row: DeliveryRow,
+  lease: DeliveryLease,
   leaseUntilMs: number,
 ): Promise<DeliveryRow | null> {
-  const attempt = row.attempt + 1;
+  const attempt = lease.attempt + 1;
+  // Released leases are 0; an expired one that was never released belongs to an attempt that died.
+  const uncertain = lease.uncertain || lease.leaseUntilMs > 0;
   try {
-    await models.DeliveryClaim.create({ _id: `attempt|${row.idempotencyKey}|${attempt}` });
+    await models.DeliveryClaim.create({ _id: attemptId(row.idempotencyKey, attempt), leaseUntilMs, uncertain });
   } catch (err) {
     if (isDuplicate(err)) return null;
     throw err;
   }
-  await models.Delivery.updateOne({ _id: row.idempotencyKey }, { $set: { attempt, leaseUntilMs } });
-  return { ...row, attempt, leaseUntilMs };
+  await models.Delivery.updateOne({ _id: row.idempotencyKey }, { $set: { attempt, leaseUntilMs, uncertain } }).catch(
+    () => undefined,
+  );
+  return { ...row, attempt, leaseUntilMs, uncertain };
 }
 
-/** Ends the lease of a pending row after a transient failure, so the next retry may go at once. */
+/**
+ * Ends the lease of a pending row after a transient failure that proves nothing reached the provider,
+ * or left it in doubt (`uncertain`), so the next retry may go at once. Never called once the provider
+ * accepted the message: that row keeps its lease until `sent` is recorded.
+ */
 export async function releaseDelivery(
   models: Models,
-  idempotencyKey: string,
+  row: Pick<DeliveryRow, 'idempotencyKey' | 'attempt'>,
   info: { uncertain: boolean; detail: string },
 ): Promise<void> {
-  const $set: Record<string, unknown> = { leaseUntilMs: 0, detail: info.detail };
+  // Naming the attempt makes the row's lease the current one again (see readLease).
+  const $set: Record<string, unknown> = { attempt: row.attempt, leaseUntilMs: 0, detail: info.detail };
   // Once uncertain, always: a later clean failure does not prove the earlier attempt was not accepted.
   if (info.uncertain) $set.uncertain = true;
-  await models.Delivery.updateOne({ _id: idempotencyKey }, { $set });
+  await models.Delivery.updateOne({ _id: row.idempotencyKey }, { $set });
+}
+
+/**
+ * Extends the lease of the attempt that holds the row while its provider call runs, so a slow call is
+ * not taken over and a dead attempt's lease runs out soon. Only the holder writes, and never while
+ * another of its writes to the row is under way (FerretDB v1 rewrites the whole document).
+ */
+export async function renewDelivery(
+  models: Models,
+  row: Pick<DeliveryRow, 'idempotencyKey' | 'attempt'>,
+  leaseUntilMs: number,
+): Promise<void> {
+  await models.Delivery.updateOne({ _id: row.idempotencyKey }, { $set: { attempt: row.attempt, leaseUntilMs } });
 }
 
 /** Records the end of a claimed send. Only the attempt holding the lease calls this. */
@@ -145,8 +203,8 @@ export async function finishDelivery(
   models: Models,
   idempotencyKey: string,
   outcome:
-    | { status: 'sent'; providerMessageId: string; providerResponse?: string }
-    | { status: 'failed'; reason: string; detail?: string },
+    | { status: 'sent'; providerMessageId: string; providerResponse?: string; uncertain?: boolean }
+    | { status: 'failed'; reason: string; detail?: string; uncertain?: boolean },
 ): Promise<void> {
   const now = new Date();
   const $set = { ...outcome, finishedAt: now, leaseUntilMs: 0, ...(outcome.status === 'sent' ? { sentAt: now } : {}) };

@@ -24,8 +24,14 @@ const RETRY: ActivityOptions['retry'] = {
   maximumInterval: '5 minutes',
 };
 const OPTIONS: ActivityOptions = { startToCloseTimeout: '1 minute', retry: RETRY };
-// A send may wait on SMTP or LINE; the delivery ledger's lease (90 s) outlives one attempt.
-const SEND_OPTIONS: ActivityOptions = { startToCloseTimeout: '2 minutes', retry: RETRY };
+// A send may wait on SMTP or LINE for a while, so its start-to-close timeout is long; it heartbeats every
+// few seconds, so a send on a worker that died is retried after the heartbeat timeout instead. The
+// delivery ledger's lease (20 s, renewed during the provider call) runs out about as soon.
+const SEND_OPTIONS: ActivityOptions = {
+  startToCloseTimeout: '2 minutes',
+  heartbeatTimeout: '20 seconds',
+  retry: RETRY,
+};
 
 const LOCAL_OPTIONS: LocalActivityOptions = { startToCloseTimeout: '1 minute', retry: RETRY };
 

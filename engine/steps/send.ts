@@ -131,7 +131,8 @@ export function recordSendResult(turn: Turn, step: SendStep, input: SendResultIn
   const detail = { template: step.template, channel: input.channel };
   switch (input.status) {
     case 'sent':
-      journal(turn, step, 'sent', null, detail);
+      // `possible-duplicate`: an email resent after an attempt that may have been accepted as well.
+      journal(turn, step, 'sent', input.reason, detail);
       recordTouch(turn, step, input.channel);
       return;
     case 'skipped':

@@ -23,10 +23,14 @@ export const deliverySchema = new Schema(
     status: { type: String, enum: DELIVERY_STATUS, required: true },
     /** The frequency-cap slot this send holds (see `store/delivery-slots.ts`); absent when it never reached a provider. */
     slotId: { type: String },
+    /** The attempt holding the row: a hint, the `attempt|…` claims are the truth (`store/deliveries.ts`). */
     attempt: { type: Number, default: 1 },
-    /** Real-clock ms until which the current attempt owns the row. */
+    /** Real-clock ms until which the current attempt owns the row; 0 once it released it. */
     leaseUntilMs: { type: Number, default: 0 },
-    /** An earlier attempt may have been accepted by the provider (SMTP timeout, crash mid-call). */
+    /**
+     * An earlier attempt may have been accepted by the provider (SMTP timeout, crash mid-call); kept on
+     * the final row, so a `sent` row with it may stand for a message the recipient got twice.
+     */
     uncertain: { type: Boolean, default: false },
     reason: { type: String },
     detail: { type: String },
@@ -48,7 +52,8 @@ export type DeliveryDoc = InferSchemaType<typeof deliverySchema>;
  * - `slot|<customer>|<channel>|<seq>`: the customer's seq-th send on the channel, at `atMs` (engine clock),
  *   for delivery `key`; `released` when that send never reached the provider;
  * - `head|<customer>|<channel>`: a hint of the latest seq (`seq`), so finding the next slot starts near it;
- * - `attempt|<deliveryKey>|<n>`: the n-th attempt of a delivery took over its pending row.
+ * - `attempt|<deliveryKey>|<n>`: the n-th attempt of a delivery took over its pending row, holding it
+ *   until `leaseUntilMs` (real clock); `uncertain` when an attempt before it may have reached the provider.
  */
 export const deliveryClaimSchema = new Schema(
   {
@@ -57,6 +62,8 @@ export const deliveryClaimSchema = new Schema(
     atMs: { type: Number },
     seq: { type: Number },
     released: { type: Boolean },
+    leaseUntilMs: { type: Number },
+    uncertain: { type: Boolean },
   },
   { collection: 'delivery_claims', versionKey: false },
 );

@@ -1,14 +1,12 @@
 import { createHash } from 'node:crypto';
-import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApp } from '../../api/app.js';
 import { DeliveryRetryableError } from '../../channels/deliver.js';
 import { lineRetryKey } from '../../channels/line-retry-key.js';
 import { findProfile } from '../../store/customers.js';
 import type { Store } from '../../store/connection.js';
 import { connectTestStore } from '../support/store.js';
 import { startSmtpCapture } from '../support/smtp.js';
-import { addCustomer, publishTemplates, request as sendRequest, SECRET, testDelivery } from './delivery-helpers.js';
+import { addCustomer, publishTemplates, request as sendRequest, testDelivery } from './delivery-helpers.js';
 
 const HELLO = `subject: "{{ profile.lastName }}様、新豆が入荷しました"
 html: |
@@ -114,78 +112,6 @@ describe('delivering email through deliver() to a real SMTP server', () => {
     expect(mj!.html).toContain('こんにちは 山田 &lt;&amp;&gt; さん');
     expect(mj!.text).toContain('こんにちは 山田 <&> さん');
     delivery.close();
-  });
-
-  it('unsubscribes in one click from the link: GET page, then POST; the next send of any journey is skipped', async () => {
-    await subscriber('c-unsub');
-    const delivery = testDelivery(store.models, smtp.url);
-    await delivery.deliver(sendRequest({ customerId: 'c-unsub' }));
-    const mail = smtp.mails.find((m) => m.to[0] === 'c-unsub@example.jp')!;
-    const path = /<https:\/\/kizuna\.example\.jp(\/u\/[^>]+)>/.exec(mail.headers['list-unsubscribe']!)![1]!;
-    const app = createApp({
-      readiness: {},
-      unsubscribe: { models: store.models, secret: SECRET, shopName: '珈琲焙煎所きずな' },
-    });
-    const page = await request(app).get(path).expect(200);
-    expect(page.text).toContain('珈琲焙煎所きずな');
-    expect(page.text).toContain('配信を停止しますか');
-    expect(page.text).toContain('Stop receiving emails');
-    expect((await findProfile(store.models, 'c-unsub'))!.consent).toMatchObject({ email: 'subscribed' });
-    await request(app).post(path).type('form').send('List-Unsubscribe=One-Click').expect(200);
-    expect((await findProfile(store.models, 'c-unsub'))!.consent).toMatchObject({ email: 'unsubscribed' });
-    const events = await store.models.Event.find({ customerId: 'c-unsub', type: 'customer.unsubscribed' }).lean();
-    expect(events).toHaveLength(1);
-    expect(events[0]).toMatchObject({ source: 'unsubscribe', properties: { channel: 'email', journeyId: 'winback' } });
-    await request(app).post(path).type('form').send('List-Unsubscribe=One-Click').expect(200);
-    expect(await store.models.Event.countDocuments({ customerId: 'c-unsub', type: 'customer.unsubscribed' })).toBe(1);
-    const next = sendRequest({ customerId: 'c-unsub', journeyId: 'upsell' });
-    expect(await delivery.deliver(next)).toEqual({ status: 'skipped', channel: 'email', reason: 'unsubscribed' });
-    expect(smtp.mails.filter((m) => m.to[0] === 'c-unsub@example.jp')).toHaveLength(1);
-    expect(await store.models.Delivery.findOne({ idempotencyKey: next.deliveryKey }).lean()).toMatchObject({
-      status: 'skipped',
-      reason: 'unsubscribed',
-    });
-    delivery.close();
-  });
-
-  it('refuses a tampered, foreign or malformed token with a 400 page and changes nothing', async () => {
-    await subscriber('c-tamper');
-    const app = createApp({ readiness: {}, unsubscribe: { models: store.models, secret: SECRET, shopName: 'Shop' } });
-    const { createUnsubscribeToken } = await import('../../channels/unsubscribe-token.js');
-    const token = createUnsubscribeToken(
-      { customerId: 'c-tamper', channel: 'email', journeyId: 'winback', issuedAtMs: 0 },
-      SECRET,
-    );
-    const [payload, signature] = token.split('.') as [string, string];
-    const other = Buffer.from(Buffer.from(payload, 'base64url').toString().replace('c-tamper', 'c-hdr')).toString(
-      'base64url',
-    );
-    const foreign = createUnsubscribeToken(
-      { customerId: 'c-tamper', channel: 'email', journeyId: 'winback', issuedAtMs: 0 },
-      'another-shop-secret-0123456789abcdef',
-    );
-    const cases = [
-      [`${other}.${signature}`, 'TOKEN_BAD_SIGNATURE'],
-      [`${payload}.${signature.slice(0, -2)}AA`, 'TOKEN_BAD_SIGNATURE'],
-      [foreign, 'TOKEN_BAD_SIGNATURE'],
-      ['not-a-token', 'TOKEN_MALFORMED'],
-      [`${payload}.`, 'TOKEN_MALFORMED'],
-    ] as const;
-    for (const [bad, code] of cases) {
-      const res = await request(app).post(`/u/${bad}`).type('form').send('List-Unsubscribe=One-Click').expect(400);
-      expect(res.text).toContain(code);
-      expect(res.text).toContain('このリンクは無効です');
-      await request(app).get(`/u/${bad}`).expect(400);
-    }
-    await request(app).post(`/u/${token}`).type('form').send('nothing=here').expect(400);
-    expect((await findProfile(store.models, 'c-tamper'))!.consent).toMatchObject({ email: 'subscribed' });
-    expect((await findProfile(store.models, 'c-hdr'))!.consent).toMatchObject({ email: 'subscribed' });
-    expect(
-      await store.models.Event.countDocuments({
-        type: 'customer.unsubscribed',
-        customerId: { $in: ['c-tamper', 'c-hdr'] },
-      }),
-    ).toBe(0);
   });
 
   it('skips unsubscribed, bounced, never-asked and address-less customers with the reason in the ledger', async () => {

@@ -63,11 +63,13 @@ describe('a worker killed in the middle of sends', () => {
     expect(pendingAtKill).toBeGreaterThan(0);
 
     const second = await world.startWorker('second worker');
+    const recovery = Date.now();
     const results = await Promise.all(
       workflowIds.map((id) => world.client.workflow.getHandle(id).result() as Promise<{ outcome: string }>),
     );
     expect(results.map((r) => r.outcome)).toEqual(customers.map(() => 'completed'));
     expect(second.child.exitCode).toBeNull();
+    const recoveryMs = Date.now() - recovery;
 
     const { counts, smtpTransmissions } = await countSends(world, plan.journeyId, customers);
     expect(counts).toEqual(Object.fromEntries(customers.map((c) => [c, EXACTLY_ONCE])));
@@ -75,6 +77,19 @@ describe('a worker killed in the middle of sends', () => {
     const resent = Object.keys(smtpTransmissions).filter((c) => smtpTransmissions[c]! > 1);
     expect(resent.filter((c) => !inDoubt.includes(c))).toEqual([]);
     expect(Math.max(...Object.values(smtpTransmissions))).toBeLessThanOrEqual(2);
-    console.log(JSON.stringify({ worker_crash: { atKill, pendingAtKill, inDoubt, resent } }));
+    // The ledger and the journal say which emails may have arrived twice: every one taken over from the
+    // dead worker, among them each one the server had accepted before the kill.
+    const doubtful = (
+      await world.store.models.Delivery.find({ journeyId: plan.journeyId, channel: 'email', uncertain: true }).lean()
+    ).map((row) => row.customerId);
+    expect(inDoubt.filter((c) => !doubtful.includes(c))).toEqual([]);
+    expect(resent.filter((c) => !doubtful.includes(c))).toEqual([]);
+    const flagged = await world.store.models.JournalRow.find({
+      journeyId: plan.journeyId,
+      action: 'sent',
+      reason: 'possible-duplicate',
+    }).lean();
+    expect(flagged.map((row) => row.customerId).sort()).toEqual([...doubtful].sort());
+    console.log(JSON.stringify({ worker_crash: { atKill, pendingAtKill, inDoubt, resent, doubtful, recoveryMs } }));
   }, 420_000);
 });

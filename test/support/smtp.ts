@@ -18,6 +18,8 @@ export interface SmtpCaptureOptions {
   port?: number;
   /** Answers a recipient with this SMTP error (e.g. 550 unknown mailbox, 451 try later); null accepts. */
   refuseRecipient?: (address: string) => { code: number; message: string } | null;
+  /** Called with each message kept, just before the server answers 250 (the moment it is accepted). */
+  onAccept?: (mail: CapturedMail) => void;
 }
 
 /** Joins a folded header line (RFC 5322 unfolding: drop the line breaks, keep the whitespace). */
@@ -39,7 +41,7 @@ export async function startSmtpCapture(opts: SmtpCaptureOptions = {}) {
     onData(stream, session, done) {
       simpleParser(stream)
         .then((mail) => {
-          mails.push({
+          const captured: CapturedMail = {
             from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
             to: session.envelope.rcptTo.map((r) => r.address),
             subject: mail.subject ?? '',
@@ -49,7 +51,9 @@ export async function startSmtpCapture(opts: SmtpCaptureOptions = {}) {
             headers: Object.fromEntries(
               mail.headerLines.map((h) => [h.key, unfold(h.line.slice(h.key.length + 1)).trim()]),
             ),
-          });
+          };
+          mails.push(captured);
+          opts.onAccept?.(captured);
           done();
         })
         .catch(done);
