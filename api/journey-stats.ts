@@ -21,7 +21,7 @@ export interface JourneyStats {
   holdoutConverted: number;
   outcomes: Counts;
   steps: StepStats[];
-  /** Conversion rates of treated and holdout runs, and the difference (percentage points). */
+  /** Conversion rates of treated and holdout runs (shares), and their difference, as the backtest reports them. */
   conversion: { treatedRate: number | null; holdoutRate: number | null; uplift: number | null };
 }
 
@@ -123,7 +123,7 @@ function summarise(journeyId: string, version: number, groups: Group[], plan: Pl
   stats.conversion = {
     treatedRate,
     holdoutRate,
-    uplift: treatedRate !== null && holdoutRate !== null ? (treatedRate - holdoutRate) * 100 : null,
+    uplift: treatedRate !== null && holdoutRate !== null ? treatedRate - holdoutRate : null,
   };
   return stats;
 }

@@ -38,7 +38,7 @@ export function formatStats(stats: JourneyStats): string {
   const { treatedRate, holdoutRate, uplift } = stats.conversion;
   return [
     `${stats.journeyId} v${stats.version}: ${stats.runs} runs (${stats.holdout} holdout), ${stats.converted} converted`,
-    `conversion: treated ${percent(treatedRate)}, holdout ${percent(holdoutRate)}, uplift ${uplift === null ? '-' : `${uplift.toFixed(1)} pt`}`,
+    `conversion: treated ${percent(treatedRate)}, holdout ${percent(holdoutRate)}, uplift ${uplift === null ? '-' : `${(100 * uplift).toFixed(1)} pt`}`,
     '',
     ...table,
   ].join('\n');

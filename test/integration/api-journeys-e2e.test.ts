@@ -200,6 +200,11 @@ steps:
       converted: report.converted,
       holdoutConverted: report.holdoutConverted,
       outcomes: report.outcomes,
+      conversion: {
+        treatedRate: report.conversion.treated.rate,
+        holdoutRate: report.conversion.holdout.rate,
+        uplift: report.conversion.uplift,
+      },
     });
     const bySteps = (
       steps: { stepId: string; entered: number; sent: object; skipped: object; failed: object; paths: object }[],
