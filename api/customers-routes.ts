@@ -84,7 +84,7 @@ async function eraseCustomer(deps: CustomersRouteDeps, customerId: string) {
   erased.journeys = await deps.runtime.endCustomerJourneys({ customerId });
   erased.events = await deleteCustomerEvents(deps.models, customerId);
   for (const eraser of deps.erasers) erased[eraser.name] = await eraser.erase(customerId);
-  const result = await deps.models.Customer.deleteOne({ customerId });
+  const result = await deps.models.Customer.deleteOne({ _id: customerId });
   erased.profile = result.deletedCount;
   deps.onErased?.(customerId);
   return erased;

@@ -70,7 +70,7 @@ async function enterOne(
 }
 
 async function knownCustomers(models: Models, ids: string[]): Promise<Set<string>> {
-  const rows = await models.Customer.find({ customerId: { $in: ids } }, { customerId: 1, _id: 0 }).lean<
+  const rows = await models.Customer.find({ _id: { $in: ids } }, { customerId: 1, _id: 0 }).lean<
     { customerId: string }[]
   >();
   return new Set(rows.map((c) => c.customerId));

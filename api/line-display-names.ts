@@ -64,7 +64,7 @@ export async function fetchDisplayName(
     const attempts = deps.attempts ?? 10;
     for (let i = 0; i < attempts; i++) {
       const { matchedCount } = await deps.models.Customer.updateOne(
-        { customerId: follow.customerId },
+        { _id: follow.customerId },
         { $set: { [DISPLAY_NAME_FIELD]: name } },
       );
       if (matchedCount > 0) return;
