@@ -15,7 +15,8 @@
  *   [--only throughput,latency,memory] [--memory-budget 1800] (seconds for entering the sleepers: the
  *   memory figure is then taken with as many asleep as were entered, which the JSON says)
  *   [--worker-heap-mb N] (the worker processes run with --max-old-space-size=N: tells garbage V8 has
- *   not collected yet from memory the worker holds)
+ *   not collected yet from memory the worker holds) [--cached-workflows N] (the workers' workflow
+ *   cache, KIZUNA_MAX_CACHED_WORKFLOWS; default the worker's own)
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
@@ -69,8 +70,10 @@ async function setUp() {
   const bundleFile = join(dataDir, 'workflow-bundle.js');
   writeFileSync(bundleFile, (await bundleWorkflowCode({ workflowsPath, logger: quiet })).code);
   const heapMb = process.argv.includes('--worker-heap-mb') ? option('worker-heap-mb', 0) : 0;
+  const cached = process.argv.includes('--cached-workflows') ? option('cached-workflows', 0) : 0;
   const workerVars = (db: string) => ({
     ...(heapMb > 0 ? { NODE_OPTIONS: `--max-old-space-size=${heapMb}` } : {}),
+    ...(cached > 0 ? { KIZUNA_MAX_CACHED_WORKFLOWS: String(cached) } : {}),
     KIZUNA_WORKFLOW_BUNDLE: bundleFile,
     TEMPORAL_ADDRESS: servers.temporalAddress,
     MONGODB_URI: `${servers.mongoUri}${db}`,
@@ -207,6 +210,7 @@ async function main() {
       latency: await phase('latency', () => latency(bench, option('events', 200))),
       memory: await phase('memory', () => memory(bench, option('asleep', 10000), option('memory-budget', 1800))),
       workerHeapMb: process.argv.includes('--worker-heap-mb') ? option('worker-heap-mb', 0) : 'default',
+      cachedWorkflows: process.argv.includes('--cached-workflows') ? option('cached-workflows', 0) : 'default',
       mailsReceived: bench.smtp.total(),
       machine: { cpus: cpus().length, loadavgBefore, loadavgAfter: loadavg().map(round1) },
     };
