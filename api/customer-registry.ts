@@ -9,7 +9,7 @@ import { createGroupCommit } from './group-commit.js';
 
 const KNOWN_LIMIT = 100_000;
 
-/** Per-process registry: known customers skip the read; unknown ones are ensured in groups. */
+/** Per-process registry: known customers need no write; unknown ones are ensured in groups. */
 export function createCustomerRegistry(models: Models) {
   const known = new Set<string>();
   const group = createGroupCommit(async (items: { customerId: string; acquisitionSource: string }[]) => {
@@ -23,7 +23,7 @@ export function createCustomerRegistry(models: Models) {
       if (known.size >= KNOWN_LIMIT) known.clear();
       known.add(customerId);
     },
-    /** Ensures many at once (a batch): one read and one insert for those not known yet. */
+    /** Ensures many at once (a batch): one insert for those not known yet. */
     async ensureMany(wanted: { customerId: string; acquisitionSource: string }[]): Promise<void> {
       const unknown = wanted.filter((w) => !known.has(w.customerId));
       await ensureCustomers(models, unknown);
