@@ -18,7 +18,8 @@ import { createSmtpTransport } from '../channels/email-transport.js';
 import { lineRetryKey } from '../channels/line-retry-key.js';
 import { createLineSender } from '../channels/line-sender.js';
 import { createLineStandin } from '../line-standin/app.js';
-import { freePort, startFerretDB } from '../scripts/servers.js';
+import { startFerretDB } from '../scripts/document-store.js';
+import { freePort } from '../scripts/servers.js';
 import { connectStore } from '../store/connection.js';
 import { findProfile, upsertProfile } from '../store/customers.js';
 

@@ -87,6 +87,10 @@ interface LaunchOptions {
   timeoutMs?: number;
   /** Append the server's output to this file; otherwise only its last lines are kept for errors. */
   logFile?: string;
+  /** Run as this user (PostgreSQL refuses to run as root). */
+  user?: { uid: number; gid: number };
+  /** The signal that stops it cleanly (PostgreSQL's fast shutdown is SIGINT). @default 'SIGTERM' */
+  stopSignal?: NodeJS.Signals;
 }
 
 /**
@@ -101,7 +105,11 @@ export async function launch(opts: LaunchOptions): Promise<RunningServer> {
       `${name}: port ${port} is already in use. Stop what listens there or pick another port.`,
     );
   }
-  const child = spawn(opts.command, opts.args, { stdio: ['ignore', 'pipe', 'pipe'], env: opts.env ?? localEnv() });
+  const child = spawn(opts.command, opts.args, {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: opts.env ?? localEnv(),
+    ...(opts.user ?? {}),
+  });
   const output = captureOutput(child, opts.readyOutput, opts.logFile);
   let code: number | string | null = null;
   const exited = new Promise<number | string>((ok) => {
@@ -128,7 +136,7 @@ export async function launch(opts: LaunchOptions): Promise<RunningServer> {
   }
   const stop = async () => {
     if (code !== null) return;
-    child.kill('SIGTERM');
+    child.kill(opts.stopSignal ?? 'SIGTERM');
     const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
     await exited;
     clearTimeout(timer);
@@ -180,27 +188,6 @@ function captureOutput(child: ChildProcess, readyOutput: RegExp | undefined, log
 function createLog(file: string) {
   mkdirSync(dirname(file), { recursive: true });
   return createWriteStream(file, { flags: 'a' });
-}
-
-/** Starts FerretDB (SQLite backend) with telemetry and its debug listener off, so several can run side by side. */
-export async function startFerretDB(opts: { port: number; dataDir: string; logFile?: string }): Promise<RunningServer> {
-  mkdirSync(opts.dataDir, { recursive: true });
-  return launch({
-    name: 'FerretDB',
-    command: toolPath('ferretdb'),
-    args: [
-      '--handler=sqlite',
-      // Its state file (telemetry choice, instance id) goes beside the data, not into the working directory.
-      `--state-dir=${opts.dataDir}`,
-      `--sqlite-url=file:${opts.dataDir}/`,
-      `--listen-addr=127.0.0.1:${opts.port}`,
-      '--debug-addr=-',
-      '--telemetry=disable',
-      '--log-level=warn',
-    ],
-    port: opts.port,
-    ...(opts.logFile ? { logFile: opts.logFile } : {}),
-  });
 }
 
 /**

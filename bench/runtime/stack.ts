@@ -11,11 +11,11 @@ import {
   freePort,
   launch,
   projectRoot,
-  startFerretDB,
   startTemporalDevServer,
   startTogether,
   type RunningServer,
 } from '../../scripts/servers.js';
+import { startFerretDB } from '../../scripts/document-store.js';
 
 /** FerretDB and the Temporal dev server (in memory), each on a free port. */
 export async function startServers(dataDir: string) {

@@ -9,7 +9,8 @@ import { join } from 'node:path';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findEventByKey } from '../../store/events.js';
-import { freePort, startFerretDB, startTemporalDevServer, type RunningServer } from '../../scripts/servers.js';
+import { startFerretDB } from '../../scripts/document-store.js';
+import { freePort, startTemporalDevServer, type RunningServer } from '../../scripts/servers.js';
 import { journeyYaml, startApiHarness, unique, type ApiHarness } from './api/harness.js';
 
 let h: ApiHarness;
