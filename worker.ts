@@ -94,7 +94,9 @@ async function main() {
   // Checked before anything else: production without its delivery settings refuses to start.
   deliverySettingsFromEnv(env);
   const workflowBundleCode = loadBundle(env);
-  const store = await connectStore(env.MONGODB_URI ?? 'mongodb://127.0.0.1:27017/kizuna');
+  const store = await connectStore(env.MONGODB_URI ?? 'mongodb://127.0.0.1:27017/kizuna', {
+    postgresUrl: env.KIZUNA_POSTGRES_URL || undefined,
+  });
   const delivery = deliveryFromEnv(env, store.models);
   const connection = await NativeConnection.connect(temporalConnectionOptions(env));
   const worker = await createKizunaWorker({

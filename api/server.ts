@@ -19,7 +19,9 @@ async function main() {
   const definitions = env.KIZUNA_DEFINITIONS_DIR ?? 'definitions';
   // The same secret and shop name as the worker's; production refuses to start without the secret.
   const unsubscribe = unsubscribeSettingsFromEnv(env);
-  const store = await connectStore(env.MONGODB_URI ?? 'mongodb://127.0.0.1:27017/kizuna');
+  const store = await connectStore(env.MONGODB_URI ?? 'mongodb://127.0.0.1:27017/kizuna', {
+    postgresUrl: env.KIZUNA_POSTGRES_URL || undefined,
+  });
   const connection = await Connection.connect({
     address: env.TEMPORAL_ADDRESS ?? '127.0.0.1:7233',
     ...(env.TEMPORAL_API_KEY ? { apiKey: env.TEMPORAL_API_KEY, tls: true } : {}),

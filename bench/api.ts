@@ -19,6 +19,7 @@ import { bindRuntime } from '../api/runtime-binding.js';
 import { loadCompileOptions } from '../definitions/catalog.js';
 import { compileJourney } from '../definitions/compile.js';
 import { localEnv } from '../scripts/local-env.js';
+import { ensurePostgresIndexes } from '../store/postgres-indexes.js';
 import { startFerretDB } from '../scripts/document-store.js';
 import { freePort, launch, projectRoot, startTemporalDevServer } from '../scripts/servers.js';
 import { createApiKey } from '../store/apikeys.js';
@@ -40,11 +41,12 @@ const event = (type: string, i: number, pooled = false) => ({
 });
 
 /** The store as connectStore opens it, with command monitoring for the profile. */
-async function openStore(uri: string) {
+async function openStore(uri: string, postgresUrl: string) {
   const connection = mongoose.createConnection(uri, { monitorCommands: true, autoIndex: false });
   await connection.asPromise();
   const models = createModels(connection);
   await Promise.all(Object.values(models).map((model) => model.createIndexes()));
+  await ensurePostgresIndexes(postgresUrl, 'bench', Object.values(models) as never);
   return { connection, models, close: () => connection.close() };
 }
 
@@ -82,7 +84,7 @@ async function main() {
     startFerretDB({ port: mongoPort, dataDir: join(dir, 'ferretdb') }),
     startTemporalDevServer({ port: temporalPort, uiPort: null }),
   ]);
-  const store = await openStore(`mongodb://127.0.0.1:${mongoPort}/bench`);
+  const store = await openStore(`mongodb://127.0.0.1:${mongoPort}/bench`, servers[0].postgresUrl);
   const commands = profileCommands(store.connection.getClient());
   const connection = await Connection.connect({ address: `127.0.0.1:${temporalPort}` });
   const client = new Client({ connection });
@@ -91,7 +93,9 @@ async function main() {
   const compiled = compileJourney(yaml, 'bench.yaml');
   if (!compiled.ok) throw new Error('bench journey does not compile');
   await publishJourney(store.models, { plan: compiled.plan, source: yaml });
-  const api = IN_PROCESS ? await inProcessApi(store.models, client) : await apiProcess(mongoPort, temporalPort);
+  const api = IN_PROCESS
+    ? await inProcessApi(store.models, client)
+    : await apiProcess(mongoPort, temporalPort, servers[0].postgresUrl);
   const port = api.port;
   const { token } = await createApiKey(store.models, { name: 'bench', scopes: [...API_SCOPES] });
   const ms = SECONDS * 1000;
@@ -184,7 +188,7 @@ async function main() {
 }
 
 /** The API as `npm run api` runs it, on a free port, with its output discarded. */
-async function apiProcess(mongoPort: number, temporalPort: number) {
+async function apiProcess(mongoPort: number, temporalPort: number, postgresUrl: string) {
   const port = await freePort();
   const server = await launch({
     name: 'API',
@@ -194,6 +198,7 @@ async function apiProcess(mongoPort: number, temporalPort: number) {
     env: localEnv({
       PORT: String(port),
       MONGODB_URI: `mongodb://127.0.0.1:${mongoPort}/bench`,
+      KIZUNA_POSTGRES_URL: postgresUrl,
       TEMPORAL_ADDRESS: `127.0.0.1:${temporalPort}`,
       KIZUNA_DEFINITIONS_DIR: join(projectRoot, 'definitions'),
     }),

@@ -50,7 +50,10 @@ async function main() {
   const dir = mkdtempSync(join(tmpdir(), 'kizuna-bench-delivery-'));
   const mongoPort = await freePort();
   const ferret = await startFerretDB({ port: mongoPort, dataDir: join(dir, 'ferretdb') });
-  const store = await connectStore(`mongodb://127.0.0.1:${mongoPort}/`, { dbName: 'bench' });
+  const store = await connectStore(`mongodb://127.0.0.1:${mongoPort}/`, {
+    dbName: 'bench',
+    postgresUrl: ferret.postgresUrl,
+  });
   const smtpPort = await freePort();
   const smtp = new SMTPServer({
     authOptional: true,

@@ -62,8 +62,9 @@ async function setUp() {
   const dataDir = mkdtempSync(join(tmpdir(), 'kizuna-bench-runtime-'));
   const servers = await startServers(dataDir);
   const smtp = await startSmtpCounter();
-  const interpreterStore = await connectStore(servers.mongoUri, { dbName: 'bench_interpreter' });
-  const baselineStore = await connectStore(servers.mongoUri, { dbName: 'bench_hand_written' });
+  const { postgresUrl } = servers;
+  const interpreterStore = await connectStore(servers.mongoUri, { dbName: 'bench_interpreter', postgresUrl });
+  const baselineStore = await connectStore(servers.mongoUri, { dbName: 'bench_hand_written', postgresUrl });
   const connection = await Connection.connect({ address: servers.temporalAddress });
   const client = new Client({ connection });
   // The production path: a prebuilt workflow bundle (`npm run build:workflows`), not bundling at start.
@@ -77,6 +78,7 @@ async function setUp() {
     KIZUNA_WORKFLOW_BUNDLE: bundleFile,
     TEMPORAL_ADDRESS: servers.temporalAddress,
     MONGODB_URI: `${servers.mongoUri}${db}`,
+    KIZUNA_POSTGRES_URL: servers.postgresUrl,
     SMTP_URL: smtp.url,
   });
   const workers = [

@@ -4,6 +4,7 @@
  */
 import mongoose, { type Connection } from 'mongoose';
 import { createModels, type Models } from './models/index.js';
+import { ensurePostgresIndexes } from './postgres-indexes.js';
 
 export interface Store {
   connection: Connection;
@@ -11,11 +12,24 @@ export interface Store {
   close(): Promise<void>;
 }
 
+export interface StoreOptions {
+  /** The database; by default the one the URI names. */
+  dbName?: string;
+  /** How long to wait for MongoDB. @default 10000 */
+  timeoutMs?: number;
+  /**
+   * With FerretDB over PostgreSQL: that PostgreSQL's URL, so the store adds the indexes FerretDB's
+   * queries can use (see store/postgres-indexes.ts). Unset with MongoDB.
+   */
+  postgresUrl?: string | undefined;
+}
+
 /**
  * Opens a connection (not mongoose's global one, so tests and processes can hold several), builds
- * the models and ensures their indexes. Rejects when MongoDB cannot be reached within `timeoutMs`.
+ * the models and ensures their indexes. Rejects when MongoDB (or the PostgreSQL of `postgresUrl`)
+ * cannot be reached within `timeoutMs`.
  */
-export async function connectStore(uri: string, opts: { dbName?: string; timeoutMs?: number } = {}): Promise<Store> {
+export async function connectStore(uri: string, opts: StoreOptions = {}): Promise<Store> {
   const connection = mongoose.createConnection(uri, {
     ...(opts.dbName ? { dbName: opts.dbName } : {}),
     serverSelectionTimeoutMS: opts.timeoutMs ?? 10_000,
@@ -25,5 +39,12 @@ export async function connectStore(uri: string, opts: { dbName?: string; timeout
   await connection.asPromise();
   const models = createModels(connection);
   await Promise.all(Object.values(models).map((model) => model.createIndexes()));
+  if (opts.postgresUrl) {
+    const all = Object.values(models) as unknown as Parameters<typeof ensurePostgresIndexes>[2];
+    await ensurePostgresIndexes(opts.postgresUrl, connection.name, all).catch(async (err: unknown) => {
+      await connection.close();
+      throw new Error(`the store's PostgreSQL indexes (KIZUNA_POSTGRES_URL): ${String(err)}`);
+    });
+  }
   return { connection, models, close: () => connection.close() };
 }

@@ -13,7 +13,9 @@ import { DEFAULT_CACHED_WORKFLOWS } from '../../worker.js';
 import { BASELINE_TASK_QUEUE } from './journeys.js';
 
 const env = process.env;
-const store = await connectStore(env.MONGODB_URI ?? 'mongodb://127.0.0.1:27017/kizuna-baseline');
+const store = await connectStore(env.MONGODB_URI ?? 'mongodb://127.0.0.1:27017/kizuna-baseline', {
+  postgresUrl: env.KIZUNA_POSTGRES_URL || undefined,
+});
 const delivery = createDelivery({
   models: store.models,
   email: createSmtpTransport({ url: env.SMTP_URL ?? 'smtp://127.0.0.1:1025' }),

@@ -26,6 +26,7 @@ export async function startServers(dataDir: string) {
   ]);
   return {
     mongoUri: `mongodb://127.0.0.1:${mongoPort}/`,
+    postgresUrl: (servers[0] as Awaited<ReturnType<typeof startFerretDB>>).postgresUrl,
     temporalAddress: `127.0.0.1:${temporalPort}`,
     stop: () => Promise.all(servers.map((s) => s.stop())),
   };

@@ -1,0 +1,16 @@
+import { connectStore } from './store/connection.js';
+import { startFerretDB } from './scripts/document-store.js';
+import { freePort } from './scripts/servers.js';
+import { mkdtempSync } from 'node:fs';
+const port = await freePort();
+const s = await startFerretDB({ port, dataDir: mkdtempSync('/tmp/kz-x-') });
+const store = await connectStore(`mongodb://127.0.0.1:${port}/`, { dbName: 'x', postgresUrl: s.postgresUrl });
+store.connection.set('debug', (coll: string, method: string, ...args: unknown[]) => console.log('DBG', coll, method, JSON.stringify(args).slice(0, 300)));
+await store.models.Entry.find({ journeyId: 'j', granted: true, outcome: null }).sort({ _id: 1 }).limit(5).lean();
+await store.models.Customer.updateOne({ _id: 'c1' }, { $set: { email: 'x' } }, { upsert: true });
+await store.models.JournalRow.aggregate([{ $match: { journeyId: 'j', version: 1 } }]);
+const e = await store.connection.db!.command({ explain: { update: 'customers', updates: [{ q: { _id: 'c1' }, u: { $set: { a: 1 } } }] } });
+console.log(JSON.stringify(e).slice(0, 500));
+const e2 = await store.connection.db!.command({ explain: { delete: 'customers', deletes: [{ q: { _id: 'c1' }, limit: 0 }] } });
+console.log(JSON.stringify(e2).slice(0, 500));
+await store.close(); await s.stop();
