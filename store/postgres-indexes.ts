@@ -4,6 +4,8 @@
  * elements), but the indexes it creates itself are btree indexes on `_jsonb -> 'field'`, which
  * PostgreSQL cannot use for `@>`: every filtered query reads the whole table. A GIN index on the same
  * expression serves `@>`, so for every field a model indexes, the store adds one beside FerretDB's.
+ * `fastupdate` is off: with it on, new rows wait in a pending list that every query reads in full
+ * until a vacuum, so a burst of inserts would slow every lookup after it.
  *
  * Only for FerretDB over PostgreSQL, and only when the store is given that PostgreSQL's URL
  * (`KIZUNA_POSTGRES_URL`); MongoDB uses the models' own indexes.
@@ -58,7 +60,7 @@ export async function ensurePostgresIndexes(
       return indexedFields(model).map(
         (field) =>
           `CREATE INDEX IF NOT EXISTS ${quote(indexName(table, field))} ON ${quote(dbName)}.${quote(table)} ` +
-          `USING gin ((_jsonb -> ${literal(field)}) jsonb_path_ops)`,
+          `USING gin ((_jsonb -> ${literal(field)}) jsonb_path_ops) WITH (fastupdate = off)`,
       );
     });
     await client.query('SELECT pg_advisory_lock(hashtext($1))', [`kizuna-indexes:${dbName}`]);
