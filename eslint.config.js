@@ -49,7 +49,7 @@ export default tseslint.config(
     [
       nodeBuiltins,
       { group: ['**/activities/*', '!**/activities/types.js'], message: 'workflows import only activity types.' },
-      { group: ['**/store/*', '**/channels/*', '**/api/*', '**/cli/*'], message: 'workflows stay deterministic.' },
+      { group: ['**/store/*', '**/channels/*', '**/api/**', '**/cli/*'], message: 'workflows stay deterministic.' },
     ],
   ),
   restrict(
@@ -58,7 +58,7 @@ export default tseslint.config(
     [
       { ...nodeBuiltins },
       {
-        group: ['**/store/*', '**/channels/*', '**/api/*', '**/activities/*', '**/workflows/*'],
+        group: ['**/store/*', '**/channels/*', '**/api/**', '**/activities/*', '**/workflows/*'],
         message: 'engine/ is pure.',
       },
     ],
@@ -72,7 +72,7 @@ export default tseslint.config(
           '**/engine/*',
           '**/store/*',
           '**/channels/*',
-          '**/api/*',
+          '**/api/**',
           '**/activities/*',
           '**/workflows/*',
           '**/cli/*',

@@ -1,15 +1,15 @@
 /** `PUT|GET|DELETE /v1/customers/:id`: profile upsert, read, and erasure. */
 import express, { Router } from 'express';
-import { findProfile, upsertProfile } from '../store/customers.js';
-import { deleteCustomerEvents } from '../store/events.js';
-import type { Models } from '../store/models/index.js';
-import type { Auth } from './auth.js';
-import { ApiError } from './errors.js';
-import { firstTouch } from './event-effects.js';
-import type { RuntimePort } from './ports.js';
+import { findProfile, upsertProfile } from '../../store/customers.js';
+import { deleteCustomerEvents } from '../../store/events.js';
+import type { Models } from '../../store/models/index.js';
+import type { Auth } from '../http/auth.js';
+import { ApiError } from '../http/errors.js';
+import { firstTouch } from '../events/effects.js';
+import type { RuntimePort } from '../ports.js';
 import { toProfilePatch, type ProfileFieldTypes } from './profile-input.js';
-import { customerInput } from './schemas.js';
-import { parseOrThrow } from './validate.js';
+import { customerInput } from '../http/schemas.js';
+import { parseOrThrow } from '../http/validate.js';
 
 /** One step of an erasure (journal rows, delivery rows...): erases what it holds of the customer, returns a count. */
 export interface Eraser {

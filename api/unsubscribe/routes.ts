@@ -10,11 +10,11 @@ import {
   UnsubscribeTokenError,
   verifyUnsubscribeToken,
   type UnsubscribeClaims,
-} from '../channels/unsubscribe-token.js';
-import { findProfile, upsertProfile } from '../store/customers.js';
-import type { Models } from '../store/models/index.js';
-import { journalUnsubscribe } from './unsubscribe-journal.js';
-import { confirmPage, donePage, invalidPage } from './unsubscribe-pages.js';
+} from '../../channels/unsubscribe-token.js';
+import { findProfile, upsertProfile } from '../../store/customers.js';
+import type { Models } from '../../store/models/index.js';
+import { journalUnsubscribe } from './journal.js';
+import { confirmPage, donePage, invalidPage } from './pages.js';
 
 /** The event stored for an unsubscription (journeys can exit on it). */
 export const UNSUBSCRIBED_EVENT = 'customer.unsubscribed';

@@ -5,8 +5,8 @@
  */
 import { HTTPFetchError, messagingApi } from '@line/bot-sdk';
 import type { Logger } from 'pino';
-import type { Models } from '../store/models/index.js';
-import type { LineProfilesPort } from './ports.js';
+import type { Models } from '../../store/models/index.js';
+import type { LineProfilesPort } from '../ports.js';
 
 /** The profile field the name goes to (declared in definitions/profile-fields.yaml). */
 export const DISPLAY_NAME_FIELD = 'displayName';

@@ -4,10 +4,10 @@
  * reports can be compared line by line: a step's `entered` is the number of runs that reached it,
  * `sent` is keyed "template by channel", conversions are attributed to the step of the last message.
  */
-import type { Plan } from '../definitions/plan.js';
-import type { Counts, StepFunnel } from '../engine/simulator/backtest.js';
-import { loadJourneyVersion } from '../store/journeys.js';
-import type { Models } from '../store/models/index.js';
+import type { Plan } from '../../definitions/plan.js';
+import type { Counts, StepFunnel } from '../../engine/simulator/backtest.js';
+import { loadJourneyVersion } from '../../store/journeys.js';
+import type { Models } from '../../store/models/index.js';
 
 /** A step's counts, shaped as the backtest's funnel rows (without the source position) so both compare. */
 export type StepStats = Omit<StepFunnel, 'kind' | 'line'>;

@@ -8,12 +8,12 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import express, { Router } from 'express';
 import type { Logger } from 'pino';
-import type { StoredPatch } from '../store/events.js';
-import type { Models } from '../store/models/index.js';
-import { ApiError } from './errors.js';
-import type { AcceptedEvent, EventPipeline } from './event-pipeline.js';
-import { fetchDisplayName } from './line-display-names.js';
-import type { LineProfilesPort } from './ports.js';
+import type { StoredPatch } from '../../store/events.js';
+import type { Models } from '../../store/models/index.js';
+import { ApiError } from '../http/errors.js';
+import type { AcceptedEvent, EventPipeline } from '../events/pipeline.js';
+import { fetchDisplayName } from './display-names.js';
+import type { LineProfilesPort } from '../ports.js';
 
 export interface LineWebhookDeps {
   models: Models;

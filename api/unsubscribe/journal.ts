@@ -2,9 +2,9 @@
  * The journal row of an unsubscription: the consent change, recorded in the journey whose message
  * carried the link, so per-journey figures can show who left from which campaign.
  */
-import type { UnsubscribeClaims } from '../channels/unsubscribe-token.js';
-import { appendJournal } from '../store/journal.js';
-import type { Models } from '../store/models/index.js';
+import type { UnsubscribeClaims } from '../../channels/unsubscribe-token.js';
+import { appendJournal } from '../../store/journal.js';
+import type { Models } from '../../store/models/index.js';
 
 /** The journal action of an unsubscription. */
 export const UNSUBSCRIBED_ACTION = 'unsubscribed';

@@ -4,7 +4,7 @@
  * sends meet, so any API process reports the same totals.
  */
 import { Gauge, type Registry } from 'prom-client';
-import type { Models } from '../store/models/index.js';
+import type { Models } from '../../store/models/index.js';
 
 export const SENDS_METRIC = 'kizuna_sends';
 

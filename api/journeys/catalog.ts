@@ -2,9 +2,9 @@
  * Journey heads and versions as the API shows them, over store/journeys.ts. The head is the journey's
  * current version and status; a paused journey takes no entries, an archived one nothing at all.
  */
-import type { Plan } from '../definitions/plan.js';
-import { getJourneyHead, loadJourneyVersion, type JourneyStatus } from '../store/journeys.js';
-import type { Models } from '../store/models/index.js';
+import type { Plan } from '../../definitions/plan.js';
+import { getJourneyHead, loadJourneyVersion, type JourneyStatus } from '../../store/journeys.js';
+import type { Models } from '../../store/models/index.js';
 
 export type { JourneyStatus };
 
@@ -73,7 +73,7 @@ export async function loadVersion(
 }
 
 /**
- * A short text that changes whenever a journey is published, paused, resumed or archived: the router
+ * A short text that changes whenever a journey is published, paused, resumed or archived: the event router
  * compares it to decide whether its index is stale. One small read of the heads.
  */
 export async function headsFingerprint(models: Models): Promise<string> {

@@ -1,12 +1,12 @@
 /** `POST /v1/journeys/:id/entries`: customers entered by the shop's systems into an `api` entry journey. */
 import { randomUUID } from 'node:crypto';
-import type { JsonValue, ReentryPlan } from '../definitions/plan.js';
-import { mayEnter } from '../engine/simulator/backtest.js';
-import type { Models } from '../store/models/index.js';
-import { ApiError } from './errors.js';
-import { loadVersion, type JourneyHead } from './journey-catalog.js';
-import type { CustomerEvent, RuntimePort } from './ports.js';
-import { checkProperties } from './validate.js';
+import type { JsonValue, ReentryPlan } from '../../definitions/plan.js';
+import { mayEnter } from '../../engine/simulator/backtest.js';
+import type { Models } from '../../store/models/index.js';
+import { ApiError } from '../http/errors.js';
+import { loadVersion, type JourneyHead } from './catalog.js';
+import type { CustomerEvent, RuntimePort } from '../ports.js';
+import { checkProperties } from '../http/validate.js';
 
 export type EntryResult = 'entered' | 'already-in-journey' | 'journey-inactive' | 'unknown-customer' | 'denied';
 

@@ -6,8 +6,8 @@
  * hold), and free-text provider answers, which may quote an address, are removed.
  */
 import { createHash } from 'node:crypto';
-import type { Models } from '../store/models/index.js';
-import type { Eraser } from './customers-routes.js';
+import type { Models } from '../../store/models/index.js';
+import type { Eraser } from './routes.js';
 
 /** The pseudonym that replaces an erased customer id. */
 export function pseudonym(customerId: string): string {
