@@ -2,6 +2,7 @@
  * Customer profiles: the only code that reads or writes the `customers` collection. Profiles are
  * plain objects in the shape journeys see them (see `models/customer.ts`).
  */
+import { duplicateKeyWrites, isDuplicateKeyError } from './errors.js';
 import type { Models } from './models/index.js';
 
 /** Fields owned by the store: a profile write never sets, unsets or removes them. */
@@ -25,8 +26,6 @@ export class ProfileFieldError extends Error {
     this.name = 'ProfileFieldError';
   }
 }
-
-const DUPLICATE_KEY = 11000;
 
 /** The customer's profile, or `null` when there is no such customer. */
 export async function findProfile(models: Models, customerId: string): Promise<Profile | null> {
@@ -61,7 +60,7 @@ export async function upsertProfile(
       created = result.upsertedCount > 0;
       break;
     } catch (err) {
-      if ((err as { code?: number }).code !== DUPLICATE_KEY || attempt >= 3) throw err;
+      if (!isDuplicateKeyError(err) || attempt >= 3) throw err;
     }
   }
   // MongoDB refuses $addToSet and $pull on one field in one update, so removals are a second write.
@@ -99,10 +98,9 @@ export async function ensureCustomers(
     await models.Customer.collection.insertMany([...docs.values()] as never[], { ordered: false });
     return docs.size;
   } catch (err) {
-    const writeErrors = (err as { writeErrors?: { code?: number }[] | { code?: number } }).writeErrors;
-    const list = Array.isArray(writeErrors) ? writeErrors : writeErrors ? [writeErrors] : null;
-    if (!list || list.some((e) => e.code !== DUPLICATE_KEY)) throw err;
-    return docs.size - list.length;
+    const refused = duplicateKeyWrites(err);
+    if (refused === null) throw err;
+    return docs.size - refused.length;
   }
 }
 

@@ -4,6 +4,7 @@
  */
 import type { ReentryPlan } from '../definitions/plan.js';
 import { ENTRY_GRANT_PREFIX as GRANT_PREFIX } from './models/entry.js';
+import { isDuplicateKeyError } from './errors.js';
 import type { Models } from './models/index.js';
 
 export interface EntryClaim {
@@ -18,10 +19,8 @@ export interface EntryClaim {
   version: number;
 }
 
-const DUPLICATE_KEY = 11000;
 // The row holding the number of the last grant (a hint: grants themselves decide).
 const GRANT_HINT = '#grants';
-const isDuplicate = (err: unknown) => (err as { code?: number }).code === DUPLICATE_KEY;
 
 /**
  * Whether the customer may enter now. Idempotent: the decision is stored under the entry key and a
@@ -49,7 +48,7 @@ export async function claimEntry(models: Models, claim: EntryClaim): Promise<boo
       version: claim.version,
     });
   } catch (err) {
-    if (!isDuplicate(err)) throw err;
+    if (!isDuplicateKeyError(err)) throw err;
   }
   // A concurrent claim with the same key may have recorded first: its answer is the answer.
   const row = await Entry.findById(_id, { granted: 1 }).lean();
@@ -81,7 +80,7 @@ async function decide(models: Models, claim: EntryClaim): Promise<boolean> {
       lastEntryKey: entryKey,
     });
   } catch (err) {
-    if (isDuplicate(err)) return false;
+    if (isDuplicateKeyError(err)) return false;
     throw err;
   }
   // The hint only saves reads: a stale one is walked forward in lastGrant.
@@ -90,7 +89,7 @@ async function decide(models: Models, claim: EntryClaim): Promise<boolean> {
     { $max: { enteredMs: seq }, $setOnInsert: { journeyId, customerId, entryKey: GRANT_HINT } },
     { upsert: true },
   ).catch((err: unknown) => {
-    if (!isDuplicate(err)) throw err;
+    if (!isDuplicateKeyError(err)) throw err;
   });
   return true;
 }

@@ -9,9 +9,8 @@
  * outcomes are inserted into `eventresults`.
  */
 import { eventIdFor } from './models/event.js';
+import { duplicateKeyWrites } from './errors.js';
 import type { Models } from './models/index.js';
-
-const DUPLICATE_KEY = 11000;
 
 /** A validated profile patch as stored with its event: `[path, value]` pairs (paths may be dotted). */
 export type StoredPatch = { path: string; value: unknown }[];
@@ -61,11 +60,9 @@ async function insertAll(insert: () => Promise<unknown>): Promise<Set<number>> {
     await insert();
     return new Set();
   } catch (err) {
-    const writeErrors = (err as { writeErrors?: unknown }).writeErrors;
-    if (writeErrors === undefined) throw err;
-    const list = (Array.isArray(writeErrors) ? writeErrors : [writeErrors]) as { index: number; code: number }[];
-    if (list.some((e) => e.code !== DUPLICATE_KEY)) throw err;
-    return new Set(list.map((e) => e.index));
+    const refused = duplicateKeyWrites(err);
+    if (refused === null) throw err;
+    return new Set(refused);
   }
 }
 

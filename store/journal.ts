@@ -1,4 +1,5 @@
 /** The journal: engine journal records of every run, for per-step funnels. Written in batches, once per row. */
+import { duplicateKeyWrites, isDuplicateKeyError } from './errors.js';
 import type { Models } from './models/index.js';
 
 /** One journal row as the runtime writes it. `rowId` is stable across retries and replays. */
@@ -16,8 +17,6 @@ export interface JournalRow {
   atMs: number;
 }
 
-const DUPLICATE_KEY = 11000;
-
 /**
  * Inserts a batch of rows; rows already written (same `rowId`) are left as they are, so a batch
  * re-sent by an activity retry or a replay writes each row exactly once. Returns how many were new.
@@ -29,15 +28,10 @@ export async function appendJournal(models: Models, rows: readonly JournalRow[])
     const inserted = await models.JournalRow.insertMany(docs, { ordered: false });
     return inserted.length;
   } catch (err) {
-    const e = err as {
-      code?: number;
-      writeErrors?: { code?: number; err?: { code?: number } }[];
-      insertedDocs?: unknown[];
-    };
-    const errors = e.writeErrors ?? (e.code === undefined ? [] : [{ code: e.code }]);
-    const onlyDuplicates = errors.length > 0 && errors.every((w) => (w.code ?? w.err?.code) === DUPLICATE_KEY);
-    if (!onlyDuplicates) throw err;
-    return rows.length - errors.length;
+    // A batch of one may fail as a single write, without a list of write errors.
+    const refused = duplicateKeyWrites(err) ?? (isDuplicateKeyError(err) ? [0] : []);
+    if (refused.length === 0) throw err;
+    return rows.length - refused.length;
   }
 }
 

@@ -4,6 +4,7 @@
  */
 import type { DeliveryChannel, Plan } from '../definitions/plan.js';
 import type { JourneyStatus } from './models/journey-head.js';
+import { isDuplicateKeyError } from './errors.js';
 import type { Models } from './models/index.js';
 
 export type { JourneyStatus } from './models/journey-head.js';
@@ -46,9 +47,6 @@ export class JourneyNotFoundError extends Error {
   }
 }
 
-const DUPLICATE_KEY = 11000;
-const isDuplicate = (err: unknown) => (err as { code?: number }).code === DUPLICATE_KEY;
-
 /**
  * Stores a compiled plan as the next version of its journey and makes it current. Publishing the
  * current content again is a no-op (`created: false`); content equal to an older version becomes
@@ -84,7 +82,7 @@ export async function publishJourney(
       await advanceHead(models, journeyId, version, contentHash);
       return { journeyId, version, created: true };
     } catch (err) {
-      if (!isDuplicate(err)) throw err;
+      if (!isDuplicateKeyError(err)) throw err;
     }
   }
   throw new Error(`publishing ${journeyId}: too many concurrent publishes, try again`);
@@ -104,7 +102,7 @@ async function advanceHead(models: Models, journeyId: string, version: number, c
     );
   } catch (err) {
     // The head exists with a version >= ours (the filter missed, the upsert collided): nothing to do.
-    if (!isDuplicate(err)) throw err;
+    if (!isDuplicateKeyError(err)) throw err;
   }
 }
 
