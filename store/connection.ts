@@ -5,6 +5,8 @@
 import mongoose, { type Connection } from 'mongoose';
 import { createModels, type Models } from './models/index.js';
 
+export type { Models };
+
 export interface Store {
   connection: Connection;
   models: Models;
