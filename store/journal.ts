@@ -43,3 +43,38 @@ export async function readJournal(
   const docs = await models.JournalRow.find(query, { _id: 0, __v: 0 }).sort({ at: 1, rowId: 1 }).lean();
   return docs.map(({ at, ...row }) => ({ ...(row as unknown as Omit<JournalRow, 'atMs'>), atMs: at.getTime() }));
 }
+
+/** What per-step figures read of a journal row (rows are small: no profile data). */
+export interface JournalStatsRow {
+  rowId: string;
+  stepId: string | null;
+  action: string;
+  reason: string | null;
+  detail?: Record<string, unknown>;
+}
+
+/**
+ * The journal rows of one journey version, streamed through a `$match`/`$project` pipeline (FerretDB
+ * pushes the equality match down), for the caller to count.
+ */
+export function streamVersionJournal(
+  models: Models,
+  journeyId: string,
+  version: number,
+): AsyncIterable<JournalStatsRow> {
+  return models.JournalRow.aggregate<JournalStatsRow>([
+    { $match: { journeyId, version } },
+    { $project: { _id: 0, rowId: 1, stepId: 1, action: 1, reason: 1, detail: 1 } },
+  ]).cursor() as AsyncIterable<JournalStatsRow>;
+}
+
+/** The latest row (by time) of one run's workflow for the customer in the journey, or null. */
+export async function findLatestJournalRow(
+  models: Models,
+  query: { customerId: string; journeyId: string; workflowId: string },
+): Promise<{ rowId: string; version: number } | null> {
+  const { customerId, journeyId, workflowId } = query;
+  return models.JournalRow.findOne({ customerId, journeyId, workflowId }, { rowId: 1, version: 1 })
+    .sort({ at: -1 })
+    .lean<{ rowId: string; version: number }>();
+}
