@@ -159,3 +159,22 @@ export async function deleteCustomerEntries(models: Models, customerId: string):
   const result = await models.Entry.deleteMany({ customerId });
   return result.deletedCount;
 }
+
+/** A granted entry of the ledger as re-entry checks read it; `outcome` is absent while the run is inside. */
+export interface GrantedEntry {
+  customerId: string;
+  enteredMs: number;
+  outcome?: string | null;
+}
+
+/** The granted entries of the given customers in a journey (one read for the whole list). */
+export async function findGrantedEntries(
+  models: Models,
+  journeyId: string,
+  customerIds: readonly string[],
+): Promise<GrantedEntry[]> {
+  return models.Entry.find(
+    { journeyId, customerId: { $in: customerIds }, granted: true },
+    { customerId: 1, enteredMs: 1, outcome: 1, _id: 0 },
+  ).lean<GrantedEntry[]>();
+}

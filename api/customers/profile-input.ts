@@ -6,8 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
-import { EMAIL_CONSENT, LINE_CONSENT } from '../../store/models/customer.js';
-import { SYSTEM_FIELDS, type ProfilePatch } from '../../store/customers.js';
+import { EMAIL_CONSENT, LINE_CONSENT, SYSTEM_FIELDS, type ProfilePatch } from '../../store/customers.js';
 import { ApiError, type ApiErrorCode } from '../http/errors.js';
 import { readDateValue } from '../../definitions/dates.js';
 import type { Problem } from '../http/validate.js';

@@ -4,7 +4,7 @@
  */
 import { Router } from 'express';
 import { z } from 'zod';
-import { API_SCOPES } from '../../store/models/apikey.js';
+import { API_SCOPES } from '../../store/apikeys.js';
 import {
   customerInput,
   entriesInput,
