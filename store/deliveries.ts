@@ -207,3 +207,27 @@ export async function finishDelivery(
   const $set = { ...outcome, finishedAt: now, leaseUntilMs: 0, ...(outcome.status === 'sent' ? { sentAt: now } : {}) };
   await models.Delivery.updateOne({ _id: idempotencyKey }, { $set });
 }
+
+/** How many ledger rows there are of one channel and status (either absent on rows that never had one). */
+export interface SendCount {
+  channel: string | null;
+  status: string | null;
+  count: number;
+}
+
+/**
+ * The ledger's rows counted by channel and status: one `$group` over the ledger (a scan on FerretDB),
+ * given at most `maxTimeMs` (default 5 s) before it fails.
+ */
+export async function countSendsByChannelAndStatus(
+  models: Models,
+  opts: { maxTimeMs?: number } = {},
+): Promise<SendCount[]> {
+  const groups = await models.Delivery.aggregate<{
+    _id: { channel?: string | null; status?: string | null };
+    n: number;
+  }>([{ $group: { _id: { channel: '$channel', status: '$status' }, n: { $sum: 1 } } }]).option({
+    maxTimeMS: opts.maxTimeMs ?? 5_000,
+  });
+  return groups.map((g) => ({ channel: g._id.channel ?? null, status: g._id.status ?? null, count: g.n }));
+}
