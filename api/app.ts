@@ -7,7 +7,7 @@ import express, { type Express } from 'express';
 import helmet from 'helmet';
 import { pino, type Logger } from 'pino';
 import type { CompileOptions } from '../definitions/compile.js';
-import type { Models } from '../store/models/index.js';
+import type { Models } from '../store/connection.js';
 import { createAuth } from './http/auth.js';
 import { customersRouter, type Eraser } from './customers/routes.js';
 import { deliveriesEraser, journalEraser } from './customers/erasure.js';

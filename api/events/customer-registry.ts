@@ -4,7 +4,7 @@
  * seen, so their next events need no write at all.
  */
 import { ensureCustomers } from '../../store/customers.js';
-import type { Models } from '../../store/models/index.js';
+import type { Models } from '../../store/connection.js';
 import { createGroupCommit } from './group-commit.js';
 
 const KNOWN_LIMIT = 100_000;

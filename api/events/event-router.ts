@@ -12,7 +12,7 @@
 import { evaluateCondition } from '../../definitions/conditions.js';
 import type { Condition, JsonValue, ListenReason, Plan } from '../../definitions/plan.js';
 import type { Profile } from '../../store/customers.js';
-import type { Models } from '../../store/models/index.js';
+import type { Models } from '../../store/connection.js';
 import { headsFingerprint, listHeads, listVersions, loadVersion } from '../journeys/catalog.js';
 import type { Metrics } from '../http/metrics.js';
 import type { CustomerEvent, RuntimePort } from '../ports.js';

@@ -17,7 +17,7 @@ import {
   type EventRow,
   type StoredPatch,
 } from '../../store/events.js';
-import type { Models } from '../../store/models/index.js';
+import type { Models } from '../../store/connection.js';
 import { createCustomerRegistry } from './customer-registry.js';
 import { applyEventEffects, WELL_KNOWN_EVENTS } from './effects.js';
 import { createGroupCommit } from './group-commit.js';

@@ -2,7 +2,7 @@
 import express, { Router } from 'express';
 import { findProfile } from '../../store/customers.js';
 import type { StoredPatch } from '../../store/events.js';
-import type { Models } from '../../store/models/index.js';
+import type { Models } from '../../store/connection.js';
 import type { Auth } from '../http/auth.js';
 import { ApiError, toApiError } from '../http/errors.js';
 import type { AcceptedEvent, EventPipeline } from './pipeline.js';

@@ -3,7 +3,7 @@ import { compileJourney, type CompileOptions } from '../../definitions/compile.j
 import { formatDefinitionError } from '../../definitions/errors.js';
 import type { TemplateCatalog } from '../../definitions/templates.js';
 import { pinTemplates, publishJourney, type PublishResult } from '../../store/journeys.js';
-import type { Models } from '../../store/models/index.js';
+import type { Models } from '../../store/connection.js';
 import { ApiError } from '../http/errors.js';
 import type { Plan } from '../../definitions/plan.js';
 

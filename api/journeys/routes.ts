@@ -3,7 +3,7 @@ import express, { Router, type Request } from 'express';
 import { Graphviz } from '@hpcc-js/wasm-graphviz';
 import type { CompileOptions } from '../../definitions/compile.js';
 import { toDot, toMermaid } from '../../definitions/graph.js';
-import type { Models } from '../../store/models/index.js';
+import type { Models } from '../../store/connection.js';
 import type { Auth } from '../http/auth.js';
 import { ApiError } from '../http/errors.js';
 import { getHead, listHeads, listVersions, loadVersion, type JourneyHead } from './catalog.js';

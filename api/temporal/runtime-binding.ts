@@ -6,7 +6,7 @@
  */
 import type { Client } from '@temporalio/client';
 import { controlJourney, endCustomerJourneys, enterJourney, signalCustomerEvent } from '../../runtime/index.js';
-import type { Models } from '../../store/models/index.js';
+import type { Models } from '../../store/connection.js';
 import type { RuntimePort } from '../ports.js';
 
 export function bindRuntime(
