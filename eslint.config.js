@@ -7,6 +7,12 @@ const nodeBuiltins = {
   group: ['node:*'],
   message: 'this folder must stay free of Node built-ins (pure / sandboxed code).',
 };
+const temporalPackages = ['@temporalio/workflow', '@temporalio/activity', '@temporalio/client', '@temporalio/worker'];
+/** Only store/ knows MongoDB: the other folders call its named functions and never touch a model. */
+const storeModels = {
+  group: ['**/store/models/**'],
+  message: 'only store/ uses the models: call a named function of store/ (see DESIGN.md, store/).',
+};
 const ioLibraries = ['mongoose', 'nodemailer', '@line/bot-sdk', 'express', '@temporalio/client', '@temporalio/worker'];
 
 /** Import restrictions for the pure folders. `workflows/` runs in Temporal's deterministic sandbox. */
@@ -49,7 +55,7 @@ export default tseslint.config(
     [
       nodeBuiltins,
       { group: ['**/activities/*', '!**/activities/types.js'], message: 'workflows import only activity types.' },
-      { group: ['**/store/*', '**/channels/*', '**/api/*', '**/cli/*'], message: 'workflows stay deterministic.' },
+      { group: ['**/store/*', '**/channels/*', '**/api/**', '**/cli/*'], message: 'workflows stay deterministic.' },
     ],
   ),
   restrict(
@@ -58,7 +64,7 @@ export default tseslint.config(
     [
       { ...nodeBuiltins },
       {
-        group: ['**/store/*', '**/channels/*', '**/api/*', '**/activities/*', '**/workflows/*'],
+        group: ['**/store/*', '**/channels/*', '**/api/**', '**/activities/*', '**/workflows/*'],
         message: 'engine/ is pure.',
       },
     ],
@@ -72,7 +78,7 @@ export default tseslint.config(
           '**/engine/*',
           '**/store/*',
           '**/channels/*',
-          '**/api/*',
+          '**/api/**',
           '**/activities/*',
           '**/workflows/*',
           '**/cli/*',
@@ -81,11 +87,9 @@ export default tseslint.config(
       },
     ],
   ),
-  restrict(
-    ['channels/**/*.ts', 'store/**/*.ts'],
-    ['@temporalio/workflow', '@temporalio/activity', '@temporalio/client', '@temporalio/worker'],
-    [],
-  ),
+  restrict(['channels/**/*.ts'], [...temporalPackages, 'mongoose'], [storeModels]),
+  restrict(['store/**/*.ts'], temporalPackages, []),
+  restrict(['api/**/*.ts', 'runtime/**/*.ts', 'cli/**/*.ts', 'activities/**/*.ts'], ['mongoose'], [storeModels]),
   {
     files: ['**/*.js', '**/*.mjs'],
     ...tseslint.configs.disableTypeChecked,

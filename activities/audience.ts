@@ -6,8 +6,9 @@
 import { Context } from '@temporalio/activity';
 import { toMongoQuery } from '../definitions/mongo-query.js';
 import { enterJourney } from '../runtime/enter-journey.js';
+import type { Models } from '../store/connection.js';
+import { countCustomers, findCustomerIdsPage } from '../store/customers.js';
 import { loadJourneyVersion } from '../store/journeys.js';
-import type { Models } from '../store/models/index.js';
 
 export interface AudiencePageInput {
   journeyId: string;
@@ -39,14 +40,10 @@ export function makeAudienceActivities(deps: { models: Models }) {
       const entry = version?.plan.entry;
       if (entry?.type !== 'segment') return { customerIds: [], total: 0 };
       const query = toMongoQuery(entry.query, input.nowMs);
-      const filter =
-        input.afterCustomerId === null ? query : { $and: [query, { customerId: { $gt: input.afterCustomerId } }] };
-      const rows = await deps.models.Customer.find(filter, { customerId: 1, _id: 0 })
-        .sort({ customerId: 1 })
-        .limit(input.limit)
-        .lean<{ customerId: string }[]>();
-      const total = input.afterCustomerId === null ? await deps.models.Customer.countDocuments(query) : null;
-      return { customerIds: rows.map((r) => r.customerId), total };
+      const page = { afterCustomerId: input.afterCustomerId, limit: input.limit };
+      const customerIds = await findCustomerIdsPage(deps.models, query, page);
+      const total = input.afterCustomerId === null ? await countCustomers(deps.models, query) : null;
+      return { customerIds, total };
     },
 
     /** Enters each customer (8 at a time); a retry re-enters harmlessly (a running run is left as is). */

@@ -4,7 +4,7 @@ import type { ClaimEntryCommand, EntryClaimedInput } from '../engine/index.js';
 import { claimEntry as claimLedgerEntry, listOpenRuns } from '../store/entries.js';
 import { loadJourneyVersion } from '../store/journeys.js';
 import { appendJournal } from '../store/journal.js';
-import type { Models } from '../store/models/index.js';
+import type { Models } from '../store/connection.js';
 import type { Answer, RequestInput } from './run-context.js';
 
 export interface LoadPlanInput {

@@ -4,7 +4,7 @@
  * request, each taking the engine's command and answering with the engine's input; all idempotent
  * when re-executed with the same command.
  */
-import type { Models } from '../store/models/index.js';
+import type { Models } from '../store/connection.js';
 import { makeAudienceActivities } from './audience.js';
 import type { Delivery } from './delivery-port.js';
 import { makeClaimEntry, makeListOpenRuns, makeLoadPlan } from './entry.js';

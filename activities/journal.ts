@@ -1,6 +1,6 @@
 import { closeEntry } from '../store/entries.js';
 import { appendJournal, type JournalRow } from '../store/journal.js';
-import type { Models } from '../store/models/index.js';
+import type { Models } from '../store/connection.js';
 import type { RunContext } from './run-context.js';
 
 export interface FlushJournalInput {

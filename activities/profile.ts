@@ -16,7 +16,7 @@ import type {
 } from '../engine/index.js';
 import { findProfile, upsertProfile, type Profile } from '../store/customers.js';
 import { appendJournal } from '../store/journal.js';
-import type { Models } from '../store/models/index.js';
+import type { Models } from '../store/connection.js';
 import type { Answer, RequestInput } from './run-context.js';
 
 /** Paths may be written `profile.x` or `x`; both name the profile field `x`. */

@@ -7,7 +7,7 @@ import { ApplicationFailure, Context } from '@temporalio/activity';
 import type { SendCommand, SendResultInput } from '../engine/index.js';
 import { getJourneyHead } from '../store/journeys.js';
 import { appendJournal } from '../store/journal.js';
-import type { Models } from '../store/models/index.js';
+import type { Models } from '../store/connection.js';
 import type { AcceptedSend, DeliveryOutcome, Delivery } from './delivery-port.js';
 import { isDeliveryRetryable } from './delivery-port.js';
 import type { Answer, RequestInput } from './run-context.js';

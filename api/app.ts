@@ -7,24 +7,24 @@ import express, { type Express } from 'express';
 import helmet from 'helmet';
 import { pino, type Logger } from 'pino';
 import type { CompileOptions } from '../definitions/compile.js';
-import type { Models } from '../store/models/index.js';
-import { createAuth } from './auth.js';
-import { customersRouter, type Eraser } from './customers-routes.js';
-import { deliveriesEraser, journalEraser } from './erasure.js';
-import { errorHandler, notFound } from './errors.js';
-import { createEventPipeline, type EventPipeline } from './event-pipeline.js';
-import { eventsRouter } from './events-routes.js';
-import { healthRouter, type ReadinessCheck } from './health.js';
-import { journeysRouter } from './journeys-routes.js';
-import { lineWebhookRouter } from './line-webhook.js';
-import { createMetrics, type Metrics } from './metrics.js';
-import { openApiRouter } from './openapi.js';
+import type { Models } from '../store/connection.js';
+import { createAuth } from './http/auth.js';
+import { customersRouter, type Eraser } from './customers/routes.js';
+import { deliveriesEraser, journalEraser } from './customers/erasure.js';
+import { errorHandler, notFound } from './http/errors.js';
+import { createEventPipeline, type EventPipeline } from './events/pipeline.js';
+import { eventsRouter } from './events/routes.js';
+import { healthRouter, type ReadinessCheck } from './http/health.js';
+import { journeysRouter } from './journeys/routes.js';
+import { lineWebhookRouter } from './line/webhook.js';
+import { createMetrics, type Metrics } from './http/metrics.js';
+import { openApiRouter } from './http/openapi.js';
 import type { LineProfilesPort, RuntimePort, SchedulesPort } from './ports.js';
-import type { ProfileFieldTypes } from './profile-input.js';
-import { requestContext } from './request-context.js';
-import { createEventRouter, type EventRouter } from './router.js';
-import { trackSends } from './sends-metric.js';
-import { createUnsubscribeRouter, type UnsubscribeDeps } from './unsubscribe.js';
+import type { ProfileFieldTypes } from './customers/profile-input.js';
+import { requestContext } from './http/request-context.js';
+import { createEventRouter, type EventRouter } from './events/event-router.js';
+import { trackSends } from './http/sends-metric.js';
+import { createUnsubscribeRouter, type UnsubscribeDeps } from './unsubscribe/routes.js';
 
 export interface AppDeps {
   /** Dependencies `/readyz` checks, by name (e.g. `mongodb`, `temporal`). */
@@ -33,7 +33,7 @@ export interface AppDeps {
   runtime: RuntimePort;
   /** Segment journeys' schedules; absent = segment entry is not scheduled by this process. */
   schedules?: SchedulesPort | null;
-  /** Declared profile fields (api/profile-input.ts `loadProfileFieldTypes`). */
+  /** Declared profile fields (api/customers/profile-input.ts `loadProfileFieldTypes`). */
   profileFields: ProfileFieldTypes;
   /** The server's definitions: template catalog and profile fields for compiling published journeys. */
   compileOptions: CompileOptions;
@@ -49,8 +49,8 @@ export interface AppDeps {
   /** API key lookups are reused this long (ms); default 5,000. */
   authCacheMs?: number;
   defaultRateLimitPerMinute?: number;
-  /** How often the router checks whether journeys changed (ms); default 1,000. */
-  routerRefreshMs?: number;
+  /** How often the event router checks whether journeys changed (ms); default 1,000. */
+  eventRouterRefreshMs?: number;
   /** How long `/metrics` reuses its read of the delivery ledger (ms); default 10,000. */
   sendsMetricMaxAgeMs?: number;
   /** Unsubscribe pages (`/u/:token`); absent when the process does not serve them. */
@@ -61,7 +61,7 @@ export interface AppDeps {
 export interface KizunaApi {
   app: Express;
   pipeline: EventPipeline;
-  router: EventRouter;
+  eventRouter: EventRouter;
   metrics: Metrics;
 }
 
@@ -77,14 +77,14 @@ export function createKizunaApi(deps: AppDeps): KizunaApi {
     cacheMs: deps.authCacheMs,
     defaultRateLimitPerMinute: deps.defaultRateLimitPerMinute,
   });
-  const router = createEventRouter({
+  const eventRouter = createEventRouter({
     models: deps.models,
     runtime: deps.runtime,
     metrics,
     clock,
-    refreshMs: deps.routerRefreshMs,
+    refreshMs: deps.eventRouterRefreshMs,
   });
-  const pipeline = createEventPipeline({ models: deps.models, router, metrics, logger, clock });
+  const pipeline = createEventPipeline({ models: deps.models, eventRouter, metrics, logger, clock });
 
   const app = express();
   app.disable('x-powered-by');
@@ -127,14 +127,14 @@ export function createKizunaApi(deps: AppDeps): KizunaApi {
       auth,
       runtime: deps.runtime,
       schedules: deps.schedules ?? null,
-      router,
+      eventRouter,
       compileOptions: deps.compileOptions,
       clock,
     }),
   );
   app.use(notFound);
   app.use(errorHandler(logger));
-  return { app, pipeline, router, metrics };
+  return { app, pipeline, eventRouter, metrics };
 }
 
 /** What a process serving only the health checks and the unsubscribe pages needs. */

@@ -1,7 +1,7 @@
 /**
  * What the API needs from the journey runtime, as an interface: the app receives it in `createApp(deps)`
  * (api/server.ts binds it to `runtime/` and a Temporal client), so nothing in api/ depends on the
- * runtime's internals and api/router.ts stays the only module that causes Temporal calls.
+ * runtime's internals and api/events/event-router.ts stays the only module that causes Temporal calls.
  */
 import type { CustomerEvent } from '../engine/inputs.js';
 

@@ -6,11 +6,11 @@ import { unsubscribeSettingsFromEnv } from '../channels/delivery-config.js';
 import { loadCompileOptions } from '../definitions/catalog.js';
 import { connectStore } from '../store/connection.js';
 import { createKizunaApi } from './app.js';
-import { createLineProfiles } from './line-display-names.js';
-import { createMetrics } from './metrics.js';
-import { loadProfileFieldTypes } from './profile-input.js';
-import { bindRuntime } from './runtime-binding.js';
-import { createSchedules } from './schedules.js';
+import { createLineProfiles } from './line/display-names.js';
+import { createMetrics } from './http/metrics.js';
+import { loadProfileFieldTypes } from './customers/profile-input.js';
+import { bindRuntime } from './temporal/runtime-binding.js';
+import { createSchedules } from './temporal/schedules.js';
 
 async function main() {
   const env = process.env;

@@ -3,7 +3,8 @@
  * unsubscribe link, and for email the headers derived from the delivery key.
  */
 import type { Profile } from '../store/customers.js';
-import type { Models } from '../store/models/index.js';
+import type { Models } from '../store/connection.js';
+import { findCustomerEvent } from '../store/events.js';
 import { loadPinnedTemplates } from '../store/templates.js';
 import type { DeliveryDeps, DeliveryRequest } from './deliver.js';
 import { addressDomain, deliveryMessageId, unsubscribeHeaders } from './email-headers.js';
@@ -65,11 +66,7 @@ async function loadEvent(
   eventId: string | null,
 ): Promise<Record<string, unknown> | null> {
   if (eventId === null) return null;
-  const doc = await models.Event.findOne({ customerId, eventId }, { type: 1, occurredAt: 1, properties: 1 }).lean<{
-    type: string;
-    occurredAt: Date;
-    properties?: Record<string, unknown>;
-  }>();
+  const doc = await findCustomerEvent(models, customerId, eventId);
   if (!doc) return null;
   return { type: doc.type, occurredAt: doc.occurredAt, ...(doc.properties ?? {}) };
 }

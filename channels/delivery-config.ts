@@ -5,7 +5,7 @@
  * One rule decides between a local run, where every setting has a working default, and production,
  * where the settings that end up in every customer's mail must be given: see {@link isProductionEnv}.
  */
-import type { Models } from '../store/models/index.js';
+import type { Models } from '../store/connection.js';
 import { createDelivery, type Delivery } from './deliver.js';
 import { createSmtpTransport, type DkimOptions } from './email-transport.js';
 import { createLineSender } from './line-sender.js';

@@ -4,7 +4,7 @@
  */
 import type { EmailTransport } from './email-transport.js';
 import type { LineSender } from './line-sender.js';
-import type { Models } from '../store/models/index.js';
+import type { Models } from '../store/connection.js';
 
 /** What the engine asks for: one message, exactly once per `deliveryKey`. */
 export interface DeliveryRequest {

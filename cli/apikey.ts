@@ -3,9 +3,8 @@
  * cannot come from an API that needs a key. The token is printed once; only its hash is kept.
  */
 import type { Command } from 'commander';
-import { createApiKey, listApiKeys, revokeApiKey } from '../store/apikeys.js';
+import { API_SCOPES, createApiKey, listApiKeys, revokeApiKey, type ApiScope } from '../store/apikeys.js';
 import { connectStore, type Store } from '../store/connection.js';
-import { API_SCOPES, type ApiScope } from '../store/models/apikey.js';
 import { runCommand } from './api-client.js';
 
 async function withStore(fn: (store: Store) => Promise<void>): Promise<void> {

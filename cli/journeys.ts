@@ -4,7 +4,7 @@ import { Graphviz } from '@hpcc-js/wasm-graphviz';
 import type { Command } from 'commander';
 import { toDot } from '../definitions/graph.js';
 import type { Plan } from '../definitions/plan.js';
-import type { JourneyStats, StepStats } from '../api/journey-stats.js';
+import type { JourneyStats, StepStats } from '../api/journeys/stats.js';
 import { apiClientFromEnv, runCommand } from './api-client.js';
 
 const sum = (counts: Record<string, number>) => Object.values(counts).reduce((a, b) => a + b, 0);

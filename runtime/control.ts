@@ -1,7 +1,7 @@
 /** Operator actions over every run of a journey, and ending a customer's runs (erasure). */
 import { WorkflowNotFoundError } from '@temporalio/common';
 import { deleteCustomerEntries, listCustomerOpenRuns } from '../store/entries.js';
-import { setJourneyStatus, type JourneyStatus } from '../store/journeys.js';
+import { listJourneyIds, setJourneyStatus, type JourneyStatus } from '../store/journeys.js';
 import { TASK_QUEUE } from '../workflows/search-attributes.js';
 import type { JourneyControlSignal } from '../workflows/signals.js';
 import { journeyWorkflowId, type RuntimeDeps } from './deps.js';
@@ -41,10 +41,10 @@ export async function controlJourney(
  * customer created again under the same id starts from nothing. Returns how many runs were ended.
  */
 export async function endCustomerJourneys(deps: RuntimeDeps, input: { customerId: string }): Promise<number> {
-  const heads = await deps.models.JourneyHead.find({}, { _id: 0, journeyId: 1 }).lean<{ journeyId: string }[]>();
+  const journeyIds = await listJourneyIds(deps.models);
   const workflowIds = new Set([
     ...(await listCustomerOpenRuns(deps.models, input.customerId)),
-    ...heads.map((head) => journeyWorkflowId(head.journeyId, input.customerId)),
+    ...journeyIds.map((journeyId) => journeyWorkflowId(journeyId, input.customerId)),
   ]);
   let ended = 0;
   for (const workflowId of workflowIds) {

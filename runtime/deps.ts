@@ -1,6 +1,6 @@
 /** What the client side of the runtime needs: a Temporal client and the store. */
 import type { Client } from '@temporalio/client';
-import type { Models } from '../store/models/index.js';
+import type { Models } from '../store/connection.js';
 
 export interface RuntimeDeps {
   client: Client;

@@ -2,7 +2,7 @@
  * Memory for what a journey head determines and never changes: a published version (journey, version,
  * content hash) is immutable, and so is everything read from it or from the versions before it.
  */
-import type { Models } from '../store/models/index.js';
+import type { Models } from '../store/connection.js';
 
 export interface HeadKey {
   journeyId: string;

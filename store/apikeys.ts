@@ -6,6 +6,8 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { ApiScope } from './models/apikey.js';
 import type { Models } from './models/index.js';
 
+export { API_SCOPES, type ApiScope } from './models/apikey.js';
+
 /** Every token starts with this, so secret scanners and people recognise a Kizuna key. */
 export const TOKEN_PREFIX = 'kz_';
 

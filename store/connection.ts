@@ -6,6 +6,8 @@ import mongoose, { type Connection } from 'mongoose';
 import { createModels, type Models } from './models/index.js';
 import { ensurePostgresIndexes } from './postgres-indexes.js';
 
+export type { Models };
+
 export interface Store {
   connection: Connection;
   models: Models;

@@ -2,7 +2,10 @@
  * Customer profiles: the only code that reads or writes the `customers` collection. Profiles are
  * plain objects in the shape journeys see them (see `models/customer.ts`).
  */
+import { duplicateKeyWrites, isDuplicateKeyError } from './errors.js';
 import type { Models } from './models/index.js';
+
+export { EMAIL_CONSENT, LINE_CONSENT } from './models/customer.js';
 
 /** Fields owned by the store: a profile write never sets, unsets or removes them. */
 export const SYSTEM_FIELDS: ReadonlySet<string> = new Set(['_id', '__v', 'customerId', 'createdAt', 'updatedAt']);
@@ -25,8 +28,6 @@ export class ProfileFieldError extends Error {
     this.name = 'ProfileFieldError';
   }
 }
-
-const DUPLICATE_KEY = 11000;
 
 /** The customer's profile, or `null` when there is no such customer. */
 export async function findProfile(models: Models, customerId: string): Promise<Profile | null> {
@@ -61,7 +62,7 @@ export async function upsertProfile(
       created = result.upsertedCount > 0;
       break;
     } catch (err) {
-      if ((err as { code?: number }).code !== DUPLICATE_KEY || attempt >= 3) throw err;
+      if (!isDuplicateKeyError(err) || attempt >= 3) throw err;
     }
   }
   // MongoDB refuses $addToSet and $pull on one field in one update, so removals are a second write.
@@ -99,11 +100,69 @@ export async function ensureCustomers(
     await models.Customer.collection.insertMany([...docs.values()] as never[], { ordered: false });
     return docs.size;
   } catch (err) {
-    const writeErrors = (err as { writeErrors?: { code?: number }[] | { code?: number } }).writeErrors;
-    const list = Array.isArray(writeErrors) ? writeErrors : writeErrors ? [writeErrors] : null;
-    if (!list || list.some((e) => e.code !== DUPLICATE_KEY)) throw err;
-    return docs.size - list.length;
+    const refused = duplicateKeyWrites(err);
+    if (refused === null) throw err;
+    return docs.size - refused.length;
   }
+}
+
+/** The ids among `customerIds` that name a stored customer (one read by `_id`). */
+export async function findExistingCustomerIds(models: Models, customerIds: readonly string[]): Promise<Set<string>> {
+  const rows = await models.Customer.find({ _id: { $in: customerIds } }, { customerId: 1, _id: 0 }).lean<
+    { customerId: string }[]
+  >();
+  return new Set(rows.map((c) => c.customerId));
+}
+
+/** The customer linked to a LINE user id, or null when no customer is. */
+export async function findCustomerIdByLineUser(models: Models, lineUserId: string): Promise<string | null> {
+  const linked = await models.Customer.findOne({ lineUserId }, { customerId: 1, _id: 0 }).lean<{
+    customerId: string;
+  }>();
+  return linked?.customerId ?? null;
+}
+
+/**
+ * Sets one profile field of an existing customer, never creating one (unlike {@link upsertProfile}).
+ * Returns false when there is no such customer.
+ */
+export async function setExistingProfileField(
+  models: Models,
+  customerId: string,
+  path: string,
+  value: unknown,
+): Promise<boolean> {
+  const { matchedCount } = await models.Customer.updateOne({ _id: customerId }, { $set: { [path]: value } });
+  return matchedCount > 0;
+}
+
+/** Deletes the customer's profile (erasure's last step). Returns how many profiles were deleted (0 or 1). */
+export async function deleteCustomer(models: Models, customerId: string): Promise<number> {
+  const result = await models.Customer.deleteOne({ _id: customerId });
+  return result.deletedCount;
+}
+
+/**
+ * One page of the customers a segment query selects, after `afterCustomerId` in customer id order (a
+ * stable cursor); `query` is a MongoDB query over the profile fields.
+ */
+export async function findCustomerIdsPage(
+  models: Models,
+  query: Record<string, unknown>,
+  page: { afterCustomerId: string | null; limit: number },
+): Promise<string[]> {
+  const filter =
+    page.afterCustomerId === null ? query : { $and: [query, { customerId: { $gt: page.afterCustomerId } }] };
+  const rows = await models.Customer.find(filter, { customerId: 1, _id: 0 })
+    .sort({ customerId: 1 })
+    .limit(page.limit)
+    .lean<{ customerId: string }[]>();
+  return rows.map((r) => r.customerId);
+}
+
+/** How many customers a segment query selects. */
+export async function countCustomers(models: Models, query: Record<string, unknown>): Promise<number> {
+  return models.Customer.countDocuments(query);
 }
 
 function splitSet(set: { [path: string]: unknown }) {

@@ -4,9 +4,8 @@
  * update), and every lookup is by `_id` (the delivery key).
  */
 import { releaseSlot, reserveSlot } from './delivery-slots.js';
+import { isDuplicateKeyError } from './errors.js';
 import type { Models } from './models/index.js';
-
-const DUPLICATE_KEY = 11000;
 
 /** What a row records about the send it stands for. */
 export interface DeliveryMeta {
@@ -34,8 +33,6 @@ export interface DeliveryRow extends DeliveryMeta {
 export type ClaimResult =
   { kind: 'claimed'; row: DeliveryRow } | { kind: 'capped'; retryAtMs: number } | { kind: 'exists'; row: DeliveryRow };
 
-const isDuplicate = (err: unknown) => (err as { code?: number }).code === DUPLICATE_KEY;
-
 /** The row of a delivery key, or null. */
 export async function findDelivery(models: Models, idempotencyKey: string): Promise<DeliveryRow | null> {
   return models.Delivery.findById(idempotencyKey).lean<DeliveryRow>();
@@ -55,7 +52,7 @@ export async function recordFinished(
     await models.Delivery.create(doc);
     return { ...doc, attempt: 1, leaseUntilMs: 0, uncertain: false };
   } catch (err) {
-    if (!isDuplicate(err)) throw err;
+    if (!isDuplicateKeyError(err)) throw err;
     const row = await findDelivery(models, meta.idempotencyKey);
     if (!row) throw err;
     return row;
@@ -100,7 +97,7 @@ export async function claimDelivery(
     await models.Delivery.create(doc);
     return { kind: 'claimed', row: doc };
   } catch (err) {
-    if (!isDuplicate(err)) throw err;
+    if (!isDuplicateKeyError(err)) throw err;
     await releaseSlot(models, slot.slotId);
     const row = await findDelivery(models, meta.idempotencyKey);
     if (!row) throw err;
@@ -159,7 +156,7 @@ export async function takeOverDelivery(
   try {
     await models.DeliveryClaim.create({ _id: attemptId(row.idempotencyKey, attempt), leaseUntilMs, uncertain });
   } catch (err) {
-    if (isDuplicate(err)) return null;
+    if (isDuplicateKeyError(err)) return null;
     throw err;
   }
   await models.Delivery.updateOne({ _id: row.idempotencyKey }, { $set: { attempt, leaseUntilMs, uncertain } }).catch(
@@ -209,4 +206,28 @@ export async function finishDelivery(
   const now = new Date();
   const $set = { ...outcome, finishedAt: now, leaseUntilMs: 0, ...(outcome.status === 'sent' ? { sentAt: now } : {}) };
   await models.Delivery.updateOne({ _id: idempotencyKey }, { $set });
+}
+
+/** How many ledger rows there are of one channel and status (either absent on rows that never had one). */
+export interface SendCount {
+  channel: string | null;
+  status: string | null;
+  count: number;
+}
+
+/**
+ * The ledger's rows counted by channel and status: one `$group` over the ledger (a scan on FerretDB),
+ * given at most `maxTimeMs` (default 5 s) before it fails.
+ */
+export async function countSendsByChannelAndStatus(
+  models: Models,
+  opts: { maxTimeMs?: number } = {},
+): Promise<SendCount[]> {
+  const groups = await models.Delivery.aggregate<{
+    _id: { channel?: string | null; status?: string | null };
+    n: number;
+  }>([{ $group: { _id: { channel: '$channel', status: '$status' }, n: { $sum: 1 } } }]).option({
+    maxTimeMS: opts.maxTimeMs ?? 5_000,
+  });
+  return groups.map((g) => ({ channel: g._id.channel ?? null, status: g._id.status ?? null, count: g.n }));
 }

@@ -6,10 +6,8 @@
  * contiguous and the next one is found by trying ids upwards from a `head` hint. Every read is by `_id`
  * (an index lookup on MongoDB; FerretDB v1 on SQLite scans the collection for any query, so reads are few).
  */
+import { isDuplicateKeyError } from './errors.js';
 import type { Models } from './models/index.js';
-
-const DUPLICATE_KEY = 11000;
-const isDuplicate = (err: unknown) => (err as { code?: number }).code === DUPLICATE_KEY;
 
 export type SlotResult = { kind: 'reserved'; slotId: string } | { kind: 'capped'; retryAtMs: number };
 
@@ -63,14 +61,14 @@ export async function reserveSlot(
     try {
       await DeliveryClaim.create({ _id: slotId(customerId, channel, seq), key: input.key, atMs: nowMs });
     } catch (err) {
-      if (!isDuplicate(err)) throw err;
+      if (!isDuplicateKeyError(err)) throw err;
       seq++;
       continue;
     }
     // A hint only: a stale value costs a few more probes, never a wrong answer.
     await DeliveryClaim.updateOne({ _id: headId(customerId, channel) }, { $max: { seq } }, { upsert: true }).catch(
       (err: unknown) => {
-        if (!isDuplicate(err)) throw err;
+        if (!isDuplicateKeyError(err)) throw err;
       },
     );
     return { kind: 'reserved', slotId: slotId(customerId, channel, seq) };

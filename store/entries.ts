@@ -4,6 +4,7 @@
  */
 import type { ReentryPlan } from '../definitions/plan.js';
 import { ENTRY_GRANT_PREFIX as GRANT_PREFIX } from './models/entry.js';
+import { isDuplicateKeyError } from './errors.js';
 import type { Models } from './models/index.js';
 
 export interface EntryClaim {
@@ -18,10 +19,8 @@ export interface EntryClaim {
   version: number;
 }
 
-const DUPLICATE_KEY = 11000;
 // The row holding the number of the last grant (a hint: grants themselves decide).
 const GRANT_HINT = '#grants';
-const isDuplicate = (err: unknown) => (err as { code?: number }).code === DUPLICATE_KEY;
 
 /**
  * Whether the customer may enter now. Idempotent: the decision is stored under the entry key and a
@@ -49,7 +48,7 @@ export async function claimEntry(models: Models, claim: EntryClaim): Promise<boo
       version: claim.version,
     });
   } catch (err) {
-    if (!isDuplicate(err)) throw err;
+    if (!isDuplicateKeyError(err)) throw err;
   }
   // A concurrent claim with the same key may have recorded first: its answer is the answer.
   const row = await Entry.findById(_id, { granted: 1 }).lean();
@@ -81,7 +80,7 @@ async function decide(models: Models, claim: EntryClaim): Promise<boolean> {
       lastEntryKey: entryKey,
     });
   } catch (err) {
-    if (isDuplicate(err)) return false;
+    if (isDuplicateKeyError(err)) return false;
     throw err;
   }
   // The hint only saves reads: a stale one is walked forward in lastGrant.
@@ -90,7 +89,7 @@ async function decide(models: Models, claim: EntryClaim): Promise<boolean> {
     { $max: { enteredMs: seq }, $setOnInsert: { journeyId, customerId, entryKey: GRANT_HINT } },
     { upsert: true },
   ).catch((err: unknown) => {
-    if (!isDuplicate(err)) throw err;
+    if (!isDuplicateKeyError(err)) throw err;
   });
   return true;
 }
@@ -159,4 +158,23 @@ export async function listCustomerOpenRuns(models: Models, customerId: string): 
 export async function deleteCustomerEntries(models: Models, customerId: string): Promise<number> {
   const result = await models.Entry.deleteMany({ customerId });
   return result.deletedCount;
+}
+
+/** A granted entry of the ledger as re-entry checks read it; `outcome` is absent while the run is inside. */
+export interface GrantedEntry {
+  customerId: string;
+  enteredMs: number;
+  outcome?: string | null;
+}
+
+/** The granted entries of the given customers in a journey (one read for the whole list). */
+export async function findGrantedEntries(
+  models: Models,
+  journeyId: string,
+  customerIds: readonly string[],
+): Promise<GrantedEntry[]> {
+  return models.Entry.find(
+    { journeyId, customerId: { $in: customerIds }, granted: true },
+    { customerId: 1, enteredMs: 1, outcome: 1, _id: 0 },
+  ).lean<GrantedEntry[]>();
 }

@@ -9,9 +9,8 @@
  * outcomes are inserted into `eventresults`.
  */
 import { eventIdFor } from './models/event.js';
+import { duplicateKeyWrites, isDuplicateKeyError } from './errors.js';
 import type { Models } from './models/index.js';
-
-const DUPLICATE_KEY = 11000;
 
 /** A validated profile patch as stored with its event: `[path, value]` pairs (paths may be dotted). */
 export type StoredPatch = { path: string; value: unknown }[];
@@ -61,11 +60,9 @@ async function insertAll(insert: () => Promise<unknown>): Promise<Set<number>> {
     await insert();
     return new Set();
   } catch (err) {
-    const writeErrors = (err as { writeErrors?: unknown }).writeErrors;
-    if (writeErrors === undefined) throw err;
-    const list = (Array.isArray(writeErrors) ? writeErrors : [writeErrors]) as { index: number; code: number }[];
-    if (list.some((e) => e.code !== DUPLICATE_KEY)) throw err;
-    return new Set(list.map((e) => e.index));
+    const refused = duplicateKeyWrites(err);
+    if (refused === null) throw err;
+    return new Set(refused);
   }
 }
 
@@ -96,6 +93,26 @@ const outboxFields = (route: RouteState) => ({
   leaseUntil: route.leaseUntil,
   profileApplied: route.profileApplied,
 });
+
+/**
+ * Stores one event that needs no routing (its `_id` derived from source and idempotency key, as for
+ * every event): `duplicate` when that (source, idempotencyKey) is stored already.
+ */
+export async function insertEvent(
+  models: Models,
+  event: Pick<
+    StoredEvent,
+    'eventId' | 'source' | 'idempotencyKey' | 'type' | 'customerId' | 'occurredAt' | 'properties'
+  >,
+): Promise<'inserted' | 'duplicate'> {
+  try {
+    await new models.Event(event).save();
+    return 'inserted';
+  } catch (err) {
+    if (isDuplicateKeyError(err)) return 'duplicate';
+    throw err;
+  }
+}
 
 /** The stored event for (source, idempotencyKey), with its routing state, or null. */
 export async function findEventByKey(models: Models, source: string, idempotencyKey: string): Promise<EventRow | null> {
@@ -185,6 +202,19 @@ export async function findOrderEvents(models: Models, customerId: string) {
     { customerId, type: 'order.completed' },
     { _id: 0, eventId: 1, occurredAt: 1, properties: 1 },
   ).lean<Pick<StoredEvent, 'eventId' | 'occurredAt' | 'properties'>[]>();
+}
+
+/** An event of the customer by its event id, as templates read it (type, time, properties); null when absent. */
+export async function findCustomerEvent(
+  models: Models,
+  customerId: string,
+  eventId: string,
+): Promise<(Pick<StoredEvent, 'type' | 'occurredAt'> & { properties?: Record<string, unknown> }) | null> {
+  return models.Event.findOne({ customerId, eventId }, { type: 1, occurredAt: 1, properties: 1 }).lean<{
+    type: string;
+    occurredAt: Date;
+    properties?: Record<string, unknown>;
+  }>();
 }
 
 /** Erasure: deletes every event of the customer with its routing rows; returns how many events. */

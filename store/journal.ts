@@ -1,4 +1,5 @@
 /** The journal: engine journal records of every run, for per-step funnels. Written in batches, once per row. */
+import { duplicateKeyWrites, isDuplicateKeyError } from './errors.js';
 import type { Models } from './models/index.js';
 
 /** One journal row as the runtime writes it. `rowId` is stable across retries and replays. */
@@ -16,8 +17,6 @@ export interface JournalRow {
   atMs: number;
 }
 
-const DUPLICATE_KEY = 11000;
-
 /**
  * Inserts a batch of rows; rows already written (same `rowId`) are left as they are, so a batch
  * re-sent by an activity retry or a replay writes each row exactly once. Returns how many were new.
@@ -29,15 +28,10 @@ export async function appendJournal(models: Models, rows: readonly JournalRow[])
     const inserted = await models.JournalRow.insertMany(docs, { ordered: false });
     return inserted.length;
   } catch (err) {
-    const e = err as {
-      code?: number;
-      writeErrors?: { code?: number; err?: { code?: number } }[];
-      insertedDocs?: unknown[];
-    };
-    const errors = e.writeErrors ?? (e.code === undefined ? [] : [{ code: e.code }]);
-    const onlyDuplicates = errors.length > 0 && errors.every((w) => (w.code ?? w.err?.code) === DUPLICATE_KEY);
-    if (!onlyDuplicates) throw err;
-    return rows.length - errors.length;
+    // A batch of one may fail as a single write, without a list of write errors.
+    const refused = duplicateKeyWrites(err) ?? (isDuplicateKeyError(err) ? [0] : []);
+    if (refused.length === 0) throw err;
+    return rows.length - refused.length;
   }
 }
 
@@ -48,4 +42,39 @@ export async function readJournal(
 ): Promise<JournalRow[]> {
   const docs = await models.JournalRow.find(query, { _id: 0, __v: 0 }).sort({ at: 1, rowId: 1 }).lean();
   return docs.map(({ at, ...row }) => ({ ...(row as unknown as Omit<JournalRow, 'atMs'>), atMs: at.getTime() }));
+}
+
+/** What per-step figures read of a journal row (rows are small: no profile data). */
+export interface JournalStatsRow {
+  rowId: string;
+  stepId: string | null;
+  action: string;
+  reason: string | null;
+  detail?: Record<string, unknown>;
+}
+
+/**
+ * The journal rows of one journey version, streamed through a `$match`/`$project` pipeline (FerretDB
+ * pushes the equality match down), for the caller to count.
+ */
+export function streamVersionJournal(
+  models: Models,
+  journeyId: string,
+  version: number,
+): AsyncIterable<JournalStatsRow> {
+  return models.JournalRow.aggregate<JournalStatsRow>([
+    { $match: { journeyId, version } },
+    { $project: { _id: 0, rowId: 1, stepId: 1, action: 1, reason: 1, detail: 1 } },
+  ]).cursor() as AsyncIterable<JournalStatsRow>;
+}
+
+/** The latest row (by time) of one run's workflow for the customer in the journey, or null. */
+export async function findLatestJournalRow(
+  models: Models,
+  query: { customerId: string; journeyId: string; workflowId: string },
+): Promise<{ rowId: string; version: number } | null> {
+  const { customerId, journeyId, workflowId } = query;
+  return models.JournalRow.findOne({ customerId, journeyId, workflowId }, { rowId: 1, version: 1 })
+    .sort({ at: -1 })
+    .lean<{ rowId: string; version: number }>();
 }

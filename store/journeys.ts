@@ -4,6 +4,7 @@
  */
 import type { DeliveryChannel, Plan } from '../definitions/plan.js';
 import type { JourneyStatus } from './models/journey-head.js';
+import { isDuplicateKeyError } from './errors.js';
 import type { Models } from './models/index.js';
 
 export type { JourneyStatus } from './models/journey-head.js';
@@ -46,9 +47,6 @@ export class JourneyNotFoundError extends Error {
   }
 }
 
-const DUPLICATE_KEY = 11000;
-const isDuplicate = (err: unknown) => (err as { code?: number }).code === DUPLICATE_KEY;
-
 /**
  * Stores a compiled plan as the next version of its journey and makes it current. Publishing the
  * current content again is a no-op (`created: false`); content equal to an older version becomes
@@ -84,7 +82,7 @@ export async function publishJourney(
       await advanceHead(models, journeyId, version, contentHash);
       return { journeyId, version, created: true };
     } catch (err) {
-      if (!isDuplicate(err)) throw err;
+      if (!isDuplicateKeyError(err)) throw err;
     }
   }
   throw new Error(`publishing ${journeyId}: too many concurrent publishes, try again`);
@@ -104,7 +102,7 @@ async function advanceHead(models: Models, journeyId: string, version: number, c
     );
   } catch (err) {
     // The head exists with a version >= ours (the filter missed, the upsert collided): nothing to do.
-    if (!isDuplicate(err)) throw err;
+    if (!isDuplicateKeyError(err)) throw err;
   }
 }
 
@@ -176,6 +174,69 @@ export async function loadEventFieldsUpTo(
 /** The plan of a published version, or null when there is no such version. */
 export async function loadJourneyPlan(models: Models, journeyId: string, version: number): Promise<Plan | null> {
   return (await loadJourneyVersion(models, journeyId, version))?.plan ?? null;
+}
+
+/** A head as listings show it: the journey, its current version and status. */
+export type JourneyHeadSummary = Pick<JourneyHead, 'journeyId' | 'version' | 'status'>;
+
+/** A published version as listings show it (no plan, no source). */
+export interface JourneyVersionSummary {
+  journeyId: string;
+  version: number;
+  name: string;
+  contentHash: string;
+  publishedAt: Date;
+  file?: string | null;
+}
+
+/** Every journey's head, by journey id. One read of the heads (they are few). */
+export async function listJourneyHeads(models: Models): Promise<JourneyHeadSummary[]> {
+  return models.JourneyHead.find({}, { _id: 0, journeyId: 1, version: 1, status: 1 })
+    .sort({ journeyId: 1 })
+    .lean<JourneyHeadSummary[]>();
+}
+
+/** The id of every published journey, in no particular order. */
+export async function listJourneyIds(models: Models): Promise<string[]> {
+  const heads = await models.JourneyHead.find({}, { _id: 0, journeyId: 1 }).lean<{ journeyId: string }[]>();
+  return heads.map((head) => head.journeyId);
+}
+
+/** The names of the given versions, by journey id (one read; a version not found has no entry). */
+export async function findJourneyNames(
+  models: Models,
+  versions: readonly { journeyId: string; version: number }[],
+): Promise<Map<string, string>> {
+  if (versions.length === 0) return new Map();
+  const rows = await models.Journey.find(
+    { $or: versions.map((v) => ({ journeyId: v.journeyId, version: v.version })) },
+    { _id: 0, journeyId: 1, name: 1 },
+  ).lean<{ journeyId: string; name: string }[]>();
+  return new Map(rows.map((r) => [r.journeyId, r.name]));
+}
+
+/** The published versions of a journey, oldest first (empty when it was never published). */
+export async function listJourneyVersions(models: Models, journeyId: string): Promise<JourneyVersionSummary[]> {
+  return models.Journey.find(
+    { journeyId },
+    { _id: 0, journeyId: 1, version: 1, name: 1, contentHash: 1, publishedAt: 1, file: 1 },
+  )
+    .sort({ version: 1 })
+    .lean<JourneyVersionSummary[]>();
+}
+
+/** The YAML source a version was published from, or null when there is no such version. */
+export async function loadJourneySource(models: Models, journeyId: string, version: number): Promise<string | null> {
+  const doc = await models.Journey.findOne({ journeyId, version }, { _id: 0, source: 1 }).lean<{ source: string }>();
+  return doc ? doc.source : null;
+}
+
+/** The journey's latest published version number; 0 when it was never published. */
+export async function latestJourneyVersion(models: Models, journeyId: string): Promise<number> {
+  const doc = await models.Journey.findOne({ journeyId }, { version: 1 })
+    .sort({ version: -1 })
+    .lean<{ version: number }>();
+  return doc?.version ?? 0;
 }
 
 /** The template sources a plan references, picked from a catalog of `{ file, source }` by name and channel. */

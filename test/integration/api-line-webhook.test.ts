@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import express from 'express';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLineProfiles } from '../../api/line-display-names.js';
+import { createLineProfiles } from '../../api/line/display-names.js';
 import { createLineStandin } from '../../line-standin/app.js';
 import { LINE_SECRET, startApiHarness, unique, type ApiHarness } from './api/harness.js';
 

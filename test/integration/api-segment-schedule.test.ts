@@ -7,7 +7,7 @@ import { Client, ScheduleNotFoundError } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
-import { createSchedules, scheduleId } from '../../api/schedules.js';
+import { createSchedules, scheduleId } from '../../api/temporal/schedules.js';
 import { startJourneyWorld, type JourneyWorld } from '../support/journey-world.js';
 import { createEmailCustomer } from '../support/test-journeys.js';
 import { startApiHarness, unique, type ApiHarness } from './api/harness.js';

@@ -3,7 +3,7 @@
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../api/app.js';
-import { journeyStats } from '../../api/journey-stats.js';
+import { journeyStats } from '../../api/journeys/stats.js';
 import { findProfile } from '../../store/customers.js';
 import { appendJournal } from '../../store/journal.js';
 import type { Store } from '../../store/connection.js';

@@ -9,8 +9,8 @@ import { Client, Connection } from '@temporalio/client';
 import { inject } from 'vitest';
 import { createKizunaApi, type AppDeps, type KizunaApi } from '../../../api/app.js';
 import type { RuntimePort } from '../../../api/ports.js';
-import { loadProfileFieldTypes } from '../../../api/profile-input.js';
-import { bindRuntime } from '../../../api/runtime-binding.js';
+import { loadProfileFieldTypes } from '../../../api/customers/profile-input.js';
+import { bindRuntime } from '../../../api/temporal/runtime-binding.js';
 import { loadCompileOptions } from '../../../definitions/catalog.js';
 import { projectRoot } from '../../../scripts/servers.js';
 import { createApiKey } from '../../../store/apikeys.js';
@@ -55,7 +55,7 @@ export async function startApiHarness(
     compileOptions: loadCompileOptions(definitions, projectRoot),
     lineChannelSecret: LINE_SECRET,
     authCacheMs: 0,
-    routerRefreshMs: 0,
+    eventRouterRefreshMs: 0,
     sendsMetricMaxAgeMs: 0,
     ...overrides,
   });

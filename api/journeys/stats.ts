@@ -4,10 +4,11 @@
  * reports can be compared line by line: a step's `entered` is the number of runs that reached it,
  * `sent` is keyed "template by channel", conversions are attributed to the step of the last message.
  */
-import type { Plan } from '../definitions/plan.js';
-import type { Counts, StepFunnel } from '../engine/simulator/backtest.js';
-import { loadJourneyVersion } from '../store/journeys.js';
-import type { Models } from '../store/models/index.js';
+import type { Plan } from '../../definitions/plan.js';
+import type { Counts, StepFunnel } from '../../engine/simulator/backtest.js';
+import { loadJourneyVersion } from '../../store/journeys.js';
+import type { Models } from '../../store/connection.js';
+import { streamVersionJournal } from '../../store/journal.js';
 
 /** A step's counts, shaped as the backtest's funnel rows (without the source position) so both compare. */
 export type StepStats = Omit<StepFunnel, 'kind' | 'line'>;
@@ -40,17 +41,12 @@ interface Group {
 }
 
 /**
- * Figures for one version. The journal rows of the version are read through a `$match`/`$project`
- * pipeline (rows are small: no profile data) and counted here: a run is identified by its row ids'
- * prefix (`<workflow id>/<chain id>`), which a `$group` on FerretDB cannot derive.
+ * Figures for one version. The journal rows of the version are streamed and counted here: a run is
+ * identified by its row ids' prefix (`<workflow id>/<chain id>`), which a `$group` on FerretDB cannot derive.
  */
 export async function journeyStats(models: Models, journeyId: string, version: number): Promise<JourneyStats> {
-  const cursor = models.JournalRow.aggregate<JournalProjection>([
-    { $match: { journeyId, version } },
-    { $project: { _id: 0, rowId: 1, stepId: 1, action: 1, reason: 1, detail: 1 } },
-  ]).cursor();
   const counts = new Map<string, Group>();
-  for await (const row of cursor as AsyncIterable<JournalProjection>) {
+  for await (const row of streamVersionJournal(models, journeyId, version)) {
     const d = row.detail ?? {};
     const g: Group['_id'] = {
       run: row.rowId.slice(0, row.rowId.lastIndexOf('/')),
@@ -69,14 +65,6 @@ export async function journeyStats(models: Models, journeyId: string, version: n
   }
   const plan = (await loadJourneyVersion(models, journeyId, version))?.plan ?? null;
   return summarise(journeyId, version, [...counts.values()], plan);
-}
-
-interface JournalProjection {
-  rowId: string;
-  stepId: string | null;
-  action: string;
-  reason: string | null;
-  detail?: Record<string, unknown>;
 }
 
 function summarise(journeyId: string, version: number, groups: Group[], plan: Plan | null): JourneyStats {

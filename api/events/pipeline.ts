@@ -1,10 +1,10 @@
 /**
  * From a validated event to a routed one: store (group commit; idempotent on source + key), apply the
  * profile effects, route, close the outbox row (group commit too). Whatever fails after the event is
- * stored leaves the row pending; the outbox (api/outbox.ts) or the client's retry finishes it.
+ * stored leaves the row pending; the outbox (api/events/outbox.ts) or the client's retry finishes it.
  */
 import type { Logger } from 'pino';
-import { findProfile, type Profile } from '../store/customers.js';
+import { findProfile, type Profile } from '../../store/customers.js';
 import {
   claimEvent,
   completeRoutings,
@@ -16,14 +16,14 @@ import {
   settledRoute,
   type EventRow,
   type StoredPatch,
-} from '../store/events.js';
-import type { Models } from '../store/models/index.js';
+} from '../../store/events.js';
+import type { Models } from '../../store/connection.js';
 import { createCustomerRegistry } from './customer-registry.js';
-import { applyEventEffects, WELL_KNOWN_EVENTS } from './event-effects.js';
+import { applyEventEffects, WELL_KNOWN_EVENTS } from './effects.js';
 import { createGroupCommit } from './group-commit.js';
-import type { Metrics } from './metrics.js';
+import type { Metrics } from '../http/metrics.js';
 import { createOutbox, type Outbox } from './outbox.js';
-import { RoutingError, type EventRouter, type JourneyAction, type RouteOutcome } from './router.js';
+import { RoutingError, type EventRouter, type JourneyAction, type RouteOutcome } from './event-router.js';
 
 /** An event ready to store: validated, with its profile patch converted. */
 export interface AcceptedEvent {
@@ -59,7 +59,7 @@ export interface EventPipeline extends Outbox {
 
 export function createEventPipeline(deps: {
   models: Models;
-  router: EventRouter;
+  eventRouter: EventRouter;
   metrics: Metrics;
   logger: Logger;
   clock?: () => number;
@@ -94,7 +94,7 @@ export function createEventPipeline(deps: {
    */
   async function settlesAtOnce(event: AcceptedEvent): Promise<boolean> {
     if ((event.profile?.length ?? 0) > 0 || WELL_KNOWN_EVENTS.has(event.type)) return false;
-    return deps.router.isIgnored(event.type);
+    return deps.eventRouter.isIgnored(event.type);
   }
 
   /** Creates an unknown customer (first touch: the event's source, or the patch's), then the profile effects. */
@@ -114,7 +114,7 @@ export function createEventPipeline(deps: {
       let profile: Promise<Profile | null> | null = null;
       const loadProfile = () => (profile ??= findProfile(models, row.customerId));
       const done = row.route.partialJson ? (JSON.parse(row.route.partialJson) as Record<string, JourneyAction>) : {};
-      const outcome = await deps.router.route(row, loadProfile, done);
+      const outcome = await deps.eventRouter.route(row, loadProfile, done);
       await completions.submit({ eventId: row.eventId, result: outcome });
       outbox.settled(row.eventId);
       return outcome;

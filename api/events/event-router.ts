@@ -9,13 +9,13 @@
  * each process checks with one small read at most every `refreshMs` (default 1 s); a process that
  * publishes, pauses, resumes or archives invalidates its own index at once.
  */
-import { evaluateCondition } from '../definitions/conditions.js';
-import type { Condition, JsonValue, ListenReason, Plan } from '../definitions/plan.js';
-import type { Profile } from '../store/customers.js';
-import type { Models } from '../store/models/index.js';
-import { headsFingerprint, listHeads, listVersions, loadVersion } from './journey-catalog.js';
-import type { Metrics } from './metrics.js';
-import type { CustomerEvent, RuntimePort } from './ports.js';
+import { evaluateCondition } from '../../definitions/conditions.js';
+import type { Condition, JsonValue, ListenReason, Plan } from '../../definitions/plan.js';
+import type { Profile } from '../../store/customers.js';
+import type { Models } from '../../store/connection.js';
+import { headsFingerprint, listHeads, listVersions, loadVersion } from '../journeys/catalog.js';
+import type { Metrics } from '../http/metrics.js';
+import type { CustomerEvent, RuntimePort } from '../ports.js';
 
 /** What routing did for one journey. */
 export type JourneyAction = 'entered' | 'signalled' | 'no-run' | 'not-matched' | 'inactive';

@@ -4,20 +4,15 @@
  * sends meet, so any API process reports the same totals.
  */
 import { Gauge, type Registry } from 'prom-client';
-import type { Models } from '../store/models/index.js';
+import type { Models } from '../../store/connection.js';
+import { countSendsByChannelAndStatus } from '../../store/deliveries.js';
 
 export const SENDS_METRIC = 'kizuna_sends';
 
-interface SendGroup {
-  _id: { channel?: string | null; status?: string | null };
-  n: number;
-}
-
 /**
  * Registers the gauge on `registry` (once: a second call on the same registry is a no-op). Each scrape
- * reads at most once per `maxAgeMs` (default 10 s): one `$group` over the ledger, which FerretDB runs
- * as a scan. When the read fails (MongoDB down) the series are dropped rather than left stale, and the
- * other metrics are still served.
+ * reads the ledger's counts at most once per `maxAgeMs` (default 10 s). When the read fails (MongoDB
+ * down) the series are dropped rather than left stale, and the other metrics are still served.
  */
 export function trackSends(registry: Registry, models: Models, opts: { maxAgeMs?: number; clock?: () => number } = {}) {
   if (registry.getSingleMetric(SENDS_METRIC)) return;
@@ -33,13 +28,9 @@ export function trackSends(registry: Registry, models: Models, opts: { maxAgeMs?
       if (clock() - readAtMs < maxAgeMs) return;
       readAtMs = clock();
       try {
-        const groups = await models.Delivery.aggregate<SendGroup>([
-          { $group: { _id: { channel: '$channel', status: '$status' }, n: { $sum: 1 } } },
-        ]).option({ maxTimeMS: 5_000 });
+        const counts = await countSendsByChannelAndStatus(models);
         this.reset();
-        for (const g of groups) {
-          this.set({ channel: g._id.channel ?? 'none', result: g._id.status ?? 'unknown' }, g.n);
-        }
+        for (const c of counts) this.set({ channel: c.channel ?? 'none', result: c.status ?? 'unknown' }, c.count);
       } catch {
         this.reset();
         readAtMs = -Infinity;

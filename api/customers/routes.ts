@@ -1,15 +1,15 @@
 /** `PUT|GET|DELETE /v1/customers/:id`: profile upsert, read, and erasure. */
 import express, { Router } from 'express';
-import { findProfile, upsertProfile } from '../store/customers.js';
-import { deleteCustomerEvents } from '../store/events.js';
-import type { Models } from '../store/models/index.js';
-import type { Auth } from './auth.js';
-import { ApiError } from './errors.js';
-import { firstTouch } from './event-effects.js';
-import type { RuntimePort } from './ports.js';
+import { deleteCustomer, findProfile, upsertProfile } from '../../store/customers.js';
+import { deleteCustomerEvents } from '../../store/events.js';
+import type { Models } from '../../store/connection.js';
+import type { Auth } from '../http/auth.js';
+import { ApiError } from '../http/errors.js';
+import { firstTouch } from '../events/effects.js';
+import type { RuntimePort } from '../ports.js';
 import { toProfilePatch, type ProfileFieldTypes } from './profile-input.js';
-import { customerInput } from './schemas.js';
-import { parseOrThrow } from './validate.js';
+import { customerInput } from '../http/schemas.js';
+import { parseOrThrow } from '../http/validate.js';
 
 /** One step of an erasure (journal rows, delivery rows...): erases what it holds of the customer, returns a count. */
 export interface Eraser {
@@ -84,8 +84,7 @@ async function eraseCustomer(deps: CustomersRouteDeps, customerId: string) {
   erased.journeys = await deps.runtime.endCustomerJourneys({ customerId });
   erased.events = await deleteCustomerEvents(deps.models, customerId);
   for (const eraser of deps.erasers) erased[eraser.name] = await eraser.erase(customerId);
-  const result = await deps.models.Customer.deleteOne({ _id: customerId });
-  erased.profile = result.deletedCount;
+  erased.profile = await deleteCustomer(deps.models, customerId);
   deps.onErased?.(customerId);
   return erased;
 }

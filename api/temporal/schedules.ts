@@ -4,7 +4,7 @@
  * Created on publish, updated on a new version, paused / resumed with the journey, deleted on archive.
  */
 import { ScheduleNotFoundError, ScheduleOverlapPolicy, type Client } from '@temporalio/client';
-import type { SchedulesPort } from './ports.js';
+import type { SchedulesPort } from '../ports.js';
 
 /** The schedule id of a journey. */
 export const scheduleId = (journeyId: string) => `kizuna-segment/${journeyId}`;

@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import type { RequestHandler } from 'express';
 import type { Logger } from 'pino';
-import type { ApiKey } from '../store/apikeys.js';
+import type { ApiKey } from '../../store/apikeys.js';
 
 declare module 'express-serve-static-core' {
   interface Request {

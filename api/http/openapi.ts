@@ -1,10 +1,10 @@
 /**
- * The OpenAPI 3.1 document, generated from the zod schemas that validate requests (api/schemas.ts),
+ * The OpenAPI 3.1 document, generated from the zod schemas that validate requests (api/http/schemas.ts),
  * served at `/openapi.json`, and a readable reference page at `/docs`.
  */
 import { Router } from 'express';
 import { z } from 'zod';
-import { API_SCOPES } from '../store/models/apikey.js';
+import { API_SCOPES } from '../../store/apikeys.js';
 import {
   customerInput,
   entriesInput,

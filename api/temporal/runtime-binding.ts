@@ -5,9 +5,9 @@
  * request answers 503 and the event stays in the outbox for the retry.
  */
 import type { Client } from '@temporalio/client';
-import { controlJourney, endCustomerJourneys, enterJourney, signalCustomerEvent } from '../runtime/index.js';
-import type { Models } from '../store/models/index.js';
-import type { RuntimePort } from './ports.js';
+import { controlJourney, endCustomerJourneys, enterJourney, signalCustomerEvent } from '../../runtime/index.js';
+import type { Models } from '../../store/connection.js';
+import type { RuntimePort } from '../ports.js';
 
 export function bindRuntime(
   client: Client,

@@ -8,12 +8,13 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import express, { Router } from 'express';
 import type { Logger } from 'pino';
-import type { StoredPatch } from '../store/events.js';
-import type { Models } from '../store/models/index.js';
-import { ApiError } from './errors.js';
-import type { AcceptedEvent, EventPipeline } from './event-pipeline.js';
-import { fetchDisplayName } from './line-display-names.js';
-import type { LineProfilesPort } from './ports.js';
+import { findCustomerIdByLineUser } from '../../store/customers.js';
+import type { StoredPatch } from '../../store/events.js';
+import type { Models } from '../../store/connection.js';
+import { ApiError } from '../http/errors.js';
+import type { AcceptedEvent, EventPipeline } from '../events/pipeline.js';
+import { fetchDisplayName } from './display-names.js';
+import type { LineProfilesPort } from '../ports.js';
 
 export interface LineWebhookDeps {
   models: Models;
@@ -97,14 +98,12 @@ async function toEvent(models: Models, event: LineEvent): Promise<AcceptedEvent 
   if (typeof userId !== 'string' || typeof event.webhookEventId !== 'string') return null;
   const mapped = mapEvent(event, userId);
   if (!mapped) return null;
-  const linked = await models.Customer.findOne({ lineUserId: userId }, { customerId: 1, _id: 0 }).lean<{
-    customerId: string;
-  }>();
+  const linked = await findCustomerIdByLineUser(models, userId);
   return {
     source: 'line',
     idempotencyKey: event.webhookEventId,
     type: mapped.type,
-    customerId: linked?.customerId ?? `line:${userId}`,
+    customerId: linked ?? `line:${userId}`,
     occurredAt: new Date(typeof event.timestamp === 'number' ? event.timestamp : Date.now()),
     properties: mapped.properties,
     profile: mapped.profile,

@@ -5,8 +5,8 @@
  * so processes never route one event at the same time.
  */
 import type { Logger } from 'pino';
-import { claimEvent, findDueEvents, type EventRow } from '../store/events.js';
-import type { Models } from '../store/models/index.js';
+import { claimEvent, findDueEvents, type EventRow } from '../../store/events.js';
+import type { Models } from '../../store/connection.js';
 
 export interface Outbox {
   /** Routes what is due once (the deferred events, then a sweep); returns how many were finished. */

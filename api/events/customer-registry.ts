@@ -3,8 +3,8 @@
  * are created in one unordered insert (`ensureCustomers`). A process remembers the customers it has
  * seen, so their next events need no write at all.
  */
-import { ensureCustomers } from '../store/customers.js';
-import type { Models } from '../store/models/index.js';
+import { ensureCustomers } from '../../store/customers.js';
+import type { Models } from '../../store/connection.js';
 import { createGroupCommit } from './group-commit.js';
 
 const KNOWN_LIMIT = 100_000;

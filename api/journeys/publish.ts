@@ -1,11 +1,11 @@
 /** Compiling and publishing a journey sent to the API (YAML text, or a bundle of journey + templates). */
-import { compileJourney, type CompileOptions } from '../definitions/compile.js';
-import { formatDefinitionError } from '../definitions/errors.js';
-import type { TemplateCatalog } from '../definitions/templates.js';
-import { pinTemplates, publishJourney, type PublishResult } from '../store/journeys.js';
-import type { Models } from '../store/models/index.js';
-import { ApiError } from './errors.js';
-import type { Plan } from '../definitions/plan.js';
+import { compileJourney, type CompileOptions } from '../../definitions/compile.js';
+import { formatDefinitionError } from '../../definitions/errors.js';
+import type { TemplateCatalog } from '../../definitions/templates.js';
+import { pinTemplates, publishJourney, type PublishResult } from '../../store/journeys.js';
+import type { Models } from '../../store/connection.js';
+import { ApiError } from '../http/errors.js';
+import type { Plan } from '../../definitions/plan.js';
 
 export interface PublishInput {
   journey: string;

@@ -2,9 +2,10 @@
  * The journal row of an unsubscription: the consent change, recorded in the journey whose message
  * carried the link, so per-journey figures can show who left from which campaign.
  */
-import type { UnsubscribeClaims } from '../channels/unsubscribe-token.js';
-import { appendJournal } from '../store/journal.js';
-import type { Models } from '../store/models/index.js';
+import type { UnsubscribeClaims } from '../../channels/unsubscribe-token.js';
+import type { Models } from '../../store/connection.js';
+import { appendJournal, findLatestJournalRow } from '../../store/journal.js';
+import { latestJourneyVersion } from '../../store/journeys.js';
 
 /** The journal action of an unsubscription. */
 export const UNSUBSCRIBED_ACTION = 'unsubscribed';
@@ -22,11 +23,9 @@ export async function journalUnsubscribe(
 ): Promise<void> {
   const { customerId, journeyId, channel } = claims;
   const workflowId = `kizuna/${journeyId}/${customerId}`;
-  const latest = await models.JournalRow.findOne({ customerId, journeyId, workflowId }, { rowId: 1, version: 1 })
-    .sort({ at: -1 })
-    .lean<{ rowId: string; version: number }>();
+  const latest = await findLatestJournalRow(models, { customerId, journeyId, workflowId });
   const run = latest ? latest.rowId.slice(0, latest.rowId.lastIndexOf('/')) : `${workflowId}/unsubscribe`;
-  const version = latest?.version ?? (await latestVersion(models, journeyId));
+  const version = latest?.version ?? (await latestJourneyVersion(models, journeyId));
   await appendJournal(models, [
     {
       rowId: `${run}/unsubscribe:${channel}:${claims.issuedAtMs}`,
@@ -42,11 +41,4 @@ export async function journalUnsubscribe(
       atMs,
     },
   ]);
-}
-
-async function latestVersion(models: Models, journeyId: string): Promise<number> {
-  const doc = await models.Journey.findOne({ journeyId }, { version: 1 })
-    .sort({ version: -1 })
-    .lean<{ version: number }>();
-  return doc?.version ?? 0;
 }

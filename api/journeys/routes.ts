@@ -1,26 +1,26 @@
 /** `/v1/journeys`: publish, list, read (with graphs), pause / resume / archive, API entries, stats. */
 import express, { Router, type Request } from 'express';
 import { Graphviz } from '@hpcc-js/wasm-graphviz';
-import type { CompileOptions } from '../definitions/compile.js';
-import { toDot, toMermaid } from '../definitions/graph.js';
-import type { Models } from '../store/models/index.js';
-import type { Auth } from './auth.js';
-import { ApiError } from './errors.js';
-import { getHead, listHeads, listVersions, loadVersion, type JourneyHead } from './journey-catalog.js';
-import { compileAndPublish } from './journey-publish.js';
-import { journeyStats } from './journey-stats.js';
-import { enterByApi } from './journey-entries.js';
-import type { RuntimePort, SchedulesPort } from './ports.js';
-import type { EventRouter } from './router.js';
-import { entriesInput, journeyBundle } from './schemas.js';
-import { parseOrThrow } from './validate.js';
+import type { CompileOptions } from '../../definitions/compile.js';
+import { toDot, toMermaid } from '../../definitions/graph.js';
+import type { Models } from '../../store/connection.js';
+import type { Auth } from '../http/auth.js';
+import { ApiError } from '../http/errors.js';
+import { getHead, listHeads, listVersions, loadVersion, type JourneyHead } from './catalog.js';
+import { compileAndPublish } from './publish.js';
+import { journeyStats } from './stats.js';
+import { enterByApi } from './entries.js';
+import type { RuntimePort, SchedulesPort } from '../ports.js';
+import type { EventRouter } from '../events/event-router.js';
+import { entriesInput, journeyBundle } from '../http/schemas.js';
+import { parseOrThrow } from '../http/validate.js';
 
 export interface JourneysRouteDeps {
   models: Models;
   auth: Auth;
   runtime: RuntimePort;
   schedules: SchedulesPort | null;
-  router: EventRouter;
+  eventRouter: EventRouter;
   compileOptions: CompileOptions;
   clock: () => number;
 }
@@ -128,9 +128,9 @@ function versionParam(req: Request, head: JourneyHead): number {
   return version;
 }
 
-/** After a new version: the router sees it at once, and a segment journey's schedule follows it. */
+/** After a new version: the event router sees it at once, and a segment journey's schedule follows it. */
 async function afterPublish(deps: JourneysRouteDeps, journeyId: string): Promise<void> {
-  deps.router.invalidate();
+  deps.eventRouter.invalidate();
   const head = await getHead(deps.models, journeyId);
   const loaded = head ? await loadVersion(deps.models, journeyId, head.version) : null;
   if (!head || !loaded || !deps.schedules) return;
@@ -154,6 +154,6 @@ async function control(deps: JourneysRouteDeps, journeyId: string, action: 'paus
     if (action === 'resume') await deps.schedules.resume(journeyId);
     if (action === 'archive') await deps.schedules.remove(journeyId);
   }
-  deps.router.invalidate();
+  deps.eventRouter.invalidate();
   return getHead(deps.models, journeyId);
 }

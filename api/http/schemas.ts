@@ -1,9 +1,9 @@
 /**
  * The request and response shapes, as zod schemas: the same objects validate requests and generate
- * the OpenAPI document (api/openapi.ts), so the two cannot drift apart.
+ * the OpenAPI document (api/http/openapi.ts), so the two cannot drift apart.
  */
 import { z } from 'zod';
-import { API_SCOPES } from '../store/models/apikey.js';
+import { API_SCOPES } from '../../store/apikeys.js';
 
 /** Most events a batch may carry. */
 export const MAX_BATCH = 1_000;

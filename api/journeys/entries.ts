@@ -1,12 +1,14 @@
 /** `POST /v1/journeys/:id/entries`: customers entered by the shop's systems into an `api` entry journey. */
 import { randomUUID } from 'node:crypto';
-import type { JsonValue, ReentryPlan } from '../definitions/plan.js';
-import { mayEnter } from '../engine/simulator/backtest.js';
-import type { Models } from '../store/models/index.js';
-import { ApiError } from './errors.js';
-import { loadVersion, type JourneyHead } from './journey-catalog.js';
-import type { CustomerEvent, RuntimePort } from './ports.js';
-import { checkProperties } from './validate.js';
+import type { JsonValue, ReentryPlan } from '../../definitions/plan.js';
+import { mayEnter } from '../../engine/simulator/backtest.js';
+import type { Models } from '../../store/connection.js';
+import { findExistingCustomerIds } from '../../store/customers.js';
+import { findGrantedEntries } from '../../store/entries.js';
+import { ApiError } from '../http/errors.js';
+import { loadVersion, type JourneyHead } from './catalog.js';
+import type { CustomerEvent, RuntimePort } from '../ports.js';
+import { checkProperties } from '../http/validate.js';
 
 export type EntryResult = 'entered' | 'already-in-journey' | 'journey-inactive' | 'unknown-customer' | 'denied';
 
@@ -32,7 +34,7 @@ export async function enterByApi(
   const bad = checkProperties(input.properties, 'properties');
   if (bad) throw bad;
   const ids = [...new Set(input.customerIds)];
-  const known = await knownCustomers(deps.models, ids);
+  const known = await findExistingCustomerIds(deps.models, ids);
   const denied = await deniedByReentry(deps.models, head.journeyId, loaded.plan.reentry, ids, deps.clock());
   const key = input.idempotencyKey ?? randomUUID();
   const results = new Map<string, EntryAnswer>();
@@ -69,13 +71,6 @@ async function enterOne(
   return status === 'entered' ? 'entered' : status === 'signalled' ? 'already-in-journey' : 'journey-inactive';
 }
 
-async function knownCustomers(models: Models, ids: string[]): Promise<Set<string>> {
-  const rows = await models.Customer.find({ _id: { $in: ids } }, { customerId: 1, _id: 0 }).lean<
-    { customerId: string }[]
-  >();
-  return new Set(rows.map((c) => c.customerId));
-}
-
 /**
  * The customers the re-entry ledger would refuse now: their last granted entry is one the policy does
  * not allow again, and their run has ended (a customer still inside is `already-in-journey`). One read
@@ -91,10 +86,7 @@ async function deniedByReentry(
   nowMs: number,
 ): Promise<Set<string>> {
   if (reentry.policy === 'always' || ids.length === 0) return new Set();
-  const rows = await models.Entry.find(
-    { journeyId, customerId: { $in: ids }, granted: true },
-    { customerId: 1, enteredMs: 1, outcome: 1, _id: 0 },
-  ).lean<{ customerId: string; enteredMs: number; outcome?: string | null }[]>();
+  const rows = await findGrantedEntries(models, journeyId, ids);
   const last = new Map<string, number>();
   const inside = new Set<string>();
   for (const row of rows) {

@@ -6,11 +6,10 @@
  */
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
-import { EMAIL_CONSENT, LINE_CONSENT } from '../store/models/customer.js';
-import { SYSTEM_FIELDS, type ProfilePatch } from '../store/customers.js';
-import { ApiError, type ApiErrorCode } from './errors.js';
-import { readDateValue } from '../definitions/dates.js';
-import type { Problem } from './validate.js';
+import { EMAIL_CONSENT, LINE_CONSENT, SYSTEM_FIELDS, type ProfilePatch } from '../../store/customers.js';
+import { ApiError, type ApiErrorCode } from '../http/errors.js';
+import { readDateValue } from '../../definitions/dates.js';
+import type { Problem } from '../http/validate.js';
 
 export type FieldType = 'string' | 'number' | 'boolean' | 'date' | 'array' | 'object';
 export type ProfileFieldTypes = ReadonlyMap<string, FieldType>;

@@ -5,8 +5,9 @@
  */
 import { HTTPFetchError, messagingApi } from '@line/bot-sdk';
 import type { Logger } from 'pino';
-import type { Models } from '../store/models/index.js';
-import type { LineProfilesPort } from './ports.js';
+import type { Models } from '../../store/connection.js';
+import { setExistingProfileField } from '../../store/customers.js';
+import type { LineProfilesPort } from '../ports.js';
 
 /** The profile field the name goes to (declared in definitions/profile-fields.yaml). */
 export const DISPLAY_NAME_FIELD = 'displayName';
@@ -63,11 +64,7 @@ export async function fetchDisplayName(
     if (name === null) return;
     const attempts = deps.attempts ?? 10;
     for (let i = 0; i < attempts; i++) {
-      const { matchedCount } = await deps.models.Customer.updateOne(
-        { _id: follow.customerId },
-        { $set: { [DISPLAY_NAME_FIELD]: name } },
-      );
-      if (matchedCount > 0) return;
+      if (await setExistingProfileField(deps.models, follow.customerId, DISPLAY_NAME_FIELD, name)) return;
       await new Promise((ok) => setTimeout(ok, deps.retryMs ?? 200));
     }
     deps.logger.warn('LINE display name not stored: the customer was not there');

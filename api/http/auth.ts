@@ -4,9 +4,8 @@
  * not cost one extra MongoDB read per request.
  */
 import type { RequestHandler } from 'express';
-import { findApiKeyByToken, type ApiKey } from '../store/apikeys.js';
-import type { ApiScope } from '../store/models/apikey.js';
-import type { Models } from '../store/models/index.js';
+import { findApiKeyByToken, type ApiKey, type ApiScope } from '../../store/apikeys.js';
+import type { Models } from '../../store/connection.js';
 import { ApiError } from './errors.js';
 
 export interface AuthOptions {

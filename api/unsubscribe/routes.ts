@@ -10,11 +10,12 @@ import {
   UnsubscribeTokenError,
   verifyUnsubscribeToken,
   type UnsubscribeClaims,
-} from '../channels/unsubscribe-token.js';
-import { findProfile, upsertProfile } from '../store/customers.js';
-import type { Models } from '../store/models/index.js';
-import { journalUnsubscribe } from './unsubscribe-journal.js';
-import { confirmPage, donePage, invalidPage } from './unsubscribe-pages.js';
+} from '../../channels/unsubscribe-token.js';
+import { findProfile, upsertProfile } from '../../store/customers.js';
+import { insertEvent } from '../../store/events.js';
+import type { Models } from '../../store/connection.js';
+import { journalUnsubscribe } from './journal.js';
+import { confirmPage, donePage, invalidPage } from './pages.js';
 
 /** The event stored for an unsubscription (journeys can exit on it). */
 export const UNSUBSCRIBED_EVENT = 'customer.unsubscribed';
@@ -37,8 +38,6 @@ export interface UnsubscribedEvent {
   occurredAt: Date;
   properties: { channel: 'email' | 'line'; journeyId: string; method: 'one-click' };
 }
-
-const DUPLICATE_KEY = 11000;
 
 /** The router of the unsubscribe pages; mount it at the root (`app.use(createUnsubscribeRouter(deps))`). */
 export function createUnsubscribeRouter(deps: UnsubscribeDeps): Router {
@@ -102,17 +101,11 @@ async function unsubscribe(deps: UnsubscribeDeps, claims: UnsubscribeClaims): Pr
     occurredAt: new Date(nowMs),
     properties: { channel: claims.channel, journeyId: claims.journeyId, method: 'one-click' },
   };
-  try {
-    // `eventId` is kept once the events model declares it (the API's events carry one per customer).
-    const doc: Record<string, unknown> = {
-      ...event,
-      source: 'unsubscribe',
-      idempotencyKey: `${claims.customerId}:${eventId}`,
-    };
-    await new deps.models.Event(doc).save();
-  } catch (err) {
-    if ((err as { code?: number }).code === DUPLICATE_KEY) return;
-    throw err;
-  }
+  const stored = await insertEvent(deps.models, {
+    ...event,
+    source: 'unsubscribe',
+    idempotencyKey: `${claims.customerId}:${eventId}`,
+  });
+  if (stored === 'duplicate') return;
   await deps.onUnsubscribed?.(event);
 }

@@ -1,15 +1,15 @@
 /** `POST /v1/events` and `POST /v1/events/batch`. */
 import express, { Router } from 'express';
-import { findProfile } from '../store/customers.js';
-import type { StoredPatch } from '../store/events.js';
-import type { Models } from '../store/models/index.js';
-import type { Auth } from './auth.js';
-import { ApiError, toApiError } from './errors.js';
-import type { AcceptedEvent, EventPipeline } from './event-pipeline.js';
-import type { Metrics } from './metrics.js';
-import { hasDateOnly, toProfilePatch, type ProfileFieldTypes } from './profile-input.js';
-import { eventBatchInput, eventInput, MAX_BATCH } from './schemas.js';
-import { checkProperties, parseOrThrow } from './validate.js';
+import { findProfile } from '../../store/customers.js';
+import type { StoredPatch } from '../../store/events.js';
+import type { Models } from '../../store/connection.js';
+import type { Auth } from '../http/auth.js';
+import { ApiError, toApiError } from '../http/errors.js';
+import type { AcceptedEvent, EventPipeline } from './pipeline.js';
+import type { Metrics } from '../http/metrics.js';
+import { hasDateOnly, toProfilePatch, type ProfileFieldTypes } from '../customers/profile-input.js';
+import { eventBatchInput, eventInput, MAX_BATCH } from '../http/schemas.js';
+import { checkProperties, parseOrThrow } from '../http/validate.js';
 
 /** 201 stored and routed; 200 a duplicate (the first result inside); 202 stored, routing still pending. */
 const STATUS_CODE: Record<string, number> = { duplicate: 200, pending: 202 };

@@ -7,9 +7,9 @@
  *   order), `ownedProducts` gains the items' SKUs, `favoriteCategory` is the most bought category;
  * - `subscription.cancelled`: `subscriptionStatus: cancelled` and `churnedAt`.
  */
-import { findProfile, upsertProfile, type Profile } from '../store/customers.js';
-import { findOrderEvents, type EventRow } from '../store/events.js';
-import type { Models } from '../store/models/index.js';
+import { findProfile, upsertProfile, type Profile } from '../../store/customers.js';
+import { findOrderEvents, type EventRow } from '../../store/events.js';
+import type { Models } from '../../store/connection.js';
 
 /** Event types that change the profile by themselves. */
 export const WELL_KNOWN_EVENTS: ReadonlySet<string> = new Set(['order.completed', 'subscription.cancelled']);
