@@ -5,13 +5,18 @@
  * free-text provider answers, which may quote an address, are removed.
  */
 import { duplicateKeyWrites } from './errors.js';
+import { deleteCustomerJournalMarks } from './journal-counts.js';
 import type { Models } from './models/index.js';
 
 const replaceAll = (text: unknown, from: string, to: string) =>
   typeof text === 'string' ? text.split(from).join(to) : text;
 
-/** Rewrites the customer's journal rows: customer id, workflow id and row id name `alias`. Returns how many. */
+/**
+ * Rewrites the customer's journal rows: customer id, workflow id and row id name `alias`; deletes the
+ * counters' marks that name the customer (the counters themselves name no one). Returns how many rows.
+ */
 export async function pseudonymiseJournal(models: Models, customerId: string, alias: string): Promise<number> {
+  await deleteCustomerJournalMarks(models, customerId);
   const rows = await models.JournalRow.find({ customerId }, { _id: 1, rowId: 1, workflowId: 1 }).lean();
   if (rows.length === 0) return 0;
   await models.JournalRow.bulkWrite(

@@ -1,5 +1,6 @@
 /** The journal: engine journal records of every run, for per-step funnels. Written in batches, once per row. */
 import { duplicateKeyWrites, isDuplicateKeyError } from './errors.js';
+import { countJournalRows } from './journal-counts.js';
 import type { Models } from './models/index.js';
 
 /** One journal row as the runtime writes it. `rowId` is stable across retries and replays. */
@@ -24,15 +25,18 @@ export interface JournalRow {
 export async function appendJournal(models: Models, rows: readonly JournalRow[]): Promise<number> {
   if (rows.length === 0) return 0;
   const docs = rows.map(({ atMs, ...row }) => ({ ...row, at: new Date(atMs) }));
+  let refused: number[] = [];
   try {
-    const inserted = await models.JournalRow.insertMany(docs, { ordered: false });
-    return inserted.length;
+    await models.JournalRow.insertMany(docs, { ordered: false });
   } catch (err) {
     // A batch of one may fail as a single write, without a list of write errors.
-    const refused = duplicateKeyWrites(err) ?? (isDuplicateKeyError(err) ? [0] : []);
+    refused = duplicateKeyWrites(err) ?? (isDuplicateKeyError(err) && rows.length === 1 ? [0] : []);
     if (refused.length === 0) throw err;
-    return rows.length - refused.length;
   }
+  const taken = new Set(refused);
+  const fresh = rows.filter((_, i) => !taken.has(i));
+  await countJournalRows(models, fresh);
+  return fresh.length;
 }
 
 /** The journal rows of one customer in one journey, oldest first. */
@@ -47,6 +51,7 @@ export async function readJournal(
 /** What per-step figures read of a journal row (rows are small: no profile data). */
 export interface JournalStatsRow {
   rowId: string;
+  customerId: string;
   stepId: string | null;
   action: string;
   reason: string | null;
@@ -64,7 +69,7 @@ export function streamVersionJournal(
 ): AsyncIterable<JournalStatsRow> {
   return models.JournalRow.aggregate<JournalStatsRow>([
     { $match: { journeyId, version } },
-    { $project: { _id: 0, rowId: 1, stepId: 1, action: 1, reason: 1, detail: 1 } },
+    { $project: { _id: 0, rowId: 1, customerId: 1, stepId: 1, action: 1, reason: 1, detail: 1 } },
   ]).cursor() as AsyncIterable<JournalStatsRow>;
 }
 

@@ -2,6 +2,7 @@
  * Published journeys: immutable versions (`journeys`) and one head per journey (`journeyheads`: the
  * current version and the status). The only code that reads or writes those collections.
  */
+import { markJournalCountsComplete } from './journal-counts.js';
 import type { DeliveryChannel, Plan } from '../definitions/plan.js';
 import type { JourneyStatus } from './models/journey-head.js';
 import { isDuplicateKeyError } from './errors.js';
@@ -79,6 +80,8 @@ export async function publishJourney(
         source: input.source,
         file: input.file,
       });
+      // A new version has no journal rows yet: its counters cover them all from the start.
+      await markJournalCountsComplete(models, journeyId, version);
       await advanceHead(models, journeyId, version, contentHash);
       return { journeyId, version, created: true };
     } catch (err) {

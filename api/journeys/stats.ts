@@ -1,6 +1,5 @@
 /**
- * Per-step results of a journey version, from the journal with one MongoDB aggregation ($match and
- * $group only, which FerretDB runs too). Counted the way `kizuna simulate` backtest counts, so the two
+ * Per-step results of a journey version, from the journal's counters (store/journal-counts.ts). Counted the way `kizuna simulate` backtest counts, so the two
  * reports can be compared line by line: a step's `entered` is the number of runs that reached it,
  * `sent` is keyed "template by channel", conversions are attributed to the step of the last message.
  */
@@ -9,6 +8,7 @@ import type { Counts, StepFunnel } from '../../engine/simulator/backtest.js';
 import { loadJourneyVersion } from '../../store/journeys.js';
 import type { Models } from '../../store/connection.js';
 import { streamVersionJournal } from '../../store/journal.js';
+import { readJournalCounts, recountJournal, type CountedGroup } from '../../store/journal-counts.js';
 
 /** A step's counts, shaped as the backtest's funnel rows (without the source position) so both compare. */
 export type StepStats = Omit<StepFunnel, 'kind' | 'line'>;
@@ -26,85 +26,51 @@ export interface JourneyStats {
   conversion: { treatedRate: number | null; holdoutRate: number | null; uplift: number | null };
 }
 
-interface Group {
-  _id: {
-    run: string;
-    stepId: string | null;
-    action: string;
-    reason: string | null;
-    template?: string | null;
-    channel?: string | null;
-    holdout?: boolean | null;
-    attributedTo?: string | null;
-  };
-  n: number;
-}
-
 /**
- * Figures for one version. The journal rows of the version are streamed and counted here: a run is
- * identified by its row ids' prefix (`<workflow id>/<chain id>`), which a `$group` on FerretDB cannot derive.
+ * Figures for one version, from the journal's counters (a few rows, whatever the size of the journal).
+ * A version journaled before counters existed is recounted from its rows once, on its first read.
+ * `recount` rebuilds the counters from the rows anyway (after a crash left a batch uncounted).
  */
-export async function journeyStats(models: Models, journeyId: string, version: number): Promise<JourneyStats> {
-  const counts = new Map<string, Group>();
-  for await (const row of streamVersionJournal(models, journeyId, version)) {
-    const d = row.detail ?? {};
-    const g: Group['_id'] = {
-      run: row.rowId.slice(0, row.rowId.lastIndexOf('/')),
-      stepId: row.stepId ?? null,
-      action: row.action,
-      reason: row.reason ?? null,
-      template: (d.template as string | undefined) ?? null,
-      channel: (d.channel as string | undefined) ?? null,
-      holdout: (d.holdout as boolean | undefined) ?? null,
-      attributedTo: (d.attributedTo as string | undefined) ?? null,
-    };
-    const key = JSON.stringify(g);
-    const hit = counts.get(key);
-    if (hit) hit.n += 1;
-    else counts.set(key, { _id: g, n: 1 });
+export async function journeyStats(
+  models: Models,
+  journeyId: string,
+  version: number,
+  opts: { recount?: boolean } = {},
+): Promise<JourneyStats> {
+  let counted = await readJournalCounts(models, journeyId, version);
+  if (!counted.complete || opts.recount) {
+    counted = await recountJournal(models, journeyId, version, streamVersionJournal(models, journeyId, version));
   }
   const plan = (await loadJourneyVersion(models, journeyId, version))?.plan ?? null;
-  return summarise(journeyId, version, [...counts.values()], plan);
+  return summarise(journeyId, version, counted.counts, plan);
 }
 
-function summarise(journeyId: string, version: number, groups: Group[], plan: Plan | null): JourneyStats {
+function summarise(journeyId: string, version: number, counts: Map<string, number>, plan: Plan | null): JourneyStats {
+  const n = (key: string) => counts.get(key) ?? 0;
   const stats: JourneyStats = {
     journeyId,
     version,
-    runs: 0,
-    holdout: 0,
-    converted: 0,
-    holdoutConverted: 0,
+    runs: n('runs'),
+    holdout: n('holdout'),
+    converted: n('converted'),
+    holdoutConverted: n('holdoutConverted'),
     outcomes: {},
     steps: [],
     conversion: { treatedRate: null, holdoutRate: null, uplift: null },
   };
-  const runs = new Map<string, { holdout: boolean; converted: boolean }>();
-  const steps = new Map<string, StepStats & { runs: Set<string> }>();
+  const steps = new Map<string, StepStats>();
   // Every step of the plan, in source order (as the backtest lists them), reached or not.
   const planned = Object.values(plan?.steps ?? {}).sort((a, b) => a.loc.line - b.loc.line || a.loc.col - b.loc.col);
   for (const s of planned) step(steps, s.id);
-  const run = (id: string) => runs.get(id) ?? runs.set(id, { holdout: false, converted: false }).get(id)!;
-  for (const { _id: g, n } of groups) {
-    const r = run(g.run);
-    if (g.action === 'entered' && g.stepId === null) r.holdout = g.holdout === true;
-    if (g.action === 'completed' && g.stepId === null) bump(stats.outcomes, g.reason ?? 'completed', n);
-    if (g.action === 'converted') {
-      r.converted = true;
-      if (g.attributedTo) step(steps, g.attributedTo).conversions += n;
-    }
-    if (g.stepId === null) continue;
-    const s = step(steps, g.stepId);
-    s.runs.add(g.run);
-    count(s, g, n);
+  for (const [key, value] of counts) {
+    if (key.startsWith('reached:')) step(steps, key.slice('reached:'.length)).entered = value;
+    if (!key.startsWith('rows:')) continue;
+    const g = JSON.parse(key.slice('rows:'.length)) as CountedGroup;
+    if (g.action === 'completed' && g.stepId === null) bump(stats.outcomes, g.reason ?? 'completed', value);
+    if (g.action === 'converted' && g.attributedTo) step(steps, g.attributedTo).conversions += value;
+    if (g.stepId !== null) count(step(steps, g.stepId), g, value);
   }
-  for (const r of runs.values()) {
-    stats.runs += 1;
-    if (r.holdout) stats.holdout += 1;
-    if (r.converted) stats.converted += 1;
-    if (r.converted && r.holdout) stats.holdoutConverted += 1;
-  }
-  stats.steps = [...steps.values()].map(({ runs: reached, ...s }) => ({ ...s, entered: reached.size }));
+  stats.steps = [...steps.values()];
   const treated = stats.runs - stats.holdout;
   const treatedRate = treated > 0 ? (stats.converted - stats.holdoutConverted) / treated : null;
   const holdoutRate = stats.holdout > 0 ? stats.holdoutConverted / stats.holdout : null;
@@ -116,7 +82,7 @@ function summarise(journeyId: string, version: number, groups: Group[], plan: Pl
   return stats;
 }
 
-function step(steps: Map<string, StepStats & { runs: Set<string> }>, stepId: string) {
+function step(steps: Map<string, StepStats>, stepId: string) {
   let s = steps.get(stepId);
   if (!s) {
     s = {
@@ -128,14 +94,13 @@ function step(steps: Map<string, StepStats & { runs: Set<string> }>, stepId: str
       failed: {},
       paths: {},
       conversions: 0,
-      runs: new Set(),
     };
     steps.set(stepId, s);
   }
   return s;
 }
 
-function count(s: StepStats, g: Group['_id'], n: number): void {
+function count(s: StepStats, g: CountedGroup, n: number): void {
   const reason = g.reason ?? g.action;
   switch (g.action) {
     case 'sent':

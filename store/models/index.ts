@@ -5,6 +5,7 @@ import { deliveryClaimModel, deliveryModel } from './delivery.js';
 import { eventModel, eventOutboxModel, eventResultModel } from './event.js';
 import { entryModel } from './entry.js';
 import { journalModel } from './journal.js';
+import { journalCountModel, journalMarkModel } from './journal-count.js';
 import { journeyHeadModel } from './journey-head.js';
 import { journeyModel } from './journey.js';
 
@@ -22,6 +23,8 @@ export function createModels(connection: Connection) {
     JourneyHead: journeyHeadModel(connection),
     Entry: entryModel(connection),
     JournalRow: journalModel(connection),
+    JournalCount: journalCountModel(connection),
+    JournalMark: journalMarkModel(connection),
   };
 }
 
