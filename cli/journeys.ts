@@ -91,10 +91,14 @@ export function registerJourneys(program: Command): void {
     .argument('<journey>', 'journey id')
     .option('--version <n>', 'version (default: the current one)')
     .option('--svg <out>', 'write an SVG of the journey with the funnel on its steps')
-    .action((journeyId: string, options: { version?: string; svg?: string }) =>
+    .option('--recount', 'rebuild the counters from the journal first (reads every row of the version)')
+    .action((journeyId: string, options: { version?: string; svg?: string; recount?: boolean }) =>
       runCommand(async () => {
         const api = apiClientFromEnv();
-        const query = options.version ? `?version=${encodeURIComponent(options.version)}` : '';
+        const params = new URLSearchParams();
+        if (options.version) params.set('version', options.version);
+        if (options.recount) params.set('recount', 'true');
+        const query = params.size > 0 ? `?${params.toString()}` : '';
         const id = encodeURIComponent(journeyId);
         const { body: stats } = await api.call<JourneyStats>('GET', `/v1/journeys/${id}/stats${query}`);
         console.log(formatStats(stats));

@@ -122,7 +122,8 @@ const OPERATIONS: Record<string, Record<string, Operation>> = {
   },
   '/v1/journeys/{id}/stats': {
     get: {
-      summary: 'Per-step funnel of a version, treated vs holdout conversion and uplift (?version=N)',
+      summary:
+        'Per-step funnel of a version, treated vs holdout conversion and uplift (?version=N; ?recount=true rebuilds the counters from the journal)',
       scope: 'journeys:read',
       ok: { status: 200, description: 'the figures' },
       errors: ['JOURNEY_NOT_FOUND'],

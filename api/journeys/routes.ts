@@ -106,7 +106,9 @@ export function journeysRouter(deps: JourneysRouteDeps): Router {
     read,
     wrap(async (req) => {
       const head = await requireHead(deps.models, String(req.params.id));
-      return [200, await journeyStats(deps.models, head.journeyId, versionParam(req, head))];
+      // `recount=true` rebuilds the counters from the journal (slow: it reads every row of the version).
+      const recount = req.query.recount === 'true';
+      return [200, await journeyStats(deps.models, head.journeyId, versionParam(req, head), { recount })];
     }),
   );
   return router;
