@@ -108,6 +108,14 @@ export const EXIT_RULES: Json = {
   ],
 };
 
+/** An email template: an html or an mjml body, not both. */
+export const EMAIL_RULES: Json = {
+  allOf: [
+    oneOf([has('html'), has('mjml')], 'an email template needs an html or an mjml body'),
+    forbid('mjml', has('html'), 'give html or mjml, not both'),
+  ],
+};
+
 /** A cron expression: five fields (the values are checked by `kizuna validate`). */
 export const CRON_PATTERN = '^\\s*\\S+(?:\\s+\\S+){4}\\s*$';
 

@@ -8,7 +8,6 @@ import type { StepNode } from './parse-steps.js';
 import { childLists } from './step-tree.js';
 import { STEP_ID } from './patterns.js';
 
-
 /**
  * Assigns an id to every step of the tree; reports BAD_STEP_ID and DUPLICATE_STEP_ID. The map
  * iterates in document order.
