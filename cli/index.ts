@@ -7,6 +7,7 @@ import { registerApiKey } from './apikey.js';
 import { registerCompile } from './compile.js';
 import { registerCustomer } from './customer.js';
 import { registerGraph } from './graph.js';
+import { registerInit } from './init.js';
 import { registerJourneys } from './journeys.js';
 import { registerPublish } from './publish.js';
 import { registerSimulate } from './simulate.js';
@@ -14,6 +15,7 @@ import { registerValidate } from './validate.js';
 
 const program = new Command('kizuna').description('Email and LINE marketing journeys as code');
 
+registerInit(program);
 registerValidate(program);
 registerCompile(program);
 registerGraph(program);

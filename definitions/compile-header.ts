@@ -4,11 +4,11 @@ import type { EntryPlan, ExitPlan, GoalPlan, PolicyPlan, ReentryPlan, TimezonePl
 import type { CompileContext } from './context.js';
 import { checkEventName, checkTimeZone, durationMs, listen } from './context.js';
 import { compileCondition } from './check-condition.js';
+import { JOURNEY_ID } from './patterns.js';
 import type { ShallowJourney } from './schema.js';
 
 /** Zone used when the policy names none, and when a profile has no time zone. */
 export const DEFAULT_TIMEZONE = 'Asia/Tokyo';
-const JOURNEY_ID = /^[a-z0-9][a-z0-9-]*$/;
 
 /** The compiled header of a journey (parts are null when they had errors). */
 export interface Header {

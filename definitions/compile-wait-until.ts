@@ -6,6 +6,7 @@ import type { DocPath } from './load-yaml.js';
 import type { WaitUntilNode } from './parse-steps.js';
 import { WEEKDAYS } from './schema.js';
 import { minuteOfDay } from './compile-header.js';
+import { DATE_SOURCE, DATE_TIME } from './patterns.js';
 
 type Base = { id: StepId; loc: { line: number; col: number } };
 
@@ -41,7 +42,7 @@ function waitTarget(ctx: CompileContext, spec: WaitUntilNode['wait_until'], path
 
 function absoluteTarget(ctx: CompileContext, spec: WaitUntilNode['wait_until'], path: DocPath): WaitUntilTarget | null {
   const at = spec.at ?? '';
-  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(at) || Number.isNaN(Date.parse(at))) {
+  if (!DATE_TIME.test(at) || Number.isNaN(Date.parse(at))) {
     const message = `"${at}" is not a date-time with its offset, such as 2026-12-01T10:00:00+09:00`;
     ctx.sink.add('BAD_DATE', message, ctx.positions.valueAt([...path, 'at']), [...path, 'at']);
     return null;
@@ -60,7 +61,7 @@ function attributeTarget(
   date: string,
   path: DocPath,
 ): WaitUntilTarget | null {
-  const match = /^(profile|event)\.(.+)$/.exec(date);
+  const match = DATE_SOURCE.exec(date);
   if (!match?.[1] || !match[2]) {
     reportBadDateSource(ctx, date, [...path, 'date']);
     return null;

@@ -7,6 +7,7 @@ import type { ProblemSink } from './errors.js';
 import type { DocPath, PositionMap } from './load-yaml.js';
 import { ONE_YEAR_MS, parseDuration } from './durations.js';
 import { suggest } from './suggest.js';
+import { EVENT_NAME } from './patterns.js';
 
 /** State of one compilation. */
 export interface CompileContext {
@@ -37,8 +38,6 @@ export function readEventField(ctx: CompileContext, event: string, field: string
   fields.add(field);
   ctx.eventFields.set(event, fields);
 }
-
-const EVENT_NAME = /^[A-Za-z][A-Za-z0-9_-]*(\.[A-Za-z0-9_-]+)*$/;
 
 /** Checks an event type name (`order.completed`); reports BAD_EVENT_NAME. */
 export function checkEventName(ctx: CompileContext, name: string, path: DocPath): boolean {

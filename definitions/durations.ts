@@ -17,8 +17,9 @@ export const MAX_DURATION_MS = 100 * ONE_YEAR_MS;
 const SHORT = /^(?:(\d+)w)?(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$/;
 const ISO = /^P(?:(\d+)W)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?)?$/;
 
-/** Pattern of a duration, for the JSON Schema. */
-export const DURATION_PATTERN = '^(?:(?:\\d+[wdhms])+|P(?:\\d+W)?(?:\\d+D)?(?:T(?:\\d+H)?(?:\\d+M)?(?:\\d+S)?)?)$';
+/** Pattern of a duration, for the JSON Schema; the lookahead asks for a digit other than 0, so zero is refused. */
+export const DURATION_PATTERN =
+  '^(?=.*[1-9])(?:(?:\\d+[wdhms])+|P(?:\\d+W)?(?:\\d+D)?(?:T(?:\\d+H)?(?:\\d+M)?(?:\\d+S)?)?)$';
 
 /** Why a duration text was refused. */
 export type DurationProblem = 'syntax' | 'zero' | 'too_long';

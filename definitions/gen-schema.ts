@@ -2,13 +2,14 @@
  * Writes the JSON Schemas editors check definitions with (`npm run gen:schema`): the journey
  * language (`journey.schema.json`, from the zod schema) and the template files
  * (`email-template.schema.json`, `line-template.schema.json`, from the template schemas and the
- * LINE message rules). A unit test fails when a committed file differs from what this would write.
+ * LINE message rules), each with Markdown hover text beside its descriptions. A unit test fails when a committed file differs from what this would write.
  */
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { lineMessageJsonSchema } from './line-messages-schema.js';
 import { journeyJsonSchema } from './schema.js';
+import { withMarkdown } from './schema-markdown.js';
 import { emailTemplateSchema, lineTemplateSchema } from './templates.js';
 
 /** Path of the committed journey JSON Schema. */
@@ -18,12 +19,12 @@ const render = (schema: Record<string, unknown>): string => `${JSON.stringify(sc
 
 /** The text of the journey JSON Schema file, exactly as committed. */
 export function renderJsonSchema(): string {
-  return render(journeyJsonSchema());
+  return render(withMarkdown(journeyJsonSchema()));
 }
 
 /** The JSON Schema of email template files. */
 export function emailTemplateJsonSchema(): Record<string, unknown> {
-  return z.toJSONSchema(emailTemplateSchema, { target: 'draft-2020-12' });
+  return withMarkdown(z.toJSONSchema(emailTemplateSchema, { target: 'draft-2020-12' }));
 }
 
 /** The JSON Schema of LINE template files: the template's keys, and every LINE message in depth. */
@@ -32,7 +33,7 @@ export function lineTemplateJsonSchema(): Record<string, unknown> {
   const { message, defs } = lineMessageJsonSchema();
   const properties = schema['properties'] as Record<string, Record<string, unknown>>;
   properties['messages'] = { ...properties['messages'], items: message };
-  return { ...schema, $defs: defs };
+  return withMarkdown({ ...schema, $defs: defs });
 }
 
 /** Every generated schema file and its text, exactly as committed. */

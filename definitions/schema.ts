@@ -7,17 +7,26 @@
  */
 import { z } from 'zod';
 import { DURATION_PATTERN } from './durations.js';
+import * as P from './patterns.js';
+import * as rules from './schema-rules.js';
 import type { StepKindKey } from './step-kinds.js';
 
 const duration = z.string().meta({
   description: 'A duration: 45m, 3h, 3d, 2w, 1h30m, or ISO 8601 (P3D, PT1H).',
   pattern: DURATION_PATTERN,
+  patternErrorMessage: 'write a duration above zero: 45m, 3h, 3d, 2w, or ISO 8601 such as P3D (no months or years)',
 });
 const stepId = z.string().meta({
   title: 'Step id',
   description: 'Stable step id (letters, digits, - _ .); give one to every send.',
+  pattern: P.STEP_ID.source,
+  patternErrorMessage: 'a step id has letters, digits, -, _ and . only',
 });
-const eventName = z.string().meta({ description: 'An event type, e.g. order.completed.' });
+const eventName = z.string().meta({
+  description: 'An event type, e.g. order.completed (letters, digits, - _, parts joined by dots).',
+  pattern: P.EVENT_NAME.source,
+  patternErrorMessage: 'write an event type like order.completed',
+});
 /** A MongoDB-style query; bare paths are profile fields, `event.*` paths are event properties. */
 export const conditionSchema = z.record(z.string(), z.unknown()).meta({
   id: 'Condition',
@@ -36,9 +45,9 @@ export const eventMatchSchema = z
   })
   .meta({ description: 'An event, written as { event: order.completed } with an optional where.' });
 
-/** Title and description of one step kind, as editors show them. */
-function step(title: string, description: string) {
-  return { title, description };
+/** Title, description and completion snippet of one step kind, as editors show them. */
+function step(kind: StepKindKey, description: string) {
+  return { title: kind, description, defaultSnippets: rules.stepSnippets(kind) };
 }
 
 /** Step kinds without nested step lists. */
@@ -57,7 +66,7 @@ const leafStepSchemas = {
             .optional()
             .meta({ description: 'Channel to try once when the first is not allowed or fails permanently.' }),
         })
-        .meta({ description: 'The channel and the template.' }),
+        .meta({ description: 'The channel and the template.', ...rules.SEND_RULES }),
     })
     .meta(step('send', 'Send a message by email or LINE from a template.')),
   wait: z
@@ -68,17 +77,32 @@ const leafStepSchemas = {
       id: stepId.optional(),
       wait_until: z
         .strictObject({
-          at: z.string().optional().meta({ description: 'An absolute ISO 8601 date-time with offset.' }),
-          date: z.string().optional().meta({ description: 'A date attribute: profile.<path> or event.<path>.' }),
+          at: z.string().optional().meta({
+            description: 'An absolute ISO 8601 date-time with offset, e.g. 2026-12-01T10:00:00+09:00.',
+            pattern: P.DATE_TIME.source,
+            patternErrorMessage: 'write a date-time with its offset, such as 2026-12-01T10:00:00+09:00',
+          }),
+          date: z.string().optional().meta({
+            description: 'A date attribute: profile.<path> or event.<path>.',
+            pattern: P.DATE_SOURCE.source,
+            patternErrorMessage: 'name a date attribute: profile.<field> or event.<field>',
+          }),
           before: duration.optional().meta({ description: 'This long before the date.' }),
           after: duration.optional().meta({ description: 'This long after the date.' }),
-          time: z.string().optional().meta({ description: 'Local time of day HH:MM (policy time zone).' }),
+          time: z.string().optional().meta({
+            description: 'Local time of day HH:MM (policy time zone).',
+            pattern: P.TIME_OF_DAY_PATTERN,
+            patternErrorMessage: 'write a local time HH:MM such as 10:00',
+          }),
           weekdays: z
             .array(z.enum(WEEKDAYS))
             .optional()
             .meta({ description: 'Only on these days of the week (mon ... sun), the next one on or after.' }),
         })
-        .meta({ description: 'A fixed date-time (at) or a date attribute (date) with an offset and a local time.' }),
+        .meta({
+          description: 'A fixed date-time (at) or a date attribute (date) with an offset and a local time.',
+          ...rules.WAIT_UNTIL_RULES,
+        }),
     })
     .meta(step('wait_until', 'Wait until a date and time, e.g. 3 days before profile.renewalDate at 10:00.')),
   update_profile: z
@@ -93,7 +117,7 @@ const leafStepSchemas = {
           add_tags: z.array(z.string()).optional().meta({ description: 'Tags to add.' }),
           remove_tags: z.array(z.string()).optional().meta({ description: 'Tags to remove.' }),
         })
-        .meta({ description: 'Fields to set and tags to add or remove.' }),
+        .meta({ description: 'Fields to set and tags to add or remove.', ...rules.UPDATE_RULES }),
     })
     .meta(step('update_profile', 'Set profile fields and add or remove tags.')),
   exit: z
@@ -106,7 +130,7 @@ const leafStepSchemas = {
 
 /** Builds every step kind's schema around `list`, the schema of a nested step list. */
 export function makeStepSchemas<L extends z.ZodType>(list: L) {
-  const steps = (description: string) => list.meta({ description });
+  const steps = (description: string) => list.meta({ description, minItems: 1 });
   return {
     ...leafStepSchemas,
     wait_for: z
@@ -143,7 +167,7 @@ export function makeStepSchemas<L extends z.ZodType>(list: L) {
               })
               .meta({ description: 'One path: its condition and its steps.' }),
           )
-          .meta({ description: 'Paths tried in order; the first whose condition holds is taken.' }),
+          .meta({ description: 'Paths tried in order; the first whose condition holds is taken.', minItems: 1 }),
         default: steps('Steps when no path matches.').optional(),
       })
       .meta(step('branch', 'Take the first of several paths whose condition holds.')),
@@ -155,14 +179,24 @@ export function makeStepSchemas<L extends z.ZodType>(list: L) {
             z
               .strictObject({
                 name: z.string().meta({ description: 'Variant name, reported in the results.' }),
-                weight: z.number().meta({ description: 'Relative share of customers.' }),
-                steps: steps('Steps of this variant.').optional(),
+                weight: z.number().meta({
+                  description: 'Relative share of customers: a whole number above 0.',
+                  type: 'integer',
+                  exclusiveMinimum: 0,
+                  errorMessage: 'a weight is a positive whole number (weights are relative: 50 and 50, or 1 and 1)',
+                }),
+                steps: list.meta({ description: 'Steps of this variant (none: a control group).' }).optional(),
               })
               .meta({ description: 'One variant.' }),
           )
-          .meta({ description: 'Variants, each with a weight; a customer always gets the same one.' }),
+          .meta({
+            description: 'Two variants or more, each with a weight; a customer always gets the same one.',
+          }),
       })
-      .meta(step('split', 'A/B test: send customers down weighted random variants, stable per customer.')),
+      .meta({
+        ...step('split', 'A/B test: send customers down weighted random variants, stable per customer.'),
+        ...rules.SPLIT_RULES,
+      }),
     repeat: z
       .strictObject({
         id: stepId.optional(),
@@ -191,7 +225,11 @@ const entrySchema = z
       .meta({ description: 'Enter customers matching this query, checked on the schedule.' }),
     schedule: z
       .strictObject({
-        cron: z.string().meta({ description: 'Cron expression (5 fields), e.g. 0 10 * * *.' }),
+        cron: z.string().meta({
+          description: 'Cron expression (5 fields), e.g. 0 10 * * *.',
+          pattern: rules.CRON_PATTERN,
+          patternErrorMessage: 'a cron expression has 5 fields: minute hour day month weekday',
+        }),
         timezone: z.string().optional().meta({ description: 'IANA zone of the cron expression.' }),
       })
       .optional()
@@ -205,7 +243,11 @@ const entrySchema = z
       .optional()
       .meta({ description: 'May a customer enter again: never (default), always, or { after: <duration> }.' }),
   })
-  .meta({ title: 'Entry', description: 'How customers enter: on an event, by segment on a schedule, or by API.' });
+  .meta({
+    title: 'Entry',
+    description: 'How customers enter: on an event, by segment on a schedule, or by API (one of them).',
+    ...rules.ENTRY_RULES,
+  });
 
 const exitSchema = z
   .strictObject({
@@ -214,7 +256,7 @@ const exitSchema = z
     goal: z.boolean().optional().meta({ description: 'Count this exit as a conversion.' }),
     window: duration.optional().meta({ description: 'A conversion counts within this long after the last message.' }),
   })
-  .meta({ description: 'An event that ends the journey at once.' });
+  .meta({ description: 'An event that ends the journey at once.', ...rules.EXIT_RULES });
 
 const goalSchema = z
   .strictObject({
@@ -228,7 +270,15 @@ const policySchema = z
   .strictObject({
     timezone: z.string().optional().meta({ description: 'IANA zone (Asia/Tokyo) or profile.<path>.' }),
     timezone_fallback: z.string().optional().meta({ description: 'IANA zone used when the profile has none.' }),
-    quiet_hours: z.string().optional().meta({ description: 'HH:MM-HH:MM, may cross midnight.' }),
+    quiet_hours: z
+      .string()
+      .optional()
+      .meta({
+        description: 'HH:MM-HH:MM, two different times; may cross midnight.',
+        pattern: P.QUIET_HOURS_PATTERN,
+        patternErrorMessage: 'write two different local times, HH:MM-HH:MM (e.g. 21:00-09:00)',
+        not: { pattern: P.EMPTY_QUIET_HOURS_PATTERN },
+      }),
     frequency_cap: z
       .strictObject({
         max: z.number().int().min(1).meta({ description: 'Messages at most...' }),
@@ -243,17 +293,26 @@ const policySchema = z
   })
   .meta({ title: 'Send policy', description: 'Time zone, quiet hours and frequency cap of the sends.' });
 
+const HOLDOUT_MESSAGE = 'the holdout is a share below 100%, written like 10%';
+
 function makeJourneySchema<L extends z.ZodType>(steps: L) {
   return z.strictObject({
     $schema: z.string().optional().meta({ description: 'The JSON Schema editors check this file with.' }),
-    journey: z.string().meta({ description: 'Journey id (lowercase letters, digits and -).' }),
+    journey: z.string().meta({
+      description: 'Journey id (lowercase letters, digits and -).',
+      pattern: P.JOURNEY_ID.source,
+      patternErrorMessage: 'a journey id has lowercase letters, digits and - only',
+    }),
     name: z.string().meta({ description: 'A name people read.' }),
     description: z.string().optional().meta({ description: 'What the journey does and for whom.' }),
     entry: entrySchema,
     holdout: z
-      .union([z.number(), z.string()])
+      .union([
+        z.number().meta({ minimum: 0, exclusiveMaximum: 100, errorMessage: HOLDOUT_MESSAGE }),
+        z.string().meta({ pattern: P.HOLDOUT_PATTERN, errorMessage: HOLDOUT_MESSAGE }),
+      ])
       .optional()
-      .meta({ description: 'Share of entrants who receive nothing: 10% or 10.' }),
+      .meta({ description: 'Share of entrants who receive nothing, below 100: 10% or 10.' }),
     exit: z.array(exitSchema).optional().meta({ description: 'Events that end the journey at once.' }),
     goals: z.array(goalSchema).optional().meta({ description: 'Conversions counted without ending the journey.' }),
     policy: policySchema.optional(),

@@ -6,8 +6,7 @@
 import type { CompileContext } from './context.js';
 import type { StepNode } from './parse-steps.js';
 import { childLists } from './step-tree.js';
-
-const STEP_ID = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
+import { STEP_ID } from './patterns.js';
 
 /**
  * Assigns an id to every step of the tree; reports BAD_STEP_ID and DUPLICATE_STEP_ID. The map

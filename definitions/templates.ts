@@ -13,6 +13,7 @@ import type { DefinitionError } from './errors.js';
 import { loadYaml } from './load-yaml.js';
 import type { DocPath } from './load-yaml.js';
 import { reportIssues } from './shape-issues.js';
+import { EMAIL_RULES } from './schema-rules.js';
 import { checkLineMessages, LINE_LIMITS, LINE_MESSAGE_TYPES } from './line-messages.js';
 import { checkLiquidStrings, renderTrial, UNSUBSCRIBE_LINK } from './template-liquid.js';
 import type { LiquidCtx } from './template-liquid.js';
@@ -55,6 +56,7 @@ export const emailTemplateSchema = z
     title: 'Kizuna email template',
     description:
       'An email template: subject, an html or mjml body and an optional text part; every string is Liquid over profile, event, journey and links.',
+    ...EMAIL_RULES,
   });
 export type EmailTemplate = z.infer<typeof emailTemplateSchema>;
 

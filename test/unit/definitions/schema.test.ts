@@ -14,11 +14,15 @@ import { STEP_KINDS } from '../../../definitions/step-kinds.js';
 
 type Schema = Record<string, unknown>;
 
+/** Keywords whose subschemas only constrain (the editor rules): their keys are described where they are declared. */
+const RULE_KEYWORDS = new Set(['allOf', 'if', 'then', 'not']);
+
 /** Every `properties` entry of a schema, with its path, through `$defs`, unions, items and nesting. */
 function propertiesOf(schema: unknown, path = '#'): [string, Schema][] {
   if (typeof schema !== 'object' || schema === null) return [];
   const out: [string, Schema][] = [];
   for (const [key, value] of Object.entries(schema)) {
+    if (RULE_KEYWORDS.has(key)) continue;
     if (key === 'properties' && typeof value === 'object' && value !== null) {
       for (const [name, prop] of Object.entries(value as Record<string, Schema>)) {
         out.push([`${path}/${name}`, prop], ...propertiesOf(prop, `${path}/${name}`));
