@@ -19,7 +19,9 @@ interface DocumentStoreOptions {
   /** FerretDB's state (telemetry choice, instance id) goes here, not into the working directory. */
   stateDir: string;
   /** A PostgreSQL of the user's own (`KIZUNA_POSTGRES_URL`), or the bundled one started here. */
-  postgres: { url: string } | { dataDir: string; port: number; durable?: boolean; logFile?: string };
+  postgres:
+    | { url: string }
+    | { dataDir: string; port: number; durable?: boolean; logFile?: string; settings?: Record<string, string> };
   logFile?: string;
 }
 
@@ -67,7 +69,12 @@ export async function startDocumentStore(opts: DocumentStoreOptions): Promise<Do
  * A throwaway store for tests and benchmarks: PostgreSQL (on a free port, fsync off) with its data in
  * `dataDir/postgres`, FerretDB's state in `dataDir/ferretdb`.
  */
-export async function startFerretDB(opts: { port: number; dataDir: string; logFile?: string }): Promise<DocumentStore> {
+export async function startFerretDB(opts: {
+  port: number;
+  dataDir: string;
+  logFile?: string;
+  postgresSettings?: Record<string, string>;
+}): Promise<DocumentStore> {
   mkdirSync(opts.dataDir, { recursive: true });
   // A throwaway folder from mkdtemp is private to its owner; PostgreSQL, run as `nobody` under root,
   // must pass through it (and only it: nothing outside the temp folder is changed).
@@ -78,7 +85,11 @@ export async function startFerretDB(opts: { port: number; dataDir: string; logFi
   return startDocumentStore({
     port: opts.port,
     stateDir: join(opts.dataDir, 'ferretdb'),
-    postgres: { dataDir: join(opts.dataDir, 'postgres'), port: await freePort() },
+    postgres: {
+      dataDir: join(opts.dataDir, 'postgres'),
+      port: await freePort(),
+      settings: opts.postgresSettings ?? {},
+    },
     ...(opts.logFile ? { logFile: opts.logFile } : {}),
   });
 }

@@ -34,6 +34,8 @@ interface PostgresOptions {
    * @default false
    */
   durable?: boolean;
+  /** More server settings (`-c name=value`), e.g. for a test that reads query plans. */
+  settings?: Record<string, string>;
 }
 
 /** Where the tool setup put PostgreSQL's programs; throws {@link ToolMissingError} when absent. */
@@ -133,6 +135,7 @@ export async function startPostgres(opts: PostgresOptions): Promise<RunningPostg
     // indexes the store creates, so every query is planned with its values.
     plan_cache_mode: 'force_custom_plan',
     ...(opts.durable ? {} : { fsync: 'off', full_page_writes: 'off' }),
+    ...opts.settings,
   };
   const args = ['-D', opts.dataDir, '-p', String(opts.port)];
   for (const [name, value] of Object.entries(settings)) args.push('-c', `${name}=${value}`);

@@ -97,3 +97,23 @@ async function countFurther(
 export async function releaseSlot(models: Models, id: string): Promise<void> {
   await models.DeliveryClaim.updateOne({ _id: id }, { $set: { released: true } });
 }
+
+/**
+ * Deletes a customer's frequency-cap claims (erasure), by id: the slots from 1 up to the head's
+ * number and on while they exist (the head is a hint and may lag), then the head. Every delete is an
+ * `_id` lookup, which FerretDB pushes down; a pattern over ids would read the whole collection.
+ */
+export async function deleteCustomerSlots(models: Models, customerId: string): Promise<number> {
+  let deleted = 0;
+  for (const channel of ['email', 'line']) {
+    const head = await models.DeliveryClaim.findById(headId(customerId, channel), { seq: 1 }).lean<{ seq?: number }>();
+    const last = head?.seq ?? 0;
+    for (let seq = 1, misses = 0; seq <= last || misses < 3; seq++) {
+      const { deletedCount } = await models.DeliveryClaim.deleteOne({ _id: slotId(customerId, channel, seq) });
+      deleted += deletedCount;
+      misses = deletedCount === 0 ? misses + 1 : 0;
+    }
+    deleted += (await models.DeliveryClaim.deleteOne({ _id: headId(customerId, channel) })).deletedCount;
+  }
+  return deleted;
+}

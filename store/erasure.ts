@@ -4,6 +4,7 @@
  * (ids keep their shape, so the unique indexes and the per-run grouping of the stats still hold), and
  * free-text provider answers, which may quote an address, are removed.
  */
+import { deleteCustomerSlots } from './delivery-slots.js';
 import { duplicateKeyWrites } from './errors.js';
 import { deleteCustomerJournalMarks } from './journal-counts.js';
 import type { Models } from './models/index.js';
@@ -45,8 +46,7 @@ export async function pseudonymiseJournal(models: Models, customerId: string, al
  */
 export async function pseudonymiseDeliveries(models: Models, customerId: string, alias: string): Promise<number> {
   const rows = await models.Delivery.find({ customerId }).lean<Record<string, unknown>[]>();
-  const escaped = customerId.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  await models.DeliveryClaim.deleteMany({ _id: { $regex: `^(slot|head)\\|${escaped}\\|` } });
+  await deleteCustomerSlots(models, customerId);
   if (rows.length === 0) return 0;
   const aliased = rows.map(({ detail: _d, providerResponse: _p, ...row }) => ({
     ...row,
@@ -62,7 +62,8 @@ export async function pseudonymiseDeliveries(models: Models, customerId: string,
   });
   const renamed = new Set(aliased.map((row) => row._id));
   const originals = rows.map((r) => r._id).filter((id) => !renamed.has(id));
-  await models.Delivery.deleteMany({ _id: { $in: originals as never[] } });
+  // One delete per id: FerretDB pushes `_id` equality down, not `$in`.
+  for (const id of originals) await models.Delivery.deleteOne({ _id: id as never });
   // Rows whose id does not name the customer kept their id: rewrite them in place.
   for (const row of aliased.filter((r) => rows.some((o) => o._id === r._id))) {
     await models.Delivery.collection.replaceOne({ _id: row._id as never }, row);
