@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { createServer } from 'node:net';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
@@ -10,7 +10,7 @@ import { freePort, isPortOpen, projectRoot } from '../../scripts/servers.js';
 import { KizunaCustomer, KizunaOutcome } from '../../workflows/search-attributes.js';
 import { fakeTools } from '../support/fake-tools.js';
 
-const NAMES = ['temporal', 'temporalUi', 'mongodb', 'smtp', 'maildev', 'line', 'api'] as const;
+const NAMES = ['temporal', 'temporalUi', 'mongodb', 'postgres', 'smtp', 'maildev', 'line', 'api'] as const;
 const startScript = join(projectRoot, 'scripts', 'start.ts');
 
 /** A shell set up to operate production: the local stack must come up regardless. */
@@ -36,6 +36,8 @@ async function runToExit(env: NodeJS.ProcessEnv): Promise<{ code: number | null;
 describe('npm start (the whole local stack, on ports of its own)', () => {
   const ports = {} as Record<(typeof NAMES)[number], number>;
   const dataDir = mkdtempSync(join(tmpdir(), 'kizuna-start-'));
+  // Under root, PostgreSQL runs as `nobody` and must pass through the data folder, as a user's would.
+  chmodSync(dataDir, 0o755);
   let child: ChildProcess;
   let output = '';
 

@@ -3,9 +3,18 @@
  * through a wrapper that records its pid and arguments, and the tools named in `failing` are
  * replaced by a script that fails at once, as a broken install would.
  */
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, existsSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  existsSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { toolPath } from '../../scripts/servers.js';
 
 type Tool = 'temporal' | 'temporal-test-server' | 'ferretdb';
@@ -19,6 +28,8 @@ export interface FakeTools {
 
 export function fakeTools(opts: { failing: Tool[] }): FakeTools {
   const dir = mkdtempSync(join(tmpdir(), 'kizuna-tools-'));
+  // Under root, PostgreSQL runs as `nobody` and must pass through this folder to its programs.
+  chmodSync(dir, 0o755);
   mkdirSync(join(dir, 'bin'));
   const record = (tool: Tool) => join(dir, `${tool}.starts`);
   for (const tool of ['temporal', 'temporal-test-server', 'ferretdb'] as const) {
@@ -28,6 +39,8 @@ export function fakeTools(opts: { failing: Tool[] }): FakeTools {
     writeFileSync(join(dir, 'bin', tool), script);
     chmodSync(join(dir, 'bin', tool), 0o755);
   }
+  // PostgreSQL is the real one (a folder of programs, libraries and data files, found by their place).
+  symlinkSync(join(dirname(dirname(toolPath('ferretdb'))), 'postgres'), join(dir, 'postgres'));
   return {
     dir,
     starts: (tool) =>
