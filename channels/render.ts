@@ -5,7 +5,7 @@
  */
 import { convert } from 'html-to-text';
 import juice from 'juice';
-import { Liquid, type Template } from 'liquidjs';
+import type { Liquid, Template } from 'liquidjs';
 import mjml2html from 'mjml';
 import { parse as parseYaml } from 'yaml';
 import {
@@ -14,6 +14,7 @@ import {
   type EmailTemplate,
   type LineTemplate,
 } from '../definitions/templates.js';
+import { createSandboxedLiquid } from '../definitions/liquid-sandbox.js';
 import type { LineMessage } from './line-sender.js';
 
 /** The data a template renders with. */
@@ -55,7 +56,8 @@ function engineFor(flavour: Flavour, zone: string): Liquid {
   const key = `${flavour}:${zone}`;
   let engine = engines.get(key);
   if (!engine) {
-    engine = new Liquid({
+    // No file system: a template can never read a file of the server, whatever got it published.
+    engine = createSandboxedLiquid({
       strictFilters: true,
       ownPropertyOnly: true,
       timezoneOffset: zone,

@@ -2,8 +2,9 @@
  * The Liquid side of template checks: every string of a template parses, uses known filters, and
  * reads variables the data has (profile fields that are declared), each reported at its own column.
  */
-import { Drop, Liquid } from 'liquidjs';
+import { Drop, type Liquid } from 'liquidjs';
 import type { ProblemSink, Position } from './errors.js';
+import { createSandboxedLiquid, refusedFileTag } from './liquid-sandbox.js';
 import { RUNTIME_VALUE } from './line-messages-rules.js';
 import type { DocPath, PositionMap } from './load-yaml.js';
 import { suggest } from './suggest.js';
@@ -11,9 +12,9 @@ import { suggest } from './suggest.js';
 /** Roots of the data a template renders with. */
 export const TEMPLATE_ROOTS = ['profile', 'event', 'journey', 'links'] as const;
 
-/** The Liquid engine templates are checked and rendered with: unknown filters are errors. */
+/** The Liquid engine templates are checked with: unknown filters are errors, no file is reachable. */
 export function createTemplateEngine(): Liquid {
-  return new Liquid({ strictFilters: true, strictVariables: false });
+  return createSandboxedLiquid({ strictFilters: true, strictVariables: false });
 }
 
 const engine = createTemplateEngine();
@@ -109,7 +110,9 @@ function checkLiquid(ctx: LiquidCtx, text: string, path: DocPath): void {
     const raw = error instanceof Error ? error.message : 'invalid Liquid';
     const where = /, line:(\d+), col:(\d+)$/.exec(raw);
     const at = where ? positionInText(ctx, path, Number(where[1]), Number(where[2])) : ctx.positions.valueAt(path);
-    reportLiquidError(ctx, raw.replace(/, line:\d+, col:\d+$/, ''), at, path);
+    const refused = refusedFileTag(error);
+    if (refused) ctx.sink.add('LIQUID_FILE_TAG', refused.message, at, path);
+    else reportLiquidError(ctx, raw.replace(/, line:\d+, col:\d+$/, ''), at, path);
     return;
   }
   for (const segment of segments) warnVariable(ctx, segment, path, variablePosition(ctx, text, path, segment));
@@ -141,8 +144,9 @@ function positionInText(ctx: LiquidCtx, path: DocPath, line: number, col: number
   const at = ctx.positions.valueAt(path);
   const start = (ctx.lines[at.line - 1] ?? '').slice(at.col - 1);
   if (/^[|>]/.test(start)) {
-    const text = ctx.lines[at.line - 1 + line] ?? '';
-    return { line: at.line + line, col: (/^ */.exec(text)?.[0].length ?? 0) + col };
+    // The block's indentation is its first content line's; deeper lines keep their extra spaces in the text.
+    const first = ctx.lines.slice(at.line).find((text) => text.trim() !== '') ?? '';
+    return { line: at.line + line, col: (/^ */.exec(first)?.[0].length ?? 0) + col };
   }
   if (line === 1) return { line: at.line, col: at.col + col - 1 + (/^['"]/.test(start) ? 1 : 0) };
   return at;

@@ -37,6 +37,7 @@ const NOT_EXPRESSIBLE: Record<string, string> = {
   'wait-until-event-without-event-entry.yaml EVENT_PATH_OUT_OF_SCOPE': ENTRY_CONTEXT,
   'line-alt-text-too-long.yaml LINE_ALT_TEXT_TOO_LONG': GRAPHEMES,
   'line-text-too-long.yaml LINE_TEXT_TOO_LONG': GRAPHEMES,
+  'liquid-file-tag.yaml LIQUID_FILE_TAG': 'Liquid is a language of its own inside the strings',
   'liquid-syntax.yaml LIQUID_SYNTAX': 'Liquid is a language of its own inside the strings',
   'liquid-unknown-filter.yaml LIQUID_SYNTAX': 'Liquid is a language of its own inside the strings',
   'many-mistakes.yaml UNKNOWN_OPERATOR': CONDITIONS,
