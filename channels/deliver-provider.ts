@@ -126,6 +126,8 @@ async function emailFailed(deps: DeliveryDeps, row: DeliveryRow, err: EmailSendE
       return fail(deps, row, 'email', 'bounced', err.message);
     case 'rejected':
       return fail(deps, row, 'email', 'smtp-rejected', err.message);
+    case 'invalid':
+      return fail(deps, row, 'email', 'invalid-address', err.message);
     case 'transient':
     case 'uncertain':
       await releaseDelivery(deps.models, row, { uncertain: err.kind === 'uncertain', detail: err.message });

@@ -3,6 +3,7 @@
  * what a retry can change. Knows nothing of templates or the ledger.
  */
 import nodemailer, { type Transporter } from 'nodemailer';
+import { isRecipientAddress } from './recipient-address.js';
 
 /** A rendered email, ready for the wire. */
 export interface OutgoingEmail {
@@ -28,9 +29,10 @@ export interface EmailSent {
  * - `address`: the server refused this recipient (5xx on RCPT, or 5.1.x): permanent, the address bounces;
  * - `rejected`: another permanent refusal (5xx: content, policy, size);
  * - `transient`: nothing was accepted (4xx, connection refused, greeting timeout): safe to resend;
- * - `uncertain`: the connection broke or timed out while the message may have been accepted.
+ * - `uncertain`: the connection broke or timed out while the message may have been accepted;
+ * - `invalid`: the recipient is not exactly one bare address; nothing was handed to SMTP.
  */
-export type EmailFailureKind = 'address' | 'rejected' | 'transient' | 'uncertain';
+export type EmailFailureKind = 'address' | 'rejected' | 'transient' | 'uncertain' | 'invalid';
 
 /** Thrown by {@link EmailTransport.send}. */
 export class EmailSendError extends Error {
@@ -93,6 +95,11 @@ export function createSmtpTransport(opts: SmtpOptions): EmailTransport {
 export function createEmailTransportOn(transport: Transporter): EmailTransport {
   return {
     async send(mail) {
+      // The API checks addresses when they are written; rows stored before that check must not reach
+      // several mailboxes (or write headers) either. The message names no address: it is journaled.
+      if (!isRecipientAddress(mail.to)) {
+        throw new EmailSendError('invalid', 'the recipient is not exactly one address; nothing was sent', null);
+      }
       try {
         const info = (await transport.sendMail({
           from: mail.from,

@@ -10,6 +10,7 @@ import { EMAIL_CONSENT, LINE_CONSENT, SYSTEM_FIELDS, type ProfilePatch } from '.
 import { ApiError, type ApiErrorCode } from '../http/errors.js';
 import { readDateValue } from '../../definitions/dates.js';
 import type { Problem } from '../http/validate.js';
+import { recipientAddressProblem } from '../../channels/recipient-address.js';
 
 export type FieldType = 'string' | 'number' | 'boolean' | 'date' | 'array' | 'object';
 export type ProfileFieldTypes = ReadonlyMap<string, FieldType>;
@@ -66,8 +67,8 @@ export function toProfilePatch(input: Record<string, unknown>, types: ProfileFie
     }
   }
   if (problems.length > 0) {
-    const first = (['SYSTEM_FIELD', 'UNKNOWN_PROFILE_FIELD', 'PROFILE_FIELD_TYPE'] as const).find((c) =>
-      problems.some((p) => p.code === c),
+    const first = (['SYSTEM_FIELD', 'UNKNOWN_PROFILE_FIELD', 'INVALID_EMAIL', 'PROFILE_FIELD_TYPE'] as const).find(
+      (c) => problems.some((p) => p.code === c),
     );
     throw new ApiError(400, first ?? 'PROFILE_FIELD_TYPE', problems[0]!.message, { problems });
   }
@@ -86,6 +87,7 @@ function convert(
     return undefined;
   };
   if (field === 'consent') return convertConsent(value, problems);
+  if (field === 'email') return convertEmail(value, problems);
   if (field === 'tags') {
     if (!Array.isArray(value) || !value.every((t) => typeof t === 'string' && t.length > 0 && t.length <= 100))
       return wrong('an array of tag strings');
@@ -109,6 +111,14 @@ function convert(
     case 'object':
       return wrong('written field by field');
   }
+}
+
+/** One bare mailbox, or the value would send a customer's mail (and unsubscribe link) to others. */
+function convertEmail(value: unknown, problems: Problem[]): Record<string, unknown> | undefined {
+  const problem = recipientAddressProblem(value);
+  if (problem === null) return { email: value };
+  problems.push({ path: 'email', code: 'INVALID_EMAIL', message: `"email" ${problem}` });
+  return undefined;
 }
 
 function convertConsent(value: unknown, problems: Problem[]): Record<string, unknown> | undefined {
