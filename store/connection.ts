@@ -5,6 +5,7 @@
 import mongoose, { type Connection } from 'mongoose';
 import { createModels, type Models } from './models/index.js';
 import { ensurePostgresIndexes } from './postgres-indexes.js';
+import { upgradeIndexes } from './index-upgrades.js';
 
 export type { Models };
 
@@ -40,6 +41,7 @@ export async function connectStore(uri: string, opts: StoreOptions = {}): Promis
   });
   await connection.asPromise();
   const models = createModels(connection);
+  await upgradeIndexes(models);
   await Promise.all(Object.values(models).map((model) => model.createIndexes()));
   if (opts.postgresUrl) {
     const all = Object.values(models) as unknown as Parameters<typeof ensurePostgresIndexes>[2];

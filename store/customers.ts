@@ -29,6 +29,18 @@ export class ProfileFieldError extends Error {
   }
 }
 
+/** Thrown when a write would give a LINE user id that another customer holds (the index is unique). */
+export class LineUserIdTakenError extends Error {
+  readonly code = 'LINE_USER_ID_TAKEN';
+  constructor() {
+    super('another customer is linked to this LINE user id');
+    this.name = 'LineUserIdTakenError';
+  }
+}
+
+/** Where a recorded re-opt-in of a channel is kept: `{ source, at }` (see `docs/security.md`). */
+export const OPT_IN_FIELD = 'consentOptIn';
+
 /** The customer's profile, or `null` when there is no such customer. */
 export async function findProfile(models: Models, customerId: string): Promise<Profile | null> {
   const doc = await models.Customer.findOne({ _id: customerId }, { _id: 0, __v: 0 }).lean<Profile>();
@@ -46,7 +58,8 @@ export async function upsertProfile(
   customerId: string,
   patch: ProfilePatch,
 ): Promise<{ created: boolean }> {
-  const { $set, $unset } = splitSet(patch.set ?? {});
+  const { resubscribe, rest } = splitResubscribe(patch.set ?? {});
+  const { $set, $unset } = splitSet(rest);
   const update: Record<string, unknown> = {};
   if (Object.keys($set).length > 0) update.$set = $set;
   if (Object.keys($unset).length > 0) update.$unset = $unset;
@@ -62,8 +75,19 @@ export async function upsertProfile(
       created = result.upsertedCount > 0;
       break;
     } catch (err) {
+      if (isDuplicateKeyError(err) && /lineUserId/.test(String((err as Error).message))) {
+        throw new LineUserIdTakenError();
+      }
       if (!isDuplicateKeyError(err) || attempt >= 3) throw err;
     }
+  }
+  // Only a customer who did not unsubscribe becomes subscribed without a recorded re-opt-in; the
+  // condition is in the write itself, so an unsubscribe that lands meanwhile is never undone.
+  if (resubscribe) {
+    await models.Customer.updateOne(
+      { _id: customerId, 'consent.email': { $ne: 'unsubscribed' } },
+      { $set: { 'consent.email': 'subscribed' } },
+    );
   }
   // MongoDB refuses $addToSet and $pull on one field in one update, so removals are a second write.
   if (patch.removeTags && patch.removeTags.length > 0) {
@@ -163,6 +187,27 @@ export async function findCustomerIdsPage(
 /** How many customers a segment query selects. */
 export async function countCustomers(models: Models, query: Record<string, unknown>): Promise<number> {
   return models.Customer.countDocuments(query);
+}
+
+/** Takes `consent.email: subscribed` out of a patch that records no re-opt-in, to be written conditionally. */
+function splitResubscribe(set: { [path: string]: unknown }) {
+  const optedIn = set[`${OPT_IN_FIELD}.email`] !== undefined && set[`${OPT_IN_FIELD}.email`] !== null;
+  if (set['consent.email'] !== 'subscribed' || optedIn) return { resubscribe: false, rest: set };
+  const rest = { ...set };
+  delete rest['consent.email'];
+  return { resubscribe: true, rest };
+}
+
+/**
+ * Takes a LINE user id away from the profile that holds it (the `line:<userId>` profile of a follower
+ * not yet linked), so a customer can be linked to it. Returns whether a profile held it.
+ */
+export async function releaseLineUserId(models: Models, holderId: string, lineUserId: string): Promise<boolean> {
+  const { modifiedCount } = await models.Customer.updateOne(
+    { _id: holderId, lineUserId },
+    { $unset: { lineUserId: '' } },
+  );
+  return modifiedCount > 0;
 }
 
 function splitSet(set: { [path: string]: unknown }) {

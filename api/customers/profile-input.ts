@@ -6,7 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
-import { EMAIL_CONSENT, LINE_CONSENT, SYSTEM_FIELDS, type ProfilePatch } from '../../store/customers.js';
+import { EMAIL_CONSENT, LINE_CONSENT, OPT_IN_FIELD, SYSTEM_FIELDS, type ProfilePatch } from '../../store/customers.js';
 import { ApiError, type ApiErrorCode } from '../http/errors.js';
 import { readDateValue } from '../../definitions/dates.js';
 import type { Problem } from '../http/validate.js';
@@ -59,6 +59,9 @@ export function toProfilePatch(input: Record<string, unknown>, types: ProfileFie
       });
     } else if (field === 'timezone' && typeof value === 'string' && !isTimeZone(value)) {
       continue;
+    } else if (value === null && field === 'consent') {
+      // Removing consent would forget an unsubscribe; a later write could then subscribe again.
+      problems.push({ path: field, code: 'PROFILE_FIELD_TYPE', message: '"consent" cannot be removed' });
     } else if (value === null) {
       set[field] = null;
     } else {
@@ -128,7 +131,9 @@ function convertConsent(value: unknown, problems: Problem[]): Record<string, unk
   }
   const out: Record<string, unknown> = {};
   const allowed: Record<string, readonly string[]> = { email: EMAIL_CONSENT, line: LINE_CONSENT };
-  for (const [channel, state] of Object.entries(value)) {
+  const { optIn, ...channels } = value as Record<string, unknown>;
+  if (optIn !== undefined) Object.assign(out, convertOptIn(optIn, channels.email, problems));
+  for (const [channel, state] of Object.entries(channels)) {
     const states = allowed[channel];
     if (!states) {
       problems.push({
@@ -149,6 +154,28 @@ function convertConsent(value: unknown, problems: Problem[]): Record<string, unk
     }
   }
   return out;
+}
+
+/**
+ * `consent.optIn: { source }` with `consent.email: subscribed`: the customer asked again (a form, a
+ * double opt-in mail), which is the only way back from `unsubscribed`. Recorded with the time of the
+ * write as `consentOptIn.email: { source, at }`.
+ */
+function convertOptIn(optIn: unknown, email: unknown, problems: Problem[]): Record<string, unknown> {
+  const source = (optIn as { source?: unknown } | null)?.source;
+  const shaped =
+    typeof optIn === 'object' && optIn !== null && Object.keys(optIn).length === 1 && typeof source === 'string';
+  if (!shaped || source.trim() === '' || source.length > 100) {
+    const message = '"consent.optIn" must be { source } (where the customer opted in again, at most 100 characters)';
+    problems.push({ path: 'consent.optIn', code: 'PROFILE_FIELD_TYPE', message });
+    return {};
+  }
+  if (email !== 'subscribed') {
+    const message = '"consent.optIn" goes with "consent.email": "subscribed"';
+    problems.push({ path: 'consent.optIn', code: 'PROFILE_FIELD_TYPE', message });
+    return {};
+  }
+  return { [`${OPT_IN_FIELD}.email`]: { source, at: new Date() } };
 }
 
 function isTimeZone(zone: string): boolean {

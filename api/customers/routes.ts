@@ -1,6 +1,6 @@
 /** `PUT|GET|DELETE /v1/customers/:id`: profile upsert, read, and erasure. */
 import express, { Router } from 'express';
-import { deleteCustomer, findProfile, upsertProfile } from '../../store/customers.js';
+import { deleteCustomer, findProfile, LineUserIdTakenError, upsertProfile } from '../../store/customers.js';
 import { deleteCustomerEvents } from '../../store/events.js';
 import type { Models } from '../../store/connection.js';
 import type { Auth } from '../http/auth.js';
@@ -8,6 +8,7 @@ import { ApiError } from '../http/errors.js';
 import { firstTouch } from '../events/effects.js';
 import type { RuntimePort } from '../ports.js';
 import { toProfilePatch, type ProfileFieldTypes } from './profile-input.js';
+import { guardProfileWrite, lineUserIdTaken } from './profile-guards.js';
 import { customerInput } from '../http/schemas.js';
 import { parseOrThrow } from '../http/validate.js';
 
@@ -70,7 +71,10 @@ async function putCustomer(deps: CustomersRouteDeps, customerId: string, body: u
   const patch = toProfilePatch(input, deps.profileFields, zone);
   const set = patch.set ?? {};
   firstTouch(existing, set, null);
-  const { created } = await upsertProfile(deps.models, customerId, { set });
+  await guardProfileWrite(deps.models, customerId, set, existing);
+  const { created } = await upsertProfile(deps.models, customerId, { set }).catch((err: unknown) => {
+    throw err instanceof LineUserIdTakenError ? lineUserIdTaken() : err;
+  });
   return { profile: await findProfile(deps.models, customerId), created };
 }
 

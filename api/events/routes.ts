@@ -8,6 +8,7 @@ import { ApiError, toApiError } from '../http/errors.js';
 import type { AcceptedEvent, EventPipeline } from './pipeline.js';
 import type { Metrics } from '../http/metrics.js';
 import { hasDateOnly, toProfilePatch, type ProfileFieldTypes } from '../customers/profile-input.js';
+import { guardProfileWrite } from '../customers/profile-guards.js';
 import { eventBatchInput, eventInput, MAX_BATCH } from '../http/schemas.js';
 import { checkProperties, parseOrThrow } from '../http/validate.js';
 
@@ -26,7 +27,7 @@ export interface EventsRouteDeps {
 export function eventsRouter(deps: EventsRouteDeps): Router {
   const router = Router();
   router.post('/v1/events', deps.auth.require('events:write'), express.json({ limit: '100kb' }), (req, res, next) => {
-    toAccepted(deps, req.body)
+    toAccepted(deps, req.body, req.apiKey?.scopes ?? [])
       .then((event) => deps.pipeline.acceptOne(event))
       .then((result) => res.status(STATUS_CODE[result.status] ?? 201).json(result))
       .catch((err: unknown) => {
@@ -39,7 +40,7 @@ export function eventsRouter(deps: EventsRouteDeps): Router {
     deps.auth.require('events:write'),
     express.json({ limit: '16mb' }),
     (req, res, next) => {
-      acceptBatch(deps, req.body)
+      acceptBatch(deps, req.body, req.apiKey?.scopes ?? [])
         .then((results) => res.status(200).json({ results }))
         .catch(next);
     },
@@ -47,7 +48,7 @@ export function eventsRouter(deps: EventsRouteDeps): Router {
   return router;
 }
 
-async function acceptBatch(deps: EventsRouteDeps, body: unknown) {
+async function acceptBatch(deps: EventsRouteDeps, body: unknown, scopes: readonly string[]) {
   const { events } = parseOrThrow(eventBatchInput, body);
   if (events.length > MAX_BATCH) {
     throw new ApiError(
@@ -62,7 +63,7 @@ async function acceptBatch(deps: EventsRouteDeps, body: unknown) {
   }
   const checked = await Promise.all(
     events.map((item) =>
-      toAccepted(deps, item).then(
+      toAccepted(deps, item, scopes).then(
         (event) => ({ event }),
         (err: unknown) => ({ err }),
       ),
@@ -89,14 +90,22 @@ async function acceptBatch(deps: EventsRouteDeps, body: unknown) {
 }
 
 /** Validates one event body and converts its profile patch. Throws an {@link ApiError} with a code. */
-async function toAccepted(deps: EventsRouteDeps, body: unknown): Promise<AcceptedEvent> {
+async function toAccepted(deps: EventsRouteDeps, body: unknown, scopes: readonly string[]): Promise<AcceptedEvent> {
   const input = parseOrThrow(eventInput, body);
   const bad = checkProperties(input.properties, 'properties');
   if (bad) throw bad;
   let profile: StoredPatch | null = null;
   if (input.profile) {
+    // A profile patch is a profile write, whichever route carries it.
+    if (!scopes.includes('customers:write')) {
+      throw new ApiError(403, 'INSUFFICIENT_SCOPE', 'An inline "profile" patch needs the scope "customers:write".', {
+        required: 'customers:write',
+        granted: scopes,
+      });
+    }
     const zone = hasDateOnly(input.profile) ? await customerZone(deps.models, input.customerId) : undefined;
     const patch = toProfilePatch(input.profile, deps.profileFields, zone);
+    await guardProfileWrite(deps.models, input.customerId, patch.set ?? {});
     profile = Object.entries(patch.set ?? {}).map(([path, value]) => ({ path, value }));
   }
   return {

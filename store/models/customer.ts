@@ -36,6 +36,7 @@ customerSchema.index({ customerId: 1 }, { unique: true });
 customerSchema.pre('validate', function keyByCustomerId() {
   if (this._id == null) this._id = this.customerId;
 });
-customerSchema.index({ lineUserId: 1 }, { sparse: true });
+// One customer per LINE user: webhooks and pushes find the customer by it. Sparse: most have none.
+customerSchema.index({ lineUserId: 1 }, { unique: true, sparse: true });
 
 export const customerModel = (connection: Connection) => connection.model('Customer', customerSchema);

@@ -14,7 +14,7 @@ describe('mongoose models on FerretDB', () => {
   it('creates the unique indexes the ledgers rely on', async () => {
     const names = async (model: { collection: { indexes(): Promise<{ name?: string; unique?: boolean }[]> } }) =>
       (await model.collection.indexes()).filter((i) => i.unique).map((i) => i.name);
-    expect(await names(store.models.Customer)).toEqual(['customerId_1']);
+    expect(await names(store.models.Customer)).toEqual(['customerId_1', 'lineUserId_1']);
     expect(await names(store.models.Event)).toEqual(['source_1_idempotencyKey_1']);
     expect(await names(store.models.Delivery)).toEqual(['idempotencyKey_1']);
     expect(await names(store.models.Journey)).toEqual(['journeyId_1_version_1']);
