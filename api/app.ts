@@ -7,6 +7,7 @@ import express, { type Express } from 'express';
 import helmet from 'helmet';
 import { pino, type Logger } from 'pino';
 import type { CompileOptions } from '../definitions/compile.js';
+import type { SecretKeyring } from '../channels/secret-keys.js';
 import type { Models } from '../store/connection.js';
 import { createAuth } from './http/auth.js';
 import { customersRouter, type Eraser } from './customers/routes.js';
@@ -43,6 +44,8 @@ export interface AppDeps {
   lineProfiles?: LineProfilesPort | null;
   /** Erasure steps besides profile and events; default: journal and delivery rows pseudonymised. */
   erasers?: Eraser[];
+  /** Keys of the pseudonyms erasure writes (`KIZUNA_PSEUDONYM_SECRET`); absent = erasure answers 500. */
+  pseudonymKeys?: SecretKeyring | null;
   logger?: Logger;
   metrics?: Metrics;
   clock?: () => number;
@@ -117,7 +120,10 @@ export function createKizunaApi(deps: AppDeps): KizunaApi {
       auth,
       runtime: deps.runtime,
       profileFields: deps.profileFields,
-      erasers: deps.erasers ?? [journalEraser(deps.models), deliveriesEraser(deps.models)],
+      erasers: deps.erasers ?? [
+        journalEraser(deps.models, deps.pseudonymKeys ?? null),
+        deliveriesEraser(deps.models, deps.pseudonymKeys ?? null),
+      ],
       onErased: (customerId) => pipeline.forgetCustomer(customerId),
     }),
   );

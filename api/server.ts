@@ -9,6 +9,7 @@ import { createKizunaApi } from './app.js';
 import { createLineProfiles } from './line/display-names.js';
 import { createMetrics } from './http/metrics.js';
 import { loadProfileFieldTypes } from './customers/profile-input.js';
+import { pseudonymKeysFromEnv } from './customers/pseudonyms.js';
 import { bindRuntime } from './temporal/runtime-binding.js';
 import { createSchedules } from './temporal/schedules.js';
 
@@ -19,6 +20,8 @@ async function main() {
   const definitions = env.KIZUNA_DEFINITIONS_DIR ?? 'definitions';
   // The same secret and shop name as the worker's; production refuses to start without the secret.
   const unsubscribe = unsubscribeSettingsFromEnv(env);
+  // Erasure rewrites ledger ids with an HMAC under this secret; refused at start when it is missing.
+  const pseudonymKeys = pseudonymKeysFromEnv(env);
   const store = await connectStore(env.MONGODB_URI ?? 'mongodb://127.0.0.1:27017/kizuna', {
     postgresUrl: env.KIZUNA_POSTGRES_URL || undefined,
   });
@@ -50,6 +53,7 @@ async function main() {
       : null,
     logger,
     metrics: createMetrics({ defaultMetrics: true }),
+    pseudonymKeys,
     unsubscribe: {
       models: store.models,
       ...unsubscribe,

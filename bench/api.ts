@@ -196,6 +196,7 @@ async function apiProcess(mongoPort: number, temporalPort: number, postgresUrl: 
     args: ['--import', 'tsx', join(projectRoot, 'api/server.ts')],
     port,
     env: localEnv({
+      KIZUNA_ENV: 'development',
       PORT: String(port),
       MONGODB_URI: `mongodb://127.0.0.1:${mongoPort}/bench`,
       KIZUNA_POSTGRES_URL: postgresUrl,

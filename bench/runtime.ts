@@ -73,6 +73,7 @@ async function setUp() {
   const heapMb = process.argv.includes('--worker-heap-mb') ? option('worker-heap-mb', 0) : 0;
   const cached = process.argv.includes('--cached-workflows') ? option('cached-workflows', 0) : 0;
   const workerVars = (db: string) => ({
+    KIZUNA_ENV: 'development',
     ...(heapMb > 0 ? { NODE_OPTIONS: `--max-old-space-size=${heapMb}` } : {}),
     ...(cached > 0 ? { KIZUNA_MAX_CACHED_WORKFLOWS: String(cached) } : {}),
     KIZUNA_WORKFLOW_BUNDLE: bundleFile,

@@ -64,6 +64,15 @@ export function isProductionEnv(env: Env): boolean {
   return false;
 }
 
+/**
+ * Local development is declared, never guessed: `KIZUNA_ENV=development`, which the local stack
+ * (`npm start`) sets. Only then may a secret fall back to a value written in the code; a process
+ * without it (a staging box, a container someone forgot to configure) must be given its secrets.
+ */
+export function isLocalDevelopment(env: Env): boolean {
+  return env.KIZUNA_ENV === 'development';
+}
+
 /** The delivery settings, checked: everything {@link createDelivery} needs but the models. */
 export interface DeliverySettings {
   smtpUrl: string;

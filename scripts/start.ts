@@ -44,6 +44,8 @@ let stopping = false;
 
 /** The children's whole environment: nothing of a production shell (API keys, TLS, real URIs) leaks in. */
 const env = {
+  // Declares local development: only here may the unsubscribe and pseudonym secrets default to values of the code.
+  KIZUNA_ENV: 'development',
   TEMPORAL_ADDRESS: `127.0.0.1:${PORTS.temporal}`,
   TEMPORAL_NAMESPACE: 'default',
   MONGODB_URI: `mongodb://127.0.0.1:${PORTS.mongodb}/kizuna`,

@@ -16,6 +16,8 @@ import { parseOrThrow } from '../http/validate.js';
 export interface Eraser {
   name: string;
   erase(customerId: string): Promise<number>;
+  /** Throws when the eraser cannot work (a missing secret), before anything is erased. */
+  check?(): void;
 }
 
 export interface CustomersRouteDeps {
@@ -79,11 +81,29 @@ async function putCustomer(deps: CustomersRouteDeps, customerId: string, body: u
 }
 
 /**
- * Erasure, in an order that a retry can always finish: first every running journey is ended (so
- * nothing is sent meanwhile; Temporal down = 503 before anything is deleted), then the events, the
- * journal and delivery rows (injected erasers), and the profile last.
+ * Erasure of a customer and of the `line:<userId>` profile of their LINE user id (what LINE sent before
+ * the link: follows, messages with their text), each in an order that a retry can always finish: first
+ * every running journey is ended (so nothing is sent meanwhile; Temporal down = 503 before anything is
+ * deleted), then the events, the journal and delivery rows (injected erasers), and the profile last.
+ * The linked profile goes first, while the customer's profile still names it. Counts are summed;
+ * `linkedProfiles` says how many linked profiles were erased.
  */
 async function eraseCustomer(deps: CustomersRouteDeps, customerId: string) {
+  for (const eraser of deps.erasers) eraser.check?.();
+  const profile = await findProfile(deps.models, customerId);
+  const lineUserId = profile?.lineUserId;
+  const linked = typeof lineUserId === 'string' && lineUserId !== '' ? `line:${lineUserId}` : null;
+  const erased: Record<string, number> = { linkedProfiles: 0 };
+  if (linked !== null && linked !== customerId) {
+    const counts = await eraseOne(deps, linked);
+    erased.linkedProfiles = counts.profile ?? 0;
+    for (const [name, n] of Object.entries(counts)) if (name !== 'profile') erased[name] = n;
+  }
+  for (const [name, n] of Object.entries(await eraseOne(deps, customerId))) erased[name] = (erased[name] ?? 0) + n;
+  return erased;
+}
+
+async function eraseOne(deps: CustomersRouteDeps, customerId: string): Promise<Record<string, number>> {
   const erased: Record<string, number> = {};
   erased.journeys = await deps.runtime.endCustomerJourneys({ customerId });
   erased.events = await deleteCustomerEvents(deps.models, customerId);

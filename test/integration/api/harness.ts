@@ -12,6 +12,7 @@ import type { RuntimePort } from '../../../api/ports.js';
 import { loadProfileFieldTypes } from '../../../api/customers/profile-input.js';
 import { bindRuntime } from '../../../api/temporal/runtime-binding.js';
 import { loadCompileOptions } from '../../../definitions/catalog.js';
+import { keyringOf } from '../../../channels/secret-keys.js';
 import { projectRoot } from '../../../scripts/servers.js';
 import { createApiKey } from '../../../store/apikeys.js';
 import { connectStore, type Store } from '../../../store/connection.js';
@@ -19,6 +20,12 @@ import { API_SCOPES, type ApiScope } from '../../../store/models/apikey.js';
 import { connectTestStore } from '../../support/store.js';
 
 export const LINE_SECRET = 'test-channel-secret';
+/** The pseudonym keys erasure uses in the tests: a current key and one from before a rotation. */
+export const TEST_PSEUDONYM_KEYS = keyringOf(
+  'a-test-pseudonym-secret-of-at-least-32-bytes',
+  'an-older-test-pseudonym-secret-of-32-bytes-or-more',
+  'test',
+);
 
 export interface ApiHarness extends KizunaApi {
   store: Store;
@@ -57,6 +64,7 @@ export async function startApiHarness(
     authCacheMs: 0,
     eventRouterRefreshMs: 0,
     sendsMetricMaxAgeMs: 0,
+    pseudonymKeys: TEST_PSEUDONYM_KEYS,
     ...overrides,
   });
   const key = async (scopes: ApiScope[], rateLimitPerMinute?: number) =>
