@@ -34,6 +34,7 @@ export async function prepareContent(
   const token = createUnsubscribeToken(
     { customerId: req.customerId, channel, journeyId: req.journeyId, issuedAtMs: req.nowMs },
     deps.links.unsubscribeSecret,
+    deps.links.unsubscribeTokenTtlMs,
   );
   const unsubscribe = unsubscribeUrl(deps.links.publicBaseUrl, token);
   const scope: RenderScope = {

@@ -9,6 +9,8 @@ import type { Models } from '../store/connection.js';
 import { createDelivery, type Delivery } from './deliver.js';
 import { createSmtpTransport, type DkimOptions } from './email-transport.js';
 import { createLineSender } from './line-sender.js';
+import { keyringOf, type SecretKeyring } from './secret-keys.js';
+import { DEFAULT_TOKEN_TTL_MS } from './unsubscribe-token.js';
 
 /** Thrown when required settings are missing or unusable; `settings` names them. */
 export class DeliveryConfigError extends Error {
@@ -27,7 +29,10 @@ type Env = Record<string, string | undefined>;
 /** The shop every default names: the unsubscribe pages and the default From (`SHOP_NAME` overrides it). */
 export const DEFAULT_SHOP_NAME = '珈琲焙煎所きずな';
 
-/** Local defaults; in production the settings of {@link PRODUCTION_REQUIRED} have none. */
+/**
+ * Local defaults; in production the settings of {@link PRODUCTION_REQUIRED} have none, and the
+ * unsubscribe secret has none outside declared local development ({@link isLocalDevelopment}).
+ */
 const LOCAL_DEFAULTS = {
   SMTP_URL: 'smtp://127.0.0.1:1025',
   PUBLIC_BASE_URL: 'http://localhost:3000',
@@ -79,7 +84,10 @@ export interface DeliverySettings {
   dkim: DkimOptions | null;
   line: { channelAccessToken: string; baseURL?: string } | null;
   publicBaseUrl: string;
-  unsubscribeSecret: string;
+  /** The unsubscribe keys: `UNSUBSCRIBE_SECRET` signs, `UNSUBSCRIBE_PREVIOUS_SECRETS` are still accepted. */
+  unsubscribeKeys: SecretKeyring;
+  /** How long an unsubscribe link works (`UNSUBSCRIBE_TOKEN_TTL_DAYS`). */
+  unsubscribeTokenTtlMs: number;
   mailto: string;
   shopUrl: string | null;
   shopName: string;
@@ -104,9 +112,11 @@ export function deliverySettingsFromEnv(env: Env): DeliverySettings {
   if (production) {
     for (const name of PRODUCTION_REQUIRED) if (!env[name]) problem(name, 'is required');
   }
-  const secret = env.UNSUBSCRIBE_SECRET ?? LOCAL_DEFAULTS.UNSUBSCRIBE_SECRET;
-  if (env.UNSUBSCRIBE_SECRET && Buffer.byteLength(secret) < 32)
-    problem('UNSUBSCRIBE_SECRET', 'must be 32 bytes or more');
+  const unsubscribe = readUnsubscribeKeys(env);
+  if (typeof unsubscribe === 'string' && !names.includes('UNSUBSCRIBE_SECRET'))
+    problem('UNSUBSCRIBE_SECRET', unsubscribe);
+  const ttlMs = readTokenTtl(env);
+  if (ttlMs === null) problem('UNSUBSCRIBE_TOKEN_TTL_DAYS', 'must be a whole number of days from 1 to 3650');
   const dkimParts = [env.DKIM_DOMAIN, env.DKIM_SELECTOR, env.DKIM_PRIVATE_KEY].filter(Boolean).length;
   if (dkimParts !== 0 && dkimParts !== 3) {
     problem('DKIM_DOMAIN', 'DKIM_SELECTOR and DKIM_PRIVATE_KEY go together: set all three or none');
@@ -127,7 +137,8 @@ export function deliverySettingsFromEnv(env: Env): DeliverySettings {
       ? { channelAccessToken: token, ...(env.LINE_API_BASE_URL ? { baseURL: env.LINE_API_BASE_URL } : {}) }
       : null,
     publicBaseUrl: env.PUBLIC_BASE_URL ?? LOCAL_DEFAULTS.PUBLIC_BASE_URL,
-    unsubscribeSecret: secret,
+    unsubscribeKeys: unsubscribe as SecretKeyring,
+    unsubscribeTokenTtlMs: ttlMs!,
     mailto: env.UNSUBSCRIBE_MAILTO ?? LOCAL_DEFAULTS.UNSUBSCRIBE_MAILTO,
     shopUrl: env.SHOP_URL ?? null,
     shopName,
@@ -145,7 +156,8 @@ export function deliveryFromEnv(env: Env, models: Models): Delivery {
     line: s.line ? createLineSender(s.line) : null,
     links: {
       publicBaseUrl: s.publicBaseUrl,
-      unsubscribeSecret: s.unsubscribeSecret,
+      unsubscribeSecret: s.unsubscribeKeys,
+      unsubscribeTokenTtlMs: s.unsubscribeTokenTtlMs,
       mailto: s.mailto,
       ...(s.shopUrl ? { extra: { shop: s.shopUrl } } : {}),
     },
@@ -156,16 +168,40 @@ export function deliveryFromEnv(env: Env, models: Models): Delivery {
 }
 
 /**
- * What the API's unsubscribe pages need: the secret (required in production, as for the worker, since
- * both must hold the same one) and the shop's name.
+ * What the API's unsubscribe pages need: the keys (the worker's: both must hold the same ones; required
+ * unless `KIZUNA_ENV=development`), the token lifetime and the shop's name.
  */
-export function unsubscribeSettingsFromEnv(env: Env): { secret: string; shopName: string } {
-  const secret = env.UNSUBSCRIBE_SECRET;
-  if (!secret && isProductionEnv(env)) {
-    throw new DeliveryConfigError(
-      ['UNSUBSCRIBE_SECRET'],
-      'unsubscribe settings (production: see docs/configuration.md): UNSUBSCRIBE_SECRET is required',
-    );
+export function unsubscribeSettingsFromEnv(env: Env): { secret: SecretKeyring; tokenTtlMs: number; shopName: string } {
+  const keys = readUnsubscribeKeys(env);
+  const tokenTtlMs = readTokenTtl(env);
+  if (typeof keys === 'string' || tokenTtlMs === null) {
+    const [name, text] =
+      typeof keys === 'string'
+        ? ['UNSUBSCRIBE_SECRET', keys]
+        : ['UNSUBSCRIBE_TOKEN_TTL_DAYS', 'must be a whole number of days from 1 to 3650'];
+    throw new DeliveryConfigError([name], `unsubscribe settings (see docs/configuration.md): ${name} ${text}`);
   }
-  return { secret: secret ?? LOCAL_DEFAULTS.UNSUBSCRIBE_SECRET, shopName: env.SHOP_NAME ?? DEFAULT_SHOP_NAME };
+  return { secret: keys, tokenTtlMs, shopName: env.SHOP_NAME ?? DEFAULT_SHOP_NAME };
+}
+
+/**
+ * The unsubscribe keyring, or why there is none: `UNSUBSCRIBE_SECRET` is required unless the process
+ * is declared local development; every secret (also `UNSUBSCRIBE_PREVIOUS_SECRETS`) has 32 bytes or more.
+ */
+function readUnsubscribeKeys(env: Env): SecretKeyring | string {
+  const secret = env.UNSUBSCRIBE_SECRET;
+  if (!secret && !isLocalDevelopment(env)) return 'is required (unless KIZUNA_ENV=development)';
+  try {
+    return keyringOf(secret || LOCAL_DEFAULTS.UNSUBSCRIBE_SECRET, env.UNSUBSCRIBE_PREVIOUS_SECRETS, 'x');
+  } catch {
+    return 'must be 32 bytes or more (also each of UNSUBSCRIBE_PREVIOUS_SECRETS)';
+  }
+}
+
+/** `UNSUBSCRIBE_TOKEN_TTL_DAYS` in ms (default {@link DEFAULT_TOKEN_TTL_MS}); null when it is not 1–3650. */
+function readTokenTtl(env: Env): number | null {
+  const text = env.UNSUBSCRIBE_TOKEN_TTL_DAYS;
+  if (text === undefined || text === '') return DEFAULT_TOKEN_TTL_MS;
+  const days = Number(text);
+  return Number.isInteger(days) && days >= 1 && days <= 3650 ? days * 86_400_000 : null;
 }

@@ -5,6 +5,7 @@
 import type { EmailTransport } from './email-transport.js';
 import type { LineSender } from './line-sender.js';
 import type { Models } from '../store/connection.js';
+import type { UnsubscribeKeys } from './unsubscribe-token.js';
 
 /** What the engine asks for: one message, exactly once per `deliveryKey`. */
 export interface DeliveryRequest {
@@ -68,8 +69,10 @@ export class DeliveryRetryableError extends Error {
 export interface DeliveryLinks {
   /** Public base URL of the API, e.g. `https://kizuna.example.com` (unsubscribe pages live under it). */
   publicBaseUrl: string;
-  /** Secret the unsubscribe tokens are signed with (at least 32 bytes). */
-  unsubscribeSecret: string;
+  /** Secret (at least 32 bytes) or keyring the unsubscribe tokens are signed with (its current key). */
+  unsubscribeSecret: UnsubscribeKeys;
+  /** How long an unsubscribe link works after its mail. @default DEFAULT_TOKEN_TTL_MS (180 days) */
+  unsubscribeTokenTtlMs?: number;
   /** `mailto:` target of `List-Unsubscribe`, e.g. `unsubscribe@example.com`. */
   mailto: string;
   /** More named links for templates (`{{ links.shop }}`). */

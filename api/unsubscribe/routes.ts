@@ -10,6 +10,7 @@ import {
   UnsubscribeTokenError,
   verifyUnsubscribeToken,
   type UnsubscribeClaims,
+  type UnsubscribeKeys,
 } from '../../channels/unsubscribe-token.js';
 import { findProfile, upsertProfile } from '../../store/customers.js';
 import { insertEvent } from '../../store/events.js';
@@ -22,8 +23,10 @@ export const UNSUBSCRIBED_EVENT = 'customer.unsubscribed';
 
 export interface UnsubscribeDeps {
   models: Models;
-  /** The secret the tokens were signed with (the delivery's `links.unsubscribeSecret`). */
-  secret: string;
+  /** The secret or keyring the tokens were signed with (the delivery's `links.unsubscribeSecret`). */
+  secret: UnsubscribeKeys;
+  /** The lifetime of version-1 tokens (which carry no expiry). @default DEFAULT_TOKEN_TTL_MS */
+  tokenTtlMs?: number;
   shopName: string;
   /** Called after the event is stored, e.g. to route it to the journeys that listen (exit on unsubscribe). */
   onUnsubscribed?: (event: UnsubscribedEvent) => Promise<void>;
@@ -72,7 +75,8 @@ export function createUnsubscribeRouter(deps: UnsubscribeDeps): Router {
 
 function readToken(deps: UnsubscribeDeps, req: Request, res: Response): UnsubscribeClaims | null {
   try {
-    return verifyUnsubscribeToken(String(req.params['token'] ?? ''), deps.secret);
+    const nowMs = (deps.clock ?? Date.now)();
+    return verifyUnsubscribeToken(String(req.params['token'] ?? ''), deps.secret, { nowMs, ttlMs: deps.tokenTtlMs });
   } catch (err) {
     if (!(err instanceof UnsubscribeTokenError)) throw err;
     res.status(400).type('html').send(invalidPage(deps.shopName, err.code));

@@ -60,7 +60,13 @@ describe('unsubscribing from a delivered email', () => {
     const path = /<https:\/\/kizuna\.example\.jp(\/u\/[^>]+)>/.exec(mail.headers['list-unsubscribe']!)![1]!;
     const app = createApp({
       readiness: {},
-      unsubscribe: { models: store.models, secret: SECRET, shopName: '珈琲焙煎所きずな' },
+      // The page's clock a day after the send (links expire; the send's time is the request's).
+      unsubscribe: {
+        models: store.models,
+        secret: SECRET,
+        shopName: '珈琲焙煎所きずな',
+        clock: () => Date.UTC(2026, 0, 16),
+      },
     });
     const page = await request(app).get(path).expect(200);
     expect(page.text).toContain('珈琲焙煎所きずな');
@@ -95,28 +101,34 @@ describe('unsubscribing from a delivered email', () => {
     delivery.close();
   });
 
-  it('refuses a tampered, foreign or malformed token with a 400 page and changes nothing', async () => {
+  it('refuses a tampered, foreign, expired or malformed token with a 400 page and changes nothing', async () => {
     await subscriber('c-tamper');
     // The customer a forged payload names instead.
     await subscriber('c-hdr');
     const app = createApp({ readiness: {}, unsubscribe: { models: store.models, secret: SECRET, shopName: 'Shop' } });
     const { createUnsubscribeToken } = await import('../../channels/unsubscribe-token.js');
     const token = createUnsubscribeToken(
-      { customerId: 'c-tamper', channel: 'email', journeyId: 'winback', issuedAtMs: 0 },
+      { customerId: 'c-tamper', channel: 'email', journeyId: 'winback', issuedAtMs: Date.now() },
       SECRET,
+    );
+    const expired = createUnsubscribeToken(
+      { customerId: 'c-tamper', channel: 'email', journeyId: 'winback', issuedAtMs: Date.now() - 2 * 86_400_000 },
+      SECRET,
+      86_400_000,
     );
     const [payload, signature] = token.split('.') as [string, string];
     const other = Buffer.from(Buffer.from(payload, 'base64url').toString().replace('c-tamper', 'c-hdr')).toString(
       'base64url',
     );
     const foreign = createUnsubscribeToken(
-      { customerId: 'c-tamper', channel: 'email', journeyId: 'winback', issuedAtMs: 0 },
+      { customerId: 'c-tamper', channel: 'email', journeyId: 'winback', issuedAtMs: Date.now() },
       'another-shop-secret-0123456789abcdef',
     );
     const cases = [
       [`${other}.${signature}`, 'TOKEN_BAD_SIGNATURE'],
       [`${payload}.${signature.slice(0, -2)}AA`, 'TOKEN_BAD_SIGNATURE'],
       [foreign, 'TOKEN_BAD_SIGNATURE'],
+      [expired, 'TOKEN_EXPIRED'],
       ['not-a-token', 'TOKEN_MALFORMED'],
       [`${payload}.`, 'TOKEN_MALFORMED'],
     ] as const;

@@ -8,8 +8,12 @@ import {
   isProductionEnv,
   unsubscribeSettingsFromEnv,
 } from '../../../channels/delivery-config.js';
+import { DEFAULT_TOKEN_TTL_MS } from '../../../channels/unsubscribe-token.js';
 import { localEnv } from '../../../scripts/local-env.js';
 import { projectRoot } from '../../../scripts/servers.js';
+
+/** Declared local development: the only place a secret may default to a value of the code. */
+const LOCAL = { KIZUNA_ENV: 'development' };
 
 const PRODUCTION = {
   UNSUBSCRIBE_SECRET: 'a-production-secret-of-at-least-32-bytes!',
@@ -43,8 +47,8 @@ describe('delivery settings from the environment', () => {
     expect(isProductionEnv(env)).toBe(production);
   });
 
-  it('locally every setting has a default, and one shop name is on the page and in the From', () => {
-    const s = deliverySettingsFromEnv({});
+  it('with KIZUNA_ENV=development every setting has a default, and one shop name is on the page and in the From', () => {
+    const s = deliverySettingsFromEnv(LOCAL);
     expect(s).toMatchObject({
       smtpUrl: 'smtp://127.0.0.1:1025',
       publicBaseUrl: 'http://localhost:3000',
@@ -54,8 +58,12 @@ describe('delivery settings from the environment', () => {
       replyTo: null,
       line: null,
     });
-    expect(unsubscribeSettingsFromEnv({})).toEqual({ secret: s.unsubscribeSecret, shopName: DEFAULT_SHOP_NAME });
-    expect(deliverySettingsFromEnv({ SHOP_NAME: 'Kizuna Roasters' }).from).toBe(
+    expect(unsubscribeSettingsFromEnv(LOCAL)).toEqual({
+      secret: s.unsubscribeKeys,
+      tokenTtlMs: DEFAULT_TOKEN_TTL_MS,
+      shopName: DEFAULT_SHOP_NAME,
+    });
+    expect(deliverySettingsFromEnv({ ...LOCAL, SHOP_NAME: 'Kizuna Roasters' }).from).toBe(
       '"Kizuna Roasters" <no-reply@kizuna.local>',
     );
   });
@@ -83,14 +91,39 @@ describe('delivery settings from the environment', () => {
     expect(err.message).toMatch(/production.*UNSUBSCRIBE_SECRET is required; MAIL_FROM is required/);
     expect(configError({ SMTP_URL: 'smtp://relay.example.jp:587' }).settings).toContain('PUBLIC_BASE_URL');
     expect(() => unsubscribeSettingsFromEnv({ NODE_ENV: 'production' })).toThrow(/UNSUBSCRIBE_SECRET is required/);
-    expect(deliverySettingsFromEnv({ NODE_ENV: 'production', ...PRODUCTION }).unsubscribeSecret).toBe(
+    expect(deliverySettingsFromEnv({ NODE_ENV: 'production', ...PRODUCTION }).unsubscribeKeys.current.secret).toBe(
       PRODUCTION.UNSUBSCRIBE_SECRET,
     );
   });
 
   it('a short secret or half a DKIM configuration is refused everywhere', () => {
     expect(configError({ UNSUBSCRIBE_SECRET: 'short' }).settings).toEqual(['UNSUBSCRIBE_SECRET']);
-    expect(configError({ DKIM_DOMAIN: 'shop.example.jp' }).settings).toEqual(['DKIM_DOMAIN']);
+    expect(configError({ ...LOCAL, UNSUBSCRIBE_PREVIOUS_SECRETS: 'short' }).settings).toEqual(['UNSUBSCRIBE_SECRET']);
+    expect(configError({ ...LOCAL, DKIM_DOMAIN: 'shop.example.jp' }).settings).toEqual(['DKIM_DOMAIN']);
+  });
+
+  it.each<Record<string, string>>([
+    {},
+    { SMTP_URL: 'smtp://127.0.0.1:1025' },
+    { NODE_ENV: 'development' },
+    { KIZUNA_ENV: 'staging' },
+  ])('the unsubscribe secret has no default outside KIZUNA_ENV=development: %j', (env) => {
+    expect(configError(env).settings).toEqual(['UNSUBSCRIBE_SECRET']);
+    expect(configError(env).message).toMatch(/UNSUBSCRIBE_SECRET is required \(unless KIZUNA_ENV=development\)/);
+    expect(() => unsubscribeSettingsFromEnv(env)).toThrow(/UNSUBSCRIBE_SECRET is required/);
+  });
+
+  it('reads previous secrets and the token lifetime', () => {
+    const previous = 'a-previous-secret-of-at-least-32-bytes!!';
+    const s = deliverySettingsFromEnv({
+      ...LOCAL,
+      UNSUBSCRIBE_SECRET: PRODUCTION.UNSUBSCRIBE_SECRET,
+      UNSUBSCRIBE_PREVIOUS_SECRETS: previous,
+      UNSUBSCRIBE_TOKEN_TTL_DAYS: '30',
+    });
+    expect(s.unsubscribeKeys.previous.map((k) => k.secret)).toEqual([previous]);
+    expect(s.unsubscribeTokenTtlMs).toBe(30 * 86_400_000);
+    expect(configError({ ...LOCAL, UNSUBSCRIBE_TOKEN_TTL_DAYS: '0' }).settings).toEqual(['UNSUBSCRIBE_TOKEN_TTL_DAYS']);
   });
 });
 

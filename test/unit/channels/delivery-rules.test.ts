@@ -3,6 +3,7 @@ import { consentBlock, resolveChannel } from '../../../definitions/consent.js';
 import { addressDomain, deliveryMessageId } from '../../../channels/email-headers.js';
 import { classifySmtpError } from '../../../channels/email-transport.js';
 import { uuidV5 } from '../../../channels/line-retry-key.js';
+import { keyIdOf } from '../../../channels/secret-keys.js';
 import {
   createUnsubscribeToken,
   verifyUnsubscribeToken,
@@ -17,9 +18,10 @@ describe('unsubscribe tokens', () => {
   it('round-trips the claims and carries no personal data', () => {
     const token = createUnsubscribeToken(claims, SECRET);
     expect(token).toMatch(/^[\w-]+\.[\w-]+$/);
-    expect(verifyUnsubscribeToken(token, SECRET)).toEqual(claims);
+    const nowMs = claims.issuedAtMs + 1000;
+    expect(verifyUnsubscribeToken(token, SECRET, { nowMs })).toEqual(claims);
     expect(Buffer.from(token.split('.')[0]!, 'base64url').toString()).toBe(
-      '{"v":1,"c":"c-1","ch":"email","j":"winback","iat":1700000000}',
+      `{"v":2,"k":"${keyIdOf(SECRET)}","c":"c-1","ch":"email","j":"winback","iat":1700000000,"exp":1715552000}`,
     );
   });
 
@@ -32,9 +34,10 @@ describe('unsubscribe tokens', () => {
     ['an oversized token', () => 'a'.repeat(2000), SECRET, 'TOKEN_MALFORMED'],
   ])('refuses %s', (_name, change, secret, code) => {
     const token = change(createUnsubscribeToken(claims, SECRET));
-    expect(() => verifyUnsubscribeToken(token, secret)).toThrow(UnsubscribeTokenError);
+    const nowMs = claims.issuedAtMs + 1000;
+    expect(() => verifyUnsubscribeToken(token, secret, { nowMs })).toThrow(UnsubscribeTokenError);
     try {
-      verifyUnsubscribeToken(token, secret);
+      verifyUnsubscribeToken(token, secret, { nowMs });
     } catch (err) {
       expect((err as UnsubscribeTokenError).code).toBe(code);
     }
