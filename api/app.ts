@@ -91,7 +91,7 @@ export function createKizunaApi(deps: AppDeps): KizunaApi {
   app.set('trust proxy', false);
   app.use(requestContext(logger));
   app.use(helmet());
-  app.use(healthRouter(deps.readiness));
+  app.use(healthRouter(deps.readiness, logger));
   app.get('/metrics', (_req, res, next) => {
     metrics.registry
       .metrics()
@@ -151,7 +151,7 @@ export function createApp(deps: AppDeps | PagesOnlyDeps): Express {
   app.disable('x-powered-by');
   app.use(requestContext(logger));
   app.use(helmet());
-  app.use(healthRouter(deps.readiness));
+  app.use(healthRouter(deps.readiness, logger));
   if (deps.unsubscribe) app.use(createUnsubscribeRouter(deps.unsubscribe));
   app.use(notFound);
   app.use(errorHandler(logger));
