@@ -49,6 +49,8 @@ export interface AppDeps {
   /** API key lookups are reused this long (ms); default 5,000. */
   authCacheMs?: number;
   defaultRateLimitPerMinute?: number;
+  /** Requests a minute without a valid API key, per client address (then 429, no store lookup); default 60. */
+  failedAuthPerMinute?: number;
   /** How often the event router checks whether journeys changed (ms); default 1,000. */
   eventRouterRefreshMs?: number;
   /** How long `/metrics` reuses its read of the delivery ledger (ms); default 10,000. */
@@ -76,6 +78,7 @@ export function createKizunaApi(deps: AppDeps): KizunaApi {
     clock,
     cacheMs: deps.authCacheMs,
     defaultRateLimitPerMinute: deps.defaultRateLimitPerMinute,
+    failedAuthPerMinute: deps.failedAuthPerMinute,
   });
   const eventRouter = createEventRouter({
     models: deps.models,
