@@ -45,7 +45,7 @@ export function createAuth(opts: AuthOptions): Auth {
   async function lookup(token: string, address: string): Promise<ApiKey | null> {
     const cached = cache.get(token);
     if (cached) return cached;
-    refuseFailingAddress(address);
+    if (!cache.isKnown(token)) refuseFailingAddress(address);
     if (cached === null) return null;
     const key = await findApiKeyByToken(opts.models, token);
     cache.set(token, key);

@@ -21,7 +21,6 @@ export function createTokenCache(opts: { cacheMs: number; maxUnknown?: number; c
       const now = opts.clock();
       const hit = known.get(token);
       if (hit && hit.until > now) return hit.key;
-      if (hit) known.delete(token);
       const until = unknown.get(token);
       if (until === undefined) return undefined;
       unknown.delete(token);
@@ -29,13 +28,21 @@ export function createTokenCache(opts: { cacheMs: number; maxUnknown?: number; c
       unknown.set(token, until);
       return null;
     },
+    /**
+     * Whether the token belonged to a live key when last looked up, however long ago: such a caller is not
+     * a guesser, and is not held back by the limit on failed attempts (its key is still looked up).
+     */
+    isKnown: (token: string) => known.get(token)?.key.revokedAt === null,
     set(token: string, key: ApiKey | null): void {
-      if (opts.cacheMs <= 0) return;
       const until = opts.clock() + opts.cacheMs;
       if (key) {
+        // Kept past `until` (bounded by the keys that exist) for isKnown; get() asks the store again.
         known.set(token, { key, until });
+        unknown.delete(token);
         return;
       }
+      known.delete(token);
+      if (opts.cacheMs <= 0) return;
       unknown.delete(token);
       unknown.set(token, until);
       if (unknown.size > maxUnknown) unknown.delete(unknown.keys().next().value!);
