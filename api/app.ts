@@ -41,6 +41,8 @@ export interface AppDeps {
   lineChannelSecret?: string | null;
   /** LINE's profile endpoint: a follow stores the follower's display name; absent = names are not read. */
   lineProfiles?: LineProfilesPort | null;
+  /** LINE webhook events further than this from now (by their `timestamp`) are skipped (ms); default 10 min. */
+  lineMaxEventAgeMs?: number;
   /** Erasure steps besides profile and events; default: journal and delivery rows pseudonymised. */
   erasers?: Eraser[];
   logger?: Logger;
@@ -111,6 +113,7 @@ export function createKizunaApi(deps: AppDeps): KizunaApi {
       logger,
       clock,
       profiles: deps.lineProfiles ?? null,
+      maxEventAgeMs: deps.lineMaxEventAgeMs,
     }),
   );
   app.use(eventsRouter({ models: deps.models, auth, pipeline, metrics, profileFields: deps.profileFields }));

@@ -7,6 +7,7 @@ import { loadCompileOptions } from '../definitions/catalog.js';
 import { connectStore } from '../store/connection.js';
 import { createKizunaApi } from './app.js';
 import { createLineProfiles } from './line/display-names.js';
+import { lineMaxEventAgeFromEnv } from './line/webhook.js';
 import { createMetrics } from './http/metrics.js';
 import { loadProfileFieldTypes } from './customers/profile-input.js';
 import { bindRuntime } from './temporal/runtime-binding.js';
@@ -19,6 +20,7 @@ async function main() {
   const listen = listenSettingsFromEnv(env);
   // Read before any connection opens, so a wrong certificate path stops the start at once.
   const temporalOptions = temporalConnectionOptions(env);
+  const lineMaxEventAgeMs = lineMaxEventAgeFromEnv(env);
   const logger = pino({ level: env.LOG_LEVEL ?? 'info', base: { service: 'kizuna-api' } });
   const definitions = env.KIZUNA_DEFINITIONS_DIR ?? 'definitions';
   // The same secret and shop name as the worker's; production refuses to start without the secret.
@@ -44,6 +46,7 @@ async function main() {
     profileFields: loadProfileFieldTypes(join(definitions, 'profile-fields.yaml')),
     compileOptions: loadCompileOptions(definitions),
     lineChannelSecret: env.LINE_CHANNEL_SECRET ?? null,
+    lineMaxEventAgeMs,
     lineProfiles: env.LINE_CHANNEL_ACCESS_TOKEN
       ? createLineProfiles({
           channelAccessToken: env.LINE_CHANNEL_ACCESS_TOKEN,
