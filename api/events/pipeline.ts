@@ -24,6 +24,7 @@ import { createGroupCommit, writeSplitting } from './group-commit.js';
 import { isOutage } from '../http/errors.js';
 import type { Metrics } from '../http/metrics.js';
 import { createOutbox, type Outbox } from './outbox.js';
+import { checkSameRequest } from './idempotency.js';
 import { RoutingError, type EventRouter, type JourneyAction, type RouteOutcome } from './event-router.js';
 
 /** An event ready to store: validated, with its profile patch converted. */
@@ -35,6 +36,10 @@ export interface AcceptedEvent {
   occurredAt: Date;
   properties: Record<string, unknown>;
   profile: StoredPatch | null;
+  /** sha256 of the canonical event (api/events/idempotency.ts): a reused key with another body is refused. */
+  bodyHash?: string;
+  /** The API key that sent it: another key reusing the (source, idempotency key) is refused. */
+  keyId?: string;
 }
 
 type Journeys = RouteOutcome['journeys'];
@@ -147,6 +152,7 @@ export function createEventPipeline(deps: {
     metrics.eventsAccepted.inc({ result: 'duplicate' });
     let row = await findEventByKey(models, event.source, event.idempotencyKey);
     if (!row) throw new Error('duplicate event vanished (erased meanwhile?)');
+    checkSameRequest(row, event, event);
     if (row.route.state === 'pending') {
       const claimed = await claimEvent(models, row.eventId, clock(), leaseMs);
       if (!claimed) return { eventId: row.eventId, status: 'pending', journeys: [] };

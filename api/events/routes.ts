@@ -10,6 +10,7 @@ import type { Metrics } from '../http/metrics.js';
 import { hasDateOnly, toProfilePatch, type ProfileFieldTypes } from '../customers/profile-input.js';
 import { eventBatchInput, eventInput, MAX_BATCH } from '../http/schemas.js';
 import { checkProperties, parseOrThrow } from '../http/validate.js';
+import { eventBodyHash, refuseReservedSource } from './idempotency.js';
 
 /** 201 stored and routed; 200 a duplicate (the first result inside); 202 stored, routing still pending. */
 const STATUS_CODE: Record<string, number> = { duplicate: 200, pending: 202 };
@@ -26,7 +27,7 @@ export interface EventsRouteDeps {
 export function eventsRouter(deps: EventsRouteDeps): Router {
   const router = Router();
   router.post('/v1/events', deps.auth.require('events:write'), express.json({ limit: '100kb' }), (req, res, next) => {
-    toAccepted(deps, req.body)
+    toAccepted(deps, req.body, req.apiKey?.keyId)
       .then((event) => deps.pipeline.acceptOne(event))
       .then((result) => res.status(STATUS_CODE[result.status] ?? 201).json(result))
       .catch((err: unknown) => {
@@ -39,7 +40,7 @@ export function eventsRouter(deps: EventsRouteDeps): Router {
     deps.auth.require('events:write'),
     express.json({ limit: '16mb' }),
     (req, res, next) => {
-      acceptBatch(deps, req.body)
+      acceptBatch(deps, req.body, req.apiKey?.keyId)
         .then((results) => res.status(200).json({ results }))
         .catch(next);
     },
@@ -47,7 +48,7 @@ export function eventsRouter(deps: EventsRouteDeps): Router {
   return router;
 }
 
-async function acceptBatch(deps: EventsRouteDeps, body: unknown) {
+async function acceptBatch(deps: EventsRouteDeps, body: unknown, keyId: string | undefined) {
   const { events } = parseOrThrow(eventBatchInput, body);
   if (events.length > MAX_BATCH) {
     throw new ApiError(
@@ -62,7 +63,7 @@ async function acceptBatch(deps: EventsRouteDeps, body: unknown) {
   }
   const checked = await Promise.all(
     events.map((item) =>
-      toAccepted(deps, item).then(
+      toAccepted(deps, item, keyId).then(
         (event) => ({ event }),
         (err: unknown) => ({ err }),
       ),
@@ -89,10 +90,12 @@ async function acceptBatch(deps: EventsRouteDeps, body: unknown) {
 }
 
 /** Validates one event body and converts its profile patch. Throws an {@link ApiError} with a code. */
-async function toAccepted(deps: EventsRouteDeps, body: unknown): Promise<AcceptedEvent> {
+async function toAccepted(deps: EventsRouteDeps, body: unknown, keyId: string | undefined): Promise<AcceptedEvent> {
   const input = parseOrThrow(eventInput, body);
+  refuseReservedSource(input.source);
   const bad = checkProperties(input.properties, 'properties');
   if (bad) throw bad;
+  const occurredAt = new Date(input.occurredAt);
   let profile: StoredPatch | null = null;
   if (input.profile) {
     const zone = hasDateOnly(input.profile) ? await customerZone(deps.models, input.customerId) : undefined;
@@ -104,9 +107,11 @@ async function toAccepted(deps: EventsRouteDeps, body: unknown): Promise<Accepte
     idempotencyKey: input.idempotencyKey,
     type: input.type,
     customerId: input.customerId,
-    occurredAt: new Date(input.occurredAt),
+    occurredAt,
     properties: input.properties,
     profile,
+    bodyHash: eventBodyHash({ ...input, occurredAt, profile: input.profile }),
+    ...(keyId ? { keyId } : {}),
   };
 }
 
