@@ -9,9 +9,10 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { NativeConnection, Worker, bundleWorkflowCode, type NativeConnectionOptions } from '@temporalio/worker';
+import { NativeConnection, Worker, bundleWorkflowCode } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from './activities/index.js';
 import { DeliveryConfigError, deliveryFromEnv, deliverySettingsFromEnv } from './channels/delivery-config.js';
+import { temporalConnectionOptions } from './runtime/temporal-connection.js';
 import { connectStore } from './store/connection.js';
 import { TASK_QUEUE } from './workflows/search-attributes.js';
 
@@ -53,22 +54,8 @@ export async function createKizunaWorker(opts: KizunaWorkerOptions): Promise<Wor
   });
 }
 
-/** Connection options from the environment: address, API key (Temporal Cloud) or mTLS client certificates. */
-export function temporalConnectionOptions(env: NodeJS.ProcessEnv): NativeConnectionOptions {
-  const address = env.TEMPORAL_ADDRESS ?? '127.0.0.1:7233';
-  if (env.TEMPORAL_API_KEY) return { address, apiKey: env.TEMPORAL_API_KEY, tls: true };
-  if (env.TEMPORAL_TLS_CERT && env.TEMPORAL_TLS_KEY) {
-    return {
-      address,
-      tls: {
-        clientCertPair: { crt: readFileSync(env.TEMPORAL_TLS_CERT), key: readFileSync(env.TEMPORAL_TLS_KEY) },
-        ...(env.TEMPORAL_TLS_CA ? { serverRootCACertificate: readFileSync(env.TEMPORAL_TLS_CA) } : {}),
-        ...(env.TEMPORAL_TLS_SERVER_NAME ? { serverNameOverride: env.TEMPORAL_TLS_SERVER_NAME } : {}),
-      },
-    };
-  }
-  return { address, ...(env.TEMPORAL_TLS === 'true' ? { tls: true } : {}) };
-}
+/** Connection options from the environment (shared with the API: runtime/temporal-connection.ts). */
+export { temporalConnectionOptions };
 
 /** Writes the workflow bundle for production workers. */
 export async function buildWorkflowBundle(file: string = DEFAULT_BUNDLE): Promise<string> {

@@ -42,6 +42,8 @@ export interface AppDeps {
   lineChannelSecret?: string | null;
   /** LINE's profile endpoint: a follow stores the follower's display name; absent = names are not read. */
   lineProfiles?: LineProfilesPort | null;
+  /** LINE webhook events further than this from now (by their `timestamp`) are skipped (ms); default 10 min. */
+  lineMaxEventAgeMs?: number;
   /** Erasure steps besides profile and events; default: journal and delivery rows pseudonymised. */
   erasers?: Eraser[];
   /** Keys of the pseudonyms erasure writes (`KIZUNA_PSEUDONYM_SECRET`); absent = erasure answers 500. */
@@ -52,6 +54,8 @@ export interface AppDeps {
   /** API key lookups are reused this long (ms); default 5,000. */
   authCacheMs?: number;
   defaultRateLimitPerMinute?: number;
+  /** Requests a minute without a valid API key, per client address (then 429, no store lookup); default 60. */
+  failedAuthPerMinute?: number;
   /** How often the event router checks whether journeys changed (ms); default 1,000. */
   eventRouterRefreshMs?: number;
   /** How long `/metrics` reuses its read of the delivery ledger (ms); default 10,000. */
@@ -79,6 +83,7 @@ export function createKizunaApi(deps: AppDeps): KizunaApi {
     clock,
     cacheMs: deps.authCacheMs,
     defaultRateLimitPerMinute: deps.defaultRateLimitPerMinute,
+    failedAuthPerMinute: deps.failedAuthPerMinute,
   });
   const eventRouter = createEventRouter({
     models: deps.models,
@@ -94,7 +99,7 @@ export function createKizunaApi(deps: AppDeps): KizunaApi {
   app.set('trust proxy', false);
   app.use(requestContext(logger));
   app.use(helmet());
-  app.use(healthRouter(deps.readiness));
+  app.use(healthRouter(deps.readiness, logger));
   app.get('/metrics', (_req, res, next) => {
     metrics.registry
       .metrics()
@@ -111,6 +116,7 @@ export function createKizunaApi(deps: AppDeps): KizunaApi {
       logger,
       clock,
       profiles: deps.lineProfiles ?? null,
+      maxEventAgeMs: deps.lineMaxEventAgeMs,
     }),
   );
   app.use(eventsRouter({ models: deps.models, auth, pipeline, metrics, profileFields: deps.profileFields }));
@@ -157,7 +163,7 @@ export function createApp(deps: AppDeps | PagesOnlyDeps): Express {
   app.disable('x-powered-by');
   app.use(requestContext(logger));
   app.use(helmet());
-  app.use(healthRouter(deps.readiness));
+  app.use(healthRouter(deps.readiness, logger));
   if (deps.unsubscribe) app.use(createUnsubscribeRouter(deps.unsubscribe));
   app.use(notFound);
   app.use(errorHandler(logger));

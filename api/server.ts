@@ -7,15 +7,21 @@ import { loadCompileOptions } from '../definitions/catalog.js';
 import { connectStore } from '../store/connection.js';
 import { createKizunaApi } from './app.js';
 import { createLineProfiles } from './line/display-names.js';
+import { lineMaxEventAgeFromEnv } from './line/webhook.js';
 import { createMetrics } from './http/metrics.js';
 import { loadProfileFieldTypes } from './customers/profile-input.js';
 import { pseudonymKeysFromEnv } from './customers/pseudonyms.js';
 import { bindRuntime } from './temporal/runtime-binding.js';
+import { listenOn, listenSettingsFromEnv } from './http/listen.js';
+import { temporalConnectionOptions } from '../runtime/temporal-connection.js';
 import { createSchedules } from './temporal/schedules.js';
 
 async function main() {
   const env = process.env;
-  const port = Number(env.PORT ?? 3000);
+  const listen = listenSettingsFromEnv(env);
+  // Read before any connection opens, so a wrong certificate path stops the start at once.
+  const temporalOptions = temporalConnectionOptions(env);
+  const lineMaxEventAgeMs = lineMaxEventAgeFromEnv(env);
   const logger = pino({ level: env.LOG_LEVEL ?? 'info', base: { service: 'kizuna-api' } });
   const definitions = env.KIZUNA_DEFINITIONS_DIR ?? 'definitions';
   // The same secret and shop name as the worker's; production refuses to start without the secret.
@@ -25,10 +31,8 @@ async function main() {
   const store = await connectStore(env.MONGODB_URI ?? 'mongodb://127.0.0.1:27017/kizuna', {
     postgresUrl: env.KIZUNA_POSTGRES_URL || undefined,
   });
-  const connection = await Connection.connect({
-    address: env.TEMPORAL_ADDRESS ?? '127.0.0.1:7233',
-    ...(env.TEMPORAL_API_KEY ? { apiKey: env.TEMPORAL_API_KEY, tls: true } : {}),
-  });
+  // The same settings as the worker's: address, API key or mTLS client certificates.
+  const connection = await Connection.connect(temporalOptions);
   const client = new Client({ connection, namespace: env.TEMPORAL_NAMESPACE ?? 'default' });
   const api = createKizunaApi({
     readiness: {
@@ -45,6 +49,7 @@ async function main() {
     profileFields: loadProfileFieldTypes(join(definitions, 'profile-fields.yaml')),
     compileOptions: loadCompileOptions(definitions),
     lineChannelSecret: env.LINE_CHANNEL_SECRET ?? null,
+    lineMaxEventAgeMs,
     lineProfiles: env.LINE_CHANNEL_ACCESS_TOKEN
       ? createLineProfiles({
           channelAccessToken: env.LINE_CHANNEL_ACCESS_TOKEN,
@@ -63,7 +68,7 @@ async function main() {
     },
   });
   api.pipeline.startOutbox();
-  const server = api.app.listen(port, () => logger.info({ port }, `kizuna api: listening on http://127.0.0.1:${port}`));
+  const server = await listenOn(api.app, listen, logger);
   const shutdown = () => {
     server.close(() => {
       void api.pipeline

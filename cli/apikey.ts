@@ -31,6 +31,15 @@ export function parseScopes(text: string): ApiScope[] {
   return scopes as ApiScope[];
 }
 
+/** Parses `--rate <perMinute>`: a whole number of requests a minute, 1 or more; throws otherwise. */
+export function parseRate(text: string): number {
+  const rate = Number(text);
+  if (!/^\s*\d+\s*$/.test(text) || !Number.isSafeInteger(rate) || rate < 1) {
+    throw new Error(`--rate must be a whole number of requests a minute, 1 or more; got "${text}"`);
+  }
+  return rate;
+}
+
 export function registerApiKey(program: Command): void {
   const apikey = program.command('apikey').description('API keys (in MongoDB: MONGODB_URI)');
   apikey
@@ -39,17 +48,19 @@ export function registerApiKey(program: Command): void {
     .option('--name <name>', 'what the key is for', 'cli')
     .option('--rate <perMinute>', 'requests a minute (default: the server default)')
     .action((options: { scopes: string; name: string; rate?: string }) =>
-      runCommand(() =>
-        withStore(async (store) => {
-          const key = await createApiKey(store.models, {
-            name: options.name,
-            scopes: parseScopes(options.scopes),
-            rateLimitPerMinute: options.rate ? Number(options.rate) : null,
-          });
+      runCommand(() => {
+        // Checked before the store is reached: a typo answers at once, and no key is created.
+        const input = {
+          name: options.name,
+          scopes: parseScopes(options.scopes),
+          rateLimitPerMinute: options.rate === undefined ? null : parseRate(options.rate),
+        };
+        return withStore(async (store) => {
+          const key = await createApiKey(store.models, input);
           console.error(`created ${key.keyId} (${key.scopes.join(' ')}); the token is shown once:`);
           console.log(key.token);
-        }),
-      ),
+        });
+      }),
     );
   apikey.command('list').action(() =>
     runCommand(() =>

@@ -26,6 +26,10 @@ export interface StoredEvent {
   properties: Record<string, unknown>;
   profile?: StoredPatch | null;
   receivedAt: Date;
+  /** sha256 of the canonical event as sent (API events); compared when the key comes again. */
+  bodyHash?: string;
+  /** The API key that sent the event (API events). */
+  keyId?: string;
 }
 
 /** Where an event's routing stands. */

@@ -20,9 +20,11 @@ import {
 import type { Models } from '../../store/connection.js';
 import { createCustomerRegistry } from './customer-registry.js';
 import { applyEventEffects, WELL_KNOWN_EVENTS } from './effects.js';
-import { createGroupCommit } from './group-commit.js';
+import { createGroupCommit, writeSplitting } from './group-commit.js';
+import { isOutage } from '../http/errors.js';
 import type { Metrics } from '../http/metrics.js';
 import { createOutbox, type Outbox } from './outbox.js';
+import { checkSameRequest } from './idempotency.js';
 import { RoutingError, type EventRouter, type JourneyAction, type RouteOutcome } from './event-router.js';
 
 /** An event ready to store: validated, with its profile patch converted. */
@@ -34,6 +36,10 @@ export interface AcceptedEvent {
   occurredAt: Date;
   properties: Record<string, unknown>;
   profile: StoredPatch | null;
+  /** sha256 of the canonical event (api/events/idempotency.ts): a reused key with another body is refused. */
+  bodyHash?: string;
+  /** The API key that sent it: another key reusing the (source, idempotency key) is refused. */
+  keyId?: string;
 }
 
 type Journeys = RouteOutcome['journeys'];
@@ -68,7 +74,10 @@ export function createEventPipeline(deps: {
   const { models, metrics, logger } = deps;
   const clock = deps.clock ?? Date.now;
   const leaseMs = deps.leaseMs ?? 30_000;
-  const inserts = createGroupCommit((rows: EventRow[]) => insertEvents(models, rows));
+  const insertRows = (rows: EventRow[]) => insertEvents(models, rows);
+  // A refusal that is not an outage is some item's fault (e.g. a key the store cannot hold): split it out.
+  const itemFault = (err: unknown) => !isOutage(err);
+  const inserts = createGroupCommit(insertRows, { splitOn: itemFault });
   const completions = createGroupCommit(async (done: { eventId: string; result: unknown }[]) => {
     await completeRoutings(models, done, clock());
     return done.map(() => undefined);
@@ -143,6 +152,7 @@ export function createEventPipeline(deps: {
     metrics.eventsAccepted.inc({ result: 'duplicate' });
     let row = await findEventByKey(models, event.source, event.idempotencyKey);
     if (!row) throw new Error('duplicate event vanished (erased meanwhile?)');
+    checkSameRequest(row, event, event);
     if (row.route.state === 'pending') {
       const claimed = await claimEvent(models, row.eventId, clock(), leaseMs);
       if (!claimed) return { eventId: row.eventId, status: 'pending', journeys: [] };
@@ -167,8 +177,15 @@ export function createEventPipeline(deps: {
     const settled = await Promise.all(events.map(settlesAtOnce));
     await customers.ensureMany(events.filter((_, i) => settled[i]).map(firstTouchOf));
     const rows = events.map((event, i) => toRow(event, settled[i]));
-    const stored = await insertEvents(models, rows);
+    const outcomes = await writeSplitting(insertRows, rows, itemFault);
+    // The store is down: the whole batch answers 503, as before any item could be judged.
+    const outage = outcomes.find((o) => 'error' in o && isOutage(o.error));
+    if (outage && 'error' in outage) throw outage.error;
+    const stored = outcomes.map((o) => ('ok' in o ? o.ok : 'failed'));
     const results: (EventResult | { error: unknown })[] = new Array<EventResult>(rows.length);
+    outcomes.forEach((o, i) => {
+      if ('error' in o) results[i] = { error: o.error };
+    });
     metrics.eventsAccepted.inc({ result: 'stored' }, stored.filter((s) => s === 'inserted').length);
     const index = new Map(rows.map((row, i) => [row, i]));
     rows.forEach((row, i) => {

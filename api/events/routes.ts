@@ -11,6 +11,7 @@ import { hasDateOnly, toProfilePatch, type ProfileFieldTypes } from '../customer
 import { guardProfileWrite } from '../customers/profile-guards.js';
 import { eventBatchInput, eventInput, MAX_BATCH } from '../http/schemas.js';
 import { checkProperties, parseOrThrow } from '../http/validate.js';
+import { eventBodyHash, refuseReservedSource } from './idempotency.js';
 
 /** 201 stored and routed; 200 a duplicate (the first result inside); 202 stored, routing still pending. */
 const STATUS_CODE: Record<string, number> = { duplicate: 200, pending: 202 };
@@ -27,7 +28,7 @@ export interface EventsRouteDeps {
 export function eventsRouter(deps: EventsRouteDeps): Router {
   const router = Router();
   router.post('/v1/events', deps.auth.require('events:write'), express.json({ limit: '100kb' }), (req, res, next) => {
-    toAccepted(deps, req.body, req.apiKey?.scopes ?? [])
+    toAccepted(deps, req.body, callerOf(req.apiKey))
       .then((event) => deps.pipeline.acceptOne(event))
       .then((result) => res.status(STATUS_CODE[result.status] ?? 201).json(result))
       .catch((err: unknown) => {
@@ -40,7 +41,7 @@ export function eventsRouter(deps: EventsRouteDeps): Router {
     deps.auth.require('events:write'),
     express.json({ limit: '16mb' }),
     (req, res, next) => {
-      acceptBatch(deps, req.body, req.apiKey?.scopes ?? [])
+      acceptBatch(deps, req.body, callerOf(req.apiKey))
         .then((results) => res.status(200).json({ results }))
         .catch(next);
     },
@@ -48,7 +49,7 @@ export function eventsRouter(deps: EventsRouteDeps): Router {
   return router;
 }
 
-async function acceptBatch(deps: EventsRouteDeps, body: unknown, scopes: readonly string[]) {
+async function acceptBatch(deps: EventsRouteDeps, body: unknown, caller: Caller) {
   const { events } = parseOrThrow(eventBatchInput, body);
   if (events.length > MAX_BATCH) {
     throw new ApiError(
@@ -63,7 +64,7 @@ async function acceptBatch(deps: EventsRouteDeps, body: unknown, scopes: readonl
   }
   const checked = await Promise.all(
     events.map((item) =>
-      toAccepted(deps, item, scopes).then(
+      toAccepted(deps, item, caller).then(
         (event) => ({ event }),
         (err: unknown) => ({ err }),
       ),
@@ -89,18 +90,30 @@ async function acceptBatch(deps: EventsRouteDeps, body: unknown, scopes: readonl
   return results;
 }
 
+/** Who sends the event: the key's scopes decide an inline profile patch, its id scopes idempotency keys. */
+interface Caller {
+  scopes: readonly string[];
+  keyId?: string;
+}
+
+function callerOf(apiKey: { scopes: readonly string[]; keyId?: string } | undefined): Caller {
+  return { scopes: apiKey?.scopes ?? [], ...(apiKey?.keyId ? { keyId: apiKey.keyId } : {}) };
+}
+
 /** Validates one event body and converts its profile patch. Throws an {@link ApiError} with a code. */
-async function toAccepted(deps: EventsRouteDeps, body: unknown, scopes: readonly string[]): Promise<AcceptedEvent> {
+async function toAccepted(deps: EventsRouteDeps, body: unknown, caller: Caller): Promise<AcceptedEvent> {
   const input = parseOrThrow(eventInput, body);
+  refuseReservedSource(input.source);
   const bad = checkProperties(input.properties, 'properties');
   if (bad) throw bad;
+  const occurredAt = new Date(input.occurredAt);
   let profile: StoredPatch | null = null;
   if (input.profile) {
     // A profile patch is a profile write, whichever route carries it.
-    if (!scopes.includes('customers:write')) {
+    if (!caller.scopes.includes('customers:write')) {
       throw new ApiError(403, 'INSUFFICIENT_SCOPE', 'An inline "profile" patch needs the scope "customers:write".', {
         required: 'customers:write',
-        granted: scopes,
+        granted: caller.scopes,
       });
     }
     const zone = hasDateOnly(input.profile) ? await customerZone(deps.models, input.customerId) : undefined;
@@ -113,9 +126,11 @@ async function toAccepted(deps: EventsRouteDeps, body: unknown, scopes: readonly
     idempotencyKey: input.idempotencyKey,
     type: input.type,
     customerId: input.customerId,
-    occurredAt: new Date(input.occurredAt),
+    occurredAt,
     properties: input.properties,
     profile,
+    bodyHash: eventBodyHash({ ...input, occurredAt, profile: input.profile }),
+    ...(caller.keyId ? { keyId: caller.keyId } : {}),
   };
 }
 

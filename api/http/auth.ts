@@ -1,12 +1,17 @@
 /**
  * Bearer API keys with scopes, and a per-key rate limit. Keys are looked up by the token's sha256;
  * lookups are cached for `cacheMs` (a revocation takes effect within that time) so an event stream does
- * not cost one extra MongoDB read per request.
+ * not cost one extra MongoDB read per request. Requests without a valid key are limited per client
+ * address, in memory: past the limit they get 429 without touching the store.
  */
-import type { RequestHandler } from 'express';
+import type { Request, RequestHandler } from 'express';
 import { findApiKeyByToken, type ApiKey, type ApiScope } from '../../store/apikeys.js';
 import type { Models } from '../../store/connection.js';
 import { ApiError } from './errors.js';
+import { createRateLimiter } from './rate-limiter.js';
+import { createFailureLimiter, createTokenCache } from './token-cache.js';
+
+export { createRateLimiter };
 
 export interface AuthOptions {
   models: Models;
@@ -14,6 +19,10 @@ export interface AuthOptions {
   cacheMs?: number;
   /** Requests a minute for keys without their own limit; default 120,000. */
   defaultRateLimitPerMinute?: number;
+  /** Requests a minute without a valid key, per client address; default 60 (bursts of 10). */
+  failedAuthPerMinute?: number;
+  /** Unknown tokens remembered (LRU); default 10,000. */
+  maxUnknownTokens?: number;
   clock?: () => number;
 }
 
@@ -22,77 +31,83 @@ export interface Auth {
   require(scope: ApiScope): RequestHandler;
 }
 
+const retryAfter = (waitMs: number) => Math.max(1, Math.ceil(waitMs / 1000));
+
 /** Builds the auth middleware factory (one per app: caches and buckets are per process). */
 export function createAuth(opts: AuthOptions): Auth {
   const clock = opts.clock ?? Date.now;
-  const cacheMs = opts.cacheMs ?? 5_000;
-  const cache = new Map<string, { key: ApiKey | null; until: number }>();
+  const cache = createTokenCache({ cacheMs: opts.cacheMs ?? 5_000, maxUnknown: opts.maxUnknownTokens, clock });
+  const failures = createFailureLimiter({ perMinute: opts.failedAuthPerMinute ?? 60, clock });
   const limiter = createRateLimiter(clock);
   const defaultLimit = opts.defaultRateLimitPerMinute ?? 120_000;
 
-  async function lookup(token: string): Promise<ApiKey | null> {
-    const now = clock();
-    const hit = cache.get(token);
-    if (hit && hit.until > now) return hit.key;
+  /** The key of `token`; throws 429 for an address that keeps failing (before any store lookup). */
+  async function lookup(token: string, address: string): Promise<ApiKey | null> {
+    const cached = cache.get(token);
+    if (cached) return cached;
+    if (!cache.isKnown(token)) refuseFailingAddress(address);
+    if (cached === null) return null;
     const key = await findApiKeyByToken(opts.models, token);
-    if (cache.size > 10_000) cache.clear();
-    if (cacheMs > 0) cache.set(token, { key, until: now + cacheMs });
+    cache.set(token, key);
     return key;
+  }
+
+  function refuseFailingAddress(address: string): void {
+    const waitMs = failures.waitMs(address);
+    if (waitMs > 0) {
+      throw new ApiError(
+        429,
+        'RATE_LIMITED',
+        'Too many requests without a valid API key from this address.',
+        undefined,
+        retryAfter(waitMs),
+      );
+    }
+  }
+
+  function authorize(key: ApiKey | null, scope: ApiScope, req: Request): void {
+    if (!key) throw new ApiError(401, 'UNAUTHENTICATED', 'The API key is not known.');
+    if (key.revokedAt) throw new ApiError(401, 'API_KEY_REVOKED', 'The API key was revoked.');
+    req.apiKey = key;
+    if (!key.scopes.includes(scope)) {
+      throw new ApiError(403, 'INSUFFICIENT_SCOPE', `This API key lacks the scope "${scope}".`, {
+        required: scope,
+        granted: key.scopes,
+      });
+    }
+    const waitMs = limiter.take(key.keyId, key.rateLimitPerMinute ?? defaultLimit);
+    if (waitMs > 0) {
+      throw new ApiError(429, 'RATE_LIMITED', 'Too many requests for this API key.', undefined, retryAfter(waitMs));
+    }
   }
 
   return {
     require(scope) {
-      return (req, res, next) => {
-        const header = req.get('authorization') ?? '';
-        const match = /^Bearer\s+(\S+)$/i.exec(header);
+      return (req, _res, next) => {
+        // req.ip: the socket's peer, as 'trust proxy' is off (behind a proxy every client shares its address).
+        const address = req.ip ?? 'unknown';
+        const match = /^Bearer\s+(\S+)$/i.exec(req.get('authorization') ?? '');
+        const fail = (err: unknown) => {
+          if (err instanceof ApiError && err.status === 401) failures.failed(address);
+          next(err);
+        };
         if (!match?.[1]) {
-          next(new ApiError(401, 'UNAUTHENTICATED', 'Send an API key as "Authorization: Bearer <key>".'));
+          try {
+            refuseFailingAddress(address);
+          } catch (err) {
+            next(err);
+            return;
+          }
+          fail(new ApiError(401, 'UNAUTHENTICATED', 'Send an API key as "Authorization: Bearer <key>".'));
           return;
         }
-        lookup(match[1])
+        lookup(match[1], address)
           .then((key) => {
-            if (!key) throw new ApiError(401, 'UNAUTHENTICATED', 'The API key is not known.');
-            if (key.revokedAt) throw new ApiError(401, 'API_KEY_REVOKED', 'The API key was revoked.');
-            req.apiKey = key;
-            if (!key.scopes.includes(scope)) {
-              throw new ApiError(403, 'INSUFFICIENT_SCOPE', `This API key lacks the scope "${scope}".`, {
-                required: scope,
-                granted: key.scopes,
-              });
-            }
-            const waitMs = limiter.take(key.keyId, key.rateLimitPerMinute ?? defaultLimit);
-            if (waitMs > 0) {
-              const retryAfterS = Math.max(1, Math.ceil(waitMs / 1000));
-              throw new ApiError(429, 'RATE_LIMITED', 'Too many requests for this API key.', undefined, retryAfterS);
-            }
+            authorize(key, scope, req);
             next();
           })
-          .catch(next);
+          .catch(fail);
       };
-    },
-  };
-}
-
-/**
- * A token bucket per key: `perMinute` tokens refilled continuously, bursts up to a tenth of a minute's
- * worth (at least 10). Returns 0 when a token was taken, else the ms until the next one.
- */
-export function createRateLimiter(clock: () => number) {
-  const buckets = new Map<string, { tokens: number; at: number }>();
-  return {
-    take(id: string, perMinute: number): number {
-      const now = clock();
-      const capacity = Math.max(10, perMinute / 10);
-      const rate = perMinute / 60_000;
-      const bucket = buckets.get(id) ?? { tokens: capacity, at: now };
-      bucket.tokens = Math.min(capacity, bucket.tokens + (now - bucket.at) * rate);
-      bucket.at = now;
-      buckets.set(id, bucket);
-      if (bucket.tokens >= 1) {
-        bucket.tokens -= 1;
-        return 0;
-      }
-      return Math.ceil((1 - bucket.tokens) / rate);
     },
   };
 }

@@ -1,10 +1,15 @@
 import { Router } from 'express';
+import type { Logger } from 'pino';
 
 /** A named readiness check: resolves when the dependency answers, rejects otherwise. */
 export type ReadinessCheck = () => Promise<void>;
 
-/** `/healthz`: the process is up. `/readyz`: every dependency answers (503 naming those that do not). */
-export function healthRouter(checks: Record<string, ReadinessCheck>) {
+/**
+ * `/healthz`: the process is up. `/readyz`: every dependency answers, `ok` or `failing` per name (503
+ * when one fails). The failure's text goes to the log, not to the caller: it may name hosts, users or
+ * driver internals, and `/readyz` needs no key.
+ */
+export function healthRouter(checks: Record<string, ReadinessCheck>, logger?: Logger) {
   const router = Router();
   router.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
@@ -16,7 +21,8 @@ export function healthRouter(checks: Record<string, ReadinessCheck>) {
           await withTimeout(check(), 2_000);
           return [name, 'ok'] as const;
         } catch (err) {
-          return [name, `unavailable: ${(err as Error).message}`] as const;
+          logger?.warn({ dependency: name, err: (err as Error)?.message ?? String(err) }, 'readiness check failed');
+          return [name, 'failing'] as const;
         }
       }),
     );

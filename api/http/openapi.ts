@@ -37,6 +37,8 @@ const OPERATIONS: Record<string, Record<string, Operation>> = {
         'FORBIDDEN_PROPERTY_KEY',
         'PROPERTIES_TOO_LARGE',
         'UNKNOWN_PROFILE_FIELD',
+        'IDEMPOTENCY_KEY_REUSED',
+        'RESERVED_SOURCE',
         'DEPENDENCY_UNAVAILABLE',
       ],
     },

@@ -40,7 +40,10 @@ export const eventInput = z
     properties: z
       .record(z.string(), z.unknown())
       .default({})
-      .meta({ description: 'At most 32 KB as JSON; no key may start with "$" or contain ".".' }),
+      .meta({
+        description:
+          'At most 32 KB as JSON; keys (any depth) are 1–200 characters without control characters, a leading "$" or ".".',
+      }),
     profile: z
       .record(z.string(), z.unknown())
       .optional()

@@ -29,9 +29,9 @@ export function zodProblems(error: z.ZodError): Problem[] {
 }
 
 /**
- * Checks a free-form property bag: at most 32 KB as JSON, no key starting with `$` or containing `.`
- * at any depth (they would be operators or paths once the data reaches a MongoDB query), no nesting
- * beyond 20 levels. Returns the first problem, or null.
+ * Checks a free-form property bag: at most 32 KB as JSON, every key at any depth storable
+ * ({@link isStorableKey}: a `$` or `.` would be an operator or a path once the data reaches a MongoDB
+ * query; a NUL cannot be encoded), no nesting beyond 20 levels. Returns the first problem, or null.
  */
 export function checkProperties(properties: unknown, base: string): ApiError | null {
   const bad = findBadKey(properties, base, 0);
@@ -48,6 +48,22 @@ export function checkProperties(properties: unknown, base: string): ApiError | n
   return null;
 }
 
+/** Longest property key, in characters. */
+export const MAX_KEY_LENGTH = 200;
+
+// C0 controls (NUL included: BSON cannot encode it in a key) and DEL.
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u001f\u007f]/;
+
+/**
+ * Whether MongoDB and FerretDB can hold `key` as a field name, and a condition can name it: not empty,
+ * at most {@link MAX_KEY_LENGTH} characters, no control character, no leading `$` (an operator), no `.`
+ * (a path).
+ */
+export function isStorableKey(key: string): boolean {
+  return key !== '' && key.length <= MAX_KEY_LENGTH && !key.startsWith('$') && !key.includes('.') && !CONTROL.test(key);
+}
+
 function findBadKey(value: unknown, path: string, depth: number): { path: string; message: string } | null {
   if (depth > 20) return { path, message: `"${path}" is nested deeper than 20 levels.` };
   if (Array.isArray(value)) {
@@ -59,10 +75,11 @@ function findBadKey(value: unknown, path: string, depth: number): { path: string
   }
   if (typeof value !== 'object' || value === null) return null;
   for (const [key, item] of Object.entries(value)) {
-    if (key.startsWith('$') || key.includes('.') || key === '') {
+    if (!isStorableKey(key)) {
+      const shown = JSON.stringify(key.length > 40 ? `${key.slice(0, 40)}…` : key);
       return {
         path: `${path}.${key}`,
-        message: `the key "${key}" in "${path}" is refused: keys may not be empty, start with "$" or contain "."`,
+        message: `the key ${shown} in "${path}" is refused: keys are 1 to ${MAX_KEY_LENGTH} characters, without control characters (NUL included), a leading "$" or "."`,
       };
     }
     const bad = findBadKey(item, `${path}.${key}`, depth + 1);

@@ -24,6 +24,21 @@ export interface LineWebhookDeps {
   clock: () => number;
   /** LINE's profile endpoint, to store a new follower's display name; absent = names are not read. */
   profiles?: LineProfilesPort | null;
+  /** Events whose `timestamp` is further than this from now are skipped (ms); default 10 minutes. */
+  maxEventAgeMs?: number;
+}
+
+/** Default of {@link LineWebhookDeps.maxEventAgeMs}. */
+export const DEFAULT_MAX_EVENT_AGE_MS = 10 * 60_000;
+
+/** `LINE_WEBHOOK_MAX_AGE_S` in ms (unset: the default); throws unless it is a whole number of seconds, 1 or more. */
+export function lineMaxEventAgeFromEnv(env: NodeJS.ProcessEnv): number {
+  const text = env.LINE_WEBHOOK_MAX_AGE_S;
+  if (text === undefined || text === '') return DEFAULT_MAX_EVENT_AGE_MS;
+  if (!/^\d+$/.test(text) || Number(text) < 1) {
+    throw new Error(`LINE_WEBHOOK_MAX_AGE_S must be a whole number of seconds, 1 or more; got "${text}"`);
+  }
+  return Number(text) * 1000;
 }
 
 interface LineEvent {
@@ -36,18 +51,34 @@ interface LineEvent {
   postback?: { data?: unknown; params?: unknown };
 }
 
-/** Whether `signature` is the channel's signature of `body`. */
+/** A base64 HMAC-SHA256: 43 characters of the standard alphabet and one `=`, nothing else. */
+const SIGNATURE_SHAPE = /^[A-Za-z0-9+/]{43}=$/;
+
+/**
+ * Whether `signature` is the channel's signature of `body`. Strict: exactly the 44 characters of the
+ * canonical base64 of the 32-byte digest. Node's base64 decoder skips what it does not understand and
+ * stops at padding, so without this a padded, spaced or doubled header (`sig, sig`) would decode to
+ * the same bytes and pass.
+ */
 export function verifyLineSignature(body: Buffer, signature: string | undefined, secret: string): boolean {
-  if (!signature) return false;
-  const expected = createHmac('sha256', secret).update(body).digest();
+  if (!signature || !SIGNATURE_SHAPE.test(signature)) return false;
   const given = Buffer.from(signature, 'base64');
+  if (given.toString('base64') !== signature) return false;
+  const expected = createHmac('sha256', secret).update(body).digest();
   return given.length === expected.length && timingSafeEqual(given, expected);
+}
+
+/** The `x-line-signature` header when it was sent exactly once; undefined otherwise. */
+function singleSignatureHeader(rawHeaders: string[]): string | undefined {
+  const values = rawHeaders.filter((_, i) => i % 2 === 0 && rawHeaders[i]!.toLowerCase() === 'x-line-signature');
+  if (values.length !== 1) return undefined;
+  return rawHeaders[rawHeaders.findIndex((h, i) => i % 2 === 0 && h.toLowerCase() === 'x-line-signature') + 1];
 }
 
 export function lineWebhookRouter(deps: LineWebhookDeps): Router {
   const router = Router();
   router.post('/webhooks/line', express.raw({ type: () => true, limit: '1mb' }), (req, res, next) => {
-    handle(deps, req.body as Buffer, req.get('x-line-signature'))
+    handle(deps, req.body as Buffer, singleSignatureHeader(req.rawHeaders))
       .then((stored) => res.status(200).json({ received: stored }))
       .catch(next);
   });
@@ -69,6 +100,7 @@ async function handle(deps: LineWebhookDeps, raw: Buffer, signature: string | un
     throw new ApiError(400, 'VALIDATION_FAILED', 'A webhook body has an "events" array.');
   const accepted: AcceptedEvent[] = [];
   for (const event of body.events as LineEvent[]) {
+    if (!isFresh(deps, event)) continue;
     const converted = await toEvent(deps.models, event);
     if (converted) accepted.push(converted);
   }
@@ -76,6 +108,20 @@ async function handle(deps: LineWebhookDeps, raw: Buffer, signature: string | un
   const stored = await deps.pipeline.storeThenRoute(accepted);
   readDisplayNames(deps, accepted, stored);
   return stored.filter((s) => s === 'inserted').length;
+}
+
+/**
+ * Whether the event's `timestamp` lies within `maxEventAgeMs` of now (either side). A signed body stays
+ * valid forever, so without this a recorded follow replayed after an erasure would create the customer
+ * again. A stale event is skipped and logged; LINE still gets its 200 (it would only redeliver).
+ */
+function isFresh(deps: LineWebhookDeps, event: LineEvent): boolean {
+  const maxAgeMs = deps.maxEventAgeMs ?? DEFAULT_MAX_EVENT_AGE_MS;
+  const ageMs = typeof event.timestamp === 'number' ? deps.clock() - event.timestamp : NaN;
+  if (Math.abs(ageMs) <= maxAgeMs) return true;
+  const webhookEventId = typeof event.webhookEventId === 'string' ? event.webhookEventId : null;
+  deps.logger.warn({ webhookEventId, ageMs, maxAgeMs }, 'LINE webhook event outside the age window: skipped');
+  return false;
 }
 
 /** Starts reading the names of new followers (not redeliveries) without waiting: the answer goes out first. */
@@ -104,7 +150,7 @@ async function toEvent(models: Models, event: LineEvent): Promise<AcceptedEvent 
     idempotencyKey: event.webhookEventId,
     type: mapped.type,
     customerId: linked ?? `line:${userId}`,
-    occurredAt: new Date(typeof event.timestamp === 'number' ? event.timestamp : Date.now()),
+    occurredAt: new Date(event.timestamp as number),
     properties: mapped.properties,
     profile: mapped.profile,
   };
@@ -144,13 +190,28 @@ function mapEvent(
         type: 'line.postback',
         properties: {
           data: typeof event.postback?.data === 'string' ? event.postback.data : '',
-          ...(event.postback?.params && typeof event.postback.params === 'object'
-            ? { params: event.postback.params }
-            : {}),
+          ...postbackParams(event.postback?.params),
         },
         profile: link,
       };
     default:
       return null;
   }
+}
+
+/** What LINE puts in `postback.params`: the pickers' values and the rich menu switch's. */
+const POSTBACK_PARAMS = ['date', 'time', 'datetime', 'newRichMenuAliasId', 'status'] as const;
+
+/**
+ * The postback's `params`, reduced to LINE's documented keys with string values. The body is signed by
+ * LINE, but anything else (a `$` or dotted key) has no meaning here and could not be stored as is.
+ */
+function postbackParams(params: unknown): { params?: Record<string, string> } {
+  if (!params || typeof params !== 'object') return {};
+  const kept: Record<string, string> = {};
+  for (const key of POSTBACK_PARAMS) {
+    const value = (params as Record<string, unknown>)[key];
+    if (typeof value === 'string') kept[key] = value;
+  }
+  return Object.keys(kept).length > 0 ? { params: kept } : {};
 }

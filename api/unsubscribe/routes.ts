@@ -1,6 +1,6 @@
 /**
  * Unsubscribe links: `GET /u/:token` shows a confirmation page, `POST /u/:token` with the RFC 8058 body
- * `List-Unsubscribe=One-Click` unsubscribes at once (no login: the signed token is the authority).
+ * `List-Unsubscribe=One-Click` (urlencoded or multipart/form-data) unsubscribes at once (no login: the signed token is the authority).
  * A valid POST sets the channel's consent, journals the change, stores a `customer.unsubscribed` event
  * and answers 200; a
  * tampered, foreign or malformed token gets a 400 page and changes nothing.
@@ -16,6 +16,7 @@ import { findProfile, upsertProfile } from '../../store/customers.js';
 import { insertEvent } from '../../store/events.js';
 import type { Models } from '../../store/connection.js';
 import { journalUnsubscribe } from './journal.js';
+import { isOneClickBody, MAX_ONE_CLICK_BYTES } from './one-click-body.js';
 import { confirmPage, donePage, invalidPage } from './pages.js';
 
 /** The event stored for an unsubscription (journeys can exit on it). */
@@ -42,6 +43,12 @@ export interface UnsubscribedEvent {
   properties: { channel: 'email' | 'line'; journeyId: string; method: 'one-click' };
 }
 
+/** RFC 8058 bodies: urlencoded, or multipart kept raw for the strict reader of one-click-body.ts. */
+const oneClickParsers = [
+  express.urlencoded({ extended: false, limit: MAX_ONE_CLICK_BYTES }),
+  express.raw({ type: 'multipart/form-data', limit: MAX_ONE_CLICK_BYTES }),
+];
+
 /** The router of the unsubscribe pages; mount it at the root (`app.use(createUnsubscribeRouter(deps))`). */
 export function createUnsubscribeRouter(deps: UnsubscribeDeps): Router {
   const router = Router();
@@ -59,11 +66,10 @@ export function createUnsubscribeRouter(deps: UnsubscribeDeps): Router {
     const claims = readToken(deps, req, res);
     if (claims) res.type('html').send(confirmPage(deps.shopName, claims.channel));
   });
-  router.post('/u/:token', express.urlencoded({ extended: false, limit: '2kb' }), async (req, res) => {
+  router.post('/u/:token', ...oneClickParsers, async (req, res) => {
     const claims = readToken(deps, req, res);
     if (!claims) return;
-    const body = (req.body ?? {}) as Record<string, unknown>;
-    if (body['List-Unsubscribe'] !== 'One-Click') {
+    if (!isOneClickBody(req.body, req.get('content-type') ?? '')) {
       res.status(400).type('html').send(invalidPage(deps.shopName, 'ONE_CLICK_BODY_MISSING'));
       return;
     }

@@ -31,6 +31,10 @@ export const eventSchema = new Schema(
     /** An inline profile patch sent with the event (validated), applied before routing. */
     profile: { type: Schema.Types.Mixed },
     receivedAt: { type: Date, default: () => new Date() },
+    /** sha256 of the canonical event as the API received it: a reused key with another body is refused. */
+    bodyHash: { type: String },
+    /** The API key that sent the event: another key reusing the idempotency key is refused. */
+    keyId: { type: String },
     /** The routing outcome (JSON text) of an event settled when stored (no journey listened). */
     settledJson: { type: String },
   },

@@ -108,10 +108,8 @@ describe('POST /v1/events: storing and idempotency', () => {
   it('answers a repeated (source, idempotencyKey) with the first result, storing one event', async () => {
     const body = event();
     const first = await request(h.app).post('/v1/events').set(auth()).send(body);
-    const again = await request(h.app)
-      .post('/v1/events')
-      .set(auth())
-      .send({ ...body, properties: { changed: 1 } });
+    // The same event again (another event under the key is a 409: api-idempotency.test.ts).
+    const again = await request(h.app).post('/v1/events').set(auth()).send(body);
     expect(again.status).toBe(200);
     expect(again.body).toMatchObject({
       eventId: first.body.eventId,

@@ -14,7 +14,7 @@ const userId = () => `U${unique('').replace(/\W/g, '').padEnd(32, '0').slice(0, 
 const lineEvent = (type: string, user: string, extra: Record<string, unknown> = {}) => ({
   type,
   mode: 'active',
-  timestamp: 1_793_000_000_000,
+  timestamp: Date.now(),
   webhookEventId: unique('01HWEBHOOK'),
   deliveryContext: { isRedelivery: false },
   source: { type: 'user', userId: user },

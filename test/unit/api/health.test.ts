@@ -1,4 +1,5 @@
 import request from 'supertest';
+import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import { createApp as createFullApp, type AppDeps } from '../../../api/app.js';
 import type { Models } from '../../../store/models/index.js';
@@ -12,7 +13,7 @@ const unused = new Proxy(
     },
   },
 );
-const createApp = (deps: Pick<AppDeps, 'readiness'>) =>
+const createApp = (deps: Pick<AppDeps, 'readiness' | 'logger'>) =>
   createFullApp({
     ...deps,
     models: unused as Models,
@@ -39,10 +40,15 @@ describe('GET /readyz', () => {
     expect(res.body).toEqual({ status: 'ready', checks: { mongodb: 'ok', temporal: 'ok' } });
   });
 
-  it('answers 503 naming the dependency that is down', async () => {
-    const res = await request(createApp({ readiness: { mongodb: up, temporal: down } })).get('/readyz');
+  it('answers 503 naming the dependency that is down, without its error text (logged instead)', async () => {
+    const lines: string[] = [];
+    const logger = pino({ level: 'info' }, { write: (line: string) => lines.push(line) });
+    const secretDown = () => Promise.reject(new Error('connect ECONNREFUSED 10.0.0.7:27017 user=kizuna'));
+    const res = await request(createApp({ readiness: { mongodb: secretDown, temporal: up }, logger })).get('/readyz');
     expect(res.status).toBe(503);
-    expect(res.body.checks).toEqual({ mongodb: 'ok', temporal: 'unavailable: connection refused' });
+    expect(res.body).toEqual({ status: 'unavailable', checks: { mongodb: 'failing', temporal: 'ok' } });
+    expect(res.text).not.toContain('10.0.0.7');
+    expect(lines.join('')).toContain('ECONNREFUSED 10.0.0.7:27017');
   });
 });
 
