@@ -4,7 +4,9 @@ import type { Logger } from 'pino';
 /** Error codes the API answers with; stable, for clients to match on (docs/api.md lists them). */
 export type ApiErrorCode =
   | 'NOT_FOUND'
+  | 'METHOD_NOT_ALLOWED'
   | 'INVALID_JSON'
+  | 'INVALID_UTF8'
   | 'UNSUPPORTED_MEDIA_TYPE'
   | 'PAYLOAD_TOO_LARGE'
   | 'VALIDATION_FAILED'
@@ -75,6 +77,11 @@ export function toApiError(err: unknown): ApiError {
   if (err instanceof ApiError) return err;
   const type = (err as { type?: string } | null)?.type;
   if (type === 'entity.parse.failed') return new ApiError(400, 'INVALID_JSON', 'The request body is not valid JSON.');
+  if (type === 'body.invalid.utf8') return new ApiError(400, 'INVALID_UTF8', 'The request body is not valid UTF-8.');
+  if (type === 'charset.unsupported' || type === 'encoding.unsupported') {
+    const message = (err as Error).message;
+    return new ApiError(415, 'UNSUPPORTED_MEDIA_TYPE', `${message[0]!.toUpperCase()}${message.slice(1)}.`);
+  }
   if (type === 'entity.too.large')
     return new ApiError(413, 'PAYLOAD_TOO_LARGE', 'The request body is larger than this endpoint accepts.');
   if (isOutage(err)) {

@@ -1,5 +1,6 @@
 /** `/v1/journeys`: publish, list, read (with graphs), pause / resume / archive, API entries, stats. */
-import express, { Router, type Request } from 'express';
+import type express from 'express';
+import { Router, type Request } from 'express';
 import { Graphviz } from '@hpcc-js/wasm-graphviz';
 import type { CompileOptions } from '../../definitions/compile.js';
 import { toDot, toMermaid } from '../../definitions/graph.js';
@@ -14,6 +15,7 @@ import type { RuntimePort, SchedulesPort } from '../ports.js';
 import type { EventRouter } from '../events/event-router.js';
 import { entriesInput, journeyBundle } from '../http/schemas.js';
 import { parseOrThrow } from '../http/validate.js';
+import { jsonBody, textBody } from '../http/body.js';
 
 export interface JourneysRouteDeps {
   models: Models;
@@ -42,8 +44,8 @@ export function journeysRouter(deps: JourneysRouteDeps): Router {
   router.post(
     '/v1/journeys',
     publish,
-    express.text({ type: YAML_TYPES, limit: '1mb' }),
-    express.json({ limit: '4mb' }),
+    textBody(YAML_TYPES, '1mb'),
+    jsonBody('4mb', YAML_TYPES),
     wrap(async (req) => {
       const input = typeof req.body === 'string' ? { journey: req.body } : parseOrThrow(journeyBundle, req.body ?? {});
       const result = await compileAndPublish(deps.models, deps.compileOptions, input);
@@ -93,7 +95,7 @@ export function journeysRouter(deps: JourneysRouteDeps): Router {
   router.post(
     '/v1/journeys/:id/entries',
     publish,
-    express.json({ limit: '1mb' }),
+    jsonBody('1mb'),
     wrap(async (req) => {
       const input = parseOrThrow(entriesInput, req.body ?? {});
       const head = await requireHead(deps.models, String(req.params.id));

@@ -1,0 +1,74 @@
+/**
+ * Body parsers for the API's JSON (and YAML text) endpoints. Bodies are UTF-8 only: another charset is
+ * refused with 415 UNSUPPORTED_MEDIA_TYPE, and bytes that are not valid UTF-8 with 400 INVALID_UTF8, so
+ * a bad byte is never stored as U+FFFD. A body of another media type is refused with 415, not read as
+ * an empty object.
+ */
+import { isUtf8 } from 'node:buffer';
+import express, { type RequestHandler } from 'express';
+import { ApiError } from './errors.js';
+
+/** The media types a JSON endpoint reads. */
+export const JSON_TYPES = ['application/json', 'application/*+json'];
+
+/** `type` of the error body-parser passes on when `verify` finds bytes that are not UTF-8. */
+const INVALID_UTF8 = 'body.invalid.utf8';
+
+// body-parser decodes with replacement characters; this check sees the raw bytes first.
+const verifyUtf8 = (_req: unknown, _res: unknown, buf: Buffer) => {
+  if (!isUtf8(buf)) throw Object.assign(new Error('invalid UTF-8'), { type: INVALID_UTF8 });
+};
+
+/** Whether body-parser's error says the body's bytes were not UTF-8. */
+export const isInvalidUtf8 = (err: unknown) => (err as { type?: string } | null)?.type === INVALID_UTF8;
+
+const hasBody = (req: express.Request) =>
+  req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0;
+
+/** Refuses a `charset` other than UTF-8 (JSON is UTF-8: RFC 8259 section 8.1). */
+const utf8Only: RequestHandler = (req, _res, next) => {
+  const charset = /;\s*charset\s*=\s*"?([^";\s]+)/i.exec(req.headers['content-type'] ?? '')?.[1]?.toLowerCase();
+  if (charset === undefined || charset === 'utf-8' || charset === 'utf8') return next();
+  next(
+    new ApiError(415, 'UNSUPPORTED_MEDIA_TYPE', `The body's charset is "${charset}"; only UTF-8 is accepted.`, {
+      charset,
+      accepted: ['utf-8'],
+    }),
+  );
+};
+
+/**
+ * Parses a JSON body of at most `limit` bytes. `otherTypes` are media types a handler after it reads
+ * (e.g. YAML text); a body of any other type is refused with 415.
+ */
+export function jsonBody(limit: string, otherTypes: string[] = []): RequestHandler {
+  const known = [...JSON_TYPES, ...otherTypes];
+  const mediaType: RequestHandler = (req, _res, next) => {
+    if (!hasBody(req) || req.is(known)) return next();
+    next(
+      new ApiError(
+        415,
+        'UNSUPPORTED_MEDIA_TYPE',
+        `The body's media type is "${req.headers['content-type'] ?? 'none'}"; send application/json.`,
+        { accepted: known },
+      ),
+    );
+  };
+  return chain([utf8Only, mediaType, express.json({ limit, verify: verifyUtf8 })]);
+}
+
+/** Parses a text body of the given media types (YAML) of at most `limit` bytes, as UTF-8. */
+export function textBody(types: string[], limit: string): RequestHandler {
+  return chain([utf8Only, express.text({ type: types, limit, verify: verifyUtf8 })]);
+}
+
+/** One handler running `handlers` in turn, stopping at the first that passes an error on. */
+function chain(handlers: RequestHandler[]): RequestHandler {
+  return (req, res, next) => {
+    const step = (i: number, err?: unknown): void => {
+      if (err !== undefined || i === handlers.length) return next(err);
+      void handlers[i]!(req, res, (e?: unknown) => step(i + 1, e));
+    };
+    step(0);
+  };
+}
