@@ -8,7 +8,7 @@ import { ApiError } from '../http/errors.js';
 import { firstTouch } from '../events/effects.js';
 import type { RuntimePort } from '../ports.js';
 import { toProfilePatch, type ProfileFieldTypes } from './profile-input.js';
-import { customerInput } from '../http/schemas.js';
+import { customerInput, ID_PATTERN } from '../http/schemas.js';
 import { parseOrThrow } from '../http/validate.js';
 import { jsonBody } from '../http/body.js';
 
@@ -28,12 +28,10 @@ export interface CustomersRouteDeps {
   onErased?: (customerId: string) => void;
 }
 
-const CUSTOMER_ID = /^[^\s$][^\s]{0,199}$/;
-
 export function customersRouter(deps: CustomersRouteDeps): Router {
   const router = Router();
   router.param('id', (_req, _res, next, id: string) => {
-    next(CUSTOMER_ID.test(id) ? undefined : new ApiError(400, 'VALIDATION_FAILED', 'Not a valid customer id.'));
+    next(ID_PATTERN.test(id) ? undefined : new ApiError(400, 'VALIDATION_FAILED', 'Not a valid customer id.'));
   });
 
   router.put('/v1/customers/:id', deps.auth.require('customers:write'), jsonBody('64kb'), (req, res, next) => {

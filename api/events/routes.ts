@@ -9,7 +9,7 @@ import type { AcceptedEvent, EventPipeline } from './pipeline.js';
 import type { Metrics } from '../http/metrics.js';
 import { hasDateOnly, toProfilePatch, type ProfileFieldTypes } from '../customers/profile-input.js';
 import { eventBatchInput, eventInput, MAX_BATCH } from '../http/schemas.js';
-import { checkProperties, parseOrThrow } from '../http/validate.js';
+import { checkBagFirst, parseOrThrow } from '../http/validate.js';
 import { jsonBody } from '../http/body.js';
 
 /** 201 stored and routed; 200 a duplicate (the first result inside); 202 stored, routing still pending. */
@@ -86,9 +86,8 @@ async function acceptBatch(deps: EventsRouteDeps, body: unknown) {
 
 /** Validates one event body and converts its profile patch. Throws an {@link ApiError} with a code. */
 async function toAccepted(deps: EventsRouteDeps, body: unknown): Promise<AcceptedEvent> {
+  checkBagFirst(body, 'properties');
   const input = parseOrThrow(eventInput, body);
-  const bad = checkProperties(input.properties, 'properties');
-  if (bad) throw bad;
   let profile: StoredPatch | null = null;
   if (input.profile) {
     const zone = hasDateOnly(input.profile) ? await customerZone(deps.models, input.customerId) : undefined;

@@ -19,8 +19,23 @@ const verifyUtf8 = (_req: unknown, _res: unknown, buf: Buffer) => {
   if (!isUtf8(buf)) throw Object.assign(new Error('invalid UTF-8'), { type: INVALID_UTF8 });
 };
 
-/** Whether body-parser's error says the body's bytes were not UTF-8. */
-export const isInvalidUtf8 = (err: unknown) => (err as { type?: string } | null)?.type === INVALID_UTF8;
+/** `type` of the error a string with NUL or a lone surrogate raises while the JSON is parsed. */
+const FORBIDDEN_CHARACTER = 'body.forbidden.character';
+
+/**
+ * Refuses NUL and lone surrogates (`"\ud800"`) in any key or string: the store cannot keep NUL
+ * (PostgreSQL text) and would write a lone surrogate as U+FFFD, so neither could be stored as sent.
+ */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+function refuseUnstorableText(this: unknown, key: string, value: unknown): unknown {
+  for (const text of typeof value === 'string' ? [key, value] : [key]) {
+    if (text.includes('\u0000') || LONE_SURROGATE.test(text)) {
+      throw Object.assign(new Error('A key or string holds NUL or a lone surrogate.'), { type: FORBIDDEN_CHARACTER });
+    }
+  }
+  return value;
+}
 
 const hasBody = (req: express.Request) =>
   req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0;
@@ -54,7 +69,7 @@ export function jsonBody(limit: string, otherTypes: string[] = []): RequestHandl
       ),
     );
   };
-  return chain([utf8Only, mediaType, express.json({ limit, verify: verifyUtf8 })]);
+  return chain([utf8Only, mediaType, express.json({ limit, verify: verifyUtf8, reviver: refuseUnstorableText })]);
 }
 
 /** Parses a text body of the given media types (YAML) of at most `limit` bytes, as UTF-8. */

@@ -14,7 +14,7 @@ import { enterByApi } from './entries.js';
 import type { RuntimePort, SchedulesPort } from '../ports.js';
 import type { EventRouter } from '../events/event-router.js';
 import { entriesInput, journeyBundle } from '../http/schemas.js';
-import { parseOrThrow } from '../http/validate.js';
+import { checkBagFirst, parseOrThrow } from '../http/validate.js';
 import { jsonBody, textBody } from '../http/body.js';
 
 export interface JourneysRouteDeps {
@@ -97,6 +97,7 @@ export function journeysRouter(deps: JourneysRouteDeps): Router {
     publish,
     jsonBody('1mb'),
     wrap(async (req) => {
+      checkBagFirst(req.body, 'properties');
       const input = parseOrThrow(entriesInput, req.body ?? {});
       const head = await requireHead(deps.models, String(req.params.id));
       return [200, { results: await enterByApi(deps, head, input) }];
@@ -109,8 +110,12 @@ export function journeysRouter(deps: JourneysRouteDeps): Router {
     wrap(async (req) => {
       const head = await requireHead(deps.models, String(req.params.id));
       // `recount=true` rebuilds the counters from the journal (slow: it reads every row of the version).
-      const recount = req.query.recount === 'true';
-      return [200, await journeyStats(deps.models, head.journeyId, versionParam(req, head), { recount })];
+      const recount = booleanParam(req, 'recount');
+      const version = versionParam(req, head);
+      if (!(await loadVersion(deps.models, head.journeyId, version))) {
+        throw new ApiError(404, 'JOURNEY_VERSION_NOT_FOUND', `No version ${version} of ${head.journeyId}.`);
+      }
+      return [200, await journeyStats(deps.models, head.journeyId, version, { recount })];
     }),
   );
   return router;
@@ -125,11 +130,18 @@ async function requireHead(models: Models, journeyId: string): Promise<JourneyHe
 function versionParam(req: Request, head: JourneyHead): number {
   const raw = req.query.version;
   if (raw === undefined) return head.version;
-  const version = Number(raw);
-  if (!Number.isInteger(version) || version < 1) {
+  if (typeof raw !== 'string' || !/^[1-9]\d{0,8}$/.test(raw)) {
     throw new ApiError(400, 'VALIDATION_FAILED', '"version" is a positive integer.');
   }
-  return version;
+  return Number(raw);
+}
+
+/** A `true` / `false` query parameter (absent: false); anything else is refused, not read as false. */
+function booleanParam(req: Request, name: string): boolean {
+  const raw = req.query[name];
+  if (raw === undefined) return false;
+  if (raw === 'true' || raw === 'false') return raw === 'true';
+  throw new ApiError(400, 'VALIDATION_FAILED', `"${name}" is true or false.`);
 }
 
 /** After a new version: the event router sees it at once, and a segment journey's schedule follows it. */
