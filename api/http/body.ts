@@ -19,23 +19,36 @@ const verifyUtf8 = (_req: unknown, _res: unknown, buf: Buffer) => {
   if (!isUtf8(buf)) throw Object.assign(new Error('invalid UTF-8'), { type: INVALID_UTF8 });
 };
 
-/** `type` of the error a string with NUL or a lone surrogate raises while the JSON is parsed. */
-const FORBIDDEN_CHARACTER = 'body.forbidden.character';
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+const unstorable = (text: string) => text.includes('\u0000') || LONE_SURROGATE.test(text);
+
+/** The path of the first key or string holding NUL or a lone surrogate, or null. */
+function findUnstorable(value: unknown, path: string): string | null {
+  if (typeof value === 'string') return unstorable(value) ? path : null;
+  if (typeof value !== 'object' || value === null) return null;
+  for (const [key, item] of Object.entries(value)) {
+    const at = path === '' ? key : `${path}.${key}`;
+    if (unstorable(key)) return at;
+    const bad = findUnstorable(item, at);
+    if (bad !== null) return bad;
+  }
+  return null;
+}
 
 /**
- * Refuses NUL and lone surrogates (`"\ud800"`) in any key or string: the store cannot keep NUL
- * (PostgreSQL text) and would write a lone surrogate as U+FFFD, so neither could be stored as sent.
+ * Refuses NUL and lone surrogates (`"\ud800"`) in any key or string of a parsed body: the store cannot
+ * keep NUL (PostgreSQL text) and would write a lone surrogate as U+FFFD, so neither could be stored as sent.
  */
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
-
-function refuseUnstorableText(this: unknown, key: string, value: unknown): unknown {
-  for (const text of typeof value === 'string' ? [key, value] : [key]) {
-    if (text.includes('\u0000') || LONE_SURROGATE.test(text)) {
-      throw Object.assign(new Error('A key or string holds NUL or a lone surrogate.'), { type: FORBIDDEN_CHARACTER });
-    }
-  }
-  return value;
-}
+const storableText: RequestHandler = (req, _res, next) => {
+  const path = findUnstorable(req.body, '');
+  if (path === null) return next();
+  next(
+    new ApiError(400, 'FORBIDDEN_CHARACTER', 'A key or string holds NUL (\\u0000) or a lone surrogate.', {
+      // Escaped (well-formed JSON.stringify writes NUL and lone surrogates as \\u escapes).
+      path: JSON.stringify(path).slice(1, -1),
+    }),
+  );
+};
 
 const hasBody = (req: express.Request) =>
   req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0;
@@ -69,7 +82,7 @@ export function jsonBody(limit: string, otherTypes: string[] = []): RequestHandl
       ),
     );
   };
-  return chain([utf8Only, mediaType, express.json({ limit, verify: verifyUtf8, reviver: refuseUnstorableText })]);
+  return chain([utf8Only, mediaType, express.json({ limit, verify: verifyUtf8 }), storableText]);
 }
 
 /** Parses a text body of the given media types (YAML) of at most `limit` bytes, as UTF-8. */

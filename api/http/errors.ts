@@ -80,9 +80,6 @@ export function toApiError(err: unknown): ApiError {
   const type = (err as { type?: string } | null)?.type;
   if (type === 'entity.parse.failed') return new ApiError(400, 'INVALID_JSON', 'The request body is not valid JSON.');
   if (type === 'body.invalid.utf8') return new ApiError(400, 'INVALID_UTF8', 'The request body is not valid UTF-8.');
-  if (type === 'body.forbidden.character') {
-    return new ApiError(400, 'FORBIDDEN_CHARACTER', 'A key or string holds NUL (\\u0000) or a lone surrogate.');
-  }
   if (type === 'charset.unsupported' || type === 'encoding.unsupported') {
     const message = (err as Error).message;
     return new ApiError(415, 'UNSUPPORTED_MEDIA_TYPE', `${message[0]!.toUpperCase()}${message.slice(1)}.`);

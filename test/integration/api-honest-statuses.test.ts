@@ -4,12 +4,13 @@
  * that date, and an event stored while Temporal is down is 202 `pending` (it is in the outbox), not a
  * 503 claiming nothing was written.
  */
+import { createHmac } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../scripts/servers.js';
 import { findEvent } from '../../store/events.js';
-import { journeyYaml, startApiHarness, unique, type ApiHarness } from './api/harness.js';
+import { journeyYaml, LINE_SECRET, startApiHarness, unique, type ApiHarness } from './api/harness.js';
 
 let h: ApiHarness;
 const auth = () => ({ authorization: `Bearer ${h.token}` });
@@ -99,6 +100,61 @@ describe('request bodies are UTF-8 JSON', () => {
         .send(JSON.stringify(event({ properties: { name: '山田' } })));
       expect(res.status).toBe(201);
     }
+  });
+});
+
+describe('what the store cannot keep is refused with a code, not a 500', () => {
+  const cases: [string, string, string][] = [
+    [
+      'an array directly inside an array',
+      JSON.stringify(event({ properties: { a: [[1]] } })),
+      'FORBIDDEN_PROPERTY_VALUE',
+    ],
+    ['NUL in a value', JSON.stringify(event({ properties: { note: 'a\u0000b' } })), 'FORBIDDEN_CHARACTER'],
+    ['NUL in a key', JSON.stringify(event({ properties: { 'a\u0000': 1 } })), 'FORBIDDEN_CHARACTER'],
+    [
+      'a lone surrogate',
+      JSON.stringify(event()).replace('"properties":{}', '"properties":{"a":"\\ud800"}'),
+      'FORBIDDEN_CHARACTER',
+    ],
+  ];
+  for (const [what, body, code] of cases) {
+    it(`POST /v1/events with ${what}: 400 ${code}, nothing stored`, async () => {
+      const before = await h.store.models.Event.countDocuments();
+      const res = await request(h.app)
+        .post('/v1/events')
+        .set(auth())
+        .set('content-type', 'application/json')
+        .send(body);
+      expect(res.status).toBe(400);
+      expect(res.body.error.code).toBe(code);
+      expect(await h.store.models.Event.countDocuments()).toBe(before);
+    });
+  }
+
+  it('GET stats refuses a recount that is not true or false, and a version that does not exist', async () => {
+    const journeyId = unique('j');
+    const yaml = journeyYaml({ id: journeyId, event: unique('x') });
+    await request(h.app).post('/v1/journeys').set(auth()).set('content-type', 'application/yaml').send(yaml);
+    const stats = (query: string) => request(h.app).get(`/v1/journeys/${journeyId}/stats?${query}`).set(auth());
+    expect((await stats('recount=yes')).body.error.code).toBe('VALIDATION_FAILED');
+    expect((await stats('version=1.0')).status).toBe(400);
+    const missing = await stats('version=7');
+    expect(missing.status).toBe(404);
+    expect(missing.body.error.code).toBe('JOURNEY_VERSION_NOT_FOUND');
+    expect((await stats('recount=false&version=1')).status).toBe(200);
+  });
+
+  it('refuses a signed LINE webhook whose events are not objects with 400, not 500', async () => {
+    const body = JSON.stringify({ destination: 'U0', events: [null, 3] });
+    const signature = createHmac('sha256', LINE_SECRET).update(body).digest('base64');
+    const res = await request(h.app)
+      .post('/webhooks/line')
+      .set('x-line-signature', signature)
+      .set('content-type', 'application/json')
+      .send(body);
+    expect(res.status).toBe(400);
+    expect(res.body.error.code).toBe('VALIDATION_FAILED');
   });
 });
 
