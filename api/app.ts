@@ -20,6 +20,7 @@ import { journeysRouter } from './journeys/routes.js';
 import { lineWebhookRouter } from './line/webhook.js';
 import { createMetrics, type Metrics } from './http/metrics.js';
 import { openApiRouter } from './http/openapi.js';
+import { methodGuard } from './http/methods.js';
 import type { LineProfilesPort, RuntimePort, SchedulesPort } from './ports.js';
 import type { ProfileFieldTypes } from './customers/profile-input.js';
 import { requestContext } from './http/request-context.js';
@@ -99,6 +100,7 @@ export function createKizunaApi(deps: AppDeps): KizunaApi {
   app.set('trust proxy', false);
   app.use(requestContext(logger));
   app.use(helmet());
+  app.use(methodGuard());
   app.use(healthRouter(deps.readiness, logger));
   app.get('/metrics', (_req, res, next) => {
     metrics.registry
@@ -106,7 +108,7 @@ export function createKizunaApi(deps: AppDeps): KizunaApi {
       .then((text) => res.type(metrics.registry.contentType).send(text))
       .catch(next);
   });
-  app.use(openApiRouter());
+  app.use(openApiRouter(deps.profileFields));
   if (deps.unsubscribe) app.use(createUnsubscribeRouter(deps.unsubscribe));
   app.use(
     lineWebhookRouter({

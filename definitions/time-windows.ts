@@ -39,6 +39,8 @@ function formatterFor(zone: string): Intl.DateTimeFormat {
       hour: 'numeric',
       minute: 'numeric',
       second: 'numeric',
+      // The era tells 1 BC (year 0) from AD 1: without it both print as year 1.
+      era: 'short',
     });
     formatters.set(zone, formatter);
   }
@@ -104,12 +106,12 @@ export function zoneOffsetMs(ms: number, zone: string): number {
 function measureOffset(ms: number, zone: string): number {
   const fields: Record<string, string> = {};
   for (const part of formatterFor(zone).formatToParts(ms)) fields[part.type] = part.value;
-  const wall = Date.UTC(
-    Number(fields.year),
-    Number(fields.month) - 1,
+  const year = fields.era === 'BC' ? 1 - Number(fields.year) : Number(fields.year);
+  const wall = utcWallMs(
+    year,
+    Number(fields.month),
     Number(fields.day),
-    Number(fields.hour) % 24,
-    Number(fields.minute),
+    (Number(fields.hour) % 24) * 60 + Number(fields.minute),
     Number(fields.second),
   );
   return wall - (ms - (((ms % 1000) + 1000) % 1000));
@@ -120,7 +122,18 @@ function measureOffset(ms: number, zone: string): number {
  * A local time skipped by a daylight-saving jump resolves to the instant just after the jump.
  */
 export function fromLocalTime(year: number, month: number, day: number, minuteOfDay: number, zone: string): number {
-  return fromWallClock(Date.UTC(year, month - 1, day, 0, minuteOfDay), zone);
+  return fromWallClock(utcWallMs(year, month, day, minuteOfDay, 0), zone);
+}
+
+/**
+ * The wall-clock date and time written as if in UTC (epoch ms), for every year from 0: `Date.UTC`
+ * alone reads years 0-99 as 1900-1999.
+ */
+function utcWallMs(year: number, month: number, day: number, minuteOfDay: number, second: number): number {
+  const date = new Date(0);
+  // Field by field, so minutes past the day (and days past the month) still carry over.
+  date.setUTCFullYear(year, month - 1, day);
+  return date.setUTCHours(0, minuteOfDay, second, 0);
 }
 
 /**

@@ -31,7 +31,7 @@ export class ToolMissingError extends Error {
 export class ServerStartError extends Error {}
 
 /** Path of an installed tool; throws {@link ToolMissingError} when it is absent. */
-export function toolPath(name: 'temporal' | 'temporal-test-server' | 'ferretdb'): string {
+export function toolPath(name: 'temporal' | 'temporal-test-server' | 'ferretdb' | 'schemathesis'): string {
   const bin = join(toolsDir(), 'bin');
   const path = join(bin, name);
   if (!existsSync(path)) throw new ToolMissingError(name, bin);

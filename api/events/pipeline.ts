@@ -49,7 +49,10 @@ export type EventResult =
   | { eventId: string; status: 'duplicate'; journeys: []; first: { status: string; journeys: Journeys } };
 
 export interface EventPipeline extends Outbox {
-  /** Stores and routes one event (through group commit). Throws when it could not be stored or routed. */
+  /**
+   * Stores and routes one event (through group commit). Throws when it could not be stored; a stored
+   * event whose routing failed is answered `pending` (the outbox routes it later).
+   */
   acceptOne(event: AcceptedEvent): Promise<EventResult>;
   /** Stores events in one write, then routes each customer's events in order. */
   acceptMany(events: AcceptedEvent[]): Promise<(EventResult | { error: unknown })[]>;
@@ -170,7 +173,13 @@ export function createEventPipeline(deps: {
     if ((await inserts.submit(row)) === 'duplicate') return duplicateResult(event);
     metrics.eventsAccepted.inc({ result: 'stored' });
     if (settled) return { eventId: row.eventId, ...IGNORED };
-    return { eventId: row.eventId, ...(await processClaimed(row)) };
+    try {
+      return { eventId: row.eventId, ...(await processClaimed(row)) };
+    } catch (err) {
+      // Stored, and left in the outbox, which routes it once the dependency is back: say so (202).
+      logger.warn({ eventId: row.eventId, err: describe(err) }, 'routing deferred');
+      return { eventId: row.eventId, status: 'pending', journeys: [], error: PENDING_ERROR };
+    }
   }
 
   async function acceptMany(events: AcceptedEvent[]) {
@@ -241,6 +250,12 @@ export function createEventPipeline(deps: {
     },
   };
 }
+
+/** What a stored event whose routing was deferred tells the client (never the dependency's own error text). */
+const PENDING_ERROR = {
+  code: 'DEPENDENCY_UNAVAILABLE',
+  message: 'The event is stored; routing it waits for a dependency (Temporal or MongoDB) and is retried by the outbox.',
+};
 
 /** Each customer's events in the order given (an exit after an entry must arrive after it); customers 16 at a time. */
 async function routeInOrder(rows: EventRow[], fn: (row: EventRow) => Promise<void>): Promise<void> {

@@ -1,5 +1,5 @@
 /** `POST /v1/events` and `POST /v1/events/batch`. */
-import express, { Router } from 'express';
+import { Router } from 'express';
 import { findProfile } from '../../store/customers.js';
 import type { StoredPatch } from '../../store/events.js';
 import type { Models } from '../../store/connection.js';
@@ -10,7 +10,8 @@ import type { Metrics } from '../http/metrics.js';
 import { hasDateOnly, toProfilePatch, type ProfileFieldTypes } from '../customers/profile-input.js';
 import { guardProfileWrite } from '../customers/profile-guards.js';
 import { eventBatchInput, eventInput, MAX_BATCH } from '../http/schemas.js';
-import { checkProperties, parseOrThrow } from '../http/validate.js';
+import { checkBagFirst, parseOrThrow } from '../http/validate.js';
+import { jsonBody } from '../http/body.js';
 import { eventBodyHash, refuseReservedSource } from './idempotency.js';
 
 /** 201 stored and routed; 200 a duplicate (the first result inside); 202 stored, routing still pending. */
@@ -27,7 +28,7 @@ export interface EventsRouteDeps {
 /** The events router, with its own JSON parser and body limits. */
 export function eventsRouter(deps: EventsRouteDeps): Router {
   const router = Router();
-  router.post('/v1/events', deps.auth.require('events:write'), express.json({ limit: '100kb' }), (req, res, next) => {
+  router.post('/v1/events', deps.auth.require('events:write'), jsonBody('100kb'), (req, res, next) => {
     toAccepted(deps, req.body, callerOf(req.apiKey))
       .then((event) => deps.pipeline.acceptOne(event))
       .then((result) => res.status(STATUS_CODE[result.status] ?? 201).json(result))
@@ -36,16 +37,11 @@ export function eventsRouter(deps: EventsRouteDeps): Router {
         next(err);
       });
   });
-  router.post(
-    '/v1/events/batch',
-    deps.auth.require('events:write'),
-    express.json({ limit: '16mb' }),
-    (req, res, next) => {
-      acceptBatch(deps, req.body, callerOf(req.apiKey))
-        .then((results) => res.status(200).json({ results }))
-        .catch(next);
-    },
-  );
+  router.post('/v1/events/batch', deps.auth.require('events:write'), jsonBody('16mb'), (req, res, next) => {
+    acceptBatch(deps, req.body, callerOf(req.apiKey))
+      .then((results) => res.status(200).json({ results }))
+      .catch(next);
+  });
   return router;
 }
 
@@ -102,10 +98,9 @@ function callerOf(apiKey: { scopes: readonly string[]; keyId?: string } | undefi
 
 /** Validates one event body and converts its profile patch. Throws an {@link ApiError} with a code. */
 async function toAccepted(deps: EventsRouteDeps, body: unknown, caller: Caller): Promise<AcceptedEvent> {
+  checkBagFirst(body, 'properties');
   const input = parseOrThrow(eventInput, body);
   refuseReservedSource(input.source);
-  const bad = checkProperties(input.properties, 'properties');
-  if (bad) throw bad;
   const occurredAt = new Date(input.occurredAt);
   let profile: StoredPatch | null = null;
   if (input.profile) {

@@ -4,11 +4,15 @@ import type { Logger } from 'pino';
 /** Error codes the API answers with; stable, for clients to match on (docs/api.md lists them). */
 export type ApiErrorCode =
   | 'NOT_FOUND'
+  | 'METHOD_NOT_ALLOWED'
   | 'INVALID_JSON'
+  | 'INVALID_UTF8'
+  | 'FORBIDDEN_CHARACTER'
   | 'UNSUPPORTED_MEDIA_TYPE'
   | 'PAYLOAD_TOO_LARGE'
   | 'VALIDATION_FAILED'
   | 'FORBIDDEN_PROPERTY_KEY'
+  | 'FORBIDDEN_PROPERTY_VALUE'
   | 'PROPERTIES_TOO_LARGE'
   | 'BATCH_TOO_LARGE'
   | 'UNKNOWN_PROFILE_FIELD'
@@ -80,6 +84,11 @@ export function toApiError(err: unknown): ApiError {
   if (err instanceof ApiError) return err;
   const type = (err as { type?: string } | null)?.type;
   if (type === 'entity.parse.failed') return new ApiError(400, 'INVALID_JSON', 'The request body is not valid JSON.');
+  if (type === 'body.invalid.utf8') return new ApiError(400, 'INVALID_UTF8', 'The request body is not valid UTF-8.');
+  if (type === 'charset.unsupported' || type === 'encoding.unsupported') {
+    const message = (err as Error).message;
+    return new ApiError(415, 'UNSUPPORTED_MEDIA_TYPE', `${message[0]!.toUpperCase()}${message.slice(1)}.`);
+  }
   if (type === 'entity.too.large')
     return new ApiError(413, 'PAYLOAD_TOO_LARGE', 'The request body is larger than this endpoint accepts.');
   if (isOutage(err)) {

@@ -12,12 +12,52 @@ export const MAX_ENTRIES = 1_000;
 /** Largest `properties` object, as JSON text in bytes. */
 export const MAX_PROPERTIES_BYTES = 32 * 1024;
 
-const id = (what: string) =>
-  z
-    .string()
-    .min(1)
-    .max(200)
-    .regex(/^[^\s$][^\s]*$/, `${what} has no whitespace and does not start with "$"`);
+// JavaScript's \s, spelled out: a pattern with \s would mean another set in other regex engines.
+const SPACE = '\\t\\n\\v\\f\\r \\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000\\ufeff';
+
+/**
+ * An id (customer id, idempotency key; a source up to `max` 100): 1 to `max` characters (code points,
+ * as JSON Schema counts them), no whitespace, not starting with "$".
+ */
+export const idPattern = (max = 200) => new RegExp(`^[^${SPACE}$][^${SPACE}]{0,${max - 1}}$`, 'u');
+export const ID_PATTERN = idPattern();
+
+const id = (what: string, max?: number) =>
+  z.string().regex(idPattern(max), `${what} is 1-${max ?? 200} characters, no whitespace, not starting with "$"`);
+
+/**
+ * A key of a free-form property bag: 1-200 characters, not starting with "$", no "." (MongoDB operators and
+ * paths), no control character (BSON cannot hold a NUL in a key). The same rule as `isStorableKey`.
+ */
+// eslint-disable-next-line no-control-regex
+export const PROPERTY_KEY = /^[^$.\x00-\x1f\x7f][^.\x00-\x1f\x7f]{0,199}$/;
+const propertyKey = z.string().regex(PROPERTY_KEY);
+
+const scalar = z.union([z.string(), z.number(), z.boolean(), z.null()]);
+
+/**
+ * A value inside a property bag: any JSON but an array directly inside an array (FerretDB cannot
+ * store one), with keys of {@link PROPERTY_KEY} at every depth.
+ */
+export const propertyValue: z.ZodType = z
+  .lazy(() =>
+    z.union([
+      scalar,
+      z.array(z.union([scalar, z.record(propertyKey, propertyValue)])),
+      z.record(propertyKey, propertyValue),
+    ]),
+  )
+  .meta({
+    id: 'PropertyValue',
+    description:
+      'Any JSON value but an array directly inside an array; object keys follow the property key rules at every depth.',
+  });
+
+/** A free-form property bag (event and entry properties). */
+export const propertyBag = z.record(propertyKey, propertyValue).default({}).meta({
+  description:
+    'At most 32 KB as JSON and 20 levels deep; keys (at any depth) are 1-200 characters without control characters, a leading "$" or "."; no array directly inside an array.',
+});
 
 export const eventType = z
   .string()
@@ -36,27 +76,23 @@ export const eventInput = z
       description: 'Unique per source: a retried POST with the same key returns the first result.',
       example: 'order-7001',
     }),
-    source: id('a source').max(100).optional().meta({ description: 'Who sends the event; default "api".' }),
-    properties: z
-      .record(z.string(), z.unknown())
-      .default({})
-      .meta({
-        description:
-          'At most 32 KB as JSON; keys (any depth) are 1–200 characters without control characters, a leading "$" or ".".',
-      }),
-    profile: z
-      .record(z.string(), z.unknown())
-      .optional()
-      .meta({ description: 'A profile patch applied before routing, validated as PUT /v1/customers/:id.' }),
+    source: id('a source', 100).optional().meta({ description: 'Who sends the event; default "api".' }),
+    properties: propertyBag,
+    profile: z.record(z.string(), z.unknown()).optional().meta({
+      description: 'A profile patch applied before routing, validated as PUT /v1/customers/:id (CustomerInput).',
+    }),
   })
   .strict()
   .meta({ id: 'EventInput' });
 export type EventInput = z.infer<typeof eventInput>;
 
 export const eventBatchInput = z
-  .object({ events: z.array(z.unknown()).min(1) })
+  .object({ events: z.array(z.unknown()).min(1).meta({ maxItems: MAX_BATCH }) })
   .strict()
-  .meta({ id: 'EventBatchInput', description: `Up to ${MAX_BATCH} events, each validated as EventInput.` });
+  .meta({
+    id: 'EventBatchInput',
+    description: `Up to ${MAX_BATCH} events (more: 400 BATCH_TOO_LARGE), each validated as EventInput and answered in its own result.`,
+  });
 
 export const routeStatus = z.enum(['entered', 'signalled', 'ignored', 'pending']);
 
@@ -71,14 +107,18 @@ export const eventResult = z
       .object({ status: routeStatus, journeys: z.array(z.object({ journeyId: z.string(), action: z.string() })) })
       .optional()
       .meta({ description: 'For a duplicate: the first delivery of this idempotency key.' }),
+    error: z
+      .object({ code: z.string(), message: z.string() })
+      .optional()
+      .meta({ description: 'With pending: why routing waits (the outbox routes the stored event later).' }),
   })
   .meta({ id: 'EventResult' });
 
-export const customerInput = z.record(z.string(), z.unknown()).meta({
-  id: 'CustomerInput',
-  description: 'Profile fields of definitions/profile-fields.yaml; null removes a field.',
-  example: { email: 'hanako@example.jp', lastName: '山田', consent: { email: 'subscribed' } },
-});
+/**
+ * A profile patch as first read: an object. api/customers/profile-input.ts checks its fields against
+ * the declared ones; the document shows them (api/http/profile-schema.ts).
+ */
+export const customerInput = z.record(z.string(), z.unknown());
 
 export const journeyBundle = z
   .object({
@@ -95,7 +135,7 @@ export const journeyBundle = z
 export const entriesInput = z
   .object({
     customerIds: z.array(id('a customer id')).min(1).max(MAX_ENTRIES),
-    properties: z.record(z.string(), z.unknown()).default({}),
+    properties: propertyBag,
     idempotencyKey: id('an idempotency key').optional(),
   })
   .strict()
@@ -115,3 +155,15 @@ export const errorBody = z
     error: z.object({ code: z.string(), message: z.string(), details: z.unknown().optional() }),
   })
   .meta({ id: 'Error' });
+
+/** A LINE webhook body: events are objects; kinds and fields Kizuna does not use are ignored. */
+export const lineWebhookBody = z
+  .looseObject({
+    destination: z.string().optional(),
+    events: z.array(
+      z
+        .looseObject({})
+        .meta({ description: 'A LINE webhook event (follow, unfollow, message, postback; others ignored).' }),
+    ),
+  })
+  .meta({ id: 'LineWebhookBody' });

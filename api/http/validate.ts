@@ -31,11 +31,12 @@ export function zodProblems(error: z.ZodError): Problem[] {
 /**
  * Checks a free-form property bag: at most 32 KB as JSON, every key at any depth storable
  * ({@link isStorableKey}: a `$` or `.` would be an operator or a path once the data reaches a MongoDB
- * query; a NUL cannot be encoded), no nesting beyond 20 levels. Returns the first problem, or null.
+ * query; a NUL cannot be encoded), no nesting beyond 20 levels, no array directly inside an array
+ * (FORBIDDEN_PROPERTY_VALUE). Returns the first problem, or null.
  */
 export function checkProperties(properties: unknown, base: string): ApiError | null {
   const bad = findBadKey(properties, base, 0);
-  if (bad) return new ApiError(400, 'FORBIDDEN_PROPERTY_KEY', bad.message, { path: bad.path });
+  if (bad) return new ApiError(400, bad.code ?? 'FORBIDDEN_PROPERTY_KEY', bad.message, { path: bad.path });
   const bytes = Buffer.byteLength(JSON.stringify(properties ?? {}));
   if (bytes > MAX_PROPERTIES_BYTES) {
     return new ApiError(
@@ -64,10 +65,32 @@ export function isStorableKey(key: string): boolean {
   return key !== '' && key.length <= MAX_KEY_LENGTH && !key.startsWith('$') && !key.includes('.') && !CONTROL.test(key);
 }
 
-function findBadKey(value: unknown, path: string, depth: number): { path: string; message: string } | null {
+/**
+ * Checks the property bag at `body[field]` before the body's schema does, so a bad key is answered
+ * with FORBIDDEN_PROPERTY_KEY and its path rather than a generic VALIDATION_FAILED. Throws the problem.
+ */
+export function checkBagFirst(body: unknown, field: string): void {
+  const bag = typeof body === 'object' && body !== null ? (body as Record<string, unknown>)[field] : undefined;
+  if (typeof bag !== 'object' || bag === null || Array.isArray(bag)) return;
+  const bad = checkProperties(bag, field);
+  if (bad) throw bad;
+}
+
+type BadValue = { path: string; message: string; code?: 'FORBIDDEN_PROPERTY_VALUE' };
+
+function findBadKey(value: unknown, path: string, depth: number): BadValue | null {
   if (depth > 20) return { path, message: `"${path}" is nested deeper than 20 levels.` };
   if (Array.isArray(value)) {
     for (const [i, item] of value.entries()) {
+      // FerretDB (v1) cannot store an array directly inside an array; MongoDB could, so neither does.
+      if (Array.isArray(item)) {
+        const at = `${path}.${i}`;
+        return {
+          path: at,
+          code: 'FORBIDDEN_PROPERTY_VALUE',
+          message: `"${at}" is an array inside an array, which cannot be stored; wrap it in an object.`,
+        };
+      }
       const bad = findBadKey(item, `${path}.${i}`, depth + 1);
       if (bad) return bad;
     }

@@ -1,5 +1,6 @@
 /** `/v1/journeys`: publish, list, read (with graphs), pause / resume / archive, API entries, stats. */
-import express, { Router, type Request } from 'express';
+import type express from 'express';
+import { Router, type Request } from 'express';
 import { Graphviz } from '@hpcc-js/wasm-graphviz';
 import type { CompileOptions } from '../../definitions/compile.js';
 import { toDot, toMermaid } from '../../definitions/graph.js';
@@ -13,7 +14,8 @@ import { enterByApi } from './entries.js';
 import type { RuntimePort, SchedulesPort } from '../ports.js';
 import type { EventRouter } from '../events/event-router.js';
 import { entriesInput, journeyBundle } from '../http/schemas.js';
-import { parseOrThrow } from '../http/validate.js';
+import { checkBagFirst, parseOrThrow } from '../http/validate.js';
+import { jsonBody, textBody } from '../http/body.js';
 
 export interface JourneysRouteDeps {
   models: Models;
@@ -42,8 +44,8 @@ export function journeysRouter(deps: JourneysRouteDeps): Router {
   router.post(
     '/v1/journeys',
     publish,
-    express.text({ type: YAML_TYPES, limit: '1mb' }),
-    express.json({ limit: '4mb' }),
+    textBody(YAML_TYPES, '1mb'),
+    jsonBody('4mb', YAML_TYPES),
     wrap(async (req) => {
       const input = typeof req.body === 'string' ? { journey: req.body } : parseOrThrow(journeyBundle, req.body ?? {});
       const result = await compileAndPublish(deps.models, deps.compileOptions, input);
@@ -93,8 +95,9 @@ export function journeysRouter(deps: JourneysRouteDeps): Router {
   router.post(
     '/v1/journeys/:id/entries',
     publish,
-    express.json({ limit: '1mb' }),
+    jsonBody('1mb'),
     wrap(async (req) => {
+      checkBagFirst(req.body, 'properties');
       const input = parseOrThrow(entriesInput, req.body ?? {});
       const head = await requireHead(deps.models, String(req.params.id));
       return [200, { results: await enterByApi(deps, head, input) }];
@@ -107,8 +110,12 @@ export function journeysRouter(deps: JourneysRouteDeps): Router {
     wrap(async (req) => {
       const head = await requireHead(deps.models, String(req.params.id));
       // `recount=true` rebuilds the counters from the journal (slow: it reads every row of the version).
-      const recount = req.query.recount === 'true';
-      return [200, await journeyStats(deps.models, head.journeyId, versionParam(req, head), { recount })];
+      const recount = booleanParam(req, 'recount');
+      const version = versionParam(req, head);
+      if (!(await loadVersion(deps.models, head.journeyId, version))) {
+        throw new ApiError(404, 'JOURNEY_VERSION_NOT_FOUND', `No version ${version} of ${head.journeyId}.`);
+      }
+      return [200, await journeyStats(deps.models, head.journeyId, version, { recount })];
     }),
   );
   return router;
@@ -123,11 +130,18 @@ async function requireHead(models: Models, journeyId: string): Promise<JourneyHe
 function versionParam(req: Request, head: JourneyHead): number {
   const raw = req.query.version;
   if (raw === undefined) return head.version;
-  const version = Number(raw);
-  if (!Number.isInteger(version) || version < 1) {
+  if (typeof raw !== 'string' || !/^[1-9]\d{0,8}$/.test(raw)) {
     throw new ApiError(400, 'VALIDATION_FAILED', '"version" is a positive integer.');
   }
-  return version;
+  return Number(raw);
+}
+
+/** A `true` / `false` query parameter (absent: false); anything else is refused, not read as false. */
+function booleanParam(req: Request, name: string): boolean {
+  const raw = req.query[name];
+  if (raw === undefined) return false;
+  if (raw === 'true' || raw === 'false') return raw === 'true';
+  throw new ApiError(400, 'VALIDATION_FAILED', `"${name}" is true or false.`);
 }
 
 /** After a new version: the event router sees it at once, and a segment journey's schedule follows it. */

@@ -12,6 +12,8 @@ import { findCustomerIdByLineUser } from '../../store/customers.js';
 import type { StoredPatch } from '../../store/events.js';
 import type { Models } from '../../store/connection.js';
 import { ApiError } from '../http/errors.js';
+import { lineWebhookBody } from '../http/schemas.js';
+import { parseOrThrow } from '../http/validate.js';
 import type { AcceptedEvent, EventPipeline } from '../events/pipeline.js';
 import { fetchDisplayName } from './display-names.js';
 import type { LineProfilesPort } from '../ports.js';
@@ -90,14 +92,14 @@ async function handle(deps: LineWebhookDeps, raw: Buffer, signature: string | un
   if (!Buffer.isBuffer(raw) || !verifyLineSignature(raw, signature, deps.secret)) {
     throw new ApiError(401, 'INVALID_SIGNATURE', 'The x-line-signature header does not match the body.');
   }
-  let body: { events?: unknown };
+  let parsed: unknown;
   try {
-    body = JSON.parse(raw.toString('utf8')) as { events?: unknown };
+    parsed = JSON.parse(raw.toString('utf8'));
   } catch {
     throw new ApiError(400, 'INVALID_JSON', 'The request body is not valid JSON.');
   }
-  if (!Array.isArray(body?.events))
-    throw new ApiError(400, 'VALIDATION_FAILED', 'A webhook body has an "events" array.');
+  // An "events" array of objects (a null or a number among them would fail later, or be ignored silently).
+  const body = parseOrThrow(lineWebhookBody, parsed);
   const accepted: AcceptedEvent[] = [];
   for (const event of body.events as LineEvent[]) {
     if (!isFresh(deps, event)) continue;
