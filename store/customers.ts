@@ -64,29 +64,13 @@ export async function upsertProfile(
   if (Object.keys($set).length > 0) update.$set = $set;
   if (Object.keys($unset).length > 0) update.$unset = $unset;
   if (patch.addTags && patch.addTags.length > 0) update.$addToSet = { tags: { $each: [...patch.addTags] } };
-  let created = false;
-  for (let attempt = 0; ; attempt++) {
-    try {
-      const result = await models.Customer.updateOne(
-        { _id: customerId },
-        { ...update, $setOnInsert: { customerId } },
-        { upsert: true, strict: false },
-      );
-      created = result.upsertedCount > 0;
-      break;
-    } catch (err) {
-      if (isDuplicateKeyError(err) && /lineUserId/.test(String((err as Error).message))) {
-        throw new LineUserIdTakenError();
-      }
-      if (!isDuplicateKeyError(err) || attempt >= 3) throw err;
-    }
-  }
-  // Only a customer who did not unsubscribe becomes subscribed without a recorded re-opt-in; the
+  const created = await upsertRetried(models, customerId, update);
+  // Only a customer who did not unsubscribe changes email consent without a recorded re-opt-in; the
   // condition is in the write itself, so an unsubscribe that lands meanwhile is never undone.
-  if (resubscribe) {
+  if (resubscribe !== null) {
     await models.Customer.updateOne(
       { _id: customerId, 'consent.email': { $ne: 'unsubscribed' } },
-      { $set: { 'consent.email': 'subscribed' } },
+      { $set: { 'consent.email': resubscribe } },
     );
   }
   // MongoDB refuses $addToSet and $pull on one field in one update, so removals are a second write.
@@ -189,13 +173,36 @@ export async function countCustomers(models: Models, query: Record<string, unkno
   return models.Customer.countDocuments(query);
 }
 
-/** Takes `consent.email: subscribed` out of a patch that records no re-opt-in, to be written conditionally. */
+/**
+ * Takes a change of `consent.email` out of a patch that records no re-opt-in, to be written only where
+ * the customer did not unsubscribe (`unknown` or `bounced` would otherwise be a step back to `subscribed`).
+ */
 function splitResubscribe(set: { [path: string]: unknown }) {
   const optedIn = set[`${OPT_IN_FIELD}.email`] !== undefined && set[`${OPT_IN_FIELD}.email`] !== null;
-  if (set['consent.email'] !== 'subscribed' || optedIn) return { resubscribe: false, rest: set };
+  const state = set['consent.email'];
+  if (typeof state !== 'string' || state === 'unsubscribed' || optedIn) return { resubscribe: null, rest: set };
   const rest = { ...set };
   delete rest['consent.email'];
-  return { resubscribe: true, rest };
+  return { resubscribe: state, rest };
+}
+
+/** Upserts, retrying the losers of a creation race; a taken LINE user id is {@link LineUserIdTakenError}. */
+async function upsertRetried(models: Models, customerId: string, update: Record<string, unknown>): Promise<boolean> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      const result = await models.Customer.updateOne(
+        { _id: customerId },
+        { ...update, $setOnInsert: { customerId } },
+        { upsert: true, strict: false },
+      );
+      return result.upsertedCount > 0;
+    } catch (err) {
+      if (isDuplicateKeyError(err) && /lineUserId/.test(String((err as Error).message))) {
+        throw new LineUserIdTakenError();
+      }
+      if (!isDuplicateKeyError(err) || attempt >= 3) throw err;
+    }
+  }
 }
 
 /**

@@ -31,14 +31,15 @@ export async function guardProfileWrite(
   set: Readonly<Record<string, unknown>>,
   existing?: Profile | null,
 ): Promise<void> {
-  if (set['consent.email'] === 'subscribed' && set[`${OPT_IN_FIELD}.email`] === undefined) {
+  const state = set['consent.email'];
+  if (typeof state === 'string' && state !== 'unsubscribed' && set[`${OPT_IN_FIELD}.email`] === undefined) {
     const profile = existing === undefined ? await findProfile(models, customerId) : existing;
     const consent = profile?.consent as { email?: unknown } | undefined;
     if (consent?.email === 'unsubscribed') {
       throw new ApiError(
         409,
         'RESUBSCRIBE_NEEDS_OPT_IN',
-        'The customer unsubscribed; subscribe them again only with consent.optIn: { source } (where they asked).',
+        'The customer unsubscribed; change that only with consent: { email: subscribed, optIn: { source } }.',
         { path: 'consent.email' },
       );
     }

@@ -95,6 +95,11 @@ describe('an unsubscribe stays until the customer opts in again', () => {
       .send(event({ customerId: id, profile: { consent: { email: 'subscribed' } } }));
     expect(ev.status).toBe(409);
     expect(ev.body.error.code).toBe('RESUBSCRIBE_NEEDS_OPT_IN');
+    const unknown = await request(h.app)
+      .put(`/v1/customers/${id}`)
+      .set(auth())
+      .send({ consent: { email: 'unknown' } });
+    expect(unknown.status).toBe(409);
     const cleared = await request(h.app).put(`/v1/customers/${id}`).set(auth()).send({ consent: null });
     expect(cleared.status).toBe(400);
     expect(await consentOf(id)).toBe('unsubscribed');
@@ -103,7 +108,11 @@ describe('an unsubscribe stays until the customer opts in again', () => {
   it('no store write re-subscribes without an opt-in either', async () => {
     const id = await unsubscribed();
     await upsertProfile(h.store.models, id, { set: { 'consent.email': 'subscribed', lastName: 'Yamada' } });
+    await upsertProfile(h.store.models, id, { set: { 'consent.email': 'unknown' } });
     expect(await stored(id)).toMatchObject({ lastName: 'Yamada', consent: { email: 'unsubscribed' } });
+    const fresh = unique('fresh');
+    await upsertProfile(h.store.models, fresh, { set: { 'consent.email': 'subscribed' } });
+    expect(await consentOf(fresh)).toBe('subscribed');
   });
 
   it('an explicit opt-in subscribes again and is recorded with its source and time', async () => {
