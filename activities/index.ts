@@ -11,6 +11,7 @@ import { makeClaimEntry, makeListOpenRuns, makeLoadPlan } from './entry.js';
 import { makeFlushJournal } from './journal.js';
 import { makeProfileActivities } from './profile.js';
 import { makeSend } from './send.js';
+import { redactFailures } from './redact-failures.js';
 
 export interface ActivityDeps {
   models: Models;
@@ -18,8 +19,9 @@ export interface ActivityDeps {
   delivery: Delivery;
 }
 
+/** The activities, each failing without personal data (activities/redact-failures.ts). */
 export function createActivities(deps: ActivityDeps) {
-  return {
+  return redactFailures({
     loadPlan: makeLoadPlan(deps),
     claimEntry: makeClaimEntry(deps),
     ...makeProfileActivities(deps),
@@ -27,5 +29,5 @@ export function createActivities(deps: ActivityDeps) {
     flushJournal: makeFlushJournal(deps),
     listOpenRuns: makeListOpenRuns(deps),
     ...makeAudienceActivities(deps),
-  };
+  });
 }
