@@ -49,6 +49,10 @@ export interface AppDeps {
   /** API key lookups are reused this long (ms); default 5,000. */
   authCacheMs?: number;
   defaultRateLimitPerMinute?: number;
+  /** A batch of events answers within this many ms; items not routed by then answer `pending`. @default 5000 */
+  batchDeadlineMs?: number;
+  /** Customers a batch routes at the same time. @default 16 */
+  batchConcurrency?: number;
   /** How often the event router checks whether journeys changed (ms); default 1,000. */
   eventRouterRefreshMs?: number;
   /** How long `/metrics` reuses its read of the delivery ledger (ms); default 10,000. */
@@ -84,7 +88,15 @@ export function createKizunaApi(deps: AppDeps): KizunaApi {
     clock,
     refreshMs: deps.eventRouterRefreshMs,
   });
-  const pipeline = createEventPipeline({ models: deps.models, eventRouter, metrics, logger, clock });
+  const pipeline = createEventPipeline({
+    models: deps.models,
+    eventRouter,
+    metrics,
+    logger,
+    clock,
+    batchDeadlineMs: deps.batchDeadlineMs,
+    batchConcurrency: deps.batchConcurrency,
+  });
 
   const app = express();
   app.disable('x-powered-by');

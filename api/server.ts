@@ -49,6 +49,7 @@ async function main() {
         })
       : null,
     logger,
+    ...(env.KIZUNA_BATCH_DEADLINE_MS ? { batchDeadlineMs: Number(env.KIZUNA_BATCH_DEADLINE_MS) } : {}),
     metrics: createMetrics({ defaultMetrics: true }),
     unsubscribe: {
       models: store.models,

@@ -24,6 +24,7 @@ import { createGroupCommit } from './group-commit.js';
 import type { Metrics } from '../http/metrics.js';
 import { createOutbox, type Outbox } from './outbox.js';
 import { RoutingError, type EventRouter, type JourneyAction, type RouteOutcome } from './event-router.js';
+import { routeInOrder } from './route-in-order.js';
 
 /** An event ready to store: validated, with its profile patch converted. */
 export interface AcceptedEvent {
@@ -45,7 +46,11 @@ export type EventResult =
 export interface EventPipeline extends Outbox {
   /** Stores and routes one event (through group commit). Throws when it could not be stored or routed. */
   acceptOne(event: AcceptedEvent): Promise<EventResult>;
-  /** Stores events in one write, then routes each customer's events in order. */
+  /**
+   * Stores events in one write, then routes them: customers concurrently, each customer's events in
+   * order. Items not routed by the batch deadline answer `pending`; their routing goes on in the
+   * background (and, should this process stop, from the outbox once their lease runs out).
+   */
   acceptMany(events: AcceptedEvent[]): Promise<(EventResult | { error: unknown })[]>;
   /** Stores events in one write and answers; routing follows in the background (LINE's webhook). */
   storeThenRoute(events: AcceptedEvent[]): Promise<('inserted' | 'duplicate')[]>;
@@ -64,10 +69,15 @@ export function createEventPipeline(deps: {
   logger: Logger;
   clock?: () => number;
   leaseMs?: number;
+  /** Customers a batch routes at the same time. @default 16 */
+  batchConcurrency?: number;
+  /** A batch answers within this many ms of its arrival; what is not routed by then answers `pending`. @default 5000 */
+  batchDeadlineMs?: number;
 }): EventPipeline {
   const { models, metrics, logger } = deps;
   const clock = deps.clock ?? Date.now;
   const leaseMs = deps.leaseMs ?? 30_000;
+  const batchDeadlineMs = deps.batchDeadlineMs ?? 5_000;
   const inserts = createGroupCommit((rows: EventRow[]) => insertEvents(models, rows));
   const completions = createGroupCommit(async (done: { eventId: string; result: unknown }[]) => {
     await completeRoutings(models, done, clock());
@@ -163,7 +173,14 @@ export function createEventPipeline(deps: {
     return { eventId: row.eventId, ...(await processClaimed(row)) };
   }
 
+  /** Keeps a piece of work that outlives its request, so {@link EventPipeline.idle} can wait for it. */
+  function keep(work: Promise<unknown>): void {
+    background.add(work);
+    void work.finally(() => background.delete(work));
+  }
+
   async function acceptMany(events: AcceptedEvent[]) {
+    const deadlineAt = performance.now() + batchDeadlineMs;
     const settled = await Promise.all(events.map(settlesAtOnce));
     await customers.ensureMany(events.filter((_, i) => settled[i]).map(firstTouchOf));
     const rows = events.map((event, i) => toRow(event, settled[i]));
@@ -175,19 +192,30 @@ export function createEventPipeline(deps: {
       if (settled[i] && stored[i] === 'inserted') results[i] = { eventId: row.eventId, ...IGNORED };
     });
     const toRoute = rows.filter((_, i) => stored[i] === 'inserted' && !settled[i]);
-    await routeInOrder(toRoute, async (row) => {
+    const routing = await routeInOrder(
+      toRoute,
+      async (row) => {
+        const i = index.get(row)!;
+        try {
+          results[i] = { eventId: row.eventId, ...(await processClaimed(row)) };
+        } catch (err) {
+          results[i] = { eventId: row.eventId, status: 'pending', journeys: [], error: describe(err) };
+        }
+      },
+      { concurrency: deps.batchConcurrency, deadlineMs: deadlineAt - performance.now() },
+    );
+    // Past the deadline the request is answered; the rest of the batch keeps its order in the background.
+    if (!routing.finished) keep(routing.work);
+    const answer = results.slice();
+    for (const row of toRoute) {
       const i = index.get(row)!;
-      try {
-        results[i] = { eventId: row.eventId, ...(await processClaimed(row)) };
-      } catch (err) {
-        results[i] = { eventId: row.eventId, status: 'pending', journeys: [], error: describe(err) };
-      }
-    });
+      answer[i] ??= { eventId: row.eventId, status: 'pending', journeys: [] };
+    }
     // Duplicates last, so a repeat inside this batch reports the result of its first occurrence.
     for (const [i, state] of stored.entries()) {
-      if (state === 'duplicate') results[i] = await duplicateResult(events[i]!).catch((error: unknown) => ({ error }));
+      if (state === 'duplicate') answer[i] = await duplicateResult(events[i]!).catch((error: unknown) => ({ error }));
     }
-    return results;
+    return answer;
   }
 
   async function storeThenRoute(events: AcceptedEvent[]) {
@@ -196,14 +224,13 @@ export function createEventPipeline(deps: {
     const inserted = rows.filter((_, i) => stored[i] === 'inserted');
     metrics.eventsAccepted.inc({ result: 'stored' }, inserted.length);
     metrics.eventsAccepted.inc({ result: 'duplicate' }, rows.length - inserted.length);
-    const work = routeInOrder(inserted, (row) =>
+    const routing = routeInOrder(inserted, (row) =>
       processClaimed(row).then(
         () => undefined,
         (err: unknown) => logger.warn({ eventId: row.eventId, err: describe(err) }, 'routing deferred'),
       ),
     );
-    background.add(work);
-    void work.finally(() => background.delete(work));
+    keep(routing.then((r) => r.work));
     return stored;
   }
 
@@ -223,18 +250,6 @@ export function createEventPipeline(deps: {
       customers.forget(customerId);
     },
   };
-}
-
-/** Each customer's events in the order given (an exit after an entry must arrive after it); customers 16 at a time. */
-async function routeInOrder(rows: EventRow[], fn: (row: EventRow) => Promise<void>): Promise<void> {
-  const byCustomer = new Map<string, EventRow[]>();
-  for (const row of rows) byCustomer.set(row.customerId, [...(byCustomer.get(row.customerId) ?? []), row]);
-  const queues = [...byCustomer.values()];
-  let next = 0;
-  const worker = async () => {
-    while (next < queues.length) for (const row of queues[next++]!) await fn(row);
-  };
-  await Promise.all(Array.from({ length: Math.min(16, queues.length) }, worker));
 }
 
 export function describe(err: unknown): { code: string; message: string } {
