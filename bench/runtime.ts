@@ -32,6 +32,7 @@ import { workflowsPath } from '../worker.js';
 import { ASLEEP_YAML, EVENT_YAML, THROUGHPUT_YAML, benchCustomers } from './runtime/journeys.js';
 import { enterMany, measureLatency, runHandWritten, runInterpreter, untilWaiting } from './runtime/phases.js';
 import { rssMb, startServers, startSmtpCounter, startWorker } from './runtime/stack.js';
+import { assertWork, exactly, some } from './assert-work.js';
 
 function option(name: string, fallback: number): number {
   const index = process.argv.indexOf(`--${name}`);
@@ -202,6 +203,23 @@ async function phase<T>(name: string, run: () => Promise<T>): Promise<T | 'not r
   return figures;
 }
 
+/** Every phase that ran did its work: each run sent its one mail, the sleepers entered and slept. */
+function assertRuntimeWork(figures: {
+  throughput: { customers: number } | 'not run';
+  latency: { events: number } | 'not run';
+  memory: { journeysAsleep: number } | 'not run';
+  mailsReceived: number;
+}): void {
+  const { throughput, latency, memory } = figures;
+  // Throughput: both workflows, n customers each plus a warm-up of 20 each; latency: one mail an event.
+  const mails =
+    (throughput === 'not run' ? 0 : 2 * (throughput.customers + 20)) + (latency === 'not run' ? 0 : latency.events);
+  assertWork('runtime', {
+    mailsReceived: exactly(figures.mailsReceived, mails),
+    ...(memory === 'not run' ? {} : { journeysAsleep: some(memory.journeysAsleep) }),
+  });
+}
+
 async function main() {
   const loadavgBefore = loadavg().map(round1);
   const bench = await setUp();
@@ -216,6 +234,7 @@ async function main() {
       mailsReceived: bench.smtp.total(),
       machine: { cpus: cpus().length, loadavgBefore, loadavgAfter: loadavg().map(round1) },
     };
+    assertRuntimeWork(figures);
     process.stdout.write(`${JSON.stringify(figures)}\n`);
   } finally {
     await bench.close();
