@@ -114,8 +114,8 @@ export function createEventPipeline(deps: {
     if ((row.profile?.length ?? 0) > 0 || WELL_KNOWN_EVENTS.has(row.type)) await applyEventEffects(models, row);
   }
 
-  /** Routes an event whose lease this process holds. */
-  async function processClaimed(row: EventRow): Promise<RouteOutcome> {
+  /** Routes an event whose lease this process holds; `bulk` when it came in a batch. */
+  async function processClaimed(row: EventRow, bulk = false): Promise<RouteOutcome> {
     const stopTimer = metrics.routingSeconds.startTimer();
     let applied = row.route.profileApplied;
     try {
@@ -124,7 +124,7 @@ export function createEventPipeline(deps: {
       let profile: Promise<Profile | null> | null = null;
       const loadProfile = () => (profile ??= findProfile(models, row.customerId));
       const done = row.route.partialJson ? (JSON.parse(row.route.partialJson) as Record<string, JourneyAction>) : {};
-      const outcome = await deps.eventRouter.route(row, loadProfile, done);
+      const outcome = await deps.eventRouter.route(row, loadProfile, done, { bulk });
       await completions.submit({ eventId: row.eventId, result: outcome });
       outbox.settled(row.eventId);
       return outcome;
@@ -197,7 +197,7 @@ export function createEventPipeline(deps: {
       async (row) => {
         const i = index.get(row)!;
         try {
-          results[i] = { eventId: row.eventId, ...(await processClaimed(row)) };
+          results[i] = { eventId: row.eventId, ...(await processClaimed(row, true)) };
         } catch (err) {
           results[i] = { eventId: row.eventId, status: 'pending', journeys: [], error: describe(err) };
         }

@@ -59,4 +59,28 @@ describe('POST /v1/events/batch under a deadline', () => {
     expect(actions.filter((_, i) => i % 2 === 0).every((a) => a === 'entered')).toBe(true);
     expect(actions.filter((_, i) => i % 2 === 1).every((a) => a === 'signalled')).toBe(true);
   });
+
+  it("starts a batch's runs behind due work (bulk priority) and a single event's ahead, each keyed by journey", async () => {
+    const journeyId = unique('j-prio');
+    await request(h.app)
+      .post('/v1/journeys')
+      .set(auth())
+      .set('content-type', 'application/yaml')
+      .send(journeyYaml({ id: journeyId, event: 'tour.booked' }));
+    const [inBatch] = batchOf('tour.booked', 1);
+    const batch = await request(h.app)
+      .post('/v1/events/batch')
+      .set(auth())
+      .send({ events: [inBatch] });
+    expect(batch.body.results[0].status).toMatch(/entered|pending/);
+    const own = { ...inBatch!, customerId: unique('own'), idempotencyKey: unique('k') };
+    const single = await request(h.app).post('/v1/events').set(auth()).send(own);
+    expect(single.body.status).toBe('entered');
+    await h.pipeline.idle();
+
+    const priorityOf = async (customerId: string) =>
+      (await h.client.workflow.getHandle(`kizuna/${journeyId}/${customerId}`).describe()).priority;
+    expect(await priorityOf(inBatch!.customerId)).toMatchObject({ priorityKey: 4, fairnessKey: journeyId });
+    expect(await priorityOf(own.customerId)).toMatchObject({ priorityKey: 2, fairnessKey: journeyId });
+  });
 });
