@@ -40,6 +40,9 @@ function option(name: string, fallback: number): number {
   return Number.isFinite(value) && value > 0 ? value : fallback;
 }
 
+/** `--built`: the real worker from the production build (`dist/worker.js`, plain node), else from source under tsx. */
+const WORKER_SCRIPT = process.argv.includes('--built') ? 'dist/worker.js' : 'worker.ts';
+
 const compileOptions = loadCompileOptions(join(projectRoot, 'definitions'), projectRoot);
 
 async function publish(store: Store, yaml: string): Promise<{ journeyId: string; version: number }> {
@@ -83,7 +86,7 @@ async function setUp() {
     SMTP_URL: smtp.url,
   });
   const workers = [
-    await startWorker('worker.ts', workerVars('bench_interpreter')),
+    await startWorker(WORKER_SCRIPT, workerVars('bench_interpreter')),
     await startWorker('bench/runtime/baseline-worker.ts', workerVars('bench_hand_written')),
   ];
   return {
@@ -96,7 +99,7 @@ async function setUp() {
     /** A new process of the real worker, after stopping the first one. */
     async restartWorker() {
       await workers[0]!.stop();
-      workers[0] = await startWorker('worker.ts', workerVars('bench_interpreter'));
+      workers[0] = await startWorker(WORKER_SCRIPT, workerVars('bench_interpreter'));
       return workers[0];
     },
     async close() {
@@ -231,6 +234,7 @@ async function main() {
       memory: await phase('memory', () => memory(bench, option('asleep', 10000), option('memory-budget', 1800))),
       workerHeapMb: process.argv.includes('--worker-heap-mb') ? option('worker-heap-mb', 0) : 'default',
       cachedWorkflows: process.argv.includes('--cached-workflows') ? option('cached-workflows', 0) : 'default',
+      worker: WORKER_SCRIPT,
       mailsReceived: bench.smtp.total(),
       machine: { cpus: cpus().length, loadavgBefore, loadavgAfter: loadavg().map(round1) },
     };
