@@ -16,8 +16,15 @@ import { temporalConnectionOptions } from './runtime/temporal-connection.js';
 import { connectStore } from './store/connection.js';
 import { TASK_QUEUE } from './workflows/search-attributes.js';
 
-export const workflowsPath = fileURLToPath(new URL('./workflows/index.ts', import.meta.url));
-const DEFAULT_BUNDLE = fileURLToPath(new URL('./dist/workflow-bundle.js', import.meta.url));
+// From source (tsx) this file is worker.ts beside workflows/; from the build it is dist/worker.js beside
+// dist/workflows/: the bundle is made from the code that runs, and written to dist/ either way.
+const compiled = import.meta.url.endsWith('.js');
+export const workflowsPath = fileURLToPath(
+  new URL(compiled ? './workflows/index.js' : './workflows/index.ts', import.meta.url),
+);
+const DEFAULT_BUNDLE = fileURLToPath(
+  new URL(compiled ? './workflow-bundle.js' : './dist/workflow-bundle.js', import.meta.url),
+);
 
 export interface KizunaWorkerOptions {
   connection: NativeConnection;

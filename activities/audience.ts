@@ -60,7 +60,7 @@ export function makeAudienceActivities(deps: { models: Models }) {
           const customerId = input.customerIds[next++]!;
           const { status } = await enterJourney(
             { client, models: deps.models, taskQueue: input.taskQueue },
-            { journeyId: input.journeyId, customerId, event: null },
+            { journeyId: input.journeyId, customerId, event: null, bulk: true },
           );
           if (status === 'entered') result.entered += 1;
           else if (status === 'signalled') result.alreadyIn += 1;

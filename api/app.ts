@@ -57,6 +57,10 @@ export interface AppDeps {
   defaultRateLimitPerMinute?: number;
   /** Requests a minute without a valid API key, per client address (then 429, no store lookup); default 60. */
   failedAuthPerMinute?: number;
+  /** A batch of events answers within this many ms; items not routed by then answer `pending`. @default 5000 */
+  batchDeadlineMs?: number;
+  /** Customers a batch routes at the same time. @default 16 */
+  batchConcurrency?: number;
   /** How often the event router checks whether journeys changed (ms); default 1,000. */
   eventRouterRefreshMs?: number;
   /** How long `/metrics` reuses its read of the delivery ledger (ms); default 10,000. */
@@ -93,7 +97,15 @@ export function createKizunaApi(deps: AppDeps): KizunaApi {
     clock,
     refreshMs: deps.eventRouterRefreshMs,
   });
-  const pipeline = createEventPipeline({ models: deps.models, eventRouter, metrics, logger, clock });
+  const pipeline = createEventPipeline({
+    models: deps.models,
+    eventRouter,
+    metrics,
+    logger,
+    clock,
+    batchDeadlineMs: deps.batchDeadlineMs,
+    batchConcurrency: deps.batchConcurrency,
+  });
 
   const app = express();
   app.disable('x-powered-by');

@@ -14,6 +14,8 @@ export interface RuntimePort {
     journeyId: string;
     customerId: string;
     event: CustomerEvent | null;
+    /** A bulk source (a batch, many customers at once): the run starts behind due work. */
+    bulk?: boolean;
   }): Promise<{ status: 'entered' | 'signalled' | 'inactive'; workflowId: string }>;
   /** A `customerEvent` signal to the customer's run; `no-run` when there is none (not an error). */
   signalCustomerEvent(input: {

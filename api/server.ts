@@ -57,6 +57,7 @@ async function main() {
         })
       : null,
     logger,
+    ...(env.KIZUNA_BATCH_DEADLINE_MS ? { batchDeadlineMs: Number(env.KIZUNA_BATCH_DEADLINE_MS) } : {}),
     metrics: createMetrics({ defaultMetrics: true }),
     pseudonymKeys,
     unsubscribe: {

@@ -27,7 +27,8 @@ import mongoose from 'mongoose';
 import { createModels } from '../store/models/index.js';
 import { API_SCOPES } from '../store/models/apikey.js';
 import { publishJourney } from '../store/journeys.js';
-import { loop, postJson } from './api-load.js';
+import { loop, postJson, type LoadResult } from './api-load.js';
+import { assertWork, exactly, some, type WorkClaim } from './assert-work.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
 const IN_PROCESS = process.argv.includes('--in-process');
@@ -166,6 +167,22 @@ async function main() {
   });
   profile.batch = commands();
 
+  const answered = (r: LoadResult): Record<string, WorkClaim> => ({
+    requests: some(r.requests),
+    failed: exactly(r.errors, 0),
+  });
+  const phases = { ignored, ignoredNewCustomers, entering, bare, batch };
+  assertWork('api', {
+    ...Object.fromEntries(
+      Object.entries(phases).flatMap(([name, r]) => Object.entries(answered(r)).map(([k, c]) => [`${name}.${k}`, c])),
+    ),
+    // Every entering POST started a run; the batches stored their events.
+    runsEntered: exactly(
+      await store.models.EventResult.countDocuments({ resultJson: /^\{"status":"entered"/ }),
+      entering.requests,
+    ),
+    storedBatchEvents: exactly(await store.models.Event.countDocuments({ type: 'bench.batch' }), batch.requests * 1000),
+  });
   console.log(
     JSON.stringify({
       bench: 'api',

@@ -22,6 +22,7 @@ import { startFerretDB } from '../scripts/document-store.js';
 import { freePort } from '../scripts/servers.js';
 import { connectStore } from '../store/connection.js';
 import { findProfile, upsertProfile } from '../store/customers.js';
+import { assertWork, exactly } from './assert-work.js';
 
 const SENDS = Number(process.argv[2] ?? 300);
 const IN_FLIGHT = 8;
@@ -46,6 +47,8 @@ async function run(count: number, send: (i: number) => Promise<unknown>): Promis
   return Number((count / ((performance.now() - start) / 1000)).toFixed(1));
 }
 
+let mailsReceived = 0;
+
 async function main() {
   const dir = mkdtempSync(join(tmpdir(), 'kizuna-bench-delivery-'));
   const mongoPort = await freePort();
@@ -59,7 +62,13 @@ async function main() {
     authOptional: true,
     disabledCommands: ['STARTTLS'],
     logger: false,
-    onData: (stream, _s, done) => stream.on('end', () => done()).resume(),
+    onData: (stream, _s, done) =>
+      stream
+        .on('end', () => {
+          mailsReceived += 1;
+          done();
+        })
+        .resume(),
   });
   await new Promise<void>((ok) => smtp.listen(smtpPort, '127.0.0.1', ok));
   const standin = createLineStandin({ channelAccessToken: 'bench' });
@@ -122,17 +131,28 @@ async function main() {
     if (content.channel === 'email') await deps.email.send(content.mail);
     else await deps.line!.push({ to: content.to, messages: content.messages, retryKey: lineRetryKey(r.deliveryKey) });
   };
-  await run(20, (i) => delivery.deliver(req('email', 'warm', i)));
+  let sentOutcomes = 0;
+  const send = async (channel: 'email' | 'line', tag: string, i: number) => {
+    if ((await delivery.deliver(req(channel, tag, i))).status === 'sent') sentOutcomes += 1;
+  };
+  await run(20, (i) => send('email', 'warm', i));
   const figures = {
     benchmark: 'delivery',
     sends: SENDS,
     inFlight: IN_FLIGHT,
-    emailSendsPerSecond: await run(SENDS, (i) => delivery.deliver(req('email', 'email', i))),
+    emailSendsPerSecond: await run(SENDS, (i) => send('email', 'email', i)),
     emailSendsPerSecondWithoutLedger: await run(SENDS, (i) => bare('email', 'email-bare', i)),
-    lineSendsPerSecond: await run(SENDS, (i) => delivery.deliver(req('line', 'line', i))),
+    lineSendsPerSecond: await run(SENDS, (i) => send('line', 'line', i)),
     lineSendsPerSecondWithoutLedger: await run(SENDS, (i) => bare('line', 'line-bare', i)),
     ledgerRows: await store.models.Delivery.countDocuments(),
   };
+  // Every send through the ledger was sent once, and every message (with and without it) arrived once.
+  assertWork('delivery', {
+    sentThroughLedger: exactly(sentOutcomes, 20 + 2 * SENDS),
+    ledgerRows: exactly(figures.ledgerRows, 20 + 2 * SENDS),
+    mailsReceived: exactly(mailsReceived, 20 + 2 * SENDS),
+    linePushesReceived: exactly(standin.pushes.length, 2 * SENDS),
+  });
   const perSend = (withLedger: number, without: number) => Number((1000 / withLedger - 1000 / without).toFixed(2));
   console.log(
     JSON.stringify({

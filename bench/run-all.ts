@@ -8,8 +8,10 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
+// Modules the benches share, not benches themselves.
+const HELPERS = new Set(['run-all.ts', 'api-load.ts', 'assert-work.ts']);
 const benches = readdirSync(here)
-  .filter((f) => f.endsWith('.ts') && f !== 'run-all.ts')
+  .filter((f) => f.endsWith('.ts') && !HELPERS.has(f))
   .sort();
 for (const file of benches) {
   process.stderr.write(`bench: ${file}\n`);

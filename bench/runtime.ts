@@ -32,12 +32,16 @@ import { workflowsPath } from '../worker.js';
 import { ASLEEP_YAML, EVENT_YAML, THROUGHPUT_YAML, benchCustomers } from './runtime/journeys.js';
 import { enterMany, measureLatency, runHandWritten, runInterpreter, untilWaiting } from './runtime/phases.js';
 import { rssMb, startServers, startSmtpCounter, startWorker } from './runtime/stack.js';
+import { assertWork, exactly, some } from './assert-work.js';
 
 function option(name: string, fallback: number): number {
   const index = process.argv.indexOf(`--${name}`);
   const value = index >= 0 ? Number(process.argv[index + 1]) : fallback;
   return Number.isFinite(value) && value > 0 ? value : fallback;
 }
+
+/** `--built`: the real worker from the production build (`dist/worker.js`, plain node), else from source under tsx. */
+const WORKER_SCRIPT = process.argv.includes('--built') ? 'dist/worker.js' : 'worker.ts';
 
 const compileOptions = loadCompileOptions(join(projectRoot, 'definitions'), projectRoot);
 
@@ -83,7 +87,7 @@ async function setUp() {
     SMTP_URL: smtp.url,
   });
   const workers = [
-    await startWorker('worker.ts', workerVars('bench_interpreter')),
+    await startWorker(WORKER_SCRIPT, workerVars('bench_interpreter')),
     await startWorker('bench/runtime/baseline-worker.ts', workerVars('bench_hand_written')),
   ];
   return {
@@ -96,7 +100,7 @@ async function setUp() {
     /** A new process of the real worker, after stopping the first one. */
     async restartWorker() {
       await workers[0]!.stop();
-      workers[0] = await startWorker('worker.ts', workerVars('bench_interpreter'));
+      workers[0] = await startWorker(WORKER_SCRIPT, workerVars('bench_interpreter'));
       return workers[0];
     },
     async close() {
@@ -203,6 +207,23 @@ async function phase<T>(name: string, run: () => Promise<T>): Promise<T | 'not r
   return figures;
 }
 
+/** Every phase that ran did its work: each run sent its one mail, the sleepers entered and slept. */
+function assertRuntimeWork(figures: {
+  throughput: { customers: number } | 'not run';
+  latency: { events: number } | 'not run';
+  memory: { journeysAsleep: number } | 'not run';
+  mailsReceived: number;
+}): void {
+  const { throughput, latency, memory } = figures;
+  // Throughput: both workflows, n customers each plus a warm-up of 20 each; latency: one mail an event.
+  const mails =
+    (throughput === 'not run' ? 0 : 2 * (throughput.customers + 20)) + (latency === 'not run' ? 0 : latency.events);
+  assertWork('runtime', {
+    mailsReceived: exactly(figures.mailsReceived, mails),
+    ...(memory === 'not run' ? {} : { journeysAsleep: some(memory.journeysAsleep) }),
+  });
+}
+
 async function main() {
   const loadavgBefore = loadavg().map(round1);
   const bench = await setUp();
@@ -214,9 +235,11 @@ async function main() {
       memory: await phase('memory', () => memory(bench, option('asleep', 10000), option('memory-budget', 1800))),
       workerHeapMb: process.argv.includes('--worker-heap-mb') ? option('worker-heap-mb', 0) : 'default',
       cachedWorkflows: process.argv.includes('--cached-workflows') ? option('cached-workflows', 0) : 'default',
+      worker: WORKER_SCRIPT,
       mailsReceived: bench.smtp.total(),
       machine: { cpus: cpus().length, loadavgBefore, loadavgAfter: loadavg().map(round1) },
     };
+    assertRuntimeWork(figures);
     process.stdout.write(`${JSON.stringify(figures)}\n`);
   } finally {
     await bench.close();

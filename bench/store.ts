@@ -14,6 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import pg from 'pg';
+import { assertWork, exactly } from './assert-work.js';
 import { journeyStats } from '../api/journeys/stats.js';
 import { startFerretDB } from '../scripts/document-store.js';
 import { freePort } from '../scripts/servers.js';
@@ -163,6 +164,15 @@ async function main() {
       const start = performance.now();
       await seed(store, seeded, size);
       seeded = size;
+      // The figures are per collection size: each collection must hold the rows the size names.
+      const held = Object.fromEntries(
+        await Promise.all(
+          (Object.keys(rows) as Collection[]).map(
+            async (name) => [name, exactly(await store.models[MODEL[name]].collection.countDocuments(), size)] as const,
+          ),
+        ),
+      );
+      assertWork('store', held);
       await pgClient.query('ANALYZE');
       process.stderr.write(
         `bench store: ${size} rows each seeded in ${((performance.now() - start) / 1000).toFixed(0)} s\n`,

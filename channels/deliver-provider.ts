@@ -89,6 +89,7 @@ export async function recordSent(
   const outcome = { status: 'sent' as const, ...sent, ...(row.uncertain ? { uncertain: true } : {}) };
   for (let attempt = 0; ; attempt++) {
     try {
+      if (deps.finishSent) return await deps.finishSent({ idempotencyKey: row.idempotencyKey, outcome });
       return await finishDelivery(deps.models, row.idempotencyKey, outcome);
     } catch (err) {
       const delay = delays[attempt];

@@ -13,13 +13,16 @@ import { findProfile } from '../store/customers.js';
 import {
   claimDelivery,
   findDelivery,
+  finishDeliveries,
   finishDelivery,
   readLease,
   recordFinished,
   takeOverDelivery,
+  type DeliveryFinish,
   type DeliveryMeta,
   type DeliveryRow,
 } from '../store/deliveries.js';
+import { createGroupCommit } from '../store/group-commit.js';
 import { consentBlock, resolveChannel } from '../definitions/consent.js';
 import { prepareContent, type PreparedContent } from './deliver-content.js';
 import { callProvider, recordSent, sentOutcome } from './deliver-provider.js';
@@ -37,8 +40,11 @@ export * from './delivery-types.js';
 
 /** Builds the send path on its dependencies. */
 export function createDelivery(deps: DeliveryDeps): Delivery {
+  // Sends that finish together record their outcomes in one bulk write (the ledger's last write).
+  const finishes = createGroupCommit((items: DeliveryFinish[]) => finishDeliveries(deps.models, items));
+  const grouped: DeliveryDeps = { finishSent: (finish) => finishes.submit(finish), ...deps };
   return {
-    deliver: (req) => deliver(deps, req),
+    deliver: (req) => deliver(grouped, req),
     close: () => deps.email.close(),
   };
 }
@@ -52,9 +58,12 @@ async function deliver(deps: DeliveryDeps, req: DeliveryRequest): Promise<Delive
     stepId: req.stepId,
     template: req.template,
   };
-  const existing = await findDelivery(deps.models, req.deliveryKey);
+  // Both reads at once: a first attempt (the usual case) needs the profile anyway.
+  const [existing, profile] = await Promise.all([
+    findDelivery(deps.models, req.deliveryKey),
+    findProfile(deps.models, req.customerId),
+  ]);
   if (existing) return resume(deps, req, existing);
-  const profile = await findProfile(deps.models, req.customerId);
   if (!profile) return finishEarly(deps, meta, null, 'skipped', 'unknown-customer');
   const channel = resolveChannel(req.channel, profile);
   if (channel === 'line' && !deps.line) return finishEarly(deps, meta, channel, 'skipped', 'line-not-configured');

@@ -4,6 +4,7 @@
  */
 import type { EmailTransport } from './email-transport.js';
 import type { LineSender } from './line-sender.js';
+import type { DeliveryFinish } from '../store/deliveries.js';
 import type { Models } from '../store/connection.js';
 import type { UnsubscribeKeys } from './unsubscribe-token.js';
 
@@ -122,6 +123,11 @@ export interface DeliveryDeps {
   recordSentDelaysMs?: readonly number[];
   /** Where loud configuration errors go (LINE 401/403); defaults to `console.error`. */
   onConfigError?: (message: string) => void;
+  /**
+   * Records that a claimed send was accepted. `createDelivery` sets it to a group commit: the
+   * sends that finish together share one bulk write. Default: one `finishDelivery` write per send.
+   */
+  finishSent?: (finish: DeliveryFinish) => Promise<void>;
 }
 
 export interface Delivery {

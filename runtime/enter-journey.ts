@@ -21,12 +21,15 @@ import { JOURNEY_WORKFLOW, customerEvent, type JourneyWorkflowInput } from '../w
 import { journeyWorkflowId, type RuntimeDeps } from './deps.js';
 import { keptByHead } from './head-cache.js';
 import { trimEvent } from './event-fields.js';
+import { entryPriority } from './priority.js';
 
 export interface EnterJourneyInput {
   journeyId: string;
   customerId: string;
   /** The event the customer enters on; `null` for segment and API entries. */
   event: CustomerEvent | null;
+  /** True when a bulk source enters many customers (a batch, a segment pass): the run starts behind due work. */
+  bulk?: boolean;
 }
 
 export interface EnterJourneyResult {
@@ -82,6 +85,7 @@ export async function enterJourney(deps: RuntimeDeps, input: EnterJourneyInput):
       { key: KizunaStep, value: 'entry' },
     ],
     staticSummary: `${head.journeyId} v${head.version} · customer ${input.customerId}`,
+    priority: entryPriority(head.journeyId, input.bulk ? 'bulk' : 'single'),
   };
   // A run that ends between the refused start and the signal: start again (bounded, it cannot race forever).
   for (let attempt = 0; ; attempt++) {

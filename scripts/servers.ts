@@ -191,6 +191,18 @@ function createLog(file: string) {
 }
 
 /**
+ * The dev server's matching as production should run it: task queue priority (the new matcher) and
+ * fairness by key (journey runs carry their journey as fairness key), on one partition per task queue:
+ * a single-node server gains nothing from more, and priority is kept within a partition.
+ */
+export const DEV_SERVER_DYNAMIC_CONFIG: Record<string, unknown> = {
+  'matching.useNewMatcher': true,
+  'matching.enableFairness': true,
+  'matching.numTaskqueueReadPartitions': 1,
+  'matching.numTaskqueueWritePartitions': 1,
+};
+
+/**
  * Starts the Temporal dev server with Kizuna's search attributes registered.
  * `dbFile` keeps workflows across restarts; without it the state lives in memory. `uiPort: null` = headless.
  */
@@ -207,6 +219,9 @@ export async function startTemporalDevServer(opts: {
     args.push('--db-filename', opts.dbFile);
   }
   for (const [key, type] of Object.entries(SEARCH_ATTRIBUTE_TYPES)) args.push('--search-attribute', `${key}=${type}`);
+  for (const [key, value] of Object.entries(DEV_SERVER_DYNAMIC_CONFIG)) {
+    args.push('--dynamic-config-value', `${key}=${JSON.stringify(value)}`);
+  }
   return launch({
     name: 'Temporal dev server',
     command: toolPath('temporal'),

@@ -6,6 +6,7 @@
  * newest first.
  */
 import { join } from 'node:path';
+import { buildProduction, DIST } from './build.js';
 import { runDemo } from './demo.js';
 import { oldSqliteDataNotice, startDocumentStore } from './document-store.js';
 import { localEnv } from './local-env.js';
@@ -78,6 +79,17 @@ async function checkPorts() {
   }
 }
 
+/** A process of the production build (dist/), run with plain node. */
+const builtProcess = (name: string, file: string, ready: { port?: number; readyOutput?: RegExp }) =>
+  launch({
+    name,
+    command: process.execPath,
+    args: [join(DIST, file)],
+    env: localEnv({ ...env, KIZUNA_WORKFLOW_BUNDLE: join(DIST, 'workflow-bundle.js') }),
+    ...ready,
+    logFile: logFile(name),
+  });
+
 const tsProcess = (name: string, file: string, ready: { port?: number; readyOutput?: RegExp }) =>
   launch({
     name,
@@ -88,8 +100,12 @@ const tsProcess = (name: string, file: string, ready: { port?: number; readyOutp
     logFile: logFile(name),
   });
 
-/** Starts the servers together; one that fails takes the others down before the error surfaces. */
+/**
+ * Starts the servers together; one that fails takes the others down before the error surfaces. The
+ * production build (dist/) is brought up to date meanwhile: the worker and the API run from it.
+ */
 async function startStack() {
+  const built = buildProduction({ log });
   const servers = [
     () =>
       startTemporalDevServer({
@@ -132,10 +148,13 @@ async function startStack() {
       }),
     () => tsProcess('LINE stand-in', 'line-standin/server.ts', { port: PORTS.line }),
   ];
-  await startTogether(servers, (server) => running.push(server));
-  log('servers up; starting the worker and the API');
-  running.push(await tsProcess('worker', 'worker.ts', { readyOutput: /polling task queue/ }));
-  running.push(await tsProcess('API', 'api/server.ts', { port: PORTS.api }));
+  // Both settle before anything surfaces: a failed build must not leave the servers running unnoticed.
+  const [up, build] = await Promise.allSettled([startTogether(servers, (server) => running.push(server)), built]);
+  if (up.status === 'rejected') throw up.reason;
+  if (build.status === 'rejected') throw build.reason;
+  log('servers up; starting the worker and the API (dist/, plain node)');
+  running.push(await builtProcess('worker', 'worker.js', { readyOutput: /polling task queue/ }));
+  running.push(await builtProcess('API', 'api/server.js', { port: PORTS.api }));
 }
 
 function printUrls(notes: string[]) {

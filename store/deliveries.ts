@@ -93,16 +93,16 @@ export async function claimDelivery(
     leaseUntilMs: input.leaseUntilMs,
     uncertain: false,
   };
-  try {
-    await models.Delivery.create(doc);
-    return { kind: 'claimed', row: doc };
-  } catch (err) {
-    if (!isDuplicateKeyError(err)) throw err;
-    await releaseSlot(models, slot.slotId);
-    const row = await findDelivery(models, meta.idempotencyKey);
-    if (!row) throw err;
-    return { kind: 'exists', row };
-  }
+  // The head hint and the claim go out together: one round trip instead of two in a row. A failed hint
+  // decides nothing (a stale hint costs probes later), so only the claim's answer counts.
+  const [claimed] = await Promise.allSettled([models.Delivery.create(doc), slot.hint]);
+  if (claimed.status === 'fulfilled') return { kind: 'claimed', row: doc };
+  const err: unknown = claimed.reason;
+  if (!isDuplicateKeyError(err)) throw err;
+  await releaseSlot(models, slot.slotId);
+  const row = await findDelivery(models, meta.idempotencyKey);
+  if (!row) throw err;
+  return { kind: 'exists', row };
 }
 
 /** Who holds a `pending` row now, read from the row and the takeover claims (see {@link takeOverDelivery}). */
@@ -195,17 +195,41 @@ export async function renewDelivery(
   await models.Delivery.updateOne({ _id: row.idempotencyKey }, { $set: { attempt: row.attempt, leaseUntilMs } });
 }
 
+/** How a claimed send ended. */
+export type DeliveryEnd =
+  | { status: 'sent'; providerMessageId: string; providerResponse?: string; uncertain?: boolean }
+  | { status: 'failed'; reason: string; detail?: string; uncertain?: boolean };
+
+/** One finishing write of {@link finishDeliveries}. */
+export interface DeliveryFinish {
+  idempotencyKey: string;
+  outcome: DeliveryEnd;
+}
+
+function endFields(outcome: DeliveryEnd, now: Date): Record<string, unknown> {
+  return { ...outcome, finishedAt: now, leaseUntilMs: 0, ...(outcome.status === 'sent' ? { sentAt: now } : {}) };
+}
+
 /** Records the end of a claimed send. Only the attempt holding the lease calls this. */
-export async function finishDelivery(
-  models: Models,
-  idempotencyKey: string,
-  outcome:
-    | { status: 'sent'; providerMessageId: string; providerResponse?: string; uncertain?: boolean }
-    | { status: 'failed'; reason: string; detail?: string; uncertain?: boolean },
-): Promise<void> {
+export async function finishDelivery(models: Models, idempotencyKey: string, outcome: DeliveryEnd): Promise<void> {
+  await models.Delivery.updateOne({ _id: idempotencyKey }, { $set: endFields(outcome, new Date()) });
+}
+
+/**
+ * Records the ends of several claimed sends in one unordered bulk write: one round trip for the sends
+ * that finished together. Each row is still written only by the attempt holding its lease. Throws when
+ * the write failed (nothing can then be assumed recorded: each caller retries its own row).
+ */
+export async function finishDeliveries(models: Models, finishes: readonly DeliveryFinish[]): Promise<void[]> {
+  if (finishes.length === 0) return [];
   const now = new Date();
-  const $set = { ...outcome, finishedAt: now, leaseUntilMs: 0, ...(outcome.status === 'sent' ? { sentAt: now } : {}) };
-  await models.Delivery.updateOne({ _id: idempotencyKey }, { $set });
+  await models.Delivery.bulkWrite(
+    finishes.map((f) => ({
+      updateOne: { filter: { _id: f.idempotencyKey }, update: { $set: endFields(f.outcome, now) } },
+    })),
+    { ordered: false },
+  );
+  return finishes.map(() => undefined);
 }
 
 /** How many ledger rows there are of one channel and status (either absent on rows that never had one). */

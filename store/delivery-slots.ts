@@ -9,7 +9,12 @@
 import { isDuplicateKeyError } from './errors.js';
 import type { Models } from './models/index.js';
 
-export type SlotResult = { kind: 'reserved'; slotId: string } | { kind: 'capped'; retryAtMs: number };
+/**
+ * `reserved`: the slot is the caller's; `hint` settles when the head hint is written (the caller may
+ * write its own row meanwhile: the hint decides nothing). `capped`: the cap is reached until `retryAtMs`.
+ */
+export type SlotResult =
+  { kind: 'reserved'; slotId: string; hint: Promise<void> } | { kind: 'capped'; retryAtMs: number };
 
 const slotId = (customerId: string, channel: string, seq: number) => `slot|${customerId}|${channel}|${seq}`;
 const headId = (customerId: string, channel: string) => `head|${customerId}|${channel}`;
@@ -66,12 +71,12 @@ export async function reserveSlot(
       continue;
     }
     // A hint only: a stale value costs a few more probes, never a wrong answer.
-    await DeliveryClaim.updateOne({ _id: headId(customerId, channel) }, { $max: { seq } }, { upsert: true }).catch(
-      (err: unknown) => {
+    const hint = DeliveryClaim.updateOne({ _id: headId(customerId, channel) }, { $max: { seq } }, { upsert: true })
+      .then(() => undefined)
+      .catch((err: unknown) => {
         if (!isDuplicateKeyError(err)) throw err;
-      },
-    );
-    return { kind: 'reserved', slotId: slotId(customerId, channel, seq) };
+      });
+    return { kind: 'reserved', slotId: slotId(customerId, channel, seq), hint };
   }
   throw new Error(`reserving a send slot for ${customerId} on ${channel}: too much contention`);
 }

@@ -55,6 +55,12 @@ export class RoutingError extends Error {
   }
 }
 
+/** How an event is routed. */
+export interface RouteOptions {
+  /** The event came in bulk (a batch): a run it starts waits behind due work. @default false */
+  bulk?: boolean;
+}
+
 /** Loads the customer's profile when asked. */
 export type ProfileLoader = () => Promise<Profile | null>;
 
@@ -63,7 +69,12 @@ export interface EventRouter {
    * Routes one event. `profile` is called only when an entry filter needs the profile (once at most).
    * Throws {@link RoutingError} when a runtime call failed, after the other journeys were handled.
    */
-  route(event: RoutableEvent, profile: ProfileLoader, done?: Record<string, JourneyAction>): Promise<RouteOutcome>;
+  route(
+    event: RoutableEvent,
+    profile: ProfileLoader,
+    done?: Record<string, JourneyAction>,
+    opts?: RouteOptions,
+  ): Promise<RouteOutcome>;
   /** Whether no journey listens to `type` (then an event of it needs no routing). */
   isIgnored(type: string): Promise<boolean>;
   /** Journeys listening to `type` (for tests and diagnostics). */
@@ -115,13 +126,13 @@ export function createEventRouter(deps: {
     invalidate() {
       checkedAt = Number.NEGATIVE_INFINITY;
     },
-    async route(event, profile, done = {}) {
+    async route(event, profile, done = {}, opts = {}) {
       const listeners = (await fresh()).get(event.type) ?? [];
       const results: Record<string, JourneyAction> = { ...done };
       const todo = listeners.filter((l) => results[l.journeyId] === undefined);
       const settled = await Promise.allSettled(
         todo.map(async (l) => {
-          results[l.journeyId] = await routeTo(deps, l, event, profile);
+          results[l.journeyId] = await routeTo(deps, l, event, profile, opts.bulk ?? false);
         }),
       );
       const failure = settled.find((s) => s.status === 'rejected');
@@ -136,6 +147,7 @@ async function routeTo(
   listener: Listener,
   event: RoutableEvent,
   profile: ProfileLoader,
+  bulk: boolean,
 ): Promise<JourneyAction> {
   const signal: CustomerEvent = {
     id: event.eventId,
@@ -145,7 +157,7 @@ async function routeTo(
   };
   const target = { journeyId: listener.journeyId, customerId: event.customerId, event: signal };
   if (listener.entry && (await matches(listener.entry.where, event, profile))) {
-    const { status } = await deps.runtime.enterJourney(target);
+    const { status } = await deps.runtime.enterJourney({ ...target, bulk });
     deps.metrics.entries.inc({ result: status });
     return status;
   }

@@ -26,6 +26,7 @@ import type { Metrics } from '../http/metrics.js';
 import { createOutbox, type Outbox } from './outbox.js';
 import { checkSameRequest } from './idempotency.js';
 import { RoutingError, type EventRouter, type JourneyAction, type RouteOutcome } from './event-router.js';
+import { routeInOrder } from './route-in-order.js';
 
 /** An event ready to store: validated, with its profile patch converted. */
 export interface AcceptedEvent {
@@ -54,7 +55,11 @@ export interface EventPipeline extends Outbox {
    * event whose routing failed is answered `pending` (the outbox routes it later).
    */
   acceptOne(event: AcceptedEvent): Promise<EventResult>;
-  /** Stores events in one write, then routes each customer's events in order. */
+  /**
+   * Stores events in one write, then routes them: customers concurrently, each customer's events in
+   * order. Items not routed by the batch deadline answer `pending`; their routing goes on in the
+   * background (and, should this process stop, from the outbox once their lease runs out).
+   */
   acceptMany(events: AcceptedEvent[]): Promise<(EventResult | { error: unknown })[]>;
   /** Stores events in one write and answers; routing follows in the background (LINE's webhook). */
   storeThenRoute(events: AcceptedEvent[]): Promise<('inserted' | 'duplicate')[]>;
@@ -73,10 +78,15 @@ export function createEventPipeline(deps: {
   logger: Logger;
   clock?: () => number;
   leaseMs?: number;
+  /** Customers a batch routes at the same time. @default 16 */
+  batchConcurrency?: number;
+  /** A batch answers within this many ms of its arrival; what is not routed by then answers `pending`. @default 5000 */
+  batchDeadlineMs?: number;
 }): EventPipeline {
   const { models, metrics, logger } = deps;
   const clock = deps.clock ?? Date.now;
   const leaseMs = deps.leaseMs ?? 30_000;
+  const batchDeadlineMs = deps.batchDeadlineMs ?? 5_000;
   const insertRows = (rows: EventRow[]) => insertEvents(models, rows);
   // A refusal that is not an outage is some item's fault (e.g. a key the store cannot hold): split it out.
   const itemFault = (err: unknown) => !isOutage(err);
@@ -116,8 +126,8 @@ export function createEventPipeline(deps: {
     if ((row.profile?.length ?? 0) > 0 || WELL_KNOWN_EVENTS.has(row.type)) await applyEventEffects(models, row);
   }
 
-  /** Routes an event whose lease this process holds. */
-  async function processClaimed(row: EventRow): Promise<RouteOutcome> {
+  /** Routes an event whose lease this process holds; `bulk` when it came in a batch. */
+  async function processClaimed(row: EventRow, bulk = false): Promise<RouteOutcome> {
     const stopTimer = metrics.routingSeconds.startTimer();
     let applied = row.route.profileApplied;
     try {
@@ -126,7 +136,7 @@ export function createEventPipeline(deps: {
       let profile: Promise<Profile | null> | null = null;
       const loadProfile = () => (profile ??= findProfile(models, row.customerId));
       const done = row.route.partialJson ? (JSON.parse(row.route.partialJson) as Record<string, JourneyAction>) : {};
-      const outcome = await deps.eventRouter.route(row, loadProfile, done);
+      const outcome = await deps.eventRouter.route(row, loadProfile, done, { bulk });
       await completions.submit({ eventId: row.eventId, result: outcome });
       outbox.settled(row.eventId);
       return outcome;
@@ -182,7 +192,14 @@ export function createEventPipeline(deps: {
     }
   }
 
+  /** Keeps a piece of work that outlives its request, so {@link EventPipeline.idle} can wait for it. */
+  function keep(work: Promise<unknown>): void {
+    background.add(work);
+    void work.finally(() => background.delete(work));
+  }
+
   async function acceptMany(events: AcceptedEvent[]) {
+    const deadlineAt = performance.now() + batchDeadlineMs;
     const settled = await Promise.all(events.map(settlesAtOnce));
     await customers.ensureMany(events.filter((_, i) => settled[i]).map(firstTouchOf));
     const rows = events.map((event, i) => toRow(event, settled[i]));
@@ -201,19 +218,31 @@ export function createEventPipeline(deps: {
       if (settled[i] && stored[i] === 'inserted') results[i] = { eventId: row.eventId, ...IGNORED };
     });
     const toRoute = rows.filter((_, i) => stored[i] === 'inserted' && !settled[i]);
-    await routeInOrder(toRoute, async (row) => {
+    const routing = await routeInOrder(
+      toRoute,
+      async (row) => {
+        const i = index.get(row)!;
+        try {
+          results[i] = { eventId: row.eventId, ...(await processClaimed(row, true)) };
+        } catch (err) {
+          logger.warn({ eventId: row.eventId, err: describe(err) }, 'routing deferred');
+          results[i] = { eventId: row.eventId, status: 'pending', journeys: [], error: PENDING_ERROR };
+        }
+      },
+      { concurrency: deps.batchConcurrency, deadlineMs: deadlineAt - performance.now() },
+    );
+    // Past the deadline the request is answered; the rest of the batch keeps its order in the background.
+    if (!routing.finished) keep(routing.work);
+    const answer = results.slice();
+    for (const row of toRoute) {
       const i = index.get(row)!;
-      try {
-        results[i] = { eventId: row.eventId, ...(await processClaimed(row)) };
-      } catch (err) {
-        results[i] = { eventId: row.eventId, status: 'pending', journeys: [], error: describe(err) };
-      }
-    });
+      answer[i] ??= { eventId: row.eventId, status: 'pending', journeys: [] };
+    }
     // Duplicates last, so a repeat inside this batch reports the result of its first occurrence.
     for (const [i, state] of stored.entries()) {
-      if (state === 'duplicate') results[i] = await duplicateResult(events[i]!).catch((error: unknown) => ({ error }));
+      if (state === 'duplicate') answer[i] = await duplicateResult(events[i]!).catch((error: unknown) => ({ error }));
     }
-    return results;
+    return answer;
   }
 
   async function storeThenRoute(events: AcceptedEvent[]) {
@@ -222,14 +251,13 @@ export function createEventPipeline(deps: {
     const inserted = rows.filter((_, i) => stored[i] === 'inserted');
     metrics.eventsAccepted.inc({ result: 'stored' }, inserted.length);
     metrics.eventsAccepted.inc({ result: 'duplicate' }, rows.length - inserted.length);
-    const work = routeInOrder(inserted, (row) =>
+    const routing = routeInOrder(inserted, (row) =>
       processClaimed(row).then(
         () => undefined,
         (err: unknown) => logger.warn({ eventId: row.eventId, err: describe(err) }, 'routing deferred'),
       ),
     );
-    background.add(work);
-    void work.finally(() => background.delete(work));
+    keep(routing.then((r) => r.work));
     return stored;
   }
 
@@ -256,18 +284,6 @@ const PENDING_ERROR = {
   code: 'DEPENDENCY_UNAVAILABLE',
   message: 'The event is stored; routing it waits for a dependency (Temporal or MongoDB) and is retried by the outbox.',
 };
-
-/** Each customer's events in the order given (an exit after an entry must arrive after it); customers 16 at a time. */
-async function routeInOrder(rows: EventRow[], fn: (row: EventRow) => Promise<void>): Promise<void> {
-  const byCustomer = new Map<string, EventRow[]>();
-  for (const row of rows) byCustomer.set(row.customerId, [...(byCustomer.get(row.customerId) ?? []), row]);
-  const queues = [...byCustomer.values()];
-  let next = 0;
-  const worker = async () => {
-    while (next < queues.length) for (const row of queues[next++]!) await fn(row);
-  };
-  await Promise.all(Array.from({ length: Math.min(16, queues.length) }, worker));
-}
 
 export function describe(err: unknown): { code: string; message: string } {
   return { code: 'DEPENDENCY_UNAVAILABLE', message: err instanceof Error ? err.message : String(err) };

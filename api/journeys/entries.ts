@@ -38,13 +38,15 @@ export async function enterByApi(
   const denied = await deniedByReentry(deps.models, head.journeyId, loaded.plan.reentry, ids, deps.clock());
   const key = input.idempotencyKey ?? randomUUID();
   const results = new Map<string, EntryAnswer>();
+  // Many customers at once are a bulk source: their runs start behind the work that is due.
+  const bulk = ids.length > 1;
   let next = 0;
   const worker = async () => {
     while (next < ids.length) {
       const customerId = ids[next++]!;
       if (!known.has(customerId)) results.set(customerId, { customerId, result: 'unknown-customer' });
       else if (denied.has(customerId)) results.set(customerId, { customerId, result: 'denied', reason: 'reentry' });
-      else results.set(customerId, { customerId, result: await enterOne(deps, head, customerId, key, input) });
+      else results.set(customerId, { customerId, result: await enterOne(deps, head, customerId, key, input, bulk) });
     }
   };
   await Promise.all(Array.from({ length: Math.min(16, ids.length) }, worker));
@@ -57,6 +59,7 @@ async function enterOne(
   customerId: string,
   key: string,
   input: { properties: Record<string, unknown> },
+  bulk: boolean,
 ): Promise<EntryResult> {
   const event: CustomerEvent | null =
     Object.keys(input.properties).length === 0
@@ -67,7 +70,7 @@ async function enterOne(
           timeMs: deps.clock(),
           properties: input.properties as { [k: string]: JsonValue },
         };
-  const { status } = await deps.runtime.enterJourney({ journeyId: head.journeyId, customerId, event });
+  const { status } = await deps.runtime.enterJourney({ journeyId: head.journeyId, customerId, event, bulk });
   return status === 'entered' ? 'entered' : status === 'signalled' ? 'already-in-journey' : 'journey-inactive';
 }
 

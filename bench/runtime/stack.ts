@@ -62,12 +62,16 @@ export async function startSmtpCounter() {
   };
 }
 
-/** Starts a worker script (`worker.ts` or the baseline's) in a process of its own; resolves once it polls. */
+/**
+ * Starts a worker script (`worker.ts`, the baseline's, or the build's `dist/worker.js`, run with plain
+ * node) in a process of its own; resolves once it polls.
+ */
 export async function startWorker(script: string, vars: Record<string, string>): Promise<RunningServer> {
+  const loader = script.endsWith('.ts') ? ['--import', 'tsx'] : [];
   return launch({
     name: script,
     command: process.execPath,
-    args: ['--import', 'tsx', join(projectRoot, script)],
+    args: [...loader, join(projectRoot, script)],
     readyOutput: /polling task queue/,
     env: localEnv(vars),
     timeoutMs: 180_000,

@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { createServer } from 'node:net';
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildProduction } from '../../scripts/build.js';
 import { freePort, isPortOpen, projectRoot } from '../../scripts/servers.js';
 import { KizunaCustomer, KizunaOutcome } from '../../workflows/search-attributes.js';
 import { fakeTools } from '../support/fake-tools.js';
@@ -42,6 +43,8 @@ describe('npm start (the whole local stack, on ports of its own)', () => {
   let output = '';
 
   beforeAll(async () => {
+    // The build is npm start's first step when dist/ is stale; made here, it does not eat the start's deadline.
+    await buildProduction();
     for (const name of NAMES) ports[name] = await freePort();
     const env: NodeJS.ProcessEnv = { ...process.env, ...PRODUCTION_SHELL, KIZUNA_DATA_DIR: dataDir };
     for (const name of NAMES) env[`KIZUNA_PORT_${name.toUpperCase()}`] = String(ports[name]);
@@ -68,6 +71,15 @@ describe('npm start (the whole local stack, on ports of its own)', () => {
     const ready = await fetch(`http://127.0.0.1:${ports.api}/readyz`);
     expect(await ready.json()).toEqual({ status: 'ready', checks: { mongodb: 'ok', temporal: 'ok' } });
     expect((await fetch(`http://127.0.0.1:${ports.temporalUi}/`)).status).toBe(200);
+  });
+
+  it('runs the worker and the API from the production build with plain node, no TypeScript loader', () => {
+    const commands = execFileSync('ps', ['-eo', 'args'], { encoding: 'utf8' }).split('\n');
+    for (const file of ['dist/worker.js', 'dist/api/server.js']) {
+      const ours = commands.filter((c) => c.includes(join(projectRoot, file)));
+      expect(ours, file).toHaveLength(1);
+      expect(ours[0], file).not.toContain('tsx');
+    }
   });
 
   it('runs the demo journey: listed by search attribute, its email in the MailDev inbox', async () => {

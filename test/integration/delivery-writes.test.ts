@@ -1,0 +1,73 @@
+// The send ledger's writes per send, counted by MongoDB command monitoring on a real FerretDB: sends
+// that finish together record their outcomes in one bulk write, so a burst of sends costs fewer writes
+// than the four a send made alone (cap slot, head hint, ledger row, outcome); exactly once still holds.
+import { randomBytes } from 'node:crypto';
+import mongoose from 'mongoose';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { createModels, type Models } from '../../store/models/index.js';
+import { startSmtpCapture } from '../support/smtp.js';
+import { addCustomer, publishTemplates, request, startStandin, testDelivery } from './delivery-helpers.js';
+
+const PUSH = `messages:
+  - type: text
+    text: "{{ profile.displayName }}さん、新豆が入荷しました"
+`;
+const SENDS = 24;
+const LEDGER = new Set(['deliveries', 'delivery_claims']);
+
+let connection: mongoose.Connection;
+let models: Models;
+let smtp: Awaited<ReturnType<typeof startSmtpCapture>>;
+let standin: Awaited<ReturnType<typeof startStandin>>;
+const writes: string[] = [];
+
+beforeAll(async () => {
+  connection = mongoose.createConnection(inject('mongoUri'), {
+    dbName: `t_delivery_writes_${randomBytes(3).toString('hex')}`,
+    autoIndex: false,
+    monitorCommands: true,
+  });
+  await connection.asPromise();
+  models = createModels(connection);
+  await Promise.all(Object.values(models).map((model) => model.createIndexes()));
+  connection.getClient().on('commandStarted', (e) => {
+    const target = (e.command as Record<string, unknown>)[e.commandName];
+    if (['insert', 'update', 'delete'].includes(e.commandName) && LEDGER.has(String(target)))
+      writes.push(e.commandName);
+  });
+  smtp = await startSmtpCapture();
+  standin = await startStandin();
+  await publishTemplates(models, 'winback', { hello: { line: PUSH } });
+});
+afterAll(async () => {
+  await standin?.close();
+  await smtp?.close();
+  await connection?.close();
+});
+
+describe('ledger writes per send', () => {
+  it('a burst of capped LINE sends writes fewer than four times a send, each message pushed once', async () => {
+    const users = Array.from({ length: SENDS }, (_, i) => ({
+      id: `c-w-${i}`,
+      userId: `U${i.toString(16).padStart(32, 'a')}`,
+    }));
+    for (const u of users) {
+      await addCustomer(models, u.id, { lineUserId: u.userId, displayName: '花子', consent: { line: 'following' } });
+    }
+    const delivery = testDelivery(models, smtp.url, {}, standin.baseURL);
+    const reqs = users.map((u) => request({ customerId: u.id, channel: 'line', cap: { max: 3, perMs: 86_400_000 } }));
+    writes.length = 0;
+
+    const outcomes = await Promise.all(reqs.map((r) => delivery.deliver(r)));
+
+    expect(outcomes.every((o) => o.status === 'sent')).toBe(true);
+    for (const u of users) expect(standin.pushes.filter((p) => p.to === u.userId)).toHaveLength(1);
+    expect(await models.Delivery.countDocuments({ status: 'sent' })).toBe(SENDS);
+    expect(writes.length).toBeLessThan(4 * SENDS);
+    // A retry of every send finds its recorded outcome: nothing is pushed again.
+    const again = await Promise.all(reqs.map((r) => delivery.deliver(r)));
+    expect(again).toEqual(outcomes);
+    expect(standin.pushes).toHaveLength(SENDS);
+    delivery.close();
+  });
+});
