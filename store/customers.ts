@@ -197,10 +197,13 @@ async function upsertRetried(models: Models, customerId: string, update: Record<
       );
       return result.upsertedCount > 0;
     } catch (err) {
-      if (isDuplicateKeyError(err) && /lineUserId/.test(String((err as Error).message))) {
-        throw new LineUserIdTakenError();
-      }
-      if (!isDuplicateKeyError(err) || attempt >= 3) throw err;
+      if (!isDuplicateKeyError(err)) throw err;
+      // FerretDB does not name the index a duplicate key broke: a LINE user id held by another
+      // customer tells this refusal apart from the losers of a creation race.
+      const lineUserId = (update.$set as Record<string, unknown> | undefined)?.lineUserId;
+      const holder = typeof lineUserId === 'string' ? await findCustomerIdByLineUser(models, lineUserId) : null;
+      if (holder !== null && holder !== customerId) throw new LineUserIdTakenError();
+      if (attempt >= 3) throw err;
     }
   }
 }

@@ -7,7 +7,7 @@
  *   order), `ownedProducts` gains the items' SKUs, `favoriteCategory` is the most bought category;
  * - `subscription.cancelled`: `subscriptionStatus: cancelled` and `churnedAt`.
  */
-import { findProfile, upsertProfile, type Profile } from '../../store/customers.js';
+import { findProfile, LineUserIdTakenError, upsertProfile, type Profile } from '../../store/customers.js';
 import { findOrderEvents, type EventRow } from '../../store/events.js';
 import type { Models } from '../../store/connection.js';
 
@@ -26,7 +26,14 @@ export async function applyEventEffects(models: Models, event: EventRow): Promis
     set.churnedAt = event.occurredAt;
   }
   if (existing && Object.keys(set).length === 0) return;
-  await upsertProfile(models, event.customerId, { set });
+  await upsertProfile(models, event.customerId, { set }).catch(async (err: unknown) => {
+    // Another customer took the LINE user id after the event was accepted (the API checked it then; the
+    // webhook routes to the linked customer when there is one): the rest of the patch still applies,
+    // and the outbox must not retry a write that can never succeed.
+    if (!(err instanceof LineUserIdTakenError) || set.lineUserId === undefined) throw err;
+    delete set.lineUserId;
+    await upsertProfile(models, event.customerId, { set });
+  });
 }
 
 /** `acquisitionSource` is the first touch: written when the customer has none, never replaced. */

@@ -2,6 +2,7 @@ import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
 import { connectStore } from '../../store/connection.js';
+import { applyEventEffects } from '../../api/events/effects.js';
 import { upsertProfile } from '../../store/customers.js';
 import { startApiHarness, unique, type ApiHarness } from './api/harness.js';
 
@@ -162,6 +163,30 @@ describe('a LINE user id belongs to one customer', () => {
     expect(res.status).toBe(201);
     expect((await stored(`line:${lineUserId}`))?.lineUserId).toBeUndefined();
     expect((await stored(id))?.lineUserId).toBe(lineUserId);
+  });
+
+  it('an accepted event whose LINE user id was taken meanwhile applies the rest of its patch, once', async () => {
+    const [holder, late, lineUserId] = [unique('h'), unique('late'), `U${unique('z').replace(/\W/g, '')}`];
+    await upsertProfile(h.store.models, holder, { set: { lineUserId } });
+    const row = {
+      eventId: unique('ev'),
+      source: 'line',
+      idempotencyKey: unique('wh'),
+      type: 'line.followed',
+      customerId: late,
+      occurredAt: new Date(),
+      receivedAt: new Date(),
+      properties: {},
+      profile: [
+        { path: 'lineUserId', value: lineUserId },
+        { path: 'consent.line', value: 'following' },
+      ],
+      route: { state: 'pending' as const, leaseUntil: new Date() },
+    };
+    await applyEventEffects(h.store.models, row as unknown as Parameters<typeof applyEventEffects>[1]);
+    expect(await stored(late)).toMatchObject({ consent: { line: 'following' } });
+    expect((await stored(late))?.lineUserId).toBeUndefined();
+    expect(await h.store.models.Customer.countDocuments({ lineUserId })).toBe(1);
   });
 
   it('makes an existing non-unique lineUserId index unique when the store opens', async () => {
