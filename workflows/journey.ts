@@ -5,6 +5,7 @@
  * the engine one at a time, in arrival order, stamped with workflow time.
  */
 import {
+  ActivityFailure,
   ApplicationFailure,
   allHandlersFinished,
   condition,
@@ -37,6 +38,9 @@ import { Visibility, currentStep, timerSummary, viewState } from './visibility.j
 
 /** Continue-as-new once a run's history passes this many events (Temporal's suggestion comes earlier on big histories). */
 export const DEFAULT_HISTORY_BOUND = 2_000;
+
+/** The patch that closes the entry of a run failed by an activity (see `failOnFatal`). */
+export const CLOSE_FAILED_ENTRY_PATCH = 'close-failed-entry';
 
 /** An input as it waits in the driver's queue; `nowMs` is stamped when the engine takes it. */
 type Queued = JourneyInput extends infer T ? (T extends unknown ? Omit<T, 'nowMs'> : never) : never;
@@ -115,11 +119,7 @@ class JourneyDriver {
         await this.nextInput();
       }
       // An activity that failed for good (its retry policy exhausted or non-retryable) fails the run.
-      if (this.fatal !== null) {
-        throw this.fatal instanceof Error
-          ? this.fatal
-          : ApplicationFailure.nonRetryable('an activity failed', 'ACTIVITY_FAILED');
-      }
+      if (this.fatal !== null) await this.failOnFatal(this.fatal);
       const next = this.queue.shift();
       if (next !== undefined) this.feed(next);
     }
@@ -263,6 +263,24 @@ class JourneyDriver {
       ...rest,
       carried: { plan: this.plan, state: this.state, journalSeq: this.journalSeq, chainId: this.chainId },
     });
+  }
+
+  /**
+   * Fails the run with the activity failure that ended it. Its entry is closed first (`failed:<type>`),
+   * so the ledger holds no open row for a run that is gone; a close that fails too does not hide the
+   * first failure. Runs recorded before this (no `close-failed-entry` marker) fail as they did.
+   */
+  private async failOnFatal(fatal: unknown): Promise<never> {
+    const failure =
+      fatal instanceof Error ? fatal : ApplicationFailure.nonRetryable('an activity failed', 'ACTIVITY_FAILED');
+    if (patched(CLOSE_FAILED_ENTRY_PATCH)) {
+      const cause =
+        failure instanceof ActivityFailure && failure.cause instanceof ApplicationFailure ? failure.cause : null;
+      const outcome = `failed:${cause?.type ?? 'ACTIVITY_FAILED'}`;
+      await condition(() => this.flushes === 0);
+      await this.flushJournal({ entryKey: this.state.entryKey, outcome }).catch(() => undefined);
+    }
+    throw failure;
   }
 
   private async finish(ending: Ending): Promise<JourneyWorkflowResult> {
