@@ -39,6 +39,17 @@ import { Visibility, currentStep, timerSummary, viewState } from './visibility.j
 /** Continue-as-new once a run's history passes this many events (Temporal's suggestion comes earlier on big histories). */
 export const DEFAULT_HISTORY_BOUND = 2_000;
 
+/** The patch that keys an entry without an event by the run id (`startKey`): one patch id per behaviour. */
+export const ENTRY_START_KEY_PATCH = 'entry-start-key';
+
+/**
+ * Whether the entry claim is keyed by the run id. Runs recorded before `entry-start-key` existed
+ * carry only the `local-activities` marker, which then also meant this: either marker says yes.
+ */
+function keyEntryByRun(): boolean {
+  return patched(ENTRY_START_KEY_PATCH) || patched(LOCAL_ACTIVITIES_PATCH);
+}
+
 /** The patch that closes the entry of a run failed by an activity (see `failOnFatal`). */
 export const CLOSE_FAILED_ENTRY_PATCH = 'close-failed-entry';
 
@@ -108,7 +119,7 @@ class JourneyDriver {
         type: 'start',
         customerId: input.customerId,
         entryEvent: input.entryEvent,
-        ...(patched(LOCAL_ACTIVITIES_PATCH) ? { startKey: `start:${workflowInfo().runId}` } : {}),
+        ...(keyEntryByRun() ? { startKey: `start:${workflowInfo().runId}` } : {}),
       });
       if (input.paused === true) this.feed({ type: 'pause' });
     }

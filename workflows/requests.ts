@@ -4,8 +4,9 @@
  *
  * Sends are activities on the task queue (heartbeats, their own timeout, the delivery ledger). Every
  * other request is a short, idempotent store operation and runs as a local activity: in the worker
- * that runs the workflow task, recorded as a marker, with no task-queue round trip of its own. Runs
- * whose history predates this (no `local-activities` patch marker) keep scheduling them as activities.
+ * that runs the workflow task, recorded as a marker, with no task-queue round trip of its own. Requests
+ * a history recorded as activities (before the `local-activities` marker) replay as activities; a run's
+ * later live tasks answer `patched` true and use local activities (docs/runtime.md, patching).
  */
 import {
   ApplicationFailure,
