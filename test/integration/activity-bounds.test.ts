@@ -64,9 +64,11 @@ steps:
       workflowBundleCode: code,
     });
     const journeyId = plan.journeyId;
+    let handle: ReturnType<typeof env.client.workflow.getHandle> | null = null;
     const failure = await worker.runUntil(async () => {
       const { workflowId } = await enterJourney(world.runtime(), { journeyId, customerId: 'c-broken', event: null });
-      const result = env.client.workflow.getHandle(workflowId).result();
+      handle = env.client.workflow.getHandle(workflowId);
+      const result = handle.result();
       const stuck = new Promise<never>((_, fail) => setTimeout(() => fail(new Error('the run still retries')), 30_000));
       return Promise.race([result, stuck]).then(
         () => null,
@@ -75,6 +77,16 @@ steps:
     });
     expect(failure).toBeInstanceOf(WorkflowFailedError);
     expect(attempts).toBe(1);
+    // The send was scheduled with its bounds: a schedule-to-close timeout and a number of attempts.
+    const scheduled = ((await handle!.fetchHistory()).events ?? []).flatMap((e) =>
+      e.activityTaskScheduledEventAttributes ? [e.activityTaskScheduledEventAttributes] : [],
+    );
+    expect(scheduled.map((a) => a.activityType?.name)).toEqual(['send']);
+    for (const activity of scheduled) {
+      expect(Number(activity.scheduleToCloseTimeout?.seconds)).toBe(24 * 3600);
+      expect(activity.retryPolicy?.maximumAttempts).toBe(300);
+      expect(activity.retryPolicy?.nonRetryableErrorTypes).toContain('TypeError');
+    }
     const entry = await world.store.models.Entry.findOne({ journeyId, customerId: 'c-broken', granted: true }).lean();
     expect(entry).toMatchObject({ granted: true, outcome: 'failed:TypeError' });
     expect((await listOpenRuns(world.store.models, { journeyId, afterId: null, limit: 10 })).workflowIds).toEqual([]);
