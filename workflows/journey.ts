@@ -26,7 +26,8 @@ import {
   type RequestCommand,
   type WaitCommand,
 } from '../engine/index.js';
-import { LOCAL_ACTIVITIES_PATCH, runRequest, storeActivity } from './requests.js';
+import { CLOSE_FAILED_ENTRY_PATCH, keyEntryByRun } from './patches.js';
+import { runRequest, storeActivity } from './requests.js';
 import {
   customerEvent,
   journeyControl,
@@ -38,20 +39,6 @@ import { Visibility, currentStep, timerSummary, viewState } from './visibility.j
 
 /** Continue-as-new once a run's history passes this many events (Temporal's suggestion comes earlier on big histories). */
 export const DEFAULT_HISTORY_BOUND = 2_000;
-
-/** The patch that keys an entry without an event by the run id (`startKey`): one patch id per behaviour. */
-export const ENTRY_START_KEY_PATCH = 'entry-start-key';
-
-/**
- * Whether the entry claim is keyed by the run id. Runs recorded before `entry-start-key` existed
- * carry only the `local-activities` marker, which then also meant this: either marker says yes.
- */
-function keyEntryByRun(): boolean {
-  return patched(ENTRY_START_KEY_PATCH) || patched(LOCAL_ACTIVITIES_PATCH);
-}
-
-/** The patch that closes the entry of a run failed by an activity (see `failOnFatal`). */
-export const CLOSE_FAILED_ENTRY_PATCH = 'close-failed-entry';
 
 /** An input as it waits in the driver's queue; `nowMs` is stamped when the engine takes it. */
 type Queued = JourneyInput extends infer T ? (T extends unknown ? Omit<T, 'nowMs'> : never) : never;
