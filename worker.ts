@@ -11,7 +11,13 @@ import { dirname } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { NativeConnection, Worker, bundleWorkflowCode } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from './activities/index.js';
-import { DeliveryConfigError, deliveryFromEnv, deliverySettingsFromEnv } from './channels/delivery-config.js';
+import {
+  DeliveryConfigError,
+  deliveryFromEnv,
+  deliverySettingsFromEnv,
+  isProductionEnv,
+} from './channels/delivery-config.js';
+import { TzDataMismatchError, checkTzData, enforceTzData } from './runtime/tz-data.js';
 import { temporalConnectionOptions } from './runtime/temporal-connection.js';
 import { connectStore } from './store/connection.js';
 import { TASK_QUEUE } from './workflows/search-attributes.js';
@@ -87,6 +93,12 @@ async function main() {
   const env = process.env;
   // Checked before anything else: production without its delivery settings refuses to start.
   deliverySettingsFromEnv(env);
+  // Workflow code computes quiet hours and dates with this Node's tz data: it must be the pinned one.
+  const tz = enforceTzData(
+    checkTzData(env.KIZUNA_TZDATA, { tz: process.versions.tz, icu: process.versions.icu }),
+    isProductionEnv(env),
+  );
+  (tz.level === 'warn' ? console.warn : console.log)(`kizuna worker: ${tz.line}`);
   const workflowBundleCode = loadBundle(env);
   const store = await connectStore(env.MONGODB_URI ?? 'mongodb://127.0.0.1:27017/kizuna', {
     postgresUrl: env.KIZUNA_POSTGRES_URL || undefined,
@@ -116,7 +128,8 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
       : main();
   run.catch((err: unknown) => {
     // A configuration problem is the operator's to fix: its sentence, not a stack trace.
-    console.error('kizuna worker: failed to start:', err instanceof DeliveryConfigError ? err.message : err);
+    const known = err instanceof DeliveryConfigError || err instanceof TzDataMismatchError;
+    console.error('kizuna worker: failed to start:', known ? err.message : err);
     process.exit(1);
   });
 }

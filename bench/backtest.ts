@@ -56,7 +56,7 @@ function population(
         lineUserId: follows ? `U${i}` : undefined,
         lineFollowing: follows,
         timezone: ZONES[Math.floor(rand() * ZONES.length)],
-        consent: { email: rand() < 0.9 ? 'subscribed' : 'unsubscribed', line: 'subscribed' },
+        consent: { email: rand() < 0.9 ? 'subscribed' : 'unsubscribed', line: follows ? 'following' : 'unknown' },
         totalSpent: Math.floor(rand() * 60000),
         lastOrderAt: new Date(START - Math.floor(rand() * 200) * DAY).toISOString(),
       },

@@ -1,43 +1,89 @@
 /**
- * Which channel a send uses and whether the customer's consent allows it. Pure, so the runtime's send
- * path (`channels/deliver.ts`) and the simulator can apply the same rules and cannot drift apart.
+ * The delivery rules that the runtime and the simulator share: which channel a `send` uses, whether
+ * the customer's consent lets it through, and when a full frequency cap frees a slot. Pure and free of
+ * imports, so the delivery (`channels/deliver.ts`, `store/delivery-slots.ts`), the simulator's world
+ * (`engine/simulator/world.ts`) and workflow code may all import it and cannot drift apart. The rules
+ * are written out in `docs/delivery.md` ("The rules").
  */
 
-/** The consent fields of a profile, as stored (see `store/models/customer.ts`). */
+/** The consent fields of a profile, as stored (see `store/models/customer.ts`) and as the simulator reads JSON. */
 export type ConsentView = { [field: string]: unknown };
 
-function consentOf(profile: ConsentView, channel: 'email' | 'line'): unknown {
-  const consent = profile['consent'];
-  return typeof consent === 'object' && consent !== null ? (consent as Record<string, unknown>)[channel] : undefined;
-}
+/** A channel a message goes out on. */
+export type Channel = 'email' | 'line';
 
 /** Reasons a send is skipped before any provider is called. */
 export type SkipReason =
   'unsubscribed' | 'bounced' | 'no-consent' | 'no-address' | 'blocked' | 'not-following' | 'line-not-configured';
 
-/** `preferred` is LINE when the customer follows the account and LINE knows them, else email. */
-export function resolveChannel(channel: 'email' | 'line' | 'preferred', profile: ConsentView): 'email' | 'line' {
+/** A frequency cap: at most `max` sends on a channel in any window of `perMs`. */
+export interface CapWindow {
+  max: number;
+  perMs: number;
+}
+
+function consentOf(profile: ConsentView, channel: Channel): unknown {
+  const consent = profile['consent'];
+  return typeof consent === 'object' && consent !== null ? (consent as Record<string, unknown>)[channel] : undefined;
+}
+
+const hasText = (value: unknown): value is string => typeof value === 'string' && value !== '';
+
+/**
+ * Whether the customer follows the LINE account, from one field: `consent.line` is `following`
+ * (the LINE webhook sets it on follow and `blocked` on unfollow), and LINE knows them (`lineUserId`).
+ * `lineFollowing` is a copy kept for conditions to read; no delivery decision reads it.
+ */
+export function followsLine(profile: ConsentView): boolean {
+  return consentOf(profile, 'line') === 'following' && hasText(profile['lineUserId']);
+}
+
+/** `preferred` is LINE when the customer follows the account ({@link followsLine}), else email. */
+export function resolveChannel(channel: Channel | 'preferred', profile: ConsentView): Channel {
   if (channel !== 'preferred') return channel;
-  const follows = consentOf(profile, 'line') === 'following' && typeof profile['lineUserId'] === 'string';
-  return follows && profile['lineUserId'] !== '' ? 'line' : 'email';
+  return followsLine(profile) ? 'line' : 'email';
 }
 
 /**
  * Why the customer may not receive this channel, or null when they may. Email needs an address and a
- * consent of `subscribed`; `unknown` (never asked) is refused as `no-consent`, because Japan's law on
- * specified electronic mail requires prior opt-in for marketing mail. LINE needs a user id and
- * `following` (`blocked` after an unfollow; `unknown` is `not-following`).
+ * consent of `subscribed`; `unknown` (never asked) and a missing consent are refused as `no-consent`,
+ * because Japan's law on specified electronic mail requires prior opt-in for marketing mail. LINE needs
+ * a user id and `following` (`blocked` after an unfollow; `unknown` or missing is `not-following`).
  */
-export function consentBlock(channel: 'email' | 'line', profile: ConsentView): SkipReason | null {
+export function consentBlock(channel: Channel, profile: ConsentView): SkipReason | null {
   if (channel === 'email') {
     const consent = consentOf(profile, 'email');
     if (consent === 'unsubscribed') return 'unsubscribed';
     if (consent === 'bounced') return 'bounced';
-    if (typeof profile['email'] !== 'string' || profile['email'] === '') return 'no-address';
+    if (!hasText(profile['email'])) return 'no-address';
     return consent === 'subscribed' ? null : 'no-consent';
   }
   const consent = consentOf(profile, 'line');
   if (consent === 'blocked') return 'blocked';
-  if (typeof profile['lineUserId'] !== 'string' || profile['lineUserId'] === '') return 'no-address';
+  if (!hasText(profile['lineUserId'])) return 'no-address';
   return consent === 'following' ? null : 'not-following';
+}
+
+/**
+ * What a LINE follow or unfollow changes in the profile (as the LINE webhook stores it), or null for
+ * any other event type.
+ */
+export function lineFollowChange(eventType: string): { line: 'following' | 'blocked'; lineFollowing: boolean } | null {
+  if (eventType === 'line.followed') return { line: 'following', lineFollowing: true };
+  if (eventType === 'line.unfollowed') return { line: 'blocked', lineFollowing: false };
+  return null;
+}
+
+/**
+ * The frequency cap's answer for a send at `nowMs`, given the times of the customer's earlier sends on
+ * the channel (any order, every journey): `null` when fewer than `cap.max` of them fall inside the
+ * window (a send at `at` counts while `at > nowMs - cap.perMs`; a send stamped after `nowMs` counts
+ * too, since another run's clock may run a little ahead), else the moment enough of them have left
+ * the window for one more send: when all but `max - 1` are out.
+ */
+export function capRetryAt(sentAtMs: readonly number[], cap: CapWindow, nowMs: number): number | null {
+  const inWindow = sentAtMs.filter((at) => at > nowMs - cap.perMs).sort((a, b) => a - b);
+  if (inWindow.length < cap.max) return null;
+  const leaving = inWindow[inWindow.length - cap.max];
+  return leaving === undefined ? null : leaving + cap.perMs;
 }

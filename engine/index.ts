@@ -18,7 +18,6 @@ export {
 export type * from './inputs.js';
 export type * from './commands.js';
 export { MAX_TRANSITIONS_PER_CALL, MAX_TRANSITIONS_PER_RUN } from './turn.js';
-export { resolveSendChannel } from './steps/send.js';
 export { chooseVariant } from './steps/decide.js';
 export { fnv1a, isInHoldout, stableBucket } from './hash.js';
 export { validatePlan } from './validate-plan.js';

@@ -22,6 +22,7 @@ import { journeyWorkflowId, type RuntimeDeps } from './deps.js';
 import { keptByHead } from './head-cache.js';
 import { trimEvent } from './event-fields.js';
 import { entryPriority } from './priority.js';
+import { trimForRuns } from './signal.js';
 
 export interface EnterJourneyInput {
   journeyId: string;
@@ -97,7 +98,9 @@ export async function enterJourney(deps: RuntimeDeps, input: EnterJourneyInput):
     }
     if (event === null) return { status: 'signalled', workflowId };
     try {
-      await deps.client.workflow.getHandle(workflowId).signal(customerEvent, { event });
+      // The going run may be pinned to an older version than the head: it gets what any version reads.
+      const running = await trimForRuns(deps.models, head, input.event ?? event);
+      await deps.client.workflow.getHandle(workflowId).signal(customerEvent, { event: running });
       return { status: 'signalled', workflowId };
     } catch (err) {
       if (!(err instanceof WorkflowNotFoundError) || attempt >= 3) throw err;

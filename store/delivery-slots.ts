@@ -6,6 +6,7 @@
  * contiguous and the next one is found by trying ids upwards from a `head` hint. Every read is by `_id`
  * (an index lookup on MongoDB; FerretDB v1 on SQLite scans the collection for any query, so reads are few).
  */
+import { capRetryAt } from '../definitions/consent.js';
 import { isDuplicateKeyError } from './errors.js';
 import type { Models } from './models/index.js';
 
@@ -27,8 +28,8 @@ interface Slot {
 
 /**
  * Reserves the customer's next send slot on the channel for delivery `key` at `nowMs` (engine clock).
- * With a cap, answers `capped` with the time the oldest counted slot leaves the window when `max`
- * sends are already inside it. Without a cap the slot is still taken: those sends count for the caps
+ * With a cap, answers `capped` when `max` sends are already inside the window, with the moment one
+ * more fits (`capRetryAt` of `definitions/consent.ts`). Without a cap the slot is still taken: those sends count for the caps
  * of other journeys.
  */
 export async function reserveSlot(
@@ -48,20 +49,8 @@ export async function reserveSlot(
   for (let round = 0; round < 100; round++) {
     // No probe before the insert: a taken id answers the insert with a duplicate key, and we move on.
     if (cap) {
-      const ids = Array.from({ length: Math.min(cap.max, seq - 1) }, (_, i) =>
-        slotId(customerId, channel, seq - 1 - i),
-      );
-      // One query for the window, not one per slot: FerretDB v1 scans the collection for each.
-      const before = await DeliveryClaim.find({ _id: { $in: ids } }, { atMs: 1, released: 1 }).lean<Slot[]>();
-      const inWindow = before.filter((s) => !s.released && s.atMs > nowMs - cap.perMs);
-      let counted = inWindow.length;
-      // Released slots leave fewer sends in the last `max` ids: only then look further back.
-      if (counted < cap.max && before.some((s) => s.released)) {
-        counted = await countFurther(models, input, seq - 1 - ids.length, counted);
-      }
-      if (counted >= cap.max) {
-        return { kind: 'capped', retryAtMs: Math.min(...inWindow.map((s) => s.atMs)) + cap.perMs };
-      }
+      const retryAtMs = await capAnswer(models, input, cap, seq);
+      if (retryAtMs !== null) return { kind: 'capped', retryAtMs };
     }
     try {
       await DeliveryClaim.create({ _id: slotId(customerId, channel, seq), key: input.key, atMs: nowMs });
@@ -81,21 +70,43 @@ export async function reserveSlot(
   throw new Error(`reserving a send slot for ${customerId} on ${channel}: too much contention`);
 }
 
-/** Counts window sends below `fromSeq` when released slots left fewer than needed in the last `max` ids. */
-async function countFurther(
+/**
+ * The cap's answer for slot `seq` (`definitions/consent.ts`, the rule the simulator applies too): null
+ * when it may be taken, else when the window frees a slot. Only the newest `max` live slots before it
+ * can decide; released slots leave fewer among the last `max` ids, and only then is it read further back.
+ */
+async function capAnswer(
   models: Models,
-  input: { customerId: string; channel: string; cap: { max: number; perMs: number } | null; nowMs: number },
+  input: { customerId: string; channel: string; nowMs: number },
+  cap: { max: number; perMs: number },
+  seq: number,
+): Promise<number | null> {
+  const { customerId, channel, nowMs } = input;
+  const ids = Array.from({ length: Math.min(cap.max, seq - 1) }, (_, i) => slotId(customerId, channel, seq - 1 - i));
+  // One query for the window, not one per slot: FerretDB v1 scans the collection for each.
+  const before = await models.DeliveryClaim.find({ _id: { $in: ids } }, { atMs: 1, released: 1 }).lean<Slot[]>();
+  const live = before.filter((s) => !s.released && s.atMs > nowMs - cap.perMs).map((s) => s.atMs);
+  if (live.length < cap.max && before.some((s) => s.released)) {
+    live.push(...(await liveFurther(models, input, cap, seq - 1 - ids.length, cap.max - live.length)));
+  }
+  return capRetryAt(live, cap, nowMs);
+}
+
+/** Up to `wanted` times of live window sends below `fromSeq`, newest first. */
+async function liveFurther(
+  models: Models,
+  input: { customerId: string; channel: string; nowMs: number },
+  cap: { max: number; perMs: number },
   fromSeq: number,
-  counted: number,
-): Promise<number> {
-  const cap = input.cap!;
-  let total = counted;
-  for (let seq = fromSeq; seq >= 1 && total < cap.max; seq--) {
+  wanted: number,
+): Promise<number[]> {
+  const found: number[] = [];
+  for (let seq = fromSeq; seq >= 1 && found.length < wanted; seq--) {
     const slot = await models.DeliveryClaim.findById(slotId(input.customerId, input.channel, seq)).lean<Slot>();
     if (!slot || slot.atMs <= input.nowMs - cap.perMs) break;
-    if (!slot.released) total++;
+    if (!slot.released) found.push(slot.atMs);
   }
-  return total;
+  return found;
 }
 
 /** Gives a slot back when its send never reached the provider (the delivery key was taken by another attempt). */

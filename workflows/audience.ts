@@ -6,11 +6,13 @@
  */
 import { makeContinueAsNewFunc, proxyActivities, setCurrentDetails, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities/types.js';
+import { boundedRetry } from './activity-options.js';
 
 const { findAudiencePage, enterAudience } = proxyActivities<Activities>({
   startToCloseTimeout: '10 minutes',
+  scheduleToCloseTimeout: '2 hours',
   heartbeatTimeout: '1 minute',
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
+  retry: boundedRetry(60, '1 minute'),
 });
 
 /** Customers per page (one activity call enters a page). */

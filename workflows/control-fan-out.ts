@@ -5,11 +5,13 @@
  */
 import { getExternalWorkflowHandle, makeContinueAsNewFunc, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities/types.js';
+import { boundedRetry } from './activity-options.js';
 import { journeyControl, type JourneyControlSignal } from './signals.js';
 
 const { listOpenRuns } = proxyActivities<Activities>({
   startToCloseTimeout: '1 minute',
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
+  scheduleToCloseTimeout: '2 hours',
+  retry: boundedRetry(120, '1 minute'),
 });
 
 /** Runs signalled per ledger page. */

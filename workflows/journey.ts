@@ -5,6 +5,7 @@
  * the engine one at a time, in arrival order, stamped with workflow time.
  */
 import {
+  ActivityFailure,
   ApplicationFailure,
   allHandlersFinished,
   condition,
@@ -25,7 +26,8 @@ import {
   type RequestCommand,
   type WaitCommand,
 } from '../engine/index.js';
-import { LOCAL_ACTIVITIES_PATCH, runRequest, storeActivity } from './requests.js';
+import { CLOSE_FAILED_ENTRY_PATCH, keyEntryByRun } from './patches.js';
+import { runRequest, storeActivity } from './requests.js';
 import {
   customerEvent,
   journeyControl,
@@ -104,7 +106,7 @@ class JourneyDriver {
         type: 'start',
         customerId: input.customerId,
         entryEvent: input.entryEvent,
-        ...(patched(LOCAL_ACTIVITIES_PATCH) ? { startKey: `start:${workflowInfo().runId}` } : {}),
+        ...(keyEntryByRun() ? { startKey: `start:${workflowInfo().runId}` } : {}),
       });
       if (input.paused === true) this.feed({ type: 'pause' });
     }
@@ -115,11 +117,7 @@ class JourneyDriver {
         await this.nextInput();
       }
       // An activity that failed for good (its retry policy exhausted or non-retryable) fails the run.
-      if (this.fatal !== null) {
-        throw this.fatal instanceof Error
-          ? this.fatal
-          : ApplicationFailure.nonRetryable('an activity failed', 'ACTIVITY_FAILED');
-      }
+      if (this.fatal !== null) await this.failOnFatal(this.fatal);
       const next = this.queue.shift();
       if (next !== undefined) this.feed(next);
     }
@@ -263,6 +261,24 @@ class JourneyDriver {
       ...rest,
       carried: { plan: this.plan, state: this.state, journalSeq: this.journalSeq, chainId: this.chainId },
     });
+  }
+
+  /**
+   * Fails the run with the activity failure that ended it. Its entry is closed first (`failed:<type>`),
+   * so the ledger holds no open row for a run that is gone; a close that fails too does not hide the
+   * first failure. Runs recorded before this (no `close-failed-entry` marker) fail as they did.
+   */
+  private async failOnFatal(fatal: unknown): Promise<never> {
+    const failure =
+      fatal instanceof Error ? fatal : ApplicationFailure.nonRetryable('an activity failed', 'ACTIVITY_FAILED');
+    if (patched(CLOSE_FAILED_ENTRY_PATCH)) {
+      const cause =
+        failure instanceof ActivityFailure && failure.cause instanceof ApplicationFailure ? failure.cause : null;
+      const outcome = `failed:${cause?.type ?? 'ACTIVITY_FAILED'}`;
+      await condition(() => this.flushes === 0);
+      await this.flushJournal({ entryKey: this.state.entryKey, outcome }).catch(() => undefined);
+    }
+    throw failure;
   }
 
   private async finish(ending: Ending): Promise<JourneyWorkflowResult> {

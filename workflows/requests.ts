@@ -4,8 +4,9 @@
  *
  * Sends are activities on the task queue (heartbeats, their own timeout, the delivery ledger). Every
  * other request is a short, idempotent store operation and runs as a local activity: in the worker
- * that runs the workflow task, recorded as a marker, with no task-queue round trip of its own. Runs
- * whose history predates this (no `local-activities` patch marker) keep scheduling them as activities.
+ * that runs the workflow task, recorded as a marker, with no task-queue round trip of its own. Requests
+ * a history recorded as activities (before the `local-activities` marker) replay as activities; a run's
+ * later live tasks answer `patched` true and use local activities (docs/runtime.md, patching).
  */
 import {
   ApplicationFailure,
@@ -17,23 +18,28 @@ import {
 } from '@temporalio/workflow';
 import type { Activities, Answer, JournalRow, RunContext } from '../activities/types.js';
 import type { CommandResultInput, CustomerEvent, RequestCommand } from '../engine/index.js';
+import { boundedRetry } from './activity-options.js';
 
-const RETRY: ActivityOptions['retry'] = {
-  initialInterval: '1 second',
-  backoffCoefficient: 2,
-  maximumInterval: '5 minutes',
-};
-const OPTIONS: ActivityOptions = { startToCloseTimeout: '1 minute', retry: RETRY };
+// Store requests are short and idempotent: a store that stays away for hours fails the run (its
+// entry is closed), rather than keeping it waiting without bound. See activity-options.ts.
+const RETRY = boundedRetry(60, '5 minutes');
+const OPTIONS: ActivityOptions = { startToCloseTimeout: '1 minute', scheduleToCloseTimeout: '4 hours', retry: RETRY };
 // A send may wait on SMTP or LINE for a while, so its start-to-close timeout is long; it heartbeats every
 // few seconds, so a send on a worker that died is retried after the heartbeat timeout instead. The
-// delivery ledger's lease (20 s, renewed during the provider call) runs out about as soon.
+// delivery ledger's lease (20 s, renewed during the provider call) runs out about as soon. A provider
+// away for a day fails the send for good.
 const SEND_OPTIONS: ActivityOptions = {
   startToCloseTimeout: '2 minutes',
+  scheduleToCloseTimeout: '1 day',
   heartbeatTimeout: '20 seconds',
-  retry: RETRY,
+  retry: boundedRetry(300, '5 minutes'),
 };
 
-const LOCAL_OPTIONS: LocalActivityOptions = { startToCloseTimeout: '1 minute', retry: RETRY };
+const LOCAL_OPTIONS: LocalActivityOptions = {
+  startToCloseTimeout: '1 minute',
+  scheduleToCloseTimeout: '4 hours',
+  retry: RETRY,
+};
 
 const activities = proxyActivities<Activities>(OPTIONS);
 const localActivities = proxyLocalActivities<Activities>(LOCAL_OPTIONS);

@@ -4,40 +4,24 @@
  * updates. Pure.
  */
 import { evaluateCondition, resolvePath } from '../../definitions/conditions.js';
+import { capRetryAt, consentBlock, lineFollowChange, resolveChannel } from '../../definitions/consent.js';
 import { isDateText, readDateValue, withDateFields } from '../../definitions/dates.js';
 import type { DeliveryChannel, JsonValue } from '../../definitions/plan.js';
-import type { RequestCommand, SendCap, SendCommand } from '../commands.js';
+import type { RequestCommand, SendCommand } from '../commands.js';
 import type { CommandResultInput, CustomerEvent } from '../inputs.js';
-import { resolveSendChannel } from '../steps/send.js';
 
 /** A customer profile as read from JSON: any fields, plus the ones the simulator understands. */
 export type Profile = Record<string, unknown>;
 
 /**
- * Epoch ms of sends per channel, oldest first, for the frequency cap; shared by every run of a
- * customer (a backtest replays the runs one after another, so every entry lies in the past).
+ * Epoch ms of sends per channel, for the frequency cap; shared by every run of a customer. A backtest
+ * replays the runs one after another, so the ledger may hold sends later than a run's moment: the
+ * world counts only those made by then.
  */
 export type SendLedger = Record<DeliveryChannel, number[]>;
 
 export function createSendLedger(): SendLedger {
   return { email: [], line: [] };
-}
-
-/**
- * Whether the customer follows the LINE account: `lineFollowing` when it is a boolean, else
- * whether a `lineUserId` is present. `line.followed` / `line.unfollowed` events change it.
- */
-export function followsLine(profile: Profile): boolean {
-  if (typeof profile.lineFollowing === 'boolean') return profile.lineFollowing;
-  return typeof profile.lineUserId === 'string' && profile.lineUserId.length > 0;
-}
-
-/** Why a channel cannot reach the customer, or `null` when it can. */
-export function unreachableReason(profile: Profile, channel: DeliveryChannel): string | null {
-  const consent = first(profile, `consent.${channel}`);
-  if (consent === 'unsubscribed' || consent === false) return 'unsubscribed';
-  if (channel === 'line') return followsLine(profile) ? null : 'not-following';
-  return typeof profile.email === 'string' && profile.email.length > 0 ? null : 'no-address';
 }
 
 export class SimulatedWorld {
@@ -85,19 +69,30 @@ export class SimulatedWorld {
     }
   }
 
-  /** Applies what a customer event changes in the world (LINE follow state). */
+  /** Applies what a customer event changes in the world: a LINE follow or unfollow, as the webhook stores it. */
   observe(event: CustomerEvent): void {
-    if (event.type === 'line.followed') this.profile.lineFollowing = true;
-    if (event.type === 'line.unfollowed') this.profile.lineFollowing = false;
+    const change = lineFollowChange(event.type);
+    if (change === null) return;
+    const consent = this.profile.consent;
+    this.profile.consent = {
+      ...(typeof consent === 'object' && consent !== null ? consent : {}),
+      line: change.line,
+    };
+    this.profile.lineFollowing = change.lineFollowing;
   }
 
-  /** As the delivery does: resolve the channel, check it reaches the customer, reserve a cap slot, send. */
+  /**
+   * As the delivery does, with the same rules (`definitions/consent.ts`): resolve the channel, check
+   * consent and address, reserve a cap slot, send. The ledger counts only sends made by `nowMs`: a
+   * backtest replays runs one after another, and a later run's sends have not happened yet.
+   */
   private send(command: SendCommand, nowMs: number): CommandResultInput {
-    const channel = resolveSendChannel(command.channel, followsLine(this.profile));
-    const reason = unreachableReason(this.profile, channel);
+    const channel = resolveChannel(command.channel, this.profile);
+    const reason = consentBlock(channel, this.profile);
     const answer = { type: 'send_result' as const, nowMs, correlationId: command.correlationId, channel };
     if (reason !== null) return { ...answer, status: 'skipped', reason, retryAtMs: null };
-    const retryAtMs = command.cap === null ? null : capRetryAt(this.ledger[channel], command.cap, nowMs);
+    const sent = this.ledger[channel].filter((at) => at <= nowMs);
+    const retryAtMs = command.cap === null ? null : capRetryAt(sent, command.cap, nowMs);
     if (retryAtMs !== null) return { ...answer, status: 'capped', reason: 'frequency-cap', retryAtMs };
     this.ledger[channel].push(nowMs);
     return { ...answer, status: 'sent', reason: null, retryAtMs: null };
@@ -111,18 +106,6 @@ export class SimulatedWorld {
     for (const tag of addTags) if (!tags.includes(tag)) tags.push(tag);
     this.profile.tags = tags;
   }
-}
-
-/**
- * `null` when a send at `nowMs` keeps at most `cap.max` sends in the window of `cap.perMs` ending
- * then (a send at `at` counts while `at > nowMs - perMs`); else when enough of them leave it.
- */
-export function capRetryAt(sent: readonly number[], cap: SendCap, nowMs: number): number | null {
-  const inWindow = sent.filter((at) => at > nowMs - cap.perMs && at <= nowMs).sort((a, b) => a - b);
-  if (inWindow.length < cap.max) return null;
-  // The slot frees when all but max - 1 of them have left the window.
-  const leaving = inWindow[inWindow.length - cap.max];
-  return leaving === undefined ? null : leaving + cap.perMs;
 }
 
 /**

@@ -14,12 +14,6 @@ import { type Flow, type Turn, STOP, goTo, issue, journal, mismatch } from '../t
 /** How long a `capped` answer without a usable retry time defers the send: never a wake-up without progress. */
 const CAP_RETRY_FLOOR_MS = 3_600_000;
 
-/** Resolves `preferred`: LINE when the customer follows the account, else email. */
-export function resolveSendChannel(channel: SendChannel, followsLine: boolean): DeliveryChannel {
-  if (channel === 'preferred') return followsLine ? 'line' : 'email';
-  return channel;
-}
-
 export function enterSend(turn: Turn, step: SendStep): Flow {
   if (turn.state.holdout) {
     journal(turn, step, 'skipped', 'holdout', { template: step.template });

@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { capRetryAt } from '../../definitions/consent.js';
 import type { Store } from '../../store/connection.js';
+import { releaseSlot, reserveSlot } from '../../store/delivery-slots.js';
 import { connectTestStore } from '../support/store.js';
 import { startSmtpCapture } from '../support/smtp.js';
 import { addCustomer, publishTemplates, request, testDelivery } from './delivery-helpers.js';
@@ -64,5 +66,22 @@ describe('the frequency cap across journeys, on FerretDB (no transactions)', () 
     expect(await delivery.deliver({ ...deferred, nowMs: t0 + DAY })).toMatchObject({ status: 'sent' });
     expect(mailsTo('c-window')).toHaveLength(2);
     delivery.close();
+  });
+
+  it('answers the retry time of the shared cap rule, also when a released slot lies in the window', async () => {
+    const cap = { max: 2, perMs: DAY };
+    const t0 = Date.UTC(2026, 2, 1);
+    const slot = (key: string, nowMs: number) =>
+      reserveSlot(store.models, { customerId: 'c-released', channel: 'email', key, cap, nowMs });
+    expect(await slot('k1', t0)).toMatchObject({ kind: 'reserved' });
+    const lost = await slot('k2', t0 + 1000);
+    // The send of k2 lost its delivery key to another attempt: its slot is given back.
+    if (lost.kind !== 'reserved') throw new Error('k2 was not reserved');
+    await releaseSlot(store.models, lost.slotId);
+    expect(await slot('k3', t0 + 2000)).toMatchObject({ kind: 'reserved' });
+    // Two live sends in the window (t0 and t0 + 2 s): a slot frees when the one at t0 leaves it.
+    const answer = await slot('k4', t0 + 3000);
+    expect(answer).toEqual({ kind: 'capped', retryAtMs: capRetryAt([t0, t0 + 2000], cap, t0 + 3000) });
+    expect(answer).toEqual({ kind: 'capped', retryAtMs: t0 + DAY });
   });
 });

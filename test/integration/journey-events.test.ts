@@ -210,4 +210,44 @@ steps:
       expect((await result(run.workflowId)).outcome).toBe('exited:order.completed');
     });
   });
+
+  it('an entry event handed to a going run pinned to an older version keeps the properties that version reads', async () => {
+    const version = (exit: string) => `
+journey: t-pinned-entry-fields
+name: pinned entry fields
+entry: { event: plan.changed, reentry: always }
+exit:
+  - ${exit}
+steps:
+  - { id: long-wait, wait: 30d }
+  - id: late
+    send: { channel: email, template: winback-coupon }
+`;
+    const v1 = await publishTestJourney(
+      world.store.models,
+      version('{ on: plan.changed, where: { event.plan: cancelled } }'),
+    );
+    await createEmailCustomer(world.store.models, 'c-pinned-entry');
+    await (
+      await world.worker()
+    ).runUntil(async () => {
+      const deps = world.runtime();
+      const journeyId = v1.plan.journeyId;
+      const changed = (id: string, plan: string) => ({
+        ...testEvent(id, 'plan.changed', 0),
+        properties: { plan, seats: 3 },
+      });
+      const first = { ...changed('plan-1', 'monthly'), timeMs: await now() };
+      const run = await enterJourney(deps, { journeyId, customerId: 'c-pinned-entry', event: first });
+      expect(run.status).toBe('entered');
+      await env.sleep(HOUR);
+      // The head moves to a version whose exit reads no property of the event.
+      await publishTestJourney(world.store.models, version('{ on: customer.unsubscribed }'));
+      const second = { ...changed('plan-2', 'cancelled'), timeMs: await now() };
+      const again = await enterJourney(deps, { journeyId, customerId: 'c-pinned-entry', event: second });
+      expect(again.status).toBe('signalled');
+      // The run follows v1: the event's plan is there, so it leaves at once.
+      expect((await result(run.workflowId)).outcome).toBe('exited:plan.changed');
+    });
+  });
 });

@@ -68,7 +68,10 @@ describe('the definitions folder of a journey', { timeout: 120_000 }, () => {
     const compiled = kizuna(elsewhere, 'compile', join(root, 'campaigns', 'j.yaml'));
     expect((JSON.parse(compiled.stdout) as { templates: Record<string, unknown> }).templates).toHaveProperty('hello');
     expect(kizuna(elsewhere, 'graph', join(root, 'campaigns', 'j.yaml')).stdout).toContain('flowchart');
-    writeFileSync(join(root, 'profile.json'), '{ "customerId": "c1", "lineFollowing": true }');
+    writeFileSync(
+      join(root, 'profile.json'),
+      '{ "customerId": "c1", "lineUserId": "U1", "consent": { "line": "following" } }',
+    );
     const simulated = kizuna(
       elsewhere,
       'simulate',
@@ -106,7 +109,10 @@ describe('the definitions folder of a journey', { timeout: 120_000 }, () => {
     expect(kizuna(elsewhere, 'compile', '--definitions', defs, file).status).toBe(0);
     expect(kizuna(elsewhere, 'graph', '--definitions', defs, file).status).toBe(0);
     expect(kizuna(elsewhere, 'compile', file).stderr).toContain('UNKNOWN_TEMPLATE');
-    writeFileSync(join(journeys, 'profile.json'), '{ "customerId": "c1", "lineFollowing": true }');
+    writeFileSync(
+      join(journeys, 'profile.json'),
+      '{ "customerId": "c1", "lineUserId": "U1", "consent": { "line": "following" } }',
+    );
     const simulate = ['simulate', file, '--profile', join(journeys, 'profile.json'), '--start', '2026-11-02T10:00:00Z'];
     const simulated = kizuna(elsewhere, ...simulate, '--definitions', defs);
     expect(simulated.stdout).toContain('sent hello by LINE');
@@ -129,7 +135,8 @@ steps:
     then:
       - send: { channel: email, template: hello }
 `,
-      'profile.json': '{ "id": "c1", "email": "a@x.jp", "lastOrderAt": "2026-01-01", "memo": "2026-01-01" }',
+      'profile.json':
+        '{ "id": "c1", "email": "a@x.jp", "consent": { "email": "subscribed" }, "lastOrderAt": "2026-01-01", "memo": "2026-01-01" }',
     });
     const result = kizuna(
       REPO,
@@ -156,7 +163,7 @@ steps:
       'broken.yaml':
         'journey: j\nname: J\nentry: { api: true }\nsteps:\n  - send: { channel: email, template: hello }\n',
       'warned.yaml': 'journey: j\nname: J\nentry: { api: true }\nsteps:\n  - send: { channel: line, template: hi }\n',
-      'profile.json': '{ "id": "c1", "lineFollowing": true }',
+      'profile.json': '{ "id": "c1", "lineUserId": "U1", "consent": { "line": "following" } }',
     });
     const simulate = (journey: string) =>
       kizuna(root, 'simulate', journey, '--profile', 'profile.json', '--start', '2026-11-02T10:00:00Z');

@@ -26,7 +26,10 @@ describe('backtest', () => {
       ['b', [event('b1', 'cart.abandoned', T0, { total: 10 })]],
       ['c', [event('c1', 'cart.abandoned', T0, { total: 2000 }), event('c2', 'order.completed', T0 + HOUR)]],
     ]);
-    const customers = ['a', 'b', 'c'].map((id) => ({ id, profile: { email: `${id}@example.jp` } }));
+    const customers = ['a', 'b', 'c'].map((id) => ({
+      id,
+      profile: { email: `${id}@example.jp`, consent: { email: 'subscribed' } },
+    }));
     const progress: number[] = [];
     const report = backtest({
       plan,

@@ -6,7 +6,8 @@ import type { JourneyCommand, SendCommand } from '../../../engine/commands.js';
 import { createJourneyState, stepJourney, type JourneyState } from '../../../engine/index.js';
 import type { JourneyInput, SendResultInput } from '../../../engine/inputs.js';
 import { backtest } from '../../../engine/simulator/backtest.js';
-import { SimulatedWorld, capRetryAt, createSendLedger } from '../../../engine/simulator/world.js';
+import { capRetryAt } from '../../../definitions/consent.js';
+import { SimulatedWorld, createSendLedger } from '../../../engine/simulator/world.js';
 import { DAY, HOUR, T0, makePlan, send, startInput, utcPolicy, wait } from './plans.js';
 
 const capped = (over: 'defer' | 'skip'): PolicyPlan => ({
@@ -140,7 +141,7 @@ describe('the simulated delivery', () => {
 
   it('answers skipped for an unreachable channel before it counts the cap, and capped with the retry time', () => {
     const ledger = createSendLedger();
-    const world = new SimulatedWorld({ email: 'a@example.com' }, null, ledger);
+    const world = new SimulatedWorld({ email: 'a@example.com', consent: { email: 'subscribed' } }, null, ledger);
     const command = sendOf(toFirstSend(makePlan([send('s', 't', null)], { policy: capped('defer') })).commands);
     const sentAt = (nowMs: number): SendResultInput => world.answer(command, nowMs) as SendResultInput;
     expect(sentAt(T0)).toMatchObject({ status: 'sent', channel: 'email' });
@@ -148,7 +149,7 @@ describe('the simulated delivery', () => {
     expect(sentAt(T0 + 2 * HOUR)).toMatchObject({ status: 'capped', channel: 'email', retryAtMs: T0 + DAY });
     expect(ledger.email).toEqual([T0, T0 + HOUR]);
     const line = world.answer({ ...command, channel: 'line' }, T0 + 3 * HOUR);
-    expect(line).toMatchObject({ status: 'skipped', channel: 'line', reason: 'not-following' });
+    expect(line).toMatchObject({ status: 'skipped', channel: 'line', reason: 'no-address' });
   });
 
   it('counts the cap across the runs of one customer in a backtest', () => {
@@ -164,7 +165,7 @@ describe('the simulated delivery', () => {
     }));
     const report = backtest({
       plan,
-      customers: [{ id: 'c1', profile: { email: 'a@example.com' } }],
+      customers: [{ id: 'c1', profile: { email: 'a@example.com', consent: { email: 'subscribed' } } }],
       eventsByCustomer: new Map([['c1', events]]),
       startMs: T0,
       untilMs: T0 + 5 * DAY,

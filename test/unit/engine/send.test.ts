@@ -9,16 +9,18 @@ const tokyo = { source: 'fixed', zone: 'Asia/Tokyo' } as const;
 describe('send', () => {
   it('sends on the preferred channel: LINE when the customer follows the account, else email', () => {
     const plan = makePlan([send('s', 'hello', null, { channel: 'preferred' })]);
-    expect(run(plan, { profile: { email: 'a@x.jp', lineUserId: 'U1' } }).sends[0]?.channel).toBe('line');
-    expect(run(plan, { profile: { email: 'a@x.jp' } }).sends[0]?.channel).toBe('email');
-    expect(run(plan, { profile: { email: 'a@x.jp', lineUserId: 'U1', lineFollowing: false } }).sends[0]?.channel).toBe(
-      'email',
-    );
+    const consent = (line: string) => ({ email: 'subscribed', line });
+    const profile = (line: string) => ({ email: 'a@x.jp', lineUserId: 'U1', consent: consent(line) });
+    expect(run(plan, { profile: profile('following') }).sends[0]?.channel).toBe('line');
+    expect(run(plan, { profile: { email: 'a@x.jp', consent: consent('following') } }).sends[0]?.channel).toBe('email');
+    expect(run(plan, { profile: profile('blocked') }).sends[0]?.channel).toBe('email');
+    // One field says whether the customer follows: consent.line, not the copy conditions read.
+    expect(run(plan, { profile: { ...profile('unknown'), lineFollowing: true } }).sends[0]?.channel).toBe('email');
   });
 
   it('falls back to the other channel once when the first cannot reach the customer, and journals both', () => {
     const plan = makePlan([send('s', 'hello', null, { channel: 'line', fallback: 'email' })]);
-    const result = run(plan, { profile: { email: 'a@x.jp' } });
+    const result = run(plan, { profile: { email: 'a@x.jp', lineUserId: 'U1', consent: { email: 'subscribed' } } });
     expect(result.sends).toEqual([{ atMs: T0, stepId: 's', template: 'hello', channel: 'email' }]);
     expect(actions(result.journal)).toEqual([
       'entered',
@@ -31,10 +33,10 @@ describe('send', () => {
 
   it('goes on without a message when no channel reaches the customer', () => {
     const plan = makePlan([send('s', 'hello', null, { channel: 'email', fallback: 'line' })]);
-    const result = run(plan, { profile: {} });
+    const result = run(plan, { profile: { lineUserId: 'U1' } });
     expect(result.sends).toEqual([]);
-    expect(actions(result.journal)).toContain('skipped:not-following @s');
     expect(actions(result.journal)).toContain('skipped:no-address @s');
+    expect(actions(result.journal)).toContain('skipped:not-following @s');
     expect(result.outcome).toBe('completed');
   });
 

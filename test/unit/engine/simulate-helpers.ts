@@ -18,12 +18,17 @@ export interface RunOptions {
   dateFields?: string[];
 }
 
+/** Profiles of these tests opt in to email unless they give `consent` themselves; LINE needs it said. */
+function withConsent(profile: Profile): Profile {
+  return 'consent' in profile ? profile : { ...profile, consent: { email: 'subscribed' } };
+}
+
 export function run(plan: Plan, options: RunOptions = {}): SimulationResult {
   const startMs = options.startMs ?? T0;
   return simulateCustomer({
     plan,
     customerId: options.customerId ?? 'cust-1',
-    profile: options.profile ?? { email: 'a@example.com' },
+    profile: withConsent(options.profile ?? { email: 'a@example.com' }),
     entryEvent: options.entryEvent ?? null,
     events: options.events ?? [],
     startMs,
