@@ -5,6 +5,7 @@ import { listJourneyIds, setJourneyStatus, type JourneyStatus } from '../store/j
 import { TASK_QUEUE } from '../workflows/search-attributes.js';
 import type { JourneyControlSignal } from '../workflows/signals.js';
 import { journeyWorkflowId, type RuntimeDeps } from './deps.js';
+import { deleteCustomerExecutions } from './delete-executions.js';
 
 const STATUS: Record<JourneyControlSignal['action'], JourneyStatus> = {
   pause: 'paused',
@@ -38,7 +39,9 @@ export async function controlJourney(
  * Ends every running journey of a customer (erasure): terminates each open run listed in the entries
  * ledger and the customer's run of every published journey (a run started a moment ago has not
  * claimed its entry yet, so the ledger does not know it), then forgets the customer's entry rows, so a
- * customer created again under the same id starts from nothing. Returns how many runs were ended.
+ * customer created again under the same id starts from nothing. Then deletes the customer's executions
+ * from Temporal, closed ones included (runtime/delete-executions.ts), so their histories do not wait
+ * for the namespace's retention. Returns how many runs were ended.
  */
 export async function endCustomerJourneys(deps: RuntimeDeps, input: { customerId: string }): Promise<number> {
   const journeyIds = await listJourneyIds(deps.models);
@@ -56,6 +59,11 @@ export async function endCustomerJourneys(deps: RuntimeDeps, input: { customerId
       if (!(err instanceof WorkflowNotFoundError)) throw err;
     }
   }
+  await deleteCustomerExecutions(deps, {
+    customerId: input.customerId,
+    journeyIds,
+    workflowIds: [...workflowIds],
+  });
   await deleteCustomerEntries(deps.models, input.customerId);
   return ended;
 }
