@@ -14,6 +14,7 @@ import {
   eventResult,
   journeyBundle,
 } from './schemas.js';
+import { ROUTE_OPERATIONS, ROUTE_SCHEMAS } from '../routes/openapi.js';
 
 type Operation = {
   summary: string;
@@ -26,6 +27,7 @@ type Operation = {
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 
 const OPERATIONS: Record<string, Record<string, Operation>> = {
+  ...(ROUTE_OPERATIONS as unknown as Record<string, Record<string, Operation>>),
   '/v1/events': {
     post: {
       summary: 'Store one customer event and route it to the journeys listening to it',
@@ -149,6 +151,7 @@ export function buildOpenApi(): Record<string, unknown> {
     journeyBundle,
     entriesInput,
     errorBody,
+    ...ROUTE_SCHEMAS,
   ]) {
     const json = z.toJSONSchema(schema, { target: 'draft-2020-12', io: 'input' }) as {
       $defs?: Record<string, unknown>;

@@ -5,6 +5,7 @@
  */
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { routesReportSchema } from '../../api/routes/openapi.js';
 import type { RoutesReport } from '../../api/routes/report.js';
 import { journeyYaml, unique } from './api/harness.js';
 import { arrive, LOGIN, lineUser, startRouteWorld, visitRoute, type RouteWorld } from './routes-world.js';
@@ -146,6 +147,14 @@ describe('the whole route', () => {
       .expect(201);
     const res = await request(w.h.app).get('/v1/reports/routes').query({ days: 7 }).set('authorization', auth());
     expect(res.status).toBe(200);
+    // The answer has the shape the OpenAPI document gives it.
+    expect(routesReportSchema.safeParse(res.body).error).toBeUndefined();
+    const doc = (await request(w.h.app).get('/openapi.json')).body as {
+      paths: Record<string, { get: { responses: Record<string, { content: Record<string, { schema: unknown }> }> } }>;
+    };
+    expect(doc.paths['/v1/reports/routes']!.get.responses['200']!.content['application/json']!.schema).toEqual({
+      $ref: '#/components/schemas/RoutesReport',
+    });
     const row = (res.body as RoutesReport).routes.find((r) => r.routeId === routeId)!;
     expect(row).toMatchObject({
       store: 'shibuya',
