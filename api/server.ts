@@ -49,11 +49,12 @@ async function main() {
         })
       : null,
     lineLogin:
-      env.LINE_LOGIN_CHANNEL_ID && env.LINE_LOGIN_CHANNEL_SECRET && env.KIZUNA_PUBLIC_URL
+      env.LINE_LOGIN_CHANNEL_ID && env.LINE_LOGIN_CHANNEL_SECRET
         ? {
             channelId: env.LINE_LOGIN_CHANNEL_ID,
             channelSecret: env.LINE_LOGIN_CHANNEL_SECRET,
-            callbackUrl: new URL('/line/login/callback', env.KIZUNA_PUBLIC_URL).toString(),
+            // Browsers reach the callback where they reach the unsubscribe pages.
+            callbackUrl: new URL('/line/login/callback', env.PUBLIC_BASE_URL ?? `http://127.0.0.1:${port}`).toString(),
             // A state secret of its own can be rotated without touching the LINE channel.
             stateSecret: env.KIZUNA_ROUTE_STATE_SECRET ?? `state:${env.LINE_LOGIN_CHANNEL_SECRET}`,
             ...(env.LINE_LOGIN_AUTHORIZE_URL ? { authorizeUrl: env.LINE_LOGIN_AUTHORIZE_URL } : {}),
