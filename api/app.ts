@@ -26,6 +26,7 @@ import { createEventRouter, type EventRouter } from './events/event-router.js';
 import { trackSends } from './http/sends-metric.js';
 import { createUnsubscribeRouter, type UnsubscribeDeps } from './unsubscribe/routes.js';
 import { routesRouter, type LineLoginConfig, type RouteRichMenuPort } from './routes/index.js';
+import { routeTouchesEraser } from './routes/erasure.js';
 
 export interface AppDeps {
   /** Dependencies `/readyz` checks, by name (e.g. `mongodb`, `temporal`). */
@@ -122,7 +123,11 @@ export function createKizunaApi(deps: AppDeps): KizunaApi {
       auth,
       runtime: deps.runtime,
       profileFields: deps.profileFields,
-      erasers: deps.erasers ?? [journalEraser(deps.models), deliveriesEraser(deps.models)],
+      erasers: deps.erasers ?? [
+        journalEraser(deps.models),
+        deliveriesEraser(deps.models),
+        routeTouchesEraser(deps.models),
+      ],
       onErased: (customerId) => pipeline.forgetCustomer(customerId),
     }),
   );

@@ -145,3 +145,15 @@ export async function readCustomerTouches(models: Models, customerId: string): P
   const rows = await models.RouteTouch.find({ customerId }).lean<(Omit<RouteTouch, 'touchId'> & { _id: string })[]>();
   return rows.map(({ _id, ...rest }) => ({ touchId: _id, ...rest }));
 }
+
+/**
+ * Erasure: the customer's arrivals keep counting in the reports but no longer name them — the
+ * customer id becomes `pseudonym`, the LINE user id is removed. Returns how many rows changed.
+ */
+export async function pseudonymiseRouteTouches(models: Models, customerId: string, pseudonym: string): Promise<number> {
+  const result = await models.RouteTouch.updateMany(
+    { customerId },
+    { $set: { customerId: pseudonym, lineUserId: 'erased' } },
+  );
+  return result.modifiedCount;
+}

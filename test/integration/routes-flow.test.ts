@@ -168,4 +168,15 @@ describe('the whole route', () => {
     });
     expect(row.visits).toBeGreaterThanOrEqual(3);
   });
+
+  it('erasure keeps the arrivals counted but no longer names the customer', async () => {
+    const res = await request(w.h.app).delete(`/v1/customers/${customerId}`).set('authorization', auth());
+    expect(res.status).toBe(200);
+    expect(res.body.erased).toMatchObject({ routeTouches: 2 });
+    expect(await w.h.store.models.RouteTouch.countDocuments({ customerId })).toBe(0);
+    expect(await w.h.store.models.RouteTouch.countDocuments({ lineUserId: user })).toBe(0);
+    const report = await request(w.h.app).get('/v1/reports/routes').set('authorization', auth());
+    const row = (report.body as RoutesReport).routes.find((r) => r.routeId === routeId)!;
+    expect(row.logins).toBe(2);
+  });
 });
