@@ -80,22 +80,7 @@ export function lineLoginRouter(deps: LoginDeps): { router: Router; grants: Logi
   });
 
   router.post('/oauth2/v2.1/token', form, (req, res) => {
-    const body = stringParams(req.body);
-    if (body['grant_type'] !== 'authorization_code') {
-      return res.status(400).json({ error: 'unsupported_grant_type', error_description: 'unsupported grant_type' });
-    }
-    if (body['client_id'] !== deps.channel.channelId || body['client_secret'] !== deps.channel.channelSecret) {
-      return res.status(400).json({ error: 'invalid_client', error_description: 'invalid client credentials' });
-    }
-    const grant = grants.redeem({
-      code: body['code'] ?? '',
-      clientId: body['client_id'],
-      redirectUri: body['redirect_uri'] ?? '',
-      codeVerifier: body['code_verifier'] ?? null,
-    });
-    if ('error' in grant)
-      return res.status(grant.status).json({ error: grant.error, error_description: grant.error_description });
-    res.set('cache-control', 'no-store').json(tokenResponse(grants, grant, deps));
+    exchange(deps, grants, stringParams(req.body), res);
   });
 
   router.post('/oauth2/v2.1/verify', form, (req, res) => {
@@ -118,6 +103,25 @@ export function lineLoginRouter(deps: LoginDeps): { router: Router; grants: Logi
     res.json({ userId, displayName: users()[userId] ?? 'LINE user', statusMessage: '' });
   });
   return { router, grants };
+}
+
+/** `POST /oauth2/v2.1/token`: a code for tokens, or LINE's error. */
+function exchange(deps: LoginDeps, grants: LoginGrants, body: Params, res: Response): void {
+  const refuse = (error: string, description: string) =>
+    res.status(400).json({ error, error_description: description });
+  if (body['grant_type'] !== 'authorization_code')
+    return void refuse('unsupported_grant_type', 'unsupported grant_type');
+  if (body['client_id'] !== deps.channel.channelId || body['client_secret'] !== deps.channel.channelSecret) {
+    return void refuse('invalid_client', 'invalid client credentials');
+  }
+  const grant = grants.redeem({
+    code: body['code'] ?? '',
+    clientId: body['client_id'],
+    redirectUri: body['redirect_uri'] ?? '',
+    codeVerifier: body['code_verifier'] ?? null,
+  });
+  if ('error' in grant) return void refuse(grant.error, grant.error_description);
+  res.set('cache-control', 'no-store').json(tokenResponse(grants, grant, deps));
 }
 
 /** Applies the consent form: a code and back to the client, or `access_denied`. */
