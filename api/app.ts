@@ -27,6 +27,8 @@ import { requestContext } from './http/request-context.js';
 import { createEventRouter, type EventRouter } from './events/event-router.js';
 import { trackSends } from './http/sends-metric.js';
 import { createUnsubscribeRouter, type UnsubscribeDeps } from './unsubscribe/routes.js';
+import { routesRouter, type LineLoginConfig, type RouteRichMenuPort } from './routes/index.js';
+import { routeTouchesEraser } from './routes/erasure.js';
 
 export interface AppDeps {
   /** Dependencies `/readyz` checks, by name (e.g. `mongodb`, `temporal`). */
@@ -67,6 +69,10 @@ export interface AppDeps {
   sendsMetricMaxAgeMs?: number;
   /** Unsubscribe pages (`/u/:token`); absent when the process does not serve them. */
   unsubscribe?: UnsubscribeDeps;
+  /** LINE Login for friend-add routes (`/r/:routeId`); absent = routes have no link. */
+  lineLogin?: LineLoginConfig | null;
+  /** Links routes' rich menus per user; absent = `richmenu` actions are not carried out. */
+  routeRichMenus?: RouteRichMenuPort | null;
 }
 
 /** The app and the services behind it (the outbox loop is started by the server, driven by tests). */
@@ -143,6 +149,7 @@ export function createKizunaApi(deps: AppDeps): KizunaApi {
       erasers: deps.erasers ?? [
         journalEraser(deps.models, deps.pseudonymKeys ?? null),
         deliveriesEraser(deps.models, deps.pseudonymKeys ?? null),
+        routeTouchesEraser(deps.models, deps.pseudonymKeys ?? null),
       ],
       onErased: (customerId) => pipeline.forgetCustomer(customerId),
     }),
@@ -156,6 +163,17 @@ export function createKizunaApi(deps: AppDeps): KizunaApi {
       eventRouter,
       compileOptions: deps.compileOptions,
       clock,
+    }),
+  );
+  app.use(
+    routesRouter({
+      ...deps,
+      auth,
+      pipeline,
+      logger,
+      clock,
+      lineLogin: deps.lineLogin ?? null,
+      richMenus: deps.routeRichMenus ?? null,
     }),
   );
   app.use(notFound);

@@ -56,6 +56,23 @@ async function main() {
           ...(env.LINE_API_BASE_URL ? { baseURL: env.LINE_API_BASE_URL } : {}),
         })
       : null,
+    lineLogin:
+      env.LINE_LOGIN_CHANNEL_ID && env.LINE_LOGIN_CHANNEL_SECRET
+        ? {
+            channelId: env.LINE_LOGIN_CHANNEL_ID,
+            channelSecret: env.LINE_LOGIN_CHANNEL_SECRET,
+            // Browsers reach the callback where they reach the unsubscribe pages.
+            callbackUrl: new URL(
+              '/line/login/callback',
+              env.PUBLIC_BASE_URL ?? `http://127.0.0.1:${listen.port}`,
+            ).toString(),
+            // A state secret of its own can be rotated without touching the LINE channel.
+            stateSecret: env.KIZUNA_ROUTE_STATE_SECRET ?? `state:${env.LINE_LOGIN_CHANNEL_SECRET}`,
+            ...(env.LINE_LOGIN_AUTHORIZE_URL ? { authorizeUrl: env.LINE_LOGIN_AUTHORIZE_URL } : {}),
+            ...(env.LINE_LOGIN_API_URL ? { apiUrl: env.LINE_LOGIN_API_URL } : {}),
+            ...(env.LINE_CHAT_URL ? { chatUrl: env.LINE_CHAT_URL } : {}),
+          }
+        : null,
     logger,
     ...(env.KIZUNA_BATCH_DEADLINE_MS ? { batchDeadlineMs: Number(env.KIZUNA_BATCH_DEADLINE_MS) } : {}),
     metrics: createMetrics({ defaultMetrics: true }),

@@ -10,6 +10,8 @@ import { registerGraph } from './graph.js';
 import { registerInit } from './init.js';
 import { registerJourneys } from './journeys.js';
 import { registerPublish } from './publish.js';
+import { registerReport } from './report.js';
+import { registerRoutes } from './routes.js';
 import { registerSimulate } from './simulate.js';
 import { registerValidate } from './validate.js';
 
@@ -24,5 +26,7 @@ registerPublish(program);
 registerJourneys(program);
 registerApiKey(program);
 registerCustomer(program);
+registerRoutes(program);
+registerReport(program);
 
 await program.parseAsync(process.argv);

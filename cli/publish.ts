@@ -4,6 +4,7 @@ import type { Command } from 'commander';
 import { findDefinitionsRoot, loadTemplateCatalog } from '../definitions/catalog.js';
 import { join } from 'node:path';
 import { ApiCallError, apiClientFromEnv, runCommand, type ApiClient } from './api-client.js';
+import { publishRoutes, ROUTE_FILE } from './publish-routes.js';
 import { collectYamlFiles, DEFINITIONS_OPTION_HELP, formatProblems, JourneyCompiler } from './journey-files.js';
 
 /**
@@ -35,9 +36,11 @@ export async function publishFile(
   return `${file}: ${body.journeyId} v${body.version} ${body.created ? 'published' : 'unchanged'}`;
 }
 
-/** Journey files among the paths: templates and profile-fields.yaml are not journeys. */
+/** Journey files among the paths: templates, routes and profile-fields.yaml are not journeys. */
 function journeyFiles(paths: string[]): string[] {
-  return collectYamlFiles(paths).filter((f) => !/(^|[\\/])templates[\\/]/.test(f) && !/profile-fields\.ya?ml$/.test(f));
+  return collectYamlFiles(paths).filter(
+    (f) => !/(^|[\\/])templates[\\/]/.test(f) && !/profile-fields\.ya?ml$/.test(f) && !ROUTE_FILE.test(f),
+  );
 }
 
 export function registerPublish(program: Command): void {
@@ -61,6 +64,7 @@ export function registerPublish(program: Command): void {
             console.error(`${file}: not published\n${formatted ?? (err as Error).message}`);
           }
         }
+        failed += await publishRoutes(api, paths);
         if (failed > 0) process.exitCode = 1;
       }),
     );

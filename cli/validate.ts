@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { DefinitionError } from '../definitions/errors.js';
+import { loadRouteDefinition } from '../definitions/route-definition.js';
 import { checkTemplate } from '../definitions/templates.js';
 import {
   DEFINITIONS_OPTION_HELP,
@@ -23,6 +24,8 @@ export interface ValidateReport {
 
 /** The definitions folder's own settings, which are not journeys. */
 const SETTINGS_FILE = /(?:^|[\\/])(?:profile-fields|links)\.ya?ml$/;
+/** Friend-add routes (`definitions/routes/*.yaml`), checked by their own loader. */
+const ROUTE_FILE = /(?:^|[\\/])routes[\\/][^\\/]+\.ya?ml$/;
 const TEMPLATE_FILE = /(?:^|[\\/])templates[\\/](email|line)[\\/][^\\/]+\.ya?ml$/;
 
 /**
@@ -52,6 +55,10 @@ export function validatePaths(paths: readonly string[], options: { definitions?:
 }
 
 function problemsOf(file: string, compiler: JourneyCompiler): DefinitionError[] {
+  if (ROUTE_FILE.test(file)) {
+    const result = loadRouteDefinition(readFileSync(file, 'utf8'), file);
+    return result.ok ? [] : result.errors;
+  }
   const template = TEMPLATE_FILE.exec(file);
   if (template) {
     const channel = template[1] === 'line' ? 'line' : 'email';

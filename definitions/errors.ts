@@ -19,6 +19,11 @@ export type DefinitionErrorCode =
   | 'OUT_OF_RANGE'
   | 'BAD_JOURNEY_ID'
   | 'BAD_EVENT_NAME'
+  // friend-add routes
+  | 'BAD_ROUTE_ID'
+  | 'BAD_ROUTE_NAME'
+  | 'UNKNOWN_JOURNEY'
+  | 'UNKNOWN_RICH_MENU'
   // entry, exit and goals
   | 'ENTRY_MISSING'
   | 'AMBIGUOUS_ENTRY'

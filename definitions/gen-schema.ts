@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { lineMessageJsonSchema } from './line-messages-schema.js';
 import { journeyJsonSchema } from './schema.js';
+import { routeJsonSchema } from './route-schema.js';
 import { withMarkdown } from './schema-markdown.js';
 import { emailTemplateSchema, lineTemplateSchema } from './templates.js';
 
@@ -43,6 +44,7 @@ export function renderSchemaFiles(): Record<string, string> {
     [JSON_SCHEMA_FILE]: renderJsonSchema(),
     [file('email-template.schema.json')]: render(emailTemplateJsonSchema()),
     [file('line-template.schema.json')]: render(lineTemplateJsonSchema()),
+    [file('route.schema.json')]: render(withMarkdown(routeJsonSchema())),
   };
 }
 

@@ -10,6 +10,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { appendFileSync } from 'node:fs';
 import express, { type ErrorRequestHandler, type Request, type Response } from 'express';
+import { loginEndpoints, type LoginChannel } from './login.js';
 import { inboxPage } from './page.js';
 import { StandinState, type Fault, type RecordedPush } from './state.js';
 import { bodyErrorMessage, validatePushBody } from './validate-messages.js';
@@ -31,6 +32,8 @@ export interface StandinOptions {
   clock?: () => number;
   /** Appends every accepted push body to this file (JSON lines), for a check over a whole test run. */
   recordFile?: string;
+  /** The LINE Login channel (authorize, token, verify, friendship status, profile); absent = not served. */
+  login?: LoginChannel;
 }
 
 /** Largest request body accepted; larger ones get 413 with a JSON body. */
@@ -131,6 +134,10 @@ export function createLineStandin(opts: StandinOptions) {
       markAsReadMode: 'auto',
     });
   });
+  if (opts.login)
+    app.use(
+      loginEndpoints(opts.login, { clock, followers, follow: (userId) => sendWebhook({ type: 'follow', userId }) }),
+    );
   app.use((_req, res) => lineError(res, 404, 'Not found'));
   app.use(((err: { type?: string; status?: number }, _req, res, _next) => {
     if (err.type === 'entity.too.large') return lineError(res, 413, 'The request body is too large');

@@ -58,6 +58,11 @@ const env = {
   LINE_CHANNEL_SECRET: 'local-line-secret',
   LINE_WEBHOOK_URL: `http://127.0.0.1:${PORTS.api}/webhooks/line`,
   LINE_STANDIN_PORT: String(PORTS.line),
+  // Friend-add routes: LINE Login on the stand-in, whose consent page offers a few demo LINE users.
+  LINE_LOGIN_CHANNEL_ID: '1650000000',
+  LINE_LOGIN_CHANNEL_SECRET: 'local-login-secret',
+  LINE_LOGIN_AUTHORIZE_URL: `http://127.0.0.1:${PORTS.line}/oauth2/v2.1/authorize`,
+  LINE_LOGIN_API_URL: `http://127.0.0.1:${PORTS.line}`,
   PORT: String(PORTS.api),
   /** Set once the store is up: the worker and the API create their PostgreSQL indexes through it. */
   KIZUNA_POSTGRES_URL: ownPostgresUrl ?? '',

@@ -11,9 +11,10 @@ import { pseudonym } from './pseudonyms.js';
 import type { Eraser } from './routes.js';
 
 /** The keys of pseudonyms; `null` refuses erasure of ledger rows rather than hash without a secret. */
-type Keys = SecretKeyring | null;
+export type Keys = SecretKeyring | null;
 
-function aliasOf(keys: Keys, customerId: string): string {
+/** The customer's pseudonym under the current key. Throws when no pseudonym secret is configured. */
+export function aliasOf(keys: Keys, customerId: string): string {
   if (keys === null) {
     throw new Error('erasure needs the pseudonym secret (KIZUNA_PSEUDONYM_SECRET, see docs/security.md)');
   }

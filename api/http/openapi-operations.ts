@@ -5,6 +5,7 @@
 import { JOURNEY_ID } from '../../definitions/patterns.js';
 import type { ApiScope } from '../../store/apikeys.js';
 import { ID_PATTERN } from './schemas.js';
+import { ROUTE_OPERATIONS } from '../routes/openapi.js';
 
 /** A path or query parameter. */
 export interface Parameter {
@@ -24,8 +25,8 @@ export interface Operation {
   parameters?: Parameter[];
   /** The request body: a component schema name, and media types besides application/json. */
   body?: { schema: string; description?: string; yaml?: boolean };
-  /** Success statuses and the component schema of their body. */
-  ok: { status: number[]; schema: string; description: string };
+  /** Success statuses and the component schema of their body (JSON unless `mediaType` says otherwise). */
+  ok: { status: number[]; schema: string; description: string; mediaType?: string };
   /** Error statuses this operation answers, with their codes (beyond the ones every body or key adds). */
   errors: Record<number, string[]>;
   /** Other answers whose body is not the error shape: status -> component schema. */
@@ -66,6 +67,7 @@ const journeyControl = (action: 'pause' | 'resume' | 'archive'): Record<string, 
 
 /** The operations, by path (OpenAPI `{param}` syntax) and method. */
 export const OPERATIONS: Record<string, Record<string, Operation>> = {
+  ...ROUTE_OPERATIONS,
   '/v1/events': {
     post: {
       operationId: 'postEvent',

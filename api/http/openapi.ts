@@ -11,6 +11,7 @@ import type { ProfileFieldTypes } from '../customers/profile-input.js';
 import { OPERATIONS, type Operation } from './openapi-operations.js';
 import { profileInputSchema } from './profile-schema.js';
 import { RESPONSE_SCHEMAS } from './response-schemas.js';
+import { ROUTE_INPUT_SCHEMAS, ROUTE_OUTPUT_SCHEMAS } from '../routes/openapi.js';
 import {
   entriesInput,
   errorBody,
@@ -61,10 +62,18 @@ function componentSchemas(profileFields: ProfileFieldTypes): Record<string, unkn
       .replaceAll('\\\\d', '[0-9]');
     Object.assign(schemas, JSON.parse(text));
   };
-  for (const schema of [eventInput, eventBatchInput, journeyBundle, entriesInput, lineWebhookBody])
+  for (const schema of [
+    eventInput,
+    eventBatchInput,
+    journeyBundle,
+    entriesInput,
+    lineWebhookBody,
+    ...ROUTE_INPUT_SCHEMAS,
+  ])
     add(schema, 'input');
   add(profileInputSchema(profileFields), 'input');
-  for (const schema of [eventResult, errorBody, ...RESPONSE_SCHEMAS]) add(schema, 'output');
+  for (const schema of [eventResult, errorBody, ...RESPONSE_SCHEMAS, ...ROUTE_OUTPUT_SCHEMAS]) add(schema, 'output');
+  schemas.Svg = { type: 'string', description: 'An SVG image.' };
   // An event's inline profile is a patch of the same fields as PUT /v1/customers/:id.
   const event = schemas.EventInput as { properties: Record<string, unknown> };
   event.properties.profile = { ...ref('CustomerInput'), description: 'Applied before routing.' };
@@ -115,7 +124,7 @@ function toOperation(op: Operation) {
   for (const status of op.ok.status) {
     responses[status] = {
       description: op.ok.description,
-      content: { 'application/json': { schema: ref(op.ok.schema) } },
+      content: { [op.ok.mediaType ?? 'application/json']: { schema: ref(op.ok.schema) } },
     };
   }
   for (const [status, codes] of Object.entries(errorResponses(op))) {

@@ -8,6 +8,7 @@ import { journalModel } from './journal.js';
 import { journalCountModel, journalMarkModel } from './journal-count.js';
 import { journeyHeadModel } from './journey-head.js';
 import { journeyModel } from './journey.js';
+import { routeLoginModel, routeModel, routeTouchModel } from './route.js';
 
 /** Builds every model on one connection. */
 export function createModels(connection: Connection) {
@@ -25,6 +26,9 @@ export function createModels(connection: Connection) {
     JournalRow: journalModel(connection),
     JournalCount: journalCountModel(connection),
     JournalMark: journalMarkModel(connection),
+    Route: routeModel(connection),
+    RouteLogin: routeLoginModel(connection),
+    RouteTouch: routeTouchModel(connection),
   };
 }
 

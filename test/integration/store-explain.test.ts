@@ -21,6 +21,15 @@ import { deleteCustomerEvents, findEventByKey, findOrderEvents } from '../../sto
 import { readJournal } from '../../store/journal.js';
 import { readJournalCounts } from '../../store/journal-counts.js';
 import { getJourneyHead, loadJourneyVersion } from '../../store/journeys.js';
+import { readLinkedCustomerFacts } from '../../store/route-report.js';
+import {
+  consumeRouteLogin,
+  findRoute,
+  pseudonymiseRouteTouches,
+  readRouteLogins,
+  readRouteTouches,
+  setAcquisitionRoute,
+} from '../../store/routes.js';
 
 let dir: string;
 let ferret: DocumentStore;
@@ -44,6 +53,13 @@ const HOT: Record<string, (s: Store) => Promise<unknown>> = {
   'erasure: events': (s) => deleteCustomerEvents(s.models, 'c-1'),
   'erasure: journal': (s) => pseudonymiseJournal(s.models, 'c-1', 'erased:x'),
   'erasure: deliveries': (s) => pseudonymiseDeliveries(s.models, 'c-1', 'erased:x'),
+  'route by id (/r/, callback, publish)': (s) => findRoute(s.models, 'spring-flyer'),
+  'route login used once (callback)': (s) => consumeRouteLogin(s.models, 'login-1', new Date(0), 'callback'),
+  'first-touch acquisition route': (s) => setAcquisitionRoute(s.models, 'c-1', 'spring-flyer'),
+  'routes report: visits of a route': (s) => readRouteLogins(s.models, 'spring-flyer'),
+  'routes report: arrivals of a route': (s) => readRouteTouches(s.models, 'spring-flyer'),
+  'erasure: route arrivals': (s) => pseudonymiseRouteTouches(s.models, 'c-1', 'erased:x'),
+  "routes report: a linked customer's orders, consent, conversions": (s) => readLinkedCustomerFacts(s.models, 'c-1'),
 };
 
 /**
@@ -51,6 +67,7 @@ const HOT: Record<string, (s: Store) => Promise<unknown>> = {
  * equality first, so what FerretDB filters in memory is one customer's or one journey's rows.
  */
 const NOT_PUSHED: Record<string, string> = {
+  acquisitionRoute: '$exists is not pushed down; the update is narrowed to one customer by _id first',
   outcome: 'null is never pushed down; the query is narrowed by customer (or journey) and granted first',
 };
 

@@ -1,0 +1,61 @@
+/** `kizuna report routes [--from --to --days --csv]`: the routes report of the API, as a table or CSV. */
+import type { Command } from 'commander';
+import type { RoutesReport } from '../api/routes/report.js';
+import { apiClientFromEnv, runCommand } from './api-client.js';
+
+const COLUMNS = [
+  'routeId',
+  'name',
+  'store',
+  'channel',
+  'visits',
+  'denied',
+  'logins',
+  'friendsAdded',
+  'customersLinked',
+  'newCustomers',
+  'blockedSince',
+  'orders',
+  'revenue',
+] as const;
+
+const csvCell = (value: string | number | null) => {
+  const text = value === null ? '' : String(value);
+  return /[",\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+};
+
+/** The report as CSV: one line per route, conversions as `journey=n` pairs in the last column. */
+export function routesReportCsv(report: RoutesReport): string {
+  const lines = [[...COLUMNS, 'conversions'].join(',')];
+  for (const row of report.routes) {
+    const conversions = Object.entries(row.conversions)
+      .map(([j, n]) => `${j}=${n}`)
+      .join(' ');
+    lines.push([...COLUMNS.map((c) => csvCell(row[c])), csvCell(conversions)].join(','));
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+export function registerReport(program: Command): void {
+  const report = program.command('report').description('reports (through the API)');
+  report
+    .command('routes')
+    .description('per friend-add route: visits, logins, friends added, customers, orders, revenue, conversions')
+    .option('--from <date>', 'start of the period (ISO date or date-time); default 30 days before --to')
+    .option('--to <date>', 'end of the period; default now')
+    .option('--days <n>', 'orders and conversions counted within this many days of arriving', '30')
+    .option('--csv', 'CSV instead of a table')
+    .action((options: { from?: string; to?: string; days: string; csv?: boolean }) =>
+      runCommand(async () => {
+        const query = new URLSearchParams({ days: options.days });
+        if (options.from) query.set('from', options.from);
+        if (options.to) query.set('to', options.to);
+        const { body } = await apiClientFromEnv().call<RoutesReport>('GET', `/v1/reports/routes?${query.toString()}`);
+        if (options.csv) process.stdout.write(routesReportCsv(body));
+        else {
+          console.log(`routes ${body.from} – ${body.to} (orders within ${body.days} days)`);
+          console.table(body.routes.map((r) => Object.fromEntries(COLUMNS.map((c) => [c, r[c]]))));
+        }
+      }),
+    );
+}

@@ -1,0 +1,159 @@
+/**
+ * Friend-add routes, their LINE Login visits and arrivals: the only code that reads or writes the
+ * `routes`, `route_logins` and `route_touches` collections. Every read is by `_id` or by an indexed
+ * `routeId` / `customerId` equality, which FerretDB pushes down to PostgreSQL.
+ */
+import { isDuplicateKeyError } from './errors.js';
+import type { Models } from './models/index.js';
+
+/** A stored route. */
+export interface StoredRoute {
+  routeId: string;
+  name: string;
+  store?: string;
+  channel?: string;
+  actions: { tags: string[]; journey?: string; richmenu?: string };
+  origin: 'definitions' | 'api';
+  contentHash: string;
+  createdAt?: Date;
+  updatedAt?: Date;
+}
+
+/** A route visit waiting for its LINE Login callback. */
+export interface RouteLogin {
+  loginId: string;
+  routeId: string;
+  nonce: string;
+  codeVerifier: string;
+  createdAt: Date;
+}
+
+/** One arrival through a route. */
+export interface RouteTouch {
+  touchId: string;
+  routeId: string;
+  customerId: string;
+  lineUserId: string;
+  friend: boolean;
+  friendshipStatusChanged: boolean;
+  firstTouch: boolean;
+  at: Date;
+}
+
+const ROUTE_FIELDS = { _id: 0, __v: 0 } as const;
+
+/**
+ * Stores a route, replacing the one with the same id when its content differs. Returns `created`,
+ * `updated` or `unchanged` (same content hash: nothing is written).
+ */
+export async function saveRoute(
+  models: Models,
+  route: Omit<StoredRoute, 'createdAt' | 'updatedAt'>,
+): Promise<'created' | 'updated' | 'unchanged'> {
+  const existing = await findRoute(models, route.routeId);
+  if (existing?.contentHash === route.contentHash) return 'unchanged';
+  const doc = { ...route, actions: { ...route.actions, tags: route.actions.tags ?? [] } };
+  if (existing) {
+    await models.Route.replaceOne(
+      { _id: route.routeId },
+      { _id: route.routeId, ...doc, createdAt: existing.createdAt },
+    );
+    return 'updated';
+  }
+  try {
+    await models.Route.create({ _id: route.routeId, ...doc });
+    return 'created';
+  } catch (err) {
+    // Two publishers of the same new route: the other one stored it first.
+    if (isDuplicateKeyError(err)) return 'unchanged';
+    throw err;
+  }
+}
+
+/** The route, or null. */
+export async function findRoute(models: Models, routeId: string): Promise<StoredRoute | null> {
+  return (await models.Route.findOne({ _id: routeId }, ROUTE_FIELDS).lean<StoredRoute>()) ?? null;
+}
+
+/** Every route, by id (the routes of one shop are a short list). */
+export async function listRoutes(models: Models): Promise<StoredRoute[]> {
+  return models.Route.find({}, ROUTE_FIELDS).sort({ _id: 1 }).lean<StoredRoute[]>();
+}
+
+/** Records a visit that starts a LINE Login. */
+export async function insertRouteLogin(models: Models, login: RouteLogin): Promise<void> {
+  const { loginId, ...rest } = login;
+  await models.RouteLogin.create({ _id: loginId, ...rest, consumed: false });
+}
+
+/**
+ * Marks the login as used by its callback, once: the second callback with the same state gets null,
+ * as does an unknown login id. `outcome` records how the login ended (`arrived`, `denied`, ...).
+ */
+export async function consumeRouteLogin(
+  models: Models,
+  loginId: string,
+  at: Date,
+  outcome: string,
+): Promise<RouteLogin | null> {
+  const result = await models.RouteLogin.updateOne(
+    { _id: loginId, consumed: false },
+    { $set: { consumed: true, consumedAt: at, outcome } },
+  );
+  if (result.modifiedCount !== 1) return null;
+  const doc = await models.RouteLogin.findOne({ _id: loginId }).lean<RouteLogin & { _id: string }>();
+  return doc ? { ...doc, loginId: doc._id } : null;
+}
+
+/** Records one arrival (insert only). */
+export async function insertRouteTouch(models: Models, touch: RouteTouch): Promise<void> {
+  const { touchId, ...rest } = touch;
+  await models.RouteTouch.create({ _id: touchId, ...rest });
+}
+
+/**
+ * Sets the customer's `acquisitionRoute` when they have none yet (first touch wins). True when this
+ * call set it.
+ */
+export async function setAcquisitionRoute(models: Models, customerId: string, routeId: string): Promise<boolean> {
+  const result = await models.Customer.updateOne(
+    { _id: customerId, acquisitionRoute: { $exists: false } },
+    { $set: { acquisitionRoute: routeId } },
+    { strict: false },
+  );
+  return result.modifiedCount === 1;
+}
+
+/** The visits (logins started) of a route: their times and how they ended. */
+export async function readRouteLogins(
+  models: Models,
+  routeId: string,
+): Promise<{ createdAt: Date; outcome?: string }[]> {
+  return models.RouteLogin.find({ routeId }, { _id: 0, createdAt: 1, outcome: 1 }).lean<
+    { createdAt: Date; outcome?: string }[]
+  >();
+}
+
+/** The arrivals through a route. */
+export async function readRouteTouches(models: Models, routeId: string): Promise<RouteTouch[]> {
+  const rows = await models.RouteTouch.find({ routeId }).lean<(Omit<RouteTouch, 'touchId'> & { _id: string })[]>();
+  return rows.map(({ _id, ...rest }) => ({ touchId: _id, ...rest }));
+}
+
+/** A customer's arrivals, every route (the timeline, erasure). */
+export async function readCustomerTouches(models: Models, customerId: string): Promise<RouteTouch[]> {
+  const rows = await models.RouteTouch.find({ customerId }).lean<(Omit<RouteTouch, 'touchId'> & { _id: string })[]>();
+  return rows.map(({ _id, ...rest }) => ({ touchId: _id, ...rest }));
+}
+
+/**
+ * Erasure: the customer's arrivals keep counting in the reports but no longer name them — the
+ * customer id becomes `pseudonym`, the LINE user id is removed. Returns how many rows changed.
+ */
+export async function pseudonymiseRouteTouches(models: Models, customerId: string, pseudonym: string): Promise<number> {
+  const result = await models.RouteTouch.updateMany(
+    { customerId },
+    { $set: { customerId: pseudonym, lineUserId: 'erased' } },
+  );
+  return result.modifiedCount;
+}
