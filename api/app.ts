@@ -11,6 +11,7 @@ import type { Models } from '../store/connection.js';
 import { createAuth } from './http/auth.js';
 import { customersRouter, type Eraser } from './customers/routes.js';
 import { deliveriesEraser, journalEraser } from './customers/erasure.js';
+import { timelineRouter } from './customers/timeline.js';
 import { errorHandler, notFound } from './http/errors.js';
 import { createEventPipeline, type EventPipeline } from './events/pipeline.js';
 import { eventsRouter } from './events/routes.js';
@@ -121,6 +122,7 @@ export function createKizunaApi(deps: AppDeps): KizunaApi {
       onErased: (customerId) => pipeline.forgetCustomer(customerId),
     }),
   );
+  app.use(timelineRouter({ models: deps.models, auth }));
   app.use(
     journeysRouter({
       models: deps.models,

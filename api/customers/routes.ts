@@ -27,7 +27,8 @@ export interface CustomersRouteDeps {
   onErased?: (customerId: string) => void;
 }
 
-const CUSTOMER_ID = /^[^\s$][^\s]{0,199}$/;
+/** What a customer id in a path may be. */
+export const CUSTOMER_ID = /^[^\s$][^\s]{0,199}$/;
 
 export function customersRouter(deps: CustomersRouteDeps): Router {
   const router = Router();

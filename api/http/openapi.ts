@@ -14,6 +14,7 @@ import {
   eventResult,
   journeyBundle,
 } from './schemas.js';
+import { journeyStats, timelinePage } from './report-schemas.js';
 
 type Operation = {
   summary: string;
@@ -71,6 +72,15 @@ const OPERATIONS: Record<string, Record<string, Operation>> = {
       errors: ['DEPENDENCY_UNAVAILABLE'],
     },
   },
+  '/v1/customers/{id}/timeline': {
+    get: {
+      summary:
+        "A customer's events, journey steps, messages, consent and route changes, newest first (?before=<next cursor or ISO time>&limit=1..200, default 50)",
+      scope: 'customers:read',
+      ok: { status: 200, schema: 'TimelinePage', description: 'one page; `next` resumes after it' },
+      errors: ['CUSTOMER_NOT_FOUND', 'VALIDATION_FAILED'],
+    },
+  },
   '/v1/journeys': {
     post: {
       summary: 'Publish a journey (YAML body, or a JSON bundle of journey + templates)',
@@ -123,10 +133,10 @@ const OPERATIONS: Record<string, Record<string, Operation>> = {
   '/v1/journeys/{id}/stats': {
     get: {
       summary:
-        'Per-step funnel of a version, treated vs holdout conversion and uplift (?version=N; ?recount=true rebuilds the counters from the journal)',
+        'Per-step funnel of a version, treated vs holdout conversion and uplift (?version=N; ?by=<profile field> adds the figures per value; ?recount=true rebuilds the counters from the journal)',
       scope: 'journeys:read',
-      ok: { status: 200, description: 'the figures' },
-      errors: ['JOURNEY_NOT_FOUND'],
+      ok: { status: 200, schema: 'JourneyStats', description: 'the figures' },
+      errors: ['JOURNEY_NOT_FOUND', 'VALIDATION_FAILED'],
     },
   },
   '/webhooks/line': {
@@ -149,6 +159,8 @@ export function buildOpenApi(): Record<string, unknown> {
     journeyBundle,
     entriesInput,
     errorBody,
+    timelinePage,
+    journeyStats,
   ]) {
     const json = z.toJSONSchema(schema, { target: 'draft-2020-12', io: 'input' }) as {
       $defs?: Record<string, unknown>;

@@ -1,0 +1,94 @@
+/**
+ * Response shapes of the read-side routes (timeline, stats, reports), as zod schemas for the OpenAPI
+ * document (api/http/openapi.ts). The routes build these objects themselves; the schemas describe them.
+ */
+import { z } from 'zod';
+
+const counts = z.record(z.string(), z.number().int());
+
+export const timelineItem = z
+  .object({
+    id: z
+      .string()
+      .meta({ description: 'Unique in the timeline: `event:<eventId>`, `journal:<rowId>`, `delivery:<key>`.' }),
+    at: z.iso.datetime(),
+    kind: z.enum(['event', 'journal', 'delivery']),
+    category: z.enum([
+      'purchase',
+      'inquiry',
+      'line-message',
+      'line-postback',
+      'consent',
+      'route',
+      'event',
+      'journey',
+      'message',
+    ]),
+    type: z.string().optional().meta({ description: 'Events: the event type.' }),
+    eventId: z.string().optional(),
+    source: z.string().optional(),
+    properties: z.record(z.string(), z.unknown()).optional(),
+    consent: z.record(z.string(), z.string()).optional().meta({ description: 'Consent changes an event carried.' }),
+    journeyId: z.string().optional(),
+    version: z.number().int().optional(),
+    stepId: z.string().nullable().optional(),
+    stepKind: z.string().nullable().optional(),
+    action: z.string().optional().meta({ description: 'Journal rows: entered, sent, skipped, converted, ...' }),
+    reason: z.string().nullable().optional(),
+    detail: z.record(z.string(), z.unknown()).optional(),
+    template: z.string().optional(),
+    channel: z.enum(['email', 'line']).nullable().optional(),
+    status: z.enum(['pending', 'sent', 'failed', 'skipped']).optional(),
+    sentAt: z.iso.datetime().nullable().optional(),
+  })
+  .meta({ id: 'TimelineItem' });
+
+export const timelinePage = z
+  .object({
+    customerId: z.string(),
+    items: z.array(timelineItem),
+    next: z.string().nullable().meta({ description: 'Pass as `before` for the next page; null on the last.' }),
+  })
+  .meta({ id: 'TimelinePage' });
+
+const conversion = z.object({
+  treatedRate: z.number().nullable(),
+  holdoutRate: z.number().nullable(),
+  uplift: z.number().nullable(),
+});
+
+const figures = {
+  runs: z.number().int(),
+  holdout: z.number().int(),
+  converted: z.number().int(),
+  holdoutConverted: z.number().int(),
+  outcomes: counts,
+  steps: z.array(
+    z.object({
+      stepId: z.string(),
+      entered: z.number().int(),
+      sent: counts,
+      skipped: counts,
+      deferred: counts,
+      failed: counts,
+      paths: counts,
+      conversions: z.number().int(),
+    }),
+  ),
+  conversion,
+};
+
+export const journeyStats = z
+  .object({
+    journeyId: z.string(),
+    version: z.number().int(),
+    ...figures,
+    by: z
+      .object({
+        field: z.string(),
+        values: z.array(z.object({ value: z.string().nullable(), ...figures })),
+      })
+      .optional()
+      .meta({ description: 'With `?by=<field>`: the same figures per value (null: customers without one).' }),
+  })
+  .meta({ id: 'JourneyStats' });
