@@ -9,6 +9,7 @@ import { ApiError } from '../http/errors.js';
 import { getHead, listHeads, listVersions, loadVersion, type JourneyHead } from './catalog.js';
 import { compileAndPublish } from './publish.js';
 import { journeyStats } from './stats.js';
+import { journeyStatsBy } from './stats-by.js';
 import { enterByApi } from './entries.js';
 import type { RuntimePort, SchedulesPort } from '../ports.js';
 import type { EventRouter } from '../events/event-router.js';
@@ -108,7 +109,11 @@ export function journeysRouter(deps: JourneysRouteDeps): Router {
       const head = await requireHead(deps.models, String(req.params.id));
       // `recount=true` rebuilds the counters from the journal (slow: it reads every row of the version).
       const recount = req.query.recount === 'true';
-      return [200, await journeyStats(deps.models, head.journeyId, versionParam(req, head), { recount })];
+      const version = versionParam(req, head);
+      if (typeof req.query.by === 'string') {
+        return [200, await journeyStatsBy(deps.models, head.journeyId, version, { field: req.query.by, recount })];
+      }
+      return [200, await journeyStats(deps.models, head.journeyId, version, { recount })];
     }),
   );
   return router;
