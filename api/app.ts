@@ -12,6 +12,7 @@ import { createAuth } from './http/auth.js';
 import { customersRouter, type Eraser } from './customers/routes.js';
 import { deliveriesEraser, journalEraser } from './customers/erasure.js';
 import { timelineRouter } from './customers/timeline.js';
+import { reportsRouter } from './reports/routes.js';
 import { errorHandler, notFound } from './http/errors.js';
 import { createEventPipeline, type EventPipeline } from './events/pipeline.js';
 import { eventsRouter } from './events/routes.js';
@@ -123,6 +124,7 @@ export function createKizunaApi(deps: AppDeps): KizunaApi {
     }),
   );
   app.use(timelineRouter({ models: deps.models, auth }));
+  app.use(reportsRouter({ models: deps.models, auth }));
   app.use(
     journeysRouter({
       models: deps.models,

@@ -10,6 +10,7 @@ import { registerGraph } from './graph.js';
 import { registerInit } from './init.js';
 import { registerJourneys } from './journeys.js';
 import { registerPublish } from './publish.js';
+import { registerReport } from './report.js';
 import { registerSimulate } from './simulate.js';
 import { registerValidate } from './validate.js';
 
@@ -24,5 +25,6 @@ registerPublish(program);
 registerJourneys(program);
 registerApiKey(program);
 registerCustomer(program);
+registerReport(program);
 
 await program.parseAsync(process.argv);

@@ -14,7 +14,7 @@ import {
   eventResult,
   journeyBundle,
 } from './schemas.js';
-import { journeyStats, timelinePage } from './report-schemas.js';
+import { answersReport, journeyStats, timelinePage } from './report-schemas.js';
 
 type Operation = {
   summary: string;
@@ -139,6 +139,15 @@ const OPERATIONS: Record<string, Record<string, Operation>> = {
       errors: ['JOURNEY_NOT_FOUND', 'VALIDATION_FAILED'],
     },
   },
+  '/v1/reports/answers/{journeyId}': {
+    get: {
+      summary:
+        "Survey answers (postback data) a journey's wait_for steps received, per question and answer, by route, with purchases within ?days=N (default 30) after answering",
+      scope: 'journeys:read',
+      ok: { status: 200, schema: 'AnswersReport', description: 'the tally' },
+      errors: ['JOURNEY_NOT_FOUND', 'VALIDATION_FAILED'],
+    },
+  },
   '/webhooks/line': {
     post: {
       summary: 'LINE webhook (x-line-signature over the raw body)',
@@ -161,6 +170,7 @@ export function buildOpenApi(): Record<string, unknown> {
     errorBody,
     timelinePage,
     journeyStats,
+    answersReport,
   ]) {
     const json = z.toJSONSchema(schema, { target: 'draft-2020-12', io: 'input' }) as {
       $defs?: Record<string, unknown>;

@@ -92,3 +92,30 @@ export const journeyStats = z
       .meta({ description: 'With `?by=<field>`: the same figures per value (null: customers without one).' }),
   })
   .meta({ id: 'JourneyStats' });
+
+const answerFigures = {
+  answers: z.number().int(),
+  purchased: z.number().int().meta({ description: 'Answers followed by an order within the window.' }),
+  revenue: z.number().meta({ description: 'Sum of `total` of those orders.' }),
+};
+
+export const answersReport = z
+  .object({
+    journeyId: z.string(),
+    purchaseWindowDays: z.number().int(),
+    questions: z.array(
+      z.object({
+        question: z.string(),
+        answers: z.number().int(),
+        tally: z.array(
+          z.object({
+            answer: z.string(),
+            ...answerFigures,
+            purchaseRate: z.number().nullable(),
+            routes: z.array(z.object({ route: z.string().nullable(), ...answerFigures })),
+          }),
+        ),
+      }),
+    ),
+  })
+  .meta({ id: 'AnswersReport' });

@@ -22,6 +22,7 @@ import { readJournal } from '../../store/journal.js';
 import { countJournalRows, readJournalCounts } from '../../store/journal-counts.js';
 import { getJourneyHead, loadJourneyVersion } from '../../store/journeys.js';
 import { readTimelineRows } from '../../store/timeline.js';
+import { readAnswererFacts, readStepAnswers } from '../../store/answers.js';
 
 let dir: string;
 let ferret: DocumentStore;
@@ -57,6 +58,8 @@ const HOT: Record<string, (s: Store) => Promise<unknown>> = {
   'erasure: events': (s) => deleteCustomerEvents(s.models, 'c-1'),
   'erasure: journal': (s) => pseudonymiseJournal(s.models, 'c-1', 'erased:x'),
   'erasure: deliveries': (s) => pseudonymiseDeliveries(s.models, 'c-1', 'erased:x'),
+  'answers report: answers of a step': (s) => readStepAnswers(s.models, { journeyId: 'j', version: 1, stepId: 'ask' }),
+  'answers report: route and orders of an answerer': (s) => readAnswererFacts(s.models, 'c-1'),
   'customer timeline: first page': (s) => readTimelineRows(s.models, 'c-1', { after: null, limit: 50 }),
   'customer timeline: next page': (s) =>
     readTimelineRows(s.models, 'c-1', {
