@@ -4,6 +4,8 @@ import type { Command } from 'commander';
 import { findDefinitionsRoot, loadTemplateCatalog } from '../definitions/catalog.js';
 import { join } from 'node:path';
 import { ApiCallError, apiClientFromEnv, runCommand, type ApiClient } from './api-client.js';
+import { RICH_MENU_FILE } from '../definitions/richmenus.js';
+import { publishRichMenus, richMenuFiles, richMenusFromEnv } from './publish-richmenus.js';
 import { collectYamlFiles, DEFINITIONS_OPTION_HELP, formatProblems, JourneyCompiler } from './journey-files.js';
 
 /**
@@ -37,7 +39,9 @@ export async function publishFile(
 
 /** Journey files among the paths: templates and profile-fields.yaml are not journeys. */
 function journeyFiles(paths: string[]): string[] {
-  return collectYamlFiles(paths).filter((f) => !/(^|[\\/])templates[\\/]/.test(f) && !/profile-fields\.ya?ml$/.test(f));
+  return collectYamlFiles(paths).filter(
+    (f) => !/(^|[\\/])templates[\\/]/.test(f) && !/profile-fields\.ya?ml$/.test(f) && !RICH_MENU_FILE.test(f),
+  );
 }
 
 export function registerPublish(program: Command): void {
@@ -50,7 +54,10 @@ export function registerPublish(program: Command): void {
       runCommand(async () => {
         const api = apiClientFromEnv();
         const compiler = new JourneyCompiler(options.definitions);
-        let failed = 0;
+        // Rich menus first: a journey published next may link them.
+        const menus = await publishRichMenus(richMenuFiles(paths), () => richMenusFromEnv());
+        for (const line of menus.lines) console.log(line);
+        let failed = menus.failed;
         for (const file of journeyFiles(paths)) {
           try {
             console.log(await publishFile(api, compiler, file, options.definitions));

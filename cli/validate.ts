@@ -1,4 +1,5 @@
 /** `kizuna validate <files or folders>`: every problem of every journey and template, and a summary. */
+import { loadRichMenu, RICH_MENU_FILE } from '../definitions/richmenus.js';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
@@ -52,6 +53,7 @@ export function validatePaths(paths: readonly string[], options: { definitions?:
 }
 
 function problemsOf(file: string, compiler: JourneyCompiler): DefinitionError[] {
+  if (RICH_MENU_FILE.test(file)) return loadRichMenu(file).errors;
   const template = TEMPLATE_FILE.exec(file);
   if (template) {
     const channel = template[1] === 'line' ? 'line' : 'email';
