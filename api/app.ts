@@ -12,6 +12,8 @@ import type { Models } from '../store/connection.js';
 import { createAuth } from './http/auth.js';
 import { customersRouter, type Eraser } from './customers/routes.js';
 import { deliveriesEraser, journalEraser } from './customers/erasure.js';
+import { timelineRouter } from './customers/timeline.js';
+import { reportsRouter } from './reports/routes.js';
 import { errorHandler, notFound } from './http/errors.js';
 import { createEventPipeline, type EventPipeline } from './events/pipeline.js';
 import { eventsRouter } from './events/routes.js';
@@ -154,6 +156,8 @@ export function createKizunaApi(deps: AppDeps): KizunaApi {
       onErased: (customerId) => pipeline.forgetCustomer(customerId),
     }),
   );
+  app.use(timelineRouter({ models: deps.models, auth }));
+  app.use(reportsRouter({ models: deps.models, auth }));
   app.use(
     journeysRouter({
       models: deps.models,

@@ -1,6 +1,7 @@
-/** `kizuna customer get <id>` and `kizuna customer erase <id>` (through the API). */
+/** `kizuna customer get|erase|timeline <id>` (through the API). */
 import type { Command } from 'commander';
 import { apiClientFromEnv, runCommand } from './api-client.js';
+import { registerCustomerTimeline } from './customer-timeline.js';
 
 export function registerCustomer(program: Command): void {
   const customer = program.command('customer').description('read or erase a customer (through the API)');
@@ -33,4 +34,5 @@ export function registerCustomer(program: Command): void {
         );
       }),
     );
+  registerCustomerTimeline(customer);
 }

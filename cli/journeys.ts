@@ -1,11 +1,13 @@
-/** `kizuna journeys`, `kizuna pause|resume|archive <journey>`, `kizuna stats <journey> [--svg out.svg]`. */
+/** `kizuna journeys`, `kizuna pause|resume|archive <journey>`, `kizuna stats <journey> [--svg out.svg] [--by <field>]`. */
 import { writeFileSync } from 'node:fs';
 import { Graphviz } from '@hpcc-js/wasm-graphviz';
 import type { Command } from 'commander';
 import { toDot } from '../definitions/graph.js';
 import type { Plan } from '../definitions/plan.js';
 import type { JourneyStats, StepStats } from '../api/journeys/stats.js';
+import type { JourneyStatsBy } from '../api/journeys/stats-by.js';
 import { apiClientFromEnv, runCommand } from './api-client.js';
+import { formatStatsBy } from './stats-by.js';
 
 const sum = (counts: Record<string, number>) => Object.values(counts).reduce((a, b) => a + b, 0);
 const list = (counts: Record<string, number>) =>
@@ -92,16 +94,21 @@ export function registerJourneys(program: Command): void {
     .option('--version <n>', 'version (default: the current one)')
     .option('--svg <out>', 'write an SVG of the journey with the funnel on its steps')
     .option('--recount', 'rebuild the counters from the journal first (reads every row of the version)')
-    .action((journeyId: string, options: { version?: string; svg?: string; recount?: boolean }) =>
+    .option(
+      '--by <field>',
+      'compare per value of a profile field (homeStore, acquisitionRoute, acquisitionSource, ...)',
+    )
+    .action((journeyId: string, options: { version?: string; svg?: string; recount?: boolean; by?: string }) =>
       runCommand(async () => {
         const api = apiClientFromEnv();
         const params = new URLSearchParams();
         if (options.version) params.set('version', options.version);
         if (options.recount) params.set('recount', 'true');
         const query = params.size > 0 ? `?${params.toString()}` : '';
+        if (options.by) params.set('by', options.by);
         const id = encodeURIComponent(journeyId);
-        const { body: stats } = await api.call<JourneyStats>('GET', `/v1/journeys/${id}/stats${query}`);
-        console.log(formatStats(stats));
+        const { body: stats } = await api.call<JourneyStats>('GET', `/v1/journeys/${id}/stats?${params.toString()}`);
+        console.log(options.by ? formatStatsBy(stats as JourneyStatsBy) : formatStats(stats));
         if (options.svg) {
           const { body } = await api.call<{ plan: Plan }>('GET', `/v1/journeys/${id}${query}`);
           const graphviz = await Graphviz.load();

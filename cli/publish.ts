@@ -5,6 +5,8 @@ import { findDefinitionsRoot, loadTemplateCatalog } from '../definitions/catalog
 import { join } from 'node:path';
 import { ApiCallError, apiClientFromEnv, runCommand, type ApiClient } from './api-client.js';
 import { publishRoutes, ROUTE_FILE } from './publish-routes.js';
+import { RICH_MENU_FILE } from '../definitions/richmenus.js';
+import { publishRichMenus, richMenuFiles, richMenusFromEnv } from './publish-richmenus.js';
 import { collectYamlFiles, DEFINITIONS_OPTION_HELP, formatProblems, JourneyCompiler } from './journey-files.js';
 
 /**
@@ -39,7 +41,11 @@ export async function publishFile(
 /** Journey files among the paths: templates, routes and profile-fields.yaml are not journeys. */
 function journeyFiles(paths: string[]): string[] {
   return collectYamlFiles(paths).filter(
-    (f) => !/(^|[\\/])templates[\\/]/.test(f) && !/profile-fields\.ya?ml$/.test(f) && !ROUTE_FILE.test(f),
+    (f) =>
+      !/(^|[\\/])templates[\\/]/.test(f) &&
+      !/profile-fields\.ya?ml$/.test(f) &&
+      !ROUTE_FILE.test(f) &&
+      !RICH_MENU_FILE.test(f),
   );
 }
 
@@ -53,7 +59,10 @@ export function registerPublish(program: Command): void {
       runCommand(async () => {
         const api = apiClientFromEnv();
         const compiler = new JourneyCompiler(options.definitions);
-        let failed = 0;
+        // Rich menus first: a journey published next may link them.
+        const menus = await publishRichMenus(richMenuFiles(paths), () => richMenusFromEnv());
+        for (const line of menus.lines) console.log(line);
+        let failed = menus.failed;
         for (const file of journeyFiles(paths)) {
           try {
             console.log(await publishFile(api, compiler, file, options.definitions));

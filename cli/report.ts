@@ -1,7 +1,11 @@
-/** `kizuna report routes [--from --to --days --csv]`: the routes report of the API, as a table or CSV. */
+/**
+ * `kizuna report routes [--from --to --days --csv]` (the routes report of the API, as a table or CSV) and
+ * `kizuna report answers` (cli/report-answers.ts).
+ */
 import type { Command } from 'commander';
 import type { RoutesReport } from '../api/routes/report.js';
 import { apiClientFromEnv, runCommand } from './api-client.js';
+import { csvField, registerAnswersReport } from './report-answers.js';
 
 const COLUMNS = [
   'routeId',
@@ -19,11 +23,6 @@ const COLUMNS = [
   'revenue',
 ] as const;
 
-const csvCell = (value: string | number | null) => {
-  const text = value === null ? '' : String(value);
-  return /[",\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
-};
-
 /** The report as CSV: one line per route, conversions as `journey=n` pairs in the last column. */
 export function routesReportCsv(report: RoutesReport): string {
   const lines = [[...COLUMNS, 'conversions'].join(',')];
@@ -31,7 +30,7 @@ export function routesReportCsv(report: RoutesReport): string {
     const conversions = Object.entries(row.conversions)
       .map(([j, n]) => `${j}=${n}`)
       .join(' ');
-    lines.push([...COLUMNS.map((c) => csvCell(row[c])), csvCell(conversions)].join(','));
+    lines.push([...COLUMNS.map((c) => csvField(row[c])), csvField(conversions)].join(','));
   }
   return `${lines.join('\n')}\n`;
 }
@@ -58,4 +57,5 @@ export function registerReport(program: Command): void {
         }
       }),
     );
+  registerAnswersReport(report);
 }

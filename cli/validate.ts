@@ -1,4 +1,5 @@
 /** `kizuna validate <files or folders>`: every problem of every journey and template, and a summary. */
+import { loadRichMenu, RICH_MENU_FILE } from '../definitions/richmenus.js';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
@@ -59,6 +60,7 @@ function problemsOf(file: string, compiler: JourneyCompiler): DefinitionError[] 
     const result = loadRouteDefinition(readFileSync(file, 'utf8'), file);
     return result.ok ? [] : result.errors;
   }
+  if (RICH_MENU_FILE.test(file)) return loadRichMenu(file).errors;
   const template = TEMPLATE_FILE.exec(file);
   if (template) {
     const channel = template[1] === 'line' ? 'line' : 'email';

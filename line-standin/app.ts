@@ -12,6 +12,7 @@ import { appendFileSync } from 'node:fs';
 import express, { type ErrorRequestHandler, type Request, type Response } from 'express';
 import { loginEndpoints, type LoginChannel } from './login.js';
 import { inboxPage } from './page.js';
+import { RichMenuState, richMenuRouter, richMenusSection } from './richmenus.js';
 import { StandinState, type Fault, type RecordedPush } from './state.js';
 import { bodyErrorMessage, validatePushBody } from './validate-messages.js';
 import { asRedelivery, buildWebhookEvent, postWebhook, type WebhookDelivery, type WebhookSpec } from './webhooks.js';
@@ -48,6 +49,7 @@ const lineError = (res: Response, status: number, message: string, extra: object
 export function createLineStandin(opts: StandinOptions) {
   const clock = opts.clock ?? Date.now;
   const state = new StandinState(clock);
+  const richMenus = new RichMenuState();
   const followers = new Map(Object.entries(opts.followers ?? {}));
   const botUserId = opts.botUserId ?? `U${'0'.repeat(31)}1`;
   let messageSeq = BigInt(clock()) * 1000n;
@@ -58,7 +60,7 @@ export function createLineStandin(opts: StandinOptions) {
     next();
   });
   app.get('/', (_req, res) => {
-    res.type('html').send(inboxPage(state.pushes));
+    res.type('html').send(inboxPage(state.pushes, richMenusSection(richMenus)));
   });
   app.get('/__standin/pushes', (_req, res) => {
     res.json({ pushes: state.pushes });
@@ -78,6 +80,7 @@ export function createLineStandin(opts: StandinOptions) {
     }
     next();
   });
+  app.use(richMenuRouter(richMenus));
   const rawJson = express.raw({ type: () => true, limit: MAX_BODY });
   app.post('/v2/bot/message/validate/push', rawJson, (req, res) => {
     const body = readJson(req, res);
@@ -180,6 +183,7 @@ export function createLineStandin(opts: StandinOptions) {
   return {
     app,
     state,
+    richMenus,
     pushes: state.pushes,
     /** Queues faults for the next push requests. */
     fault: (...faults: Fault[]) => state.faults.push(...faults),

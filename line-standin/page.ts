@@ -48,8 +48,8 @@ function renderMessage(m: Obj): string {
   return `<div class="msg">${body}${chips.length > 0 ? `<div>${chips.join(' ')}</div>` : ''}</div>`;
 }
 
-/** The HTML page. */
-export function inboxPage(pushes: readonly RecordedPush[]): string {
+/** The HTML page; `extra` (HTML) goes after the messages (the users' rich menus). */
+export function inboxPage(pushes: readonly RecordedPush[], extra = ''): string {
   const items = [...pushes]
     .reverse()
     .map(
@@ -66,5 +66,5 @@ section{background:#fff;border-radius:.6rem;padding:.8rem 1rem;margin:1rem 0}h2{
 .meta{color:#666;font-size:.8rem}.bubble{background:#e8f5e0;border-radius:1rem;padding:.5rem .8rem;margin:.4rem 0;white-space:pre-wrap;display:inline-block}
 .chip{display:inline-block;border:1px solid #06c755;color:#06c755;border-radius:1rem;padding:.1rem .6rem;font-size:.85rem}
 img{max-width:12rem;border-radius:.5rem}</style></head>
-<body><h1>LINE stand-in</h1><p>${pushes.length} push(es) accepted.</p>${items || '<p>No messages yet.</p>'}</body></html>`;
+<body><h1>LINE stand-in</h1><p>${pushes.length} push(es) accepted.</p>${items || '<p>No messages yet.</p>'}${extra}</body></html>`;
 }

@@ -10,7 +10,8 @@
  *   only by a new mark (store/models/journal-count.ts);
  * - `holdout`, `holdoutConverted`: runs of the holdout, and those of them that converted;
  * - `complete`: present when the counters cover every row of the version (set at publish, or by a
- *   recount of a version journaled before counters existed).
+ *   recount of a version journaled before counters existed); `breakdowns` likewise for the per-value
+ *   counters (`by:<field>=<value>|<key>`, store/journal-breakdowns.ts);
  *
  * Each journal batch inserts one delta per version (never an update: FerretDB v1 can lose one of two
  * concurrent `$inc`); reads fold deltas into a new total now and then. Counters move after the rows
@@ -19,6 +20,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { duplicateKeyWrites, isDuplicateKeyError } from './errors.js';
+import { breakdownKeys, dimsOfRuns } from './journal-breakdowns.js';
 import type { JournalRow } from './journal.js';
 import type { Models } from './models/index.js';
 
@@ -36,6 +38,8 @@ export interface CountedGroup {
 /** A version's counters by key (see the module's summary). */
 export interface JournalCounts {
   complete: boolean;
+  /** Whether the per-value counters (`by:` keys) cover every row too. */
+  breakdowns: boolean;
   counts: Map<string, number>;
 }
 
@@ -111,7 +115,7 @@ async function insertDeltas(models: Models, moves: Map<string, { row: CountedRow
   for (const { row, key, by } of moves.values()) {
     const id = `${row.journeyId}|${row.version}`;
     const delta = deltas.get(id) ?? { journeyId: row.journeyId, version: row.version, counts: {} };
-    delta.counts[key] = (delta.counts[key] ?? 0) + by;
+    delta.counts[storedKey(key)] = (delta.counts[storedKey(key)] ?? 0) + by;
     deltas.set(id, delta);
   }
   if (deltas.size === 0) return;
@@ -126,11 +130,15 @@ async function insertDeltas(models: Models, moves: Map<string, { row: CountedRow
 export async function countJournalRows(models: Models, rows: readonly CountedRow[]): Promise<void> {
   if (rows.length === 0) return;
   const moves = new Map<string, { row: CountedRow; key: string; by: number }>();
-  const move = (row: CountedRow, key: string) => {
-    const id = `${row.journeyId}|${row.version}|${key}`;
-    const hit = moves.get(id);
-    if (hit) hit.by += 1;
-    else moves.set(id, { row, key, by: 1 });
+  const dims = await dimsOfRuns(models, rows, runOf);
+  const move = (row: CountedRow, counter: string) => {
+    // Every counter moves once overall and once per breakdown value of the run (journal-breakdowns.ts).
+    for (const key of [counter, ...breakdownKeys(dims.get(runOf(row.rowId)), counter)]) {
+      const id = `${row.journeyId}|${row.version}|${key}`;
+      const hit = moves.get(id);
+      if (hit) hit.by += 1;
+      else moves.set(id, { row, key, by: 1 });
+    }
   };
   for (const row of rows) move(row, groupKey(row));
   const fresh = await insertMarks(models, marksOf(rows));
@@ -154,8 +162,18 @@ interface CountDoc {
   folded?: string[];
 }
 
+/**
+ * A counter key as a stored field name. MongoDB and FerretDB refuse a field name with a dot, and keys
+ * carry reasons and event types (`order.completed`): dots are stored as `%2E`, read back as dots.
+ */
+const storedKey = (key: string) => key.replaceAll('.', '%2E');
+const readKey = (stored: string) => stored.replaceAll('%2E', '.');
+
 const add = (into: Map<string, number>, counts: Record<string, number>) => {
-  for (const [key, n] of Object.entries(counts)) into.set(key, (into.get(key) ?? 0) + n);
+  for (const [stored, n] of Object.entries(counts)) {
+    const key = readKey(stored);
+    into.set(key, (into.get(key) ?? 0) + n);
+  }
 };
 
 /**
@@ -182,8 +200,10 @@ export async function readJournalCounts(
   if (deltas.length > (opts.compactAfter ?? 100)) {
     await compact(models, { journeyId, version, gen: (total?.gen ?? 0) + 1, counts, deltas, stale: totals });
   }
+  const breakdowns = counts.has('breakdowns');
   counts.delete('complete');
-  return { complete, counts };
+  counts.delete('breakdowns');
+  return { complete, breakdowns, counts };
 }
 
 /** Writes the next total (refused if another compaction wrote it first), then drops what it replaces. */
@@ -205,7 +225,7 @@ async function compact(
     version,
     kind: 'total',
     gen,
-    counts: Object.fromEntries(next.counts),
+    counts: Object.fromEntries([...next.counts].map(([key, n]) => [storedKey(key), n])),
     folded: next.deltas.map((d) => d._id),
   };
   try {
@@ -225,7 +245,8 @@ export async function markJournalCountsComplete(models: Models, journeyId: strin
       journeyId,
       version,
       kind: 'delta',
-      counts: { complete: 1 },
+      // `breakdowns`: the per-value counters (journal-breakdowns.ts) cover every row too.
+      counts: { complete: 1, breakdowns: 1 },
     } as never)
     .catch((err: unknown) => {
       if (!isDuplicateKeyError(err)) throw err;

@@ -31,6 +31,9 @@ export interface CustomersRouteDeps {
   onErased?: (customerId: string) => void;
 }
 
+/** What a customer id in a path may be (the document's pattern). */
+export const CUSTOMER_ID = ID_PATTERN;
+
 export function customersRouter(deps: CustomersRouteDeps): Router {
   const router = Router();
   router.param('id', (_req, _res, next, id: string) => {

@@ -5,6 +5,7 @@
 import { JOURNEY_ID } from '../../definitions/patterns.js';
 import type { ApiScope } from '../../store/apikeys.js';
 import { ID_PATTERN } from './schemas.js';
+import { BREAKDOWN_FIELDS } from '../../store/journal-breakdowns.js';
 import { ROUTE_OPERATIONS } from '../routes/openapi.js';
 
 /** A path or query parameter. */
@@ -200,9 +201,58 @@ export const OPERATIONS: Record<string, Record<string, Operation>> = {
           description: 'true rebuilds the counters from the journal (slow).',
           schema: { type: 'boolean' },
         },
+        {
+          name: 'by',
+          in: 'query',
+          description: 'A profile field: the same figures per value of it, as the customer had it at entry.',
+          schema: { type: 'string', enum: [...BREAKDOWN_FIELDS] },
+        },
       ],
       ok: { status: [200], schema: 'JourneyStats', description: 'The figures.' },
       errors: { 400: ['VALIDATION_FAILED'], 404: ['JOURNEY_NOT_FOUND', 'JOURNEY_VERSION_NOT_FOUND'] },
+    },
+  },
+  '/v1/customers/{id}/timeline': {
+    get: {
+      operationId: 'customerTimeline',
+      summary: "A customer's events, journey steps, messages, consent and route changes, newest first",
+      scope: 'customers:read',
+      parameters: [
+        customerId,
+        {
+          name: 'before',
+          in: 'query',
+          description: 'The `next` of the previous page, or an ISO 8601 time (items strictly older).',
+          schema: { type: 'string', minLength: 1, maxLength: 500 },
+        },
+        {
+          name: 'limit',
+          in: 'query',
+          description: 'Items per page.',
+          schema: { type: 'integer', minimum: 1, maximum: 200, default: 50 },
+        },
+      ],
+      ok: { status: [200], schema: 'TimelinePage', description: 'One page; `next` resumes after it.' },
+      errors: { 400: ['VALIDATION_FAILED'], 404: ['CUSTOMER_NOT_FOUND'] },
+    },
+  },
+  '/v1/reports/answers/{journeyId}': {
+    get: {
+      operationId: 'answersReport',
+      summary:
+        "Survey answers (postback data) a journey's wait_for steps received, per question and answer, by route, with purchases after answering",
+      scope: 'journeys:read',
+      parameters: [
+        { ...journeyId, name: 'journeyId' },
+        {
+          name: 'days',
+          in: 'query',
+          description: 'Purchases count within this many days after an answer.',
+          schema: { type: 'integer', minimum: 1, maximum: 365, default: 30 },
+        },
+      ],
+      ok: { status: [200], schema: 'AnswersReport', description: 'The tally.' },
+      errors: { 400: ['VALIDATION_FAILED'], 404: ['JOURNEY_NOT_FOUND'] },
     },
   },
   '/webhooks/line': {

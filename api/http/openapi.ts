@@ -11,6 +11,7 @@ import type { ProfileFieldTypes } from '../customers/profile-input.js';
 import { OPERATIONS, type Operation } from './openapi-operations.js';
 import { profileInputSchema } from './profile-schema.js';
 import { RESPONSE_SCHEMAS } from './response-schemas.js';
+import { answersReport, timelinePage } from './report-schemas.js';
 import { ROUTE_INPUT_SCHEMAS, ROUTE_OUTPUT_SCHEMAS } from '../routes/openapi.js';
 import {
   entriesInput,
@@ -72,7 +73,15 @@ function componentSchemas(profileFields: ProfileFieldTypes): Record<string, unkn
   ])
     add(schema, 'input');
   add(profileInputSchema(profileFields), 'input');
-  for (const schema of [eventResult, errorBody, ...RESPONSE_SCHEMAS, ...ROUTE_OUTPUT_SCHEMAS]) add(schema, 'output');
+  for (const schema of [
+    eventResult,
+    errorBody,
+    ...RESPONSE_SCHEMAS,
+    ...ROUTE_OUTPUT_SCHEMAS,
+    timelinePage,
+    answersReport,
+  ])
+    add(schema, 'output');
   schemas.Svg = { type: 'string', description: 'An SVG image.' };
   // An event's inline profile is a patch of the same fields as PUT /v1/customers/:id.
   const event = schemas.EventInput as { properties: Record<string, unknown> };

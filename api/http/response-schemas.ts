@@ -101,6 +101,13 @@ export const journeyStatsBody = z
     outcomes: z.record(z.string(), z.number()),
     steps: z.array(z.object({ stepId: z.string() }).catchall(z.unknown())),
     conversion: z.object({ treatedRate: rate, holdoutRate: rate, uplift: rate }),
+    by: z
+      .object({
+        field: z.string(),
+        values: z.array(z.object({ value: z.string().nullable() }).catchall(z.unknown())),
+      })
+      .optional()
+      .meta({ description: 'With `?by=<field>`: the same figures per value (null: customers without one).' }),
   })
   .meta({ id: 'JourneyStats' });
 

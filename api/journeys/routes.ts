@@ -10,6 +10,7 @@ import { ApiError } from '../http/errors.js';
 import { getHead, listHeads, listVersions, loadVersion, type JourneyHead } from './catalog.js';
 import { compileAndPublish } from './publish.js';
 import { journeyStats } from './stats.js';
+import { journeyStatsBy } from './stats-by.js';
 import { enterByApi } from './entries.js';
 import type { RuntimePort, SchedulesPort } from '../ports.js';
 import type { EventRouter } from '../events/event-router.js';
@@ -114,6 +115,9 @@ export function journeysRouter(deps: JourneysRouteDeps): Router {
       const version = versionParam(req, head);
       if (!(await loadVersion(deps.models, head.journeyId, version))) {
         throw new ApiError(404, 'JOURNEY_VERSION_NOT_FOUND', `No version ${version} of ${head.journeyId}.`);
+      }
+      if (typeof req.query.by === 'string') {
+        return [200, await journeyStatsBy(deps.models, head.journeyId, version, { field: req.query.by, recount })];
       }
       return [200, await journeyStats(deps.models, head.journeyId, version, { recount })];
     }),

@@ -35,17 +35,37 @@ export async function journeyStats(
   models: Models,
   journeyId: string,
   version: number,
-  opts: { recount?: boolean } = {},
+  opts: { recount?: boolean; by?: string } = {},
 ): Promise<JourneyStats> {
-  let counted = await readJournalCounts(models, journeyId, version);
-  if (!counted.complete || opts.recount) {
-    counted = await recountJournal(models, journeyId, version, streamVersionJournal(models, journeyId, version));
-  }
+  const counts = await readVersionCounts(models, journeyId, version, opts);
   const plan = (await loadJourneyVersion(models, journeyId, version))?.plan ?? null;
-  return summarise(journeyId, version, counted.counts, plan);
+  return summarise(journeyId, version, counts, plan);
 }
 
-function summarise(journeyId: string, version: number, counts: Map<string, number>, plan: Plan | null): JourneyStats {
+/**
+ * A version's counters, recounted first when they do not cover every row (or the per-value counters
+ * when `by` asks for them: a version counted before those existed), or when `recount` asks.
+ */
+export async function readVersionCounts(
+  models: Models,
+  journeyId: string,
+  version: number,
+  opts: { recount?: boolean; by?: string },
+): Promise<Map<string, number>> {
+  let counted = await readJournalCounts(models, journeyId, version);
+  if (!counted.complete || opts.recount || (opts.by !== undefined && !counted.breakdowns)) {
+    counted = await recountJournal(models, journeyId, version, streamVersionJournal(models, journeyId, version));
+  }
+  return counted.counts;
+}
+
+/** The figures of a version (or of one breakdown value of it) from its counters. */
+export function summarise(
+  journeyId: string,
+  version: number,
+  counts: Map<string, number>,
+  plan: Plan | null,
+): JourneyStats {
   const n = (key: string) => counts.get(key) ?? 0;
   const stats: JourneyStats = {
     journeyId,

@@ -43,6 +43,8 @@ export const deliverySchema = new Schema(
 );
 deliverySchema.index({ idempotencyKey: 1 }, { unique: true });
 deliverySchema.index({ customerId: 1, channel: 1 });
+// The customer timeline reads a customer's rows newest first (store/timeline.ts).
+deliverySchema.index({ customerId: 1, createdAt: -1 });
 deliverySchema.index({ journeyId: 1, stepId: 1, status: 1 });
 
 export type DeliveryDoc = InferSchemaType<typeof deliverySchema>;

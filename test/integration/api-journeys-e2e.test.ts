@@ -176,6 +176,8 @@ steps:
       const extra = {
         totalSpent: i % 3 === 0 ? 50_000 : 1_000,
         ...(i === 5 ? { consent: { email: 'unsubscribed' } } : {}),
+        // Two stores, and one customer without any: the figures per store are compared below.
+        ...(i === 7 ? {} : { homeStore: i % 2 === 0 ? 'shibuya' : 'umeda' }),
       };
       await createEmailCustomer(world.store.models, customerId, extra);
       customers.push({ id: customerId, profile: (await findProfile(world.store.models, customerId))! });
@@ -219,6 +221,31 @@ steps:
       );
     expect(bySteps(stats.body.steps as typeof report.steps)).toEqual(bySteps(report.steps));
     expect(report.holdout).toBeGreaterThan(0);
+
+    // Per store: each value's figures equal the backtest of that store's customers alone.
+    const perStore = await request(h.app).get(`/v1/journeys/${journeyId}/stats?by=homeStore`).set(auth());
+    expect(perStore.status).toBe(200);
+    expect(perStore.body).toMatchObject({ runs: stats.body.runs, by: { field: 'homeStore' } });
+    const values = perStore.body.by.values as Array<{ value: string | null; steps: typeof report.steps }>;
+    expect(values.map((v) => v.value).sort()).toEqual(['shibuya', 'umeda', null].sort());
+    for (const value of values) {
+      const own = customers.filter((c) => (c.profile.homeStore ?? null) === value.value);
+      const part = backtest({
+        plan,
+        customers: own,
+        eventsByCustomer: new Map(),
+        startMs,
+        untilMs: startMs + 86_400_000,
+      });
+      expect(value, String(value.value)).toMatchObject({
+        runs: part.runs,
+        holdout: part.holdout,
+        converted: part.converted,
+        outcomes: part.outcomes,
+        conversion: { treatedRate: part.conversion.treated.rate, holdoutRate: part.conversion.holdout.rate },
+      });
+      expect(bySteps(value.steps), String(value.value)).toEqual(bySteps(part.steps));
+    }
 
     // /metrics reports the ledger's sends by channel and result, the worker's sends included.
     const metrics = (await request(h.app).get('/metrics')).text;
