@@ -163,11 +163,13 @@ interface CountDoc {
 }
 
 /**
- * A counter key as a stored field name. MongoDB and FerretDB refuse a field name with a dot, and keys
- * carry reasons and event types (`order.completed`): dots are stored as `%2E`, read back as dots.
+ * A counter key as a stored field name. MongoDB and FerretDB refuse a field name with a dot (and read
+ * `$` as an operator), and keys carry reasons, event types and template ids (`order.completed`): `%`,
+ * `.` and `$` are stored as `%25`, `%2E` and `%24`, and read back, so any key survives the round trip.
  */
-const storedKey = (key: string) => key.replaceAll('.', '%2E');
-const readKey = (stored: string) => stored.replaceAll('%2E', '.');
+const storedKey = (key: string) => key.replace(/[%.$]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+const readKey = (stored: string) =>
+  stored.replace(/%(25|2E|24)/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
 
 const add = (into: Map<string, number>, counts: Record<string, number>) => {
   for (const [stored, n] of Object.entries(counts)) {

@@ -11,7 +11,7 @@ import { hasDateOnly, toProfilePatch, type ProfileFieldTypes } from '../customer
 import { guardProfileWrite } from '../customers/profile-guards.js';
 import { eventBatchInput, eventInput, MAX_BATCH } from '../http/schemas.js';
 import { checkBagFirst, parseOrThrow } from '../http/validate.js';
-import { jsonBody } from '../http/body.js';
+import { jsonBody, unstorableText } from '../http/body.js';
 import { eventBodyHash, refuseReservedSource } from './idempotency.js';
 
 /** 201 stored and routed; 200 a duplicate (the first result inside); 202 stored, routing still pending. */
@@ -37,11 +37,16 @@ export function eventsRouter(deps: EventsRouteDeps): Router {
         next(err);
       });
   });
-  router.post('/v1/events/batch', deps.auth.require('events:write'), jsonBody('16mb'), (req, res, next) => {
-    acceptBatch(deps, req.body, callerOf(req.apiKey))
-      .then((results) => res.status(200).json({ results }))
-      .catch(next);
-  });
+  router.post(
+    '/v1/events/batch',
+    deps.auth.require('events:write'),
+    jsonBody('16mb', [], { perItem: true }),
+    (req, res, next) => {
+      acceptBatch(deps, req.body, callerOf(req.apiKey))
+        .then((results) => res.status(200).json({ results }))
+        .catch(next);
+    },
+  );
   return router;
 }
 
@@ -98,6 +103,8 @@ function callerOf(apiKey: { scopes: readonly string[]; keyId?: string } | undefi
 
 /** Validates one event body and converts its profile patch. Throws an {@link ApiError} with a code. */
 async function toAccepted(deps: EventsRouteDeps, body: unknown, caller: Caller): Promise<AcceptedEvent> {
+  const unstorable = unstorableText(body);
+  if (unstorable) throw unstorable;
   checkBagFirst(body, 'properties');
   const input = parseOrThrow(eventInput, body);
   refuseReservedSource(input.source);

@@ -36,19 +36,20 @@ function findUnstorable(value: unknown, path: string): string | null {
 }
 
 /**
- * Refuses NUL and lone surrogates (`"\ud800"`) in any key or string of a parsed body: the store cannot
- * keep NUL (PostgreSQL text) and would write a lone surrogate as U+FFFD, so neither could be stored as sent.
+ * The refusal of NUL and lone surrogates (`"\ud800"`) in any key or string of a parsed value, or null:
+ * the store cannot keep NUL (PostgreSQL text) and would write a lone surrogate as U+FFFD, so neither
+ * could be stored as sent.
  */
-const storableText: RequestHandler = (req, _res, next) => {
-  const path = findUnstorable(req.body, '');
-  if (path === null) return next();
-  next(
-    new ApiError(400, 'FORBIDDEN_CHARACTER', 'A key or string holds NUL (\\u0000) or a lone surrogate.', {
-      // Escaped (well-formed JSON.stringify writes NUL and lone surrogates as \\u escapes).
-      path: JSON.stringify(path).slice(1, -1),
-    }),
-  );
-};
+export function unstorableText(value: unknown): ApiError | null {
+  const path = findUnstorable(value, '');
+  if (path === null) return null;
+  return new ApiError(400, 'FORBIDDEN_CHARACTER', 'A key or string holds NUL (\\u0000) or a lone surrogate.', {
+    // Escaped (well-formed JSON.stringify writes NUL and lone surrogates as \\u escapes).
+    path: JSON.stringify(path).slice(1, -1),
+  });
+}
+
+const storableText: RequestHandler = (req, _res, next) => next(unstorableText(req.body) ?? undefined);
 
 const hasBody = (req: express.Request) =>
   req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0;
@@ -67,9 +68,10 @@ const utf8Only: RequestHandler = (req, _res, next) => {
 
 /**
  * Parses a JSON body of at most `limit` bytes. `otherTypes` are media types a handler after it reads
- * (e.g. YAML text); a body of any other type is refused with 415.
+ * (e.g. YAML text); a body of any other type is refused with 415. `perItem`: the handler checks each item
+ * with {@link unstorableText} itself (a batch answers per item), so the body is not refused whole.
  */
-export function jsonBody(limit: string, otherTypes: string[] = []): RequestHandler {
+export function jsonBody(limit: string, otherTypes: string[] = [], opts: { perItem?: boolean } = {}): RequestHandler {
   const known = [...JSON_TYPES, ...otherTypes];
   const mediaType: RequestHandler = (req, _res, next) => {
     if (!hasBody(req) || req.is(known)) return next();
@@ -82,7 +84,8 @@ export function jsonBody(limit: string, otherTypes: string[] = []): RequestHandl
       ),
     );
   };
-  return chain([utf8Only, mediaType, express.json({ limit, verify: verifyUtf8 }), storableText]);
+  const parse = [utf8Only, mediaType, express.json({ limit, verify: verifyUtf8 })];
+  return chain(opts.perItem ? parse : [...parse, storableText]);
 }
 
 /** Parses a text body of the given media types (YAML) of at most `limit` bytes, as UTF-8. */

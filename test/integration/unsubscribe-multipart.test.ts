@@ -41,8 +41,12 @@ describe('one-click unsubscribe with a multipart/form-data body', () => {
     return /<https:\/\/kizuna\.example\.jp(\/u\/[^>]+)>/.exec(mail.headers['list-unsubscribe']!)![1]!;
   }
 
+  // The pages' clock a day after the send: links expire, and the send's time is the request's.
   const app = () =>
-    createApp({ readiness: {}, unsubscribe: { models: store.models, secret: SECRET, shopName: 'Shop' } });
+    createApp({
+      readiness: {},
+      unsubscribe: { models: store.models, secret: SECRET, shopName: 'Shop', clock: () => Date.UTC(2026, 0, 16) },
+    });
 
   it('unsubscribes on List-Unsubscribe=One-Click sent as multipart/form-data', async () => {
     const path = await mailedLink('c-multipart');
