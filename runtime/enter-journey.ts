@@ -66,6 +66,7 @@ export async function enterJourney(deps: RuntimeDeps, input: EnterJourneyInput):
     customerId: input.customerId,
     entryEvent: event,
     ...(head.status === 'paused' ? { paused: true } : {}),
+    generation: head.generation,
     ...(deps.historyBound === undefined ? {} : { historyBound: deps.historyBound }),
   };
   const options = {
