@@ -49,6 +49,7 @@ export function makeClaimEntry(deps: { models: Models }) {
       journeyId: command.journeyId,
       customerId: command.customerId,
       entryKey: command.entryKey,
+      ...(command.scope === undefined ? {} : { scope: command.scope }),
       reentry: command.reentry,
       nowMs: command.nowMs,
       workflowId: run.workflowId,

@@ -3,6 +3,7 @@
  * while the claim is out wait in the inbox: they are applied once the entry is granted and dropped
  * (journaled) when it is denied, so nothing happens to a run that may not exist.
  */
+import { entryKeyValue } from '../definitions/entry-key.js';
 import { isValidTimeZone } from '../definitions/time-windows.js';
 import { advance } from './advance.js';
 import { applyHead } from './control.js';
@@ -31,12 +32,14 @@ export function start(turn: Turn, input: StartInput): void {
   state.holdout = input.holdout ?? isInHoldout(plan.journeyId, input.customerId, plan.holdoutPercent);
   if (input.entryEvent !== null) rememberEvent(turn, input.entryEvent.id);
   state.cursor = { phase: 'claim' };
+  const scope = input.entryEvent === null ? null : entryKeyValue(plan, input.entryEvent.properties);
   issue(turn, (correlationId) => ({
     type: 'claim_entry',
     correlationId,
     journeyId: plan.journeyId,
     customerId: input.customerId,
     entryKey: state.entryKey,
+    ...(scope === null ? {} : { scope }),
     reentry: plan.reentry,
     nowMs: input.nowMs,
   }));

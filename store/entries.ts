@@ -17,10 +17,26 @@ export interface EntryClaim {
   nowMs: number;
   workflowId: string;
   version: number;
+  /**
+   * A keyed entry's key value: the re-entry policy then counts the grants of this key alone (one run
+   * per customer and key). Absent: the grants of the customer.
+   */
+  scope?: string;
 }
 
 // The row holding the number of the last grant (a hint: grants themselves decide).
 const GRANT_HINT = '#grants';
+
+/** The ledger key of grant number `seq` (of a key's grants when scoped). */
+function grantKey(scope: string | undefined, seq: number): string {
+  const scoped = scope === undefined ? '' : `${JSON.stringify(scope)}:`;
+  return `${GRANT_PREFIX}${scoped}${String(seq).padStart(8, '0')}`;
+}
+
+/** The ledger key of the hint row (of a key's grants when scoped). */
+function hintKey(scope: string | undefined): string {
+  return scope === undefined ? GRANT_HINT : `${GRANT_HINT}:${JSON.stringify(scope)}`;
+}
 
 /**
  * Whether the customer may enter now. Idempotent: the decision is stored under the entry key and a
@@ -64,12 +80,12 @@ export async function claimEntry(models: Models, claim: EntryClaim): Promise<boo
 async function decide(models: Models, claim: EntryClaim): Promise<boolean> {
   const { journeyId, customerId, entryKey, reentry, nowMs } = claim;
   if (reentry.policy === 'always') return true;
-  const last = await lastGrant(models, journeyId, customerId);
+  const last = await lastGrant(models, journeyId, customerId, claim.scope);
   // This very claim was granted before its decision row was written (a re-executed claim).
   if (last?.lastEntryKey === entryKey) return true;
   if (last && (reentry.policy === 'never' || last.enteredMs > nowMs - reentry.afterMs)) return false;
   const seq = (last?.seq ?? 0) + 1;
-  const key = `${GRANT_PREFIX}${String(seq).padStart(8, '0')}`;
+  const key = grantKey(claim.scope, seq);
   try {
     await models.Entry.create({
       _id: entryId(journeyId, customerId, key),
@@ -85,8 +101,8 @@ async function decide(models: Models, claim: EntryClaim): Promise<boolean> {
   }
   // The hint only saves reads: a stale one is walked forward in lastGrant.
   await models.Entry.updateOne(
-    { _id: entryId(journeyId, customerId, GRANT_HINT) },
-    { $max: { enteredMs: seq }, $setOnInsert: { journeyId, customerId, entryKey: GRANT_HINT } },
+    { _id: entryId(journeyId, customerId, hintKey(claim.scope)) },
+    { $max: { enteredMs: seq }, $setOnInsert: { journeyId, customerId, entryKey: hintKey(claim.scope) } },
     { upsert: true },
   ).catch((err: unknown) => {
     if (!isDuplicateKeyError(err)) throw err;
@@ -95,12 +111,12 @@ async function decide(models: Models, claim: EntryClaim): Promise<boolean> {
 }
 
 /** The latest grant row, found from the hint by `_id` probes. */
-async function lastGrant(models: Models, journeyId: string, customerId: string) {
-  const hint = await models.Entry.findById(entryId(journeyId, customerId, GRANT_HINT), { enteredMs: 1 }).lean();
+async function lastGrant(models: Models, journeyId: string, customerId: string, scope: string | undefined) {
+  const hint = await models.Entry.findById(entryId(journeyId, customerId, hintKey(scope)), { enteredMs: 1 }).lean();
   let seq = hint?.enteredMs ?? 0;
   let last: { seq: number; enteredMs: number; lastEntryKey: string | null } | null = null;
   for (;;) {
-    const key = `${GRANT_PREFIX}${String(seq === 0 ? 1 : seq).padStart(8, '0')}`;
+    const key = grantKey(scope, seq === 0 ? 1 : seq);
     const row = await models.Entry.findById(entryId(journeyId, customerId, key), {
       enteredMs: 1,
       lastEntryKey: 1,
