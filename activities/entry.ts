@@ -1,4 +1,4 @@
-import { ApplicationFailure } from '@temporalio/activity';
+import { ApplicationFailure, Context } from '@temporalio/activity';
 import type { Plan } from '../definitions/plan.js';
 import type { ClaimEntryCommand, EntryClaimedInput, HeadControl } from '../engine/index.js';
 import { claimEntry as claimLedgerEntry, listOpenRuns } from '../store/entries.js';
@@ -50,6 +50,7 @@ export function makeClaimEntry(deps: { models: Models }) {
       customerId: command.customerId,
       entryKey: command.entryKey,
       ...(command.scope === undefined ? {} : { scope: command.scope }),
+      ...runOf(Context.current().info.workflowExecution?.runId),
       reentry: command.reentry,
       nowMs: command.nowMs,
       workflowId: run.workflowId,
@@ -72,6 +73,11 @@ export interface OpenRunsPage {
   next: string | null;
   /** The head's status and generation: the control the page's runs get (the latest, whoever started the fan-out). */
   head: HeadControl | null;
+}
+
+/** The claiming run's id for the ledger, when the activity runs for a workflow. */
+function runOf(runId: string | undefined): { runId?: string } {
+  return runId === undefined ? {} : { runId };
 }
 
 /** One page of a journey's open runs, for the control fan-out, with the head read first. */

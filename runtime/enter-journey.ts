@@ -29,6 +29,11 @@ export interface EnterJourneyInput {
   customerId: string;
   /** The event the customer enters on; `null` for segment and API entries. */
   event: CustomerEvent | null;
+  /**
+   * The re-entry ledger's key of an entry without an event (a segment pass gives its own, the same
+   * for a retried page, so the ledger refuses the retry a second run); default: the run's id.
+   */
+  entryKey?: string;
 }
 
 export interface EnterJourneyResult {
@@ -85,6 +90,7 @@ export async function enterJourney(deps: RuntimeDeps, input: EnterJourneyInput):
     entryEvent: event,
     ...(head.status === 'paused' ? { paused: true } : {}),
     generation: head.generation,
+    ...(input.entryKey === undefined || event !== null ? {} : { entryKey: input.entryKey }),
     ...(deps.historyBound === undefined ? {} : { historyBound: deps.historyBound }),
   };
   const options = {

@@ -22,6 +22,11 @@ export interface EntryClaim {
    * per customer and key). Absent: the grants of the customer.
    */
   scope?: string;
+  /**
+   * The run claiming. A decision belongs to the run that first asked: the same entry key claimed by
+   * another run (an entry event routed again after its run ended, a segment page retried) is refused.
+   */
+  runId?: string;
 }
 
 // The row holding the number of the last grant (a hint: grants themselves decide).
@@ -49,8 +54,8 @@ export async function claimEntry(models: Models, claim: EntryClaim): Promise<boo
   const { journeyId, customerId, entryKey } = claim;
   if (entryKey.startsWith(GRANT_PREFIX)) throw new Error(`entry keys starting "${GRANT_PREFIX}" are reserved`);
   const _id = entryId(journeyId, customerId, entryKey);
-  const known = await Entry.findById(_id, { granted: 1 }).lean();
-  if (known?.granted != null) return known.granted;
+  const known = await Entry.findById(_id, { granted: 1, runId: 1 }).lean();
+  if (known?.granted != null) return known.granted && sameRun(known.runId, claim.runId);
   const granted = await decide(models, claim);
   try {
     await Entry.create({
@@ -62,13 +67,19 @@ export async function claimEntry(models: Models, claim: EntryClaim): Promise<boo
       enteredMs: claim.nowMs,
       workflowId: claim.workflowId,
       version: claim.version,
+      ...(claim.runId === undefined ? {} : { runId: claim.runId }),
     });
   } catch (err) {
     if (!isDuplicateKeyError(err)) throw err;
   }
   // A concurrent claim with the same key may have recorded first: its answer is the answer.
-  const row = await Entry.findById(_id, { granted: 1 }).lean();
-  return row?.granted ?? granted;
+  const row = await Entry.findById(_id, { granted: 1, runId: 1 }).lean();
+  return row?.granted == null ? granted : row.granted && sameRun(row.runId, claim.runId);
+}
+
+/** Whether a decision recorded for run `recorded` answers run `asking` (rows from before run ids answer every run). */
+function sameRun(recorded: string | null | undefined, asking: string | undefined): boolean {
+  return recorded == null || asking === undefined || recorded === asking;
 }
 
 /**

@@ -19,6 +19,8 @@ export interface JourneyWorkflowInput {
   entryEvent: CustomerEvent | null;
   /** The journey was paused when the customer entered: the run starts held before its first send. */
   paused?: boolean;
+  /** The re-entry ledger's key of an entry without an event (a segment pass's); default: the run id. */
+  entryKey?: string;
   /** The journey head's generation at entry: controls not newer than it are ignored. */
   generation?: number;
   /** Continue-as-new once history holds more events than this (Temporal's own suggestion also counts). */

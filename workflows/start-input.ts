@@ -31,7 +31,8 @@ export function buildStartInput(input: JourneyWorkflowInput): Omit<StartInput, '
   // The entry claim runs as a local activity: when a worker dies before its workflow task is
   // recorded, the task runs again at a later time, so a key made of the clock would be a new key
   // (refused by re-entry `never`); the run id stays.
-  const startKey = patched(LOCAL_ACTIVITIES_PATCH) ? { startKey: `start:${info.runId}` } : {};
+  const runKey = patched(LOCAL_ACTIVITIES_PATCH) ? { startKey: `start:${info.runId}` } : {};
+  const startKey = input.entryKey === undefined ? runKey : { startKey: input.entryKey };
   const generation = patched(CONTROL_GENERATION_PATCH) ? { controlGeneration: input.generation ?? 0 } : {};
   const recheck = patched(HOLD_RECHECK_PATCH) ? { holdRecheckMs: HOLD_RECHECK_MS } : {};
   const queue = patched(QUEUE_UNTIL_CLAIMED_PATCH) ? { queueUntilClaimed: true } : {};

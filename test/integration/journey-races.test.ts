@@ -132,4 +132,45 @@ describe('races between runs, controls and events on Temporal', () => {
       expect(result.conversion?.eventId).toBe('c-race-moment-o');
     });
   });
+  const oneSend = (id: string, entry: string) => `
+journey: ${id}
+name: ${id}
+entry: { ${entry}, reentry: always }
+steps:
+  - id: hello
+    send: { channel: email, template: winback-1 }
+`;
+
+  it('an entry event routed again after its run ended does not get the stored grant again', async () => {
+    const { plan } = await publishTestJourney(world.store.models, oneSend('t-reroute', 'event: cart.abandoned'));
+    await createEmailCustomer(world.store.models, 'c-reroute');
+    const deps = world.runtime();
+    const entry = testEvent('c-reroute-e', 'cart.abandoned', await now());
+    await (
+      await world.worker()
+    ).runUntil(async () => {
+      const first = await enterJourney(deps, { journeyId: plan.journeyId, customerId: 'c-reroute', event: entry });
+      expect(await outcome(first.workflowId)).toBe('completed');
+      // The outbox delivers the same event again (at-least-once): a new run starts, and the ledger refuses it.
+      const again = await enterJourney(deps, { journeyId: plan.journeyId, customerId: 'c-reroute', event: entry });
+      expect(await outcome(again.workflowId)).toBe('reentry-denied');
+    });
+    expect((await journal(plan.journeyId, 'c-reroute')).filter((row) => row === 'hello sent')).toHaveLength(1);
+  });
+
+  it('a retried segment page does not enter a reentry: always journey twice', async () => {
+    const { plan } = await publishTestJourney(world.store.models, oneSend('t-page', 'api: true'));
+    await createEmailCustomer(world.store.models, 'c-page');
+    const deps = world.runtime();
+    const pass = { journeyId: plan.journeyId, customerId: 'c-page', event: null, entryKey: 'segment:1764000000000' };
+    await (
+      await world.worker()
+    ).runUntil(async () => {
+      const first = await enterJourney(deps, pass);
+      expect(await outcome(first.workflowId)).toBe('completed');
+      const retried = await enterJourney(deps, pass);
+      expect(await outcome(retried.workflowId)).toBe('reentry-denied');
+    });
+    expect((await journal(plan.journeyId, 'c-page')).filter((row) => row === 'hello sent')).toHaveLength(1);
+  });
 });
