@@ -8,7 +8,7 @@ import { signalCustomerEvent } from '../../runtime/signal.js';
 import { readJournal } from '../../store/journal.js';
 import { setJourneyStatus } from '../../store/journeys.js';
 import { settledResult, startJourneyWorld, type JourneyWorld } from '../support/journey-world.js';
-import { createTimeSkippingEnv } from '../support/temporal.js';
+import { createTimeSkippingEnv, recordHistory } from '../support/temporal.js';
 import { createEmailCustomer, publishTestJourney, testEvent } from '../support/test-journeys.js';
 
 const HOUR = 3_600_000;
@@ -74,6 +74,7 @@ describe('races between runs, controls and events on Temporal', () => {
       const sent = await journal(plan.journeyId, 'c-race-resume');
       expect(sent).toContain('first sent');
       expect(await outcome(run.workflowId)).toBe('completed');
+      recordHistory('resumed-before-claim', await env.client.workflow.getHandle(run.workflowId).fetchHistory());
     });
   });
 
@@ -101,6 +102,7 @@ describe('races between runs, controls and events on Temporal', () => {
       await world.worker()
     ).runUntil(async () => {
       expect(await outcome(run.workflowId)).toBe('exited:subscription.cancelled');
+      recordHistory('exit-before-claim', await env.client.workflow.getHandle(run.workflowId).fetchHistory());
     });
     expect(await journal(plan.journeyId, 'c-race-exit')).toEqual(['- entered', '- exited']);
     expect(await openLedgerRows(plan.journeyId, 'c-race-exit')).toBe(0);
