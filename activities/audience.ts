@@ -46,12 +46,18 @@ export function makeAudienceActivities(deps: { models: Models }) {
       return { customerIds, total };
     },
 
-    /** Enters each customer (8 at a time); a retry re-enters harmlessly (a running run is left as is). */
+    /**
+     * Enters each customer (8 at a time); a retry re-enters harmlessly: a running run is left as is,
+     * and a run that ended meanwhile is followed by one the ledger refuses (same pass, same key).
+     */
     async enterAudience(input: {
       journeyId: string;
       customerIds: string[];
       taskQueue: string;
+      /** The pass's instant: entries key on it, so a retried page cannot enter a customer twice. */
+      passMs?: number;
     }): Promise<EnterAudienceResult> {
+      const entryKey = input.passMs === undefined ? {} : { entryKey: `segment:${input.passMs}` };
       const client = Context.current().client;
       const result: EnterAudienceResult = { entered: 0, alreadyIn: 0, inactive: 0 };
       let next = 0;
@@ -60,10 +66,10 @@ export function makeAudienceActivities(deps: { models: Models }) {
           const customerId = input.customerIds[next++]!;
           const { status } = await enterJourney(
             { client, models: deps.models, taskQueue: input.taskQueue },
-            { journeyId: input.journeyId, customerId, event: null, bulk: true },
+            { journeyId: input.journeyId, customerId, event: null, bulk: true, ...entryKey },
           );
           if (status === 'entered') result.entered += 1;
-          else if (status === 'signalled') result.alreadyIn += 1;
+          else if (status === 'signalled' || status === 'dropped') result.alreadyIn += 1;
           else result.inactive += 1;
           Context.current().heartbeat(next);
         }

@@ -9,14 +9,17 @@ export type { CustomerEvent };
 
 /** The runtime's client side (runtime/enter-journey.ts, runtime/signal.ts, runtime/control.ts). */
 export interface RuntimePort {
-  /** Starts the customer's run (`enterJourney`); `signalled` when a run was already going and got the event. */
+  /**
+   * Starts the customer's run (`enterJourney`); `signalled` when a run was already going and got the
+   * event, `dropped` when it was going and the event would do nothing in it (journaled).
+   */
   enterJourney(input: {
     journeyId: string;
     customerId: string;
     event: CustomerEvent | null;
     /** A bulk source (a batch, many customers at once): the run starts behind due work. */
     bulk?: boolean;
-  }): Promise<{ status: 'entered' | 'signalled' | 'inactive'; workflowId: string }>;
+  }): Promise<{ status: 'entered' | 'signalled' | 'dropped' | 'inactive'; workflowId: string }>;
   /** A `customerEvent` signal to the customer's run; `no-run` when there is none (not an error). */
   signalCustomerEvent(input: {
     journeyId: string;

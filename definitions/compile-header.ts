@@ -4,6 +4,7 @@ import type { EntryPlan, ExitPlan, GoalPlan, PolicyPlan, ReentryPlan, TimezonePl
 import type { CompileContext } from './context.js';
 import { checkEventName, checkTimeZone, durationMs, listen } from './context.js';
 import { compileCondition } from './check-condition.js';
+import { compileEntryKey } from './compile-entry-key.js';
 import { JOURNEY_ID } from './patterns.js';
 import type { ShallowJourney } from './schema.js';
 
@@ -46,12 +47,15 @@ export function compileHeader(ctx: CompileContext, journey: HeaderInput): Header
   if (journey.journey !== undefined) checkJourneyId(ctx, journey.journey);
   const policy = compilePolicy(ctx, journey.policy);
   const fallbackZone = policy?.timezone.source === 'fixed' ? policy.timezone.zone : DEFAULT_TIMEZONE;
+  const entry = journey.entry === undefined ? null : compileEntry(ctx, journey.entry, fallbackZone);
+  const exits = (journey.exit ?? []).map((e, i) => compileExit(ctx, e, i)).filter((e): e is ExitPlan => e !== null);
+  const goals = (journey.goals ?? []).map((g, i) => compileGoal(ctx, g, i)).filter((g): g is GoalPlan => g !== null);
   return {
-    entry: journey.entry === undefined ? null : compileEntry(ctx, journey.entry, fallbackZone),
+    entry: compileEntryKey(ctx, journey.entry?.key, entry, [...exits, ...goals]),
     reentry: journey.entry === undefined ? null : compileReentry(ctx, journey.entry.reentry),
     holdoutPercent: compileHoldout(ctx, journey.holdout),
-    exits: (journey.exit ?? []).map((e, i) => compileExit(ctx, e, i)).filter((e): e is ExitPlan => e !== null),
-    goals: (journey.goals ?? []).map((g, i) => compileGoal(ctx, g, i)).filter((g): g is GoalPlan => g !== null),
+    exits,
+    goals,
     policy,
   };
 }

@@ -60,7 +60,8 @@ export interface EventMatch {
 }
 
 export type EntryPlan =
-  | ({ type: 'event' } & EventMatch)
+  /** `key`: a property of the entry event; the journey runs once per customer and value of it (absent: once per customer). */
+  | ({ type: 'event'; key?: string } & EventMatch)
   | { type: 'segment'; query: Condition; cron: string; timezone: string }
   | { type: 'api' };
 

@@ -46,6 +46,7 @@ export const ENTRY_RULES: Json = {
       '"schedule" says when a segment is checked; this journey has no segment',
     ),
     forbid('where', { not: has('event') }, '"where" filters the entry event; put profile conditions under "segment"'),
+    forbid('key', { not: has('event') }, 'a key names a property of the entry event; enter on an event, or remove key'),
   ],
 };
 

@@ -220,6 +220,11 @@ const entrySchema = z
   .strictObject({
     event: eventName.optional().meta({ description: 'Enter when this event happens.' }),
     where: conditionSchema.optional().meta({ description: 'Only events (and customers) matching this query.' }),
+    key: z.string().optional().meta({
+      description:
+        'A property of the entry event (e.g. seminarId): one run per customer and value, whose exits and goals only see events with that value (or without the property).',
+      pattern: '^[A-Za-z_][A-Za-z0-9_]*$',
+    }),
     segment: conditionSchema
       .optional()
       .meta({ description: 'Enter customers matching this query, checked on the schedule.' }),

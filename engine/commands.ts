@@ -21,6 +21,8 @@ export interface ClaimEntryCommand {
   customerId: string;
   /** Identifies this entry: the entry event id, or `start:<nowMs>` without one. */
   entryKey: string;
+  /** A keyed entry's key value: the re-entry policy applies per key. Absent for unkeyed journeys. */
+  scope?: string;
   reentry: ReentryPlan;
   nowMs: number;
 }

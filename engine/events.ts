@@ -3,6 +3,7 @@
  * and active `repeat` stop events. Filters (`where`) are evaluated outside in one request; while
  * it is out, main-line inputs queue so nothing is sent before an exit is decided.
  */
+import { entryKeyValue } from '../definitions/entry-key.js';
 import type { Condition, RepeatStep, WaitForStep } from '../definitions/plan.js';
 import { follow } from './advance.js';
 import type { CustomerEvent } from './inputs.js';
@@ -104,13 +105,15 @@ function findCandidates(turn: Turn, event: CustomerEvent): EventCandidates {
       waitFor = { stepId: step.id, correlationId: awaiting.correlationId };
     }
   }
+  // A keyed run's exits and goals are about its key: an event about another key leaves it alone.
+  const mine = aboutOtherKey(turn, event) ? [] : null;
   const repeats = state.loops
     .filter((frame) => {
       const until = repeatStep(turn, frame.stepId)?.until;
       return until?.event === event.type && event.timeMs >= frame.sinceMs;
     })
     .map((frame) => frame.stepId);
-  return { exits: indices(plan.exits), goals: indices(plan.goals), waitFor, repeats };
+  return { exits: mine ?? indices(plan.exits), goals: mine ?? indices(plan.goals), waitFor, repeats };
 }
 
 type Check = Pick<EventCheck, 'event' | 'candidates' | 'slots'>;
@@ -173,6 +176,13 @@ function creditConversion(turn: Turn, event: CustomerEvent, windowMs: number | n
     template: touch?.template ?? null,
   });
   return true;
+}
+
+/** The event names a key (`entry.key`) other than the run's; an event without one concerns every key. */
+function aboutOtherKey(turn: Turn, event: CustomerEvent): boolean {
+  const theirs = entryKeyValue(turn.plan, event.properties);
+  const entry = turn.state.entryEvent;
+  return theirs !== null && entry !== null && theirs !== entryKeyValue(turn.plan, entry.properties);
 }
 
 function waitForStep(turn: Turn, id: string): WaitForStep | undefined {

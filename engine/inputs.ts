@@ -27,6 +27,21 @@ export interface StartInput {
    */
   startKey?: string;
   holdout?: boolean;
+  /**
+   * The entry moment (epoch ms): the entry event's time as the runtime bounds it; default and upper
+   * bound `nowMs`. Goals count from here, so an order placed just after the entry event converts even
+   * when the run's first task ran later.
+   */
+  enteredMs?: number;
+  /**
+   * The generation of the journey's head when the run was started. Given, the run orders controls by
+   * generation (an older one is ignored); absent, controls apply in arrival order (runs from before).
+   */
+  controlGeneration?: number;
+  /** A held send re-checks the journey after this long (ms); absent, a hold waits for `resume` alone. */
+  holdRecheckMs?: number;
+  /** Events and archives that arrive while the entry claim is out wait for its answer; default false (runs from before). */
+  queueUntilClaimed?: boolean;
 }
 
 export interface EventInput {
@@ -48,6 +63,17 @@ export interface EntryClaimedInput {
   nowMs: number;
   correlationId: string;
   granted: boolean;
+  /**
+   * The journey's head as read after the grant was recorded: a control whose fan-out listed the
+   * ledger before this entry was in it is applied from here (runs that order controls by generation).
+   */
+  head?: HeadControl;
+}
+
+/** A journey head's status and generation, as a control the run applies when it is newer than its own. */
+export interface HeadControl {
+  status: 'active' | 'paused' | 'archived';
+  generation: number;
 }
 
 /** Answer to `resolve_timezone`: the profile's zone, or `null` when absent (the plan's fallback applies). */
@@ -115,9 +141,15 @@ export interface ProfileUpdatedInput {
   correlationId: string;
 }
 
-/** Operator actions: pause holds before the next send, resume releases it, archive exits. */
+/**
+ * Operator actions: pause holds before the next send, resume releases it, archive exits. `generation`
+ * is the head's generation the action set: a run that orders controls ignores one not newer than the
+ * last it applied, so a resume overtaken by the pause it followed cannot leave the run paused.
+ */
 export type ControlInput =
-  { type: 'pause'; nowMs: number } | { type: 'resume'; nowMs: number } | { type: 'archive'; nowMs: number };
+  | { type: 'pause'; nowMs: number; generation?: number }
+  | { type: 'resume'; nowMs: number; generation?: number }
+  | { type: 'archive'; nowMs: number; generation?: number };
 
 /** Answers to the commands that expect one; matched to their command by `correlationId`. */
 export type CommandResultInput =

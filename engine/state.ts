@@ -114,6 +114,12 @@ export interface JourneyState {
   enteredMs: number;
   holdout: boolean;
   paused: boolean;
+  /** The generation of the last control applied; `null` when the run takes controls in arrival order. */
+  controlGeneration: number | null;
+  /** A held send re-checks the journey after this long; `null`: it waits for `resume` alone. */
+  holdRecheckMs: number | null;
+  /** Inputs that arrive while the entry claim is out wait for its answer (false in runs from before). */
+  queueUntilClaimed: boolean;
   /** The customer's time zone once known. */
   zone: string | null;
   cursor: Cursor | null;
@@ -158,6 +164,9 @@ export function createJourneyState(journeyId: string, contentHash: string): Jour
     enteredMs: 0,
     holdout: false,
     paused: false,
+    controlGeneration: null,
+    holdRecheckMs: null,
+    queueUntilClaimed: false,
     zone: null,
     cursor: null,
     awaiting: null,

@@ -2,18 +2,16 @@
  * The journey engine's single entry point. See {@link stepJourney} for the driver loop.
  */
 import type { Plan } from '../definitions/plan.js';
-import { isValidTimeZone } from '../definitions/time-windows.js';
-import { advance, follow, resumeCurrentStep } from './advance.js';
+import { advance, resumeCurrentStep } from './advance.js';
 import type { JourneyCommand, RequestCommand, WaitCommand } from './commands.js';
-import { exitAtOnce, receiveEvent, receiveEventDecisions, rememberEvent } from './events.js';
-import { endRun, resumeAfterStop, whileEnding } from './in-flight.js';
-import { isInHoldout } from './hash.js';
-import type { ControlInput, JourneyInput, StartInput } from './inputs.js';
+import { control, releaseHold } from './control.js';
+import { claimed, start, zoned } from './entry.js';
+import { exitAtOnce, receiveEvent, receiveEventDecisions } from './events.js';
+import { resumeAfterStop, whileEnding } from './in-flight.js';
+import type { JourneyInput } from './inputs.js';
 import { INBOX_LIMIT, STATE_VERSION, createJourneyState, type JourneyState } from './state.js';
-import { resumeSend } from './steps/send.js';
-import { MalformedError, type Turn, completeRun, createTurn, failRun, issue, journal } from './turn.js';
+import { MalformedError, type Turn, createTurn, failRun, journal } from './turn.js';
 import { checkInput, isJourneyInput } from './validate-input.js';
-import { validatePlan } from './validate-plan.js';
 
 /** What one call of {@link stepJourney} returns: the next state and the commands to execute, in order. */
 export interface StepResult {
@@ -103,6 +101,7 @@ function dispatch(turn: Turn, input: JourneyInput): void {
   if (input.type === 'start') return start(turn, input);
   if (state.status === 'new') return failRun(turn, 'INVALID_INPUT', `a ${input.type} input arrived before start`);
   if (state.ending !== null) return whileEnding(turn, input);
+  if (waitsForClaim(state) && (input.type === 'event' || input.type === 'archive')) return enqueue(turn, input);
   if (input.type === 'pause' || input.type === 'resume' || input.type === 'archive') return control(turn, input);
   if (input.type === 'conditions_evaluated' && state.eventCheck?.command.correlationId === input.correlationId) {
     return receiveEventDecisions(turn, input.decisions);
@@ -115,8 +114,7 @@ function dispatch(turn: Turn, input: JourneyInput): void {
   if (state.awaiting === null || state.awaiting.correlationId !== input.correlationId) return;
   state.awaiting = null;
   const cursor = state.cursor;
-  if (cursor?.phase === 'claim')
-    return input.type === 'entry_claimed' ? claimed(turn, input.granted) : bad(turn, input);
+  if (cursor?.phase === 'claim') return input.type === 'entry_claimed' ? claimed(turn, input) : bad(turn, input);
   if (cursor?.phase === 'timezone')
     return input.type === 'timezone_resolved' ? zoned(turn, input.zone) : bad(turn, input);
   if (state.resumeAt !== null) {
@@ -131,87 +129,6 @@ function bad(turn: Turn, input: JourneyInput): void {
   failRun(turn, 'INVALID_INPUT', `a ${input.type} input does not fit ${turn.state.cursor?.phase ?? 'the run'}`);
 }
 
-function start(turn: Turn, input: StartInput): void {
-  const { plan, state } = turn;
-  if (state.status !== 'new') return;
-  const problems = validatePlan(plan);
-  if (problems.length > 0) return failRun(turn, 'INVALID_PLAN', problems.join('; '));
-  state.status = 'active';
-  state.journeyId = plan.journeyId;
-  state.contentHash = plan.contentHash;
-  state.customerId = input.customerId;
-  state.entryEvent = input.entryEvent;
-  state.entryKey = input.entryEvent?.id ?? input.startKey ?? `start:${input.nowMs}`;
-  state.enteredMs = input.nowMs;
-  state.holdout = input.holdout ?? isInHoldout(plan.journeyId, input.customerId, plan.holdoutPercent);
-  if (input.entryEvent !== null) rememberEvent(turn, input.entryEvent.id);
-  state.cursor = { phase: 'claim' };
-  issue(turn, (correlationId) => ({
-    type: 'claim_entry',
-    correlationId,
-    journeyId: plan.journeyId,
-    customerId: input.customerId,
-    entryKey: state.entryKey,
-    reentry: plan.reentry,
-    nowMs: input.nowMs,
-  }));
-}
-
-function claimed(turn: Turn, granted: boolean): void {
-  const { plan, state } = turn;
-  if (!granted) {
-    journal(turn, null, 'entry-denied', 'reentry');
-    return completeRun(turn, 'reentry-denied');
-  }
-  journal(turn, null, 'entered', state.holdout ? 'holdout' : null, { holdout: state.holdout });
-  const zone = plan.policy.timezone;
-  if (zone.source === 'fixed') return zoned(turn, zone.zone);
-  state.cursor = { phase: 'timezone' };
-  issue(turn, (correlationId) => ({ type: 'resolve_timezone', correlationId, path: zone.path }));
-}
-
-function zoned(turn: Turn, zone: string | null): void {
-  const policy = turn.plan.policy.timezone;
-  const fallback = policy.source === 'profile' ? policy.fallback : policy.zone;
-  turn.state.zone = isValidTimeZone(zone) ? zone : fallback;
-  turn.state.cursor = null;
-  advance(turn, turn.plan.start);
-}
-
-/**
- * Pause, resume and archive take effect at once and in arrival order, so the latest of them always
- * decides whether the run may send. Releasing a held send is the one part a resume cannot do while
- * an event's filters are out (an exit may be coming): that release waits in the queue, and finds
- * the run paused again if a later pause came first.
- */
-function control(turn: Turn, input: ControlInput): void {
-  const { state } = turn;
-  if (input.type === 'pause') {
-    state.paused = true;
-    return;
-  }
-  if (input.type === 'archive') return endRun(turn, 'archived', {});
-  if (!state.paused) return;
-  state.paused = false;
-  const cursor = state.cursor;
-  // A delivery out now may still answer `held` for the pause this resume ends.
-  if (cursor?.phase === 'step' && cursor.stage === 'send') cursor.resumed = true;
-  // One queued release is enough: it reads the pause flag as the latest control left it.
-  if (state.eventCheck === null) releaseHold(turn, input);
-  else if (!state.inbox.some((queued) => queued.type === 'resume')) state.inbox.push(input);
-}
-
-/** Sends the held message, unless the run is paused again. */
-function releaseHold(turn: Turn, input: ControlInput): void {
-  const { state } = turn;
-  const cursor = state.cursor;
-  const step = cursor?.phase === 'step' && cursor.stage === 'hold' ? turn.plan.steps[cursor.stepId] : undefined;
-  if (state.paused || step?.kind !== 'send') return;
-  state.awaiting = null;
-  journal(turn, step, 'resumed');
-  follow(turn, resumeSend(turn, step, input));
-}
-
 function enqueue(turn: Turn, input: JourneyInput): void {
   const { inbox } = turn.state;
   if (inbox.length >= INBOX_LIMIT && input.type === 'event') {
@@ -224,12 +141,17 @@ function enqueue(turn: Turn, input: JourneyInput): void {
 /** Feeds inputs queued behind an event check, in arrival order, until another check goes out. */
 function drainInbox(turn: Turn): void {
   const { state } = turn;
-  while (state.eventCheck === null && state.inbox.length > 0 && state.status === 'active') {
+  while (state.eventCheck === null && !waitsForClaim(state) && state.inbox.length > 0 && state.status === 'active') {
     const next = state.inbox.shift();
     // A queued resume has already cleared the pause; what is left of it is the release.
     if (next?.type === 'resume') releaseHold(turn, next);
     else if (next !== undefined) dispatch(turn, next);
   }
+}
+
+/** The entry claim is out in a run that holds its inputs until it is answered (see `entry.ts`). */
+function waitsForClaim(state: JourneyState): boolean {
+  return state.queueUntilClaimed && state.cursor?.phase === 'claim';
 }
 
 function isJourneyState(value: unknown): value is JourneyState {
@@ -258,6 +180,9 @@ function cloneState(state: JourneyState): JourneyState {
     // A state from before these fields existed reads as having neither.
     ending: state.ending ?? null,
     resumeAt: state.resumeAt ?? null,
+    controlGeneration: state.controlGeneration ?? null,
+    holdRecheckMs: state.holdRecheckMs ?? null,
+    queueUntilClaimed: state.queueUntilClaimed ?? false,
     loops: state.loops.map((frame) => ({ ...frame })),
     visits: { ...state.visits },
     received: { ...state.received },

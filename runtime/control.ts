@@ -14,9 +14,10 @@ const STATUS: Record<JourneyControlSignal['action'], JourneyStatus> = {
 };
 
 /**
- * Pauses, resumes or archives a journey: sets the head's status first (new entries and every send
- * read it, so the effect is immediate even before a run hears of it), then starts a fan-out workflow
- * that signals every open run from the entries ledger, page by page. Returns once the fan-out started.
+ * Pauses, resumes or archives a journey: sets the head's status and bumps its generation first (new
+ * entries and every send read it, so the effect is immediate even before a run hears of it), then
+ * starts the journey's fan-out workflow, which signals every open run from the entries ledger, page
+ * by page, with the head's latest status and generation. Returns once the fan-out started.
  *
  * @throws JourneyNotFoundError (code `JOURNEY_NOT_FOUND`) for a journey never published.
  */
@@ -27,12 +28,18 @@ export async function controlJourney(
   await setJourneyStatus(deps.models, input.journeyId, STATUS[input.action]);
   await deps.client.workflow.start('journeyControlFanOutWorkflow', {
     taskQueue: deps.taskQueue ?? TASK_QUEUE,
-    // One fan-out per action at a time; a newer action of the same kind replaces a still-running one.
-    workflowId: `kizuna-control/${input.journeyId}/${input.action}`,
+    // One fan-out per journey: a newer action replaces a still-running one (the latest action wins;
+    // the replaced one's runs get the newer head, which its pages read as they go).
+    workflowId: controlWorkflowId(input.journeyId),
     workflowIdConflictPolicy: 'TERMINATE_EXISTING',
     args: [{ journeyId: input.journeyId, action: input.action, afterId: null, signalled: 0 }],
     staticSummary: `${input.action} ${input.journeyId}: signal every open run`,
   });
+}
+
+/** The workflow id of a journey's control fan-out: one per journey. */
+export function controlWorkflowId(journeyId: string): string {
+  return `kizuna-control/${journeyId}`;
 }
 
 /**

@@ -11,7 +11,12 @@ export interface RuntimeDeps {
   historyBound?: number;
 }
 
-/** The workflow id of a customer's run of a journey: at most one run at a time. */
-export function journeyWorkflowId(journeyId: string, customerId: string): string {
-  return `kizuna/${journeyId}/${customerId}`;
+/**
+ * The workflow id of a customer's run of a journey: at most one run at a time, or, for a keyed entry
+ * (`entry.key`), one per key value, `kizuna/<journey>/<customer>/<key>` with the key URI-escaped (so a
+ * `/` in it cannot reach another customer's id).
+ */
+export function journeyWorkflowId(journeyId: string, customerId: string, key: string | null = null): string {
+  const base = `kizuna/${journeyId}/${customerId}`;
+  return key === null ? base : `${base}/${encodeURIComponent(key)}`;
 }

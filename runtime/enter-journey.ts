@@ -23,6 +23,8 @@ import { keptByHead } from './head-cache.js';
 import { trimEvent } from './event-fields.js';
 import { entryPriority } from './priority.js';
 import { trimForRuns } from './signal.js';
+import { actsOnBeyondEntry, journalDroppedEntry, type DropReason } from './dropped-entry.js';
+import { entryKeyValue } from '../definitions/entry-key.js';
 
 export interface EnterJourneyInput {
   journeyId: string;
@@ -31,12 +33,22 @@ export interface EnterJourneyInput {
   event: CustomerEvent | null;
   /** True when a bulk source enters many customers (a batch, a segment pass): the run starts behind due work. */
   bulk?: boolean;
+  /**
+   * The re-entry ledger's key of an entry without an event (a segment pass gives its own, the same
+   * for a retried page, so the ledger refuses the retry a second run); default: the run's id.
+   */
+  entryKey?: string;
 }
 
 export interface EnterJourneyResult {
-  /** `entered`: a new run started; `signalled`: a run was going and got the event; `inactive`: archived or unpublished. */
-  status: 'entered' | 'signalled' | 'inactive';
+  /**
+   * `entered`: a new run started; `signalled`: a run was going and got the event (it acts on it as an
+   * exit, goal, wait_for or repeat event); `dropped`: a run was going and the event would do nothing in
+   * it, or a keyed journey's entry event has no key (`reason`; journaled); `inactive`: archived or unpublished.
+   */
+  status: 'entered' | 'signalled' | 'dropped' | 'inactive';
   workflowId: string;
+  reason?: DropReason;
 }
 
 /** Thrown when the head points at a version that is not stored (a damaged store). */
@@ -57,12 +69,23 @@ export class JourneyVersionMissingError extends Error {
  * decided by the ledger inside the run). Without an event, a running run is left as it is.
  */
 export async function enterJourney(deps: RuntimeDeps, input: EnterJourneyInput): Promise<EnterJourneyResult> {
-  const workflowId = journeyWorkflowId(input.journeyId, input.customerId);
   const head = await getJourneyHead(deps.models, input.journeyId);
-  if (head === null || head.status === 'archived') return { status: 'inactive', workflowId };
+  if (head === null || head.status === 'archived') {
+    return { status: 'inactive', workflowId: journeyWorkflowId(input.journeyId, input.customerId) };
+  }
   const plan = await pinnedPlan(deps.models, head);
   if (plan === null) throw new JourneyVersionMissingError(head.journeyId, head.version);
   const event = input.event === null ? null : trimEvent(plan, input.event);
+  const key = event === null ? null : entryKeyValue(plan, event.properties);
+  const workflowId = journeyWorkflowId(input.journeyId, input.customerId, key);
+  const drop = async (reason: DropReason): Promise<EnterJourneyResult> => {
+    if (event !== null)
+      await journalDroppedEntry(deps, { workflowId, head, customerId: input.customerId, event, reason });
+    return { status: 'dropped', workflowId, reason };
+  };
+  if (key === null && plan.entry.type === 'event' && plan.entry.key !== undefined && event?.type === plan.entry.event) {
+    return drop('missing-key');
+  }
   const args: JourneyWorkflowInput = {
     journeyId: head.journeyId,
     version: head.version,
@@ -70,6 +93,8 @@ export async function enterJourney(deps: RuntimeDeps, input: EnterJourneyInput):
     customerId: input.customerId,
     entryEvent: event,
     ...(head.status === 'paused' ? { paused: true } : {}),
+    generation: head.generation,
+    ...(input.entryKey === undefined || event !== null ? {} : { entryKey: input.entryKey }),
     ...(deps.historyBound === undefined ? {} : { historyBound: deps.historyBound }),
   };
   const options = {
@@ -96,7 +121,10 @@ export async function enterJourney(deps: RuntimeDeps, input: EnterJourneyInput):
     } catch (err) {
       if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
     }
-    if (event === null) return { status: 'signalled', workflowId };
+    // Without an event there is nothing to hand the running run.
+    if (event === null) return { status: 'dropped', workflowId, reason: 'already-in-journey' };
+    // The run is going: it takes the event only as an exit, goal, wait_for or repeat event.
+    if (!actsOnBeyondEntry(plan, event.type)) return drop('already-in-journey');
     try {
       // The going run may be pinned to an older version than the head: it gets what any version reads.
       const running = await trimForRuns(deps.models, head, input.event ?? event);

@@ -17,10 +17,31 @@ export interface EntryClaim {
   nowMs: number;
   workflowId: string;
   version: number;
+  /**
+   * A keyed entry's key value: the re-entry policy then counts the grants of this key alone (one run
+   * per customer and key). Absent: the grants of the customer.
+   */
+  scope?: string;
+  /**
+   * The run claiming. A decision belongs to the run that first asked: the same entry key claimed by
+   * another run (an entry event routed again after its run ended, a segment page retried) is refused.
+   */
+  runId?: string;
 }
 
 // The row holding the number of the last grant (a hint: grants themselves decide).
 const GRANT_HINT = '#grants';
+
+/** The ledger key of grant number `seq` (of a key's grants when scoped). */
+function grantKey(scope: string | undefined, seq: number): string {
+  const scoped = scope === undefined ? '' : `${JSON.stringify(scope)}:`;
+  return `${GRANT_PREFIX}${scoped}${String(seq).padStart(8, '0')}`;
+}
+
+/** The ledger key of the hint row (of a key's grants when scoped). */
+function hintKey(scope: string | undefined): string {
+  return scope === undefined ? GRANT_HINT : `${GRANT_HINT}:${JSON.stringify(scope)}`;
+}
 
 /**
  * Whether the customer may enter now. Idempotent: the decision is stored under the entry key and a
@@ -33,8 +54,8 @@ export async function claimEntry(models: Models, claim: EntryClaim): Promise<boo
   const { journeyId, customerId, entryKey } = claim;
   if (entryKey.startsWith(GRANT_PREFIX)) throw new Error(`entry keys starting "${GRANT_PREFIX}" are reserved`);
   const _id = entryId(journeyId, customerId, entryKey);
-  const known = await Entry.findById(_id, { granted: 1 }).lean();
-  if (known?.granted != null) return known.granted;
+  const known = await Entry.findById(_id, { granted: 1, runId: 1 }).lean();
+  if (known?.granted != null) return known.granted && sameRun(known.runId, claim.runId);
   const granted = await decide(models, claim);
   try {
     await Entry.create({
@@ -46,13 +67,19 @@ export async function claimEntry(models: Models, claim: EntryClaim): Promise<boo
       enteredMs: claim.nowMs,
       workflowId: claim.workflowId,
       version: claim.version,
+      ...(claim.runId === undefined ? {} : { runId: claim.runId }),
     });
   } catch (err) {
     if (!isDuplicateKeyError(err)) throw err;
   }
   // A concurrent claim with the same key may have recorded first: its answer is the answer.
-  const row = await Entry.findById(_id, { granted: 1 }).lean();
-  return row?.granted ?? granted;
+  const row = await Entry.findById(_id, { granted: 1, runId: 1 }).lean();
+  return row?.granted == null ? granted : row.granted && sameRun(row.runId, claim.runId);
+}
+
+/** Whether a decision recorded for run `recorded` answers run `asking` (rows from before run ids answer every run). */
+function sameRun(recorded: string | null | undefined, asking: string | undefined): boolean {
+  return recorded == null || asking === undefined || recorded === asking;
 }
 
 /**
@@ -64,12 +91,12 @@ export async function claimEntry(models: Models, claim: EntryClaim): Promise<boo
 async function decide(models: Models, claim: EntryClaim): Promise<boolean> {
   const { journeyId, customerId, entryKey, reentry, nowMs } = claim;
   if (reentry.policy === 'always') return true;
-  const last = await lastGrant(models, journeyId, customerId);
+  const last = await lastGrant(models, journeyId, customerId, claim.scope);
   // This very claim was granted before its decision row was written (a re-executed claim).
   if (last?.lastEntryKey === entryKey) return true;
   if (last && (reentry.policy === 'never' || last.enteredMs > nowMs - reentry.afterMs)) return false;
   const seq = (last?.seq ?? 0) + 1;
-  const key = `${GRANT_PREFIX}${String(seq).padStart(8, '0')}`;
+  const key = grantKey(claim.scope, seq);
   try {
     await models.Entry.create({
       _id: entryId(journeyId, customerId, key),
@@ -85,8 +112,8 @@ async function decide(models: Models, claim: EntryClaim): Promise<boolean> {
   }
   // The hint only saves reads: a stale one is walked forward in lastGrant.
   await models.Entry.updateOne(
-    { _id: entryId(journeyId, customerId, GRANT_HINT) },
-    { $max: { enteredMs: seq }, $setOnInsert: { journeyId, customerId, entryKey: GRANT_HINT } },
+    { _id: entryId(journeyId, customerId, hintKey(claim.scope)) },
+    { $max: { enteredMs: seq }, $setOnInsert: { journeyId, customerId, entryKey: hintKey(claim.scope) } },
     { upsert: true },
   ).catch((err: unknown) => {
     if (!isDuplicateKeyError(err)) throw err;
@@ -95,12 +122,12 @@ async function decide(models: Models, claim: EntryClaim): Promise<boolean> {
 }
 
 /** The latest grant row, found from the hint by `_id` probes. */
-async function lastGrant(models: Models, journeyId: string, customerId: string) {
-  const hint = await models.Entry.findById(entryId(journeyId, customerId, GRANT_HINT), { enteredMs: 1 }).lean();
+async function lastGrant(models: Models, journeyId: string, customerId: string, scope: string | undefined) {
+  const hint = await models.Entry.findById(entryId(journeyId, customerId, hintKey(scope)), { enteredMs: 1 }).lean();
   let seq = hint?.enteredMs ?? 0;
   let last: { seq: number; enteredMs: number; lastEntryKey: string | null } | null = null;
   for (;;) {
-    const key = `${GRANT_PREFIX}${String(seq === 0 ? 1 : seq).padStart(8, '0')}`;
+    const key = grantKey(scope, seq === 0 ? 1 : seq);
     const row = await models.Entry.findById(entryId(journeyId, customerId, key), {
       enteredMs: 1,
       lastEntryKey: 1,

@@ -28,6 +28,8 @@ export interface JourneyHead {
   version: number;
   contentHash: string;
   status: JourneyStatus;
+  /** Bumped by every status change (pause, resume, archive); 0 for a journey never controlled. */
+  generation: number;
 }
 
 /** A published version as a run needs it: the plan and the template sources pinned with it. */
@@ -113,20 +115,21 @@ async function advanceHead(models: Models, journeyId: string, version: number, c
 export async function getJourneyHead(models: Models, journeyId: string): Promise<JourneyHead | null> {
   const doc = await models.JourneyHead.findOne(
     { journeyId },
-    { _id: 0, journeyId: 1, version: 1, contentHash: 1, status: 1 },
+    { _id: 0, journeyId: 1, version: 1, contentHash: 1, status: 1, generation: 1 },
   ).lean();
-  return doc
-    ? { journeyId: doc.journeyId, version: doc.version, contentHash: doc.contentHash, status: doc.status }
-    : null;
+  if (!doc) return null;
+  const { journeyId: id, version, contentHash, status } = doc;
+  return { journeyId: id, version, contentHash, status, generation: doc.generation ?? 0 };
 }
 
 /**
- * Sets the journey's status and returns the head.
+ * Sets the journey's status, bumps its generation (in one write, so two concurrent changes get two
+ * generations) and returns the head.
  *
  * @throws JourneyNotFoundError when the journey was never published.
  */
 export async function setJourneyStatus(models: Models, journeyId: string, status: JourneyStatus): Promise<JourneyHead> {
-  await models.JourneyHead.updateOne({ journeyId }, { $set: { status } });
+  await models.JourneyHead.updateOne({ journeyId }, { $set: { status }, $inc: { generation: 1 } });
   const head = await getJourneyHead(models, journeyId);
   if (head === null) throw new JourneyNotFoundError(journeyId);
   return head;

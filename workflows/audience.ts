@@ -62,6 +62,7 @@ export async function audienceWorkflow(input: AudienceInput): Promise<{ entered:
       journeyId: input.journeyId,
       customerIds: batch.customerIds,
       taskQueue: workflowInfo().taskQueue,
+      passMs: nowMs,
     });
     page += 1;
     seen += batch.customerIds.length;

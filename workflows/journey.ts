@@ -26,8 +26,9 @@ import {
   type RequestCommand,
   type WaitCommand,
 } from '../engine/index.js';
-import { CLOSE_FAILED_ENTRY_PATCH, keyEntryByRun } from './patches.js';
+import { CLOSE_FAILED_ENTRY_PATCH } from './patches.js';
 import { runRequest, storeActivity } from './requests.js';
+import { END_AFTER_REQUESTS_PATCH, buildStartInput } from './start-input.js';
 import {
   customerEvent,
   journeyControl,
@@ -81,7 +82,11 @@ class JourneyDriver {
     this.visibility = new Visibility(() => this.plan, carried ? currentStep(this.state) : 'entry');
     // Handlers first: a signal-with-start delivers its signal in the first workflow task.
     setHandler(customerEvent, ({ event }) => void this.queue.push({ type: 'event', event }));
-    setHandler(journeyControl, ({ action }) => void this.queue.push({ type: action }));
+    setHandler(
+      journeyControl,
+      ({ action, generation }) =>
+        void this.queue.push(generation === undefined ? { type: action } : { type: action, generation }),
+    );
     setHandler(stateQuery, () =>
       viewState({ journeyId, version, customerId }, this.state, this.visibility.currentDetails),
     );
@@ -99,15 +104,7 @@ class JourneyDriver {
       for (const command of outstandingCommands(this.state)) if (!isWait(command)) this.startRequest(command);
       this.visibility.update(this.state);
     } else {
-      // The entry claim runs as a local activity: when a worker dies before its workflow task is
-      // recorded, the task runs again at a later time, so a key made of the clock would be a new key
-      // (refused by re-entry `never`); the run id stays.
-      this.feed({
-        type: 'start',
-        customerId: input.customerId,
-        entryEvent: input.entryEvent,
-        ...(keyEntryByRun() ? { startKey: `start:${workflowInfo().runId}` } : {}),
-      });
+      this.feed(buildStartInput(input));
       if (input.paused === true) this.feed({ type: 'pause' });
     }
     while (this.ending === null) {
@@ -283,6 +280,9 @@ class JourneyDriver {
 
   private async finish(ending: Ending): Promise<JourneyWorkflowResult> {
     const outcome = ending.kind === 'complete' ? ending.outcome : `failed:${ending.code}`;
+    // A request still out (a filter, a claim) is answered before the run closes its ledger row, so a
+    // late write of that request cannot land after the close.
+    if (patched(END_AFTER_REQUESTS_PATCH)) await condition(() => this.requests === 0 || this.fatal !== null);
     await this.flushJournal({ entryKey: this.state.entryKey, outcome });
     await condition(() => this.flushes === 0);
     if (ending.kind === 'fail') throw ApplicationFailure.nonRetryable(ending.message, ending.code);

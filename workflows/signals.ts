@@ -19,6 +19,10 @@ export interface JourneyWorkflowInput {
   entryEvent: CustomerEvent | null;
   /** The journey was paused when the customer entered: the run starts held before its first send. */
   paused?: boolean;
+  /** The re-entry ledger's key of an entry without an event (a segment pass's); default: the run id. */
+  entryKey?: string;
+  /** The journey head's generation at entry: controls not newer than it are ignored. */
+  generation?: number;
   /** Continue-as-new once history holds more events than this (Temporal's own suggestion also counts). */
   historyBound?: number;
   /** Set by continue-as-new: the run goes on from here instead of starting. */
@@ -45,9 +49,14 @@ export interface CustomerEventSignal {
   event: CustomerEvent;
 }
 
-/** An operator action: `pause` holds before the next send, `resume` releases, `archive` ends the run. */
+/**
+ * An operator action: `pause` holds before the next send, `resume` releases, `archive` ends the run.
+ * `generation` is the journey head's generation the action belongs to: a run ignores one not newer
+ * than the last it applied (absent in signals sent before generations existed).
+ */
 export interface JourneyControlSignal {
   action: 'pause' | 'resume' | 'archive';
+  generation?: number;
 }
 
 /** What the `state` query answers: where the run stands and why it waits. No profile data. */

@@ -18,7 +18,7 @@ import type { Metrics } from '../http/metrics.js';
 import type { CustomerEvent, RuntimePort } from '../ports.js';
 
 /** What routing did for one journey. */
-export type JourneyAction = 'entered' | 'signalled' | 'no-run' | 'not-matched' | 'inactive';
+export type JourneyAction = 'entered' | 'signalled' | 'dropped' | 'no-run' | 'not-matched' | 'inactive';
 
 export interface RouteOutcome {
   status: 'entered' | 'signalled' | 'ignored';

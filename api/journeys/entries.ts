@@ -71,7 +71,8 @@ async function enterOne(
           properties: input.properties as { [k: string]: JsonValue },
         };
   const { status } = await deps.runtime.enterJourney({ journeyId: head.journeyId, customerId, event, bulk });
-  return status === 'entered' ? 'entered' : status === 'signalled' ? 'already-in-journey' : 'journey-inactive';
+  if (status === 'entered') return 'entered';
+  return status === 'signalled' || status === 'dropped' ? 'already-in-journey' : 'journey-inactive';
 }
 
 /**

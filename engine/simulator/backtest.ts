@@ -5,6 +5,7 @@
  */
 import { evaluateCondition } from '../../definitions/conditions.js';
 import { journeyZone } from '../../definitions/dates.js';
+import { entryKeyValue } from '../../definitions/entry-key.js';
 import type { Plan, ReentryPlan, StepKind } from '../../definitions/plan.js';
 import type { JournalRecord } from '../commands.js';
 import type { CustomerEvent } from '../inputs.js';
@@ -129,8 +130,8 @@ function replayCustomer(options: BacktestOptions, customer: BacktestCustomer): S
   const ledger = createSendLedger();
   const results: SimulationResult[] = [];
   let profile = customer.profile;
-  let busyUntil = Number.NEGATIVE_INFINITY;
-  let lastEntryMs: number | null = null;
+  // Per key of a keyed entry (one run per customer and key), else one lane for the customer.
+  const lanes = new Map<string, { busyUntil: number; lastEntryMs: number | null }>();
   const dateFields = options.dateFields ?? [];
   for (const entry of entries(
     plan,
@@ -139,9 +140,12 @@ function replayCustomer(options: BacktestOptions, customer: BacktestCustomer): S
     startMs,
     untilMs,
   )) {
-    if (entry.atMs < busyUntil) continue;
-    const granted = mayEnter(plan.reentry, lastEntryMs, entry.atMs);
-    if (granted) lastEntryMs = entry.atMs;
+    const key = entry.event === null ? '' : (entryKeyValue(plan, entry.event.properties) ?? '');
+    const lane = lanes.get(key) ?? { busyUntil: Number.NEGATIVE_INFINITY, lastEntryMs: null };
+    lanes.set(key, lane);
+    if (entry.atMs < lane.busyUntil) continue;
+    const granted = mayEnter(plan.reentry, lane.lastEntryMs, entry.atMs);
+    if (granted) lane.lastEntryMs = entry.atMs;
     const result = simulateCustomer({
       plan,
       customerId: customer.id,
@@ -156,7 +160,7 @@ function replayCustomer(options: BacktestOptions, customer: BacktestCustomer): S
     });
     results.push(result);
     profile = result.profile;
-    busyUntil = result.outcome === null ? Number.POSITIVE_INFINITY : result.endMs;
+    lane.busyUntil = result.outcome === null ? Number.POSITIVE_INFINITY : result.endMs;
   }
   return results;
 }

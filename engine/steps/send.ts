@@ -33,18 +33,35 @@ function gate(turn: Turn, step: SendStep): Flow {
   return deliver(turn, step, requestedChannel(step, stepCursor(turn).attempt));
 }
 
-/** Holds the send until a `resume`: a wait without a timer. */
+/**
+ * Holds the send until a `resume`, or, in runs that re-check, until the re-check timer: a control
+ * lost on its way (its fan-out missed the run) must not hold the run for ever.
+ */
 function hold(turn: Turn, step: SendStep): Flow {
-  stepCursor(turn).stage = 'hold';
+  const recheck = turn.state.holdRecheckMs;
+  const untilMs = recheck === null ? null : turn.nowMs + recheck;
+  const cursor = stepCursor(turn);
+  cursor.stage = 'hold';
+  cursor.untilMs = untilMs;
   journal(turn, step, 'held', 'paused', { template: step.template });
   issue(turn, (correlationId) => ({
     type: 'wait_for_events',
     correlationId,
     eventTypes: [],
-    untilMs: null,
+    untilMs,
     reason: 'paused',
   }));
   return STOP;
+}
+
+/**
+ * The re-check timer of a hold fired: the delivery reads the journey's head before anything goes out,
+ * so it is the re-check (after quiet hours, as any send). A head still paused answers `held` and the
+ * run holds again; an active one sends.
+ */
+function recheckHold(turn: Turn, step: SendStep): Flow {
+  turn.state.paused = false;
+  return gate(turn, step);
 }
 
 function requestedChannel(step: SendStep, attempt: number): SendChannel {
@@ -88,6 +105,7 @@ export function resumeSend(turn: Turn, step: SendStep, input: JourneyInput): Flo
   const cursor = stepCursor(turn);
   switch (cursor.stage) {
     case 'hold':
+      if (input.type === 'timer') return recheckHold(turn, step);
       return input.type === 'resume' ? gate(turn, step) : mismatch(turn, input);
     case 'quiet':
     case 'cap-wait':

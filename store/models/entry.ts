@@ -21,6 +21,8 @@ export const entrySchema = new Schema(
     /** Grant rows: the entry key granted. */
     lastEntryKey: { type: String },
     workflowId: { type: String },
+    /** Entry rows: the run the decision belongs to (another run with the same entry key is refused). */
+    runId: { type: String },
     version: { type: Number },
     /** Set when the run ends (entry rows); open granted rows are the runs control signals reach. */
     outcome: { type: String, default: null },

@@ -15,6 +15,8 @@ export const journeyHeadSchema = new Schema(
     version: { type: Number, required: true },
     contentHash: { type: String, required: true },
     status: { type: String, enum: JOURNEY_STATUSES, required: true, default: 'active' },
+    // Counts status changes: runs apply a control only when it is newer than the last they applied.
+    generation: { type: Number, required: true, default: 0 },
   },
   { collection: 'journeyheads', timestamps: true },
 );
