@@ -157,6 +157,13 @@ function convertConsent(value: unknown, problems: Problem[]): Record<string, unk
 }
 
 /**
+ * Where a re-opt-in came from: 1-100 characters, no NUL, at least one that is not an ASCII space or
+ * control (the OpenAPI document publishes this same pattern).
+ */
+// eslint-disable-next-line no-control-regex
+export const OPT_IN_SOURCE = /^(?=[\s\S]*[^\x00-\x20\x7f])[^\x00]{1,100}$/;
+
+/**
  * `consent.optIn: { source }` with `consent.email: subscribed`: the customer asked again (a form, a
  * double opt-in mail), which is the only way back from `unsubscribed`. Recorded with the time of the
  * write as `consentOptIn.email: { source, at }`.
@@ -165,7 +172,7 @@ function convertOptIn(optIn: unknown, email: unknown, problems: Problem[]): Reco
   const source = (optIn as { source?: unknown } | null)?.source;
   const shaped =
     typeof optIn === 'object' && optIn !== null && Object.keys(optIn).length === 1 && typeof source === 'string';
-  if (!shaped || source.trim() === '' || source.length > 100) {
+  if (!shaped || !OPT_IN_SOURCE.test(source)) {
     const message = '"consent.optIn" must be { source } (where the customer opted in again, at most 100 characters)';
     problems.push({ path: 'consent.optIn', code: 'PROFILE_FIELD_TYPE', message });
     return {};

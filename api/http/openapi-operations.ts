@@ -222,8 +222,9 @@ export const OPERATIONS: Record<string, Record<string, Operation>> = {
         {
           name: 'before',
           in: 'query',
-          description: 'The `next` of the previous page, or an ISO 8601 time (items strictly older).',
-          schema: { type: 'string', minLength: 1, maxLength: 500 },
+          description:
+            'An ISO 8601 time (items strictly older), or the opaque `next` cursor of the previous page (which only the server makes).',
+          schema: { type: 'string', format: 'date-time' },
         },
         {
           name: 'limit',

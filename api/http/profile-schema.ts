@@ -8,6 +8,8 @@ import { z } from 'zod';
 import { EMAIL_CONSENT, LINE_CONSENT, SYSTEM_FIELDS } from '../../store/customers.js';
 import type { FieldType, ProfileFieldTypes } from '../customers/profile-input.js';
 import { EMAIL_PATTERN, MAX_EMAIL_LENGTH } from '../../channels/recipient-address.js';
+import { OPT_IN_SOURCE } from '../customers/profile-input.js';
+import { NO_NUL } from './schemas.js';
 
 /** Longest string a profile field holds. */
 export const MAX_PROFILE_STRING = 10_000;
@@ -37,21 +39,19 @@ const dateValue = z
 function fieldSchema(field: string, type: FieldType): z.ZodType | null {
   if (field === 'consent') {
     return z
-      .object({
-        email: z.enum(EMAIL_CONSENT).optional(),
-        line: z.enum(LINE_CONSENT).optional(),
-        optIn: z
-          .object({ source: z.string().max(100).regex(/\S/) })
-          .strict()
-          .optional()
-          .meta({
-            description: 'Where the customer opted in again; needed with email "subscribed" after an unsubscribe.',
-          }),
-      })
-      .strict()
-      .refine((consent) => consent.optIn === undefined || consent.email === 'subscribed', {
-        message: '"consent.optIn" goes with "consent.email": "subscribed"',
-      })
+      .union([
+        z.object({ email: z.enum(EMAIL_CONSENT).optional(), line: z.enum(LINE_CONSENT).optional() }).strict(),
+        z
+          .object({
+            email: z.literal('subscribed'),
+            line: z.enum(LINE_CONSENT).optional(),
+            optIn: z
+              .object({ source: z.string().regex(OPT_IN_SOURCE) })
+              .strict()
+              .meta({ description: 'Where the customer opted in again; needed to subscribe after an unsubscribe.' }),
+          })
+          .strict(),
+      ])
       .meta({ description: 'Consent per channel; line also sets lineFollowing. It cannot be removed (null).' });
   }
   if (field === 'email') {
@@ -61,7 +61,8 @@ function fieldSchema(field: string, type: FieldType): z.ZodType | null {
       .regex(EMAIL_PATTERN)
       .meta({ description: 'One bare address (no name, list or line break).', example: 'hanako@example.jp' });
   }
-  if (field === 'tags') return z.array(z.string().min(1).max(MAX_TAG)).meta({ description: 'Duplicates are dropped.' });
+  if (field === 'tags')
+    return z.array(z.string().min(1).max(MAX_TAG).regex(NO_NUL)).meta({ description: 'Duplicates are dropped.' });
   if (field === 'timezone') {
     return z
       .enum(TIME_ZONES as [string, ...string[]])
@@ -69,7 +70,7 @@ function fieldSchema(field: string, type: FieldType): z.ZodType | null {
   }
   switch (type) {
     case 'string':
-      return z.string().max(MAX_PROFILE_STRING);
+      return z.string().max(MAX_PROFILE_STRING).regex(NO_NUL);
     case 'number':
       return z.number();
     case 'boolean':
@@ -77,7 +78,7 @@ function fieldSchema(field: string, type: FieldType): z.ZodType | null {
     case 'date':
       return dateValue;
     case 'array':
-      return z.array(z.union([z.string(), z.number(), z.boolean(), z.null()]));
+      return z.array(z.union([z.string().regex(NO_NUL), z.number(), z.boolean(), z.null()]));
     case 'object':
       // Other object fields are written field by field by the server itself; a client may only remove them.
       return null;

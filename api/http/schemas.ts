@@ -33,7 +33,12 @@ const id = (what: string, max?: number) =>
 export const PROPERTY_KEY = /^[^$.\x00-\x1f\x7f][^.\x00-\x1f\x7f]{0,199}$/;
 const propertyKey = z.string().regex(PROPERTY_KEY);
 
-const scalar = z.union([z.string(), z.number(), z.boolean(), z.null()]);
+/** Text the store can keep: no NUL (refused as FORBIDDEN_CHARACTER wherever it appears). */
+// eslint-disable-next-line no-control-regex
+export const NO_NUL = /^[^\x00]*$/;
+const text = () => z.string().regex(NO_NUL);
+
+const scalar = z.union([text(), z.number(), z.boolean(), z.null()]);
 
 /**
  * A value inside a property bag: any JSON but an array directly inside an array (FerretDB cannot

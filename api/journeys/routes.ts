@@ -116,6 +116,11 @@ export function journeysRouter(deps: JourneysRouteDeps): Router {
       if (!(await loadVersion(deps.models, head.journeyId, version))) {
         throw new ApiError(404, 'JOURNEY_VERSION_NOT_FOUND', `No version ${version} of ${head.journeyId}.`);
       }
+      if (req.query.by !== undefined && typeof req.query.by !== 'string') {
+        throw new ApiError(400, 'VALIDATION_FAILED', '"by" names one profile field.', {
+          problems: [{ path: 'by', code: 'invalid_type', message: '"by" is given once' }],
+        });
+      }
       if (typeof req.query.by === 'string') {
         return [200, await journeyStatsBy(deps.models, head.journeyId, version, { field: req.query.by, recount })];
       }

@@ -21,6 +21,8 @@ export const routeView = z
     }),
     origin: z.enum(['definitions', 'api']),
     contentHash: z.string(),
+    createdAt: z.iso.datetime().optional(),
+    updatedAt: z.iso.datetime().optional(),
     url: z.string().nullable().meta({ description: 'The public link `/r/<routeId>`; null without LINE Login.' }),
   })
   .meta({ id: 'Route' });
@@ -84,7 +86,13 @@ const routeId: Parameter = {
   description: 'The route id (lowercase letters, digits and -).',
   schema: { type: 'string', pattern: ROUTE_ID.source, maxLength: 64 },
 };
-const day = { type: 'string', description: 'A date (2026-04-01) or a date-time with its offset.' };
+const day = {
+  description: 'A date (2026-04-01) or a date-time with its offset.',
+  anyOf: [
+    { type: 'string', format: 'date' },
+    { type: 'string', format: 'date-time' },
+  ],
+};
 
 /**
  * The routes' operations, in the shape of api/http/openapi-operations.ts. The browser's side (`/r/<id>`,

@@ -21,7 +21,8 @@ describe('the OpenAPI document', () => {
       const ok = Object.entries(op.responses as Json).filter(([status]) => status.startsWith('2'));
       expect(ok.length, label).toBeGreaterThan(0);
       for (const [status, response] of ok) {
-        const [media] = Object.values((response as Json).content ?? {}) as Json[];
+        const content: Json = (response as Json).content ?? {};
+        const [media] = Object.values<Json>(content);
         const ref = media?.schema?.$ref as string | undefined;
         expect(ref, `${label} ${status}`).toMatch(/^#\/components\/schemas\//);
         expect(schemas[ref!.split('/').pop()!], `${label} ${status}`).toBeDefined();
