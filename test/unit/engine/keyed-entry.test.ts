@@ -71,7 +71,7 @@ steps:
     ]);
     const report = backtest({
       plan: { ...plan, reentry: { policy: 'never' } },
-      customers: [{ id: 'c1', profile: { email: 'c1@example.jp' } }],
+      customers: [{ id: 'c1', profile: { email: 'c1@example.jp', consent: { email: 'subscribed' } } }],
       eventsByCustomer: events,
       startMs: T0,
       untilMs: T0 + 3 * DAY,
