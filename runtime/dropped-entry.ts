@@ -13,8 +13,8 @@ import type { RuntimeDeps } from './deps.js';
 export type DropReason = 'already-in-journey' | 'missing-key';
 
 /** Whether a run of `plan` acts on `type` other than by entering (an exit, goal, wait_for or repeat). */
-export function actsOnBeyondEntry(plan: Plan, type: string): boolean {
-  return (plan.listens[type] ?? []).some((reason) => reason !== 'entry');
+export function actsOnBeyondEntry(listens: Plan['listens'], type: string): boolean {
+  return (listens[type] ?? []).some((reason) => reason !== 'entry');
 }
 
 /** Journals that the entry event was dropped; one row per (run, event), so a retried entry writes it once. */

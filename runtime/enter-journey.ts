@@ -9,7 +9,7 @@ import {
   WorkflowNotFoundError,
 } from '@temporalio/common';
 import type { CustomerEvent } from '../engine/index.js';
-import { getJourneyHead, loadJourneyPlan } from '../store/journeys.js';
+import { getJourneyHead, loadJourneyPlan, loadListensUpTo } from '../store/journeys.js';
 import {
   KizunaCustomer,
   KizunaJourney,
@@ -124,7 +124,8 @@ export async function enterJourney(deps: RuntimeDeps, input: EnterJourneyInput):
     // Without an event there is nothing to hand the running run.
     if (event === null) return { status: 'dropped', workflowId, reason: 'already-in-journey' };
     // The run is going: it takes the event only as an exit, goal, wait_for or repeat event.
-    if (!actsOnBeyondEntry(plan, event.type)) return drop('already-in-journey');
+    // Any version a going run may be pinned to counts, not the head's alone.
+    if (!actsOnBeyondEntry(await listensUpTo(deps.models, head), event.type)) return drop('already-in-journey');
     try {
       // The going run may be pinned to an older version than the head: it gets what any version reads.
       const running = await trimForRuns(deps.models, head, input.event ?? event);
@@ -137,6 +138,9 @@ export async function enterJourney(deps: RuntimeDeps, input: EnterJourneyInput):
 }
 
 // Published versions never change: their plans are kept by head (a version not found is not kept).
+// The versions up to a head never change: their union of listens is kept by head.
+const listensUpTo = keptByHead((models, head) => loadListensUpTo(models, head.journeyId, head.version));
+
 const pinnedPlan = keptByHead(
   (models, head) => loadJourneyPlan(models, head.journeyId, head.version),
   (plan) => plan !== null,

@@ -99,15 +99,22 @@ export async function publishJourney(
  * a head left behind by a publish that stopped between its two writes.
  */
 async function advanceHead(models: Models, journeyId: string, version: number, contentHash: string): Promise<void> {
-  try {
-    await models.JourneyHead.updateOne(
-      { journeyId, version: { $lt: version } },
-      { $set: { version, contentHash }, $setOnInsert: { status: 'active' } },
-      { upsert: true },
-    );
-  } catch (err) {
-    // The head exists with a version >= ours (the filter missed, the upsert collided): nothing to do.
-    if (!isDuplicateKeyError(err)) throw err;
+  // FerretDB v1 applies a conditional update as a read then a write, so a concurrent publish of an
+  // older version can overwrite ours after its stale read: check the head after writing, and move it
+  // again while it is behind.
+  for (let attempt = 0; attempt < 5; attempt += 1) {
+    try {
+      await models.JourneyHead.updateOne(
+        { journeyId, version: { $lt: version } },
+        { $set: { version, contentHash }, $setOnInsert: { status: 'active' } },
+        { upsert: true },
+      );
+    } catch (err) {
+      // The head exists with a version >= ours (the filter missed, the upsert collided).
+      if (!isDuplicateKeyError(err)) throw err;
+    }
+    const head = await models.JourneyHead.findOne({ journeyId }, { _id: 0, version: 1 }).lean();
+    if (head !== null && head.version >= version) return;
   }
 }
 
@@ -159,6 +166,23 @@ export async function loadJourneyVersion(
  * The event properties read by any published version of a journey, up to `version` (runs may be pinned
  * to any of them): event type → dotted paths, as `plan.eventFields`.
  */
+/**
+ * Why the versions up to `version` listen to each event type, merged: a run stays on the version it
+ * entered with, so an event counts for it if any of those versions reacts to it.
+ */
+export async function loadListensUpTo(models: Models, journeyId: string, version: number): Promise<Plan['listens']> {
+  const docs = await models.Journey.find({ journeyId, version: { $lte: version } }, { planJson: 1 }).lean();
+  const union = new Map<string, Set<Plan['listens'][string][number]>>();
+  for (const doc of docs) {
+    for (const [type, reasons] of Object.entries((JSON.parse(doc.planJson) as Plan).listens)) {
+      const set = union.get(type) ?? new Set();
+      for (const reason of reasons) set.add(reason);
+      union.set(type, set);
+    }
+  }
+  return Object.fromEntries([...union].map(([type, set]) => [type, [...set]]));
+}
+
 export async function loadEventFieldsUpTo(
   models: Models,
   journeyId: string,

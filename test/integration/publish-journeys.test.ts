@@ -81,6 +81,7 @@ describe('publishing journeys to MongoDB (FerretDB)', () => {
       version: 3,
       contentHash: a.contentHash,
       status: 'active',
+      generation: 0,
     });
     // Publishing the current content again changes nothing.
     expect(await publishJourney(store.models, { plan: a, source })).toMatchObject({ version: 3, created: false });
