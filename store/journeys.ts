@@ -100,13 +100,15 @@ export async function publishJourney(
  */
 async function advanceHead(models: Models, journeyId: string, version: number, contentHash: string): Promise<void> {
   // FerretDB v1 applies a conditional update as a read then a write, so a concurrent publish of an
-  // older version can overwrite ours after its stale read: check the head after writing, and move it
-  // again while it is behind.
+  // older version can overwrite a newer head after its stale read. Every publisher inserts its version
+  // before it moves the head, so after writing, each checks the head against the latest version stored
+  // and moves it there while it is behind: the last one to check leaves the head on the latest.
+  let target = { version, contentHash };
   for (let attempt = 0; attempt < 5; attempt += 1) {
     try {
       await models.JourneyHead.updateOne(
-        { journeyId, version: { $lt: version } },
-        { $set: { version, contentHash }, $setOnInsert: { status: 'active' } },
+        { journeyId, version: { $lt: target.version } },
+        { $set: target, $setOnInsert: { status: 'active' } },
         { upsert: true },
       );
     } catch (err) {
@@ -114,7 +116,11 @@ async function advanceHead(models: Models, journeyId: string, version: number, c
       if (!isDuplicateKeyError(err)) throw err;
     }
     const head = await models.JourneyHead.findOne({ journeyId }, { _id: 0, version: 1 }).lean();
-    if (head !== null && head.version >= version) return;
+    const latest = await models.Journey.findOne({ journeyId }, { _id: 0, version: 1, contentHash: 1 })
+      .sort({ version: -1 })
+      .lean();
+    if (head !== null && (latest === null || head.version >= latest.version)) return;
+    if (latest !== null) target = { version: latest.version, contentHash: latest.contentHash };
   }
 }
 

@@ -56,6 +56,8 @@ describe('ledger writes per send', () => {
     }
     const delivery = testDelivery(models, smtp.url, {}, standin.baseURL);
     const reqs = users.map((u) => request({ customerId: u.id, channel: 'line', cap: { max: 3, perMs: 86_400_000 } }));
+    // LINE answers every push after the same pause, so the sends finish together, as in a burst.
+    standin.fault(...users.map(() => ({ kind: 'latency' as const, ms: 300 })));
     writes.length = 0;
 
     const outcomes = await Promise.all(reqs.map((r) => delivery.deliver(r)));
