@@ -8,6 +8,9 @@ import { isUtf8 } from 'node:buffer';
 import express, { type RequestHandler } from 'express';
 import { ApiError } from './errors.js';
 
+/** The media types of a YAML body (journeys and routes are published as their YAML text too). */
+export const YAML_TYPES = ['application/yaml', 'application/x-yaml', 'text/yaml', 'text/x-yaml', 'text/plain'];
+
 /** The media types a JSON endpoint reads. */
 export const JSON_TYPES = ['application/json', 'application/*+json'];
 

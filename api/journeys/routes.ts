@@ -16,7 +16,7 @@ import type { RuntimePort, SchedulesPort } from '../ports.js';
 import type { EventRouter } from '../events/event-router.js';
 import { entriesInput, journeyBundle } from '../http/schemas.js';
 import { checkBagFirst, parseOrThrow } from '../http/validate.js';
-import { jsonBody, textBody } from '../http/body.js';
+import { jsonBody, textBody, YAML_TYPES } from '../http/body.js';
 
 export interface JourneysRouteDeps {
   models: Models;
@@ -27,8 +27,6 @@ export interface JourneysRouteDeps {
   compileOptions: CompileOptions;
   clock: () => number;
 }
-
-const YAML_TYPES = ['application/yaml', 'application/x-yaml', 'text/yaml', 'text/x-yaml', 'text/plain'];
 
 export function journeysRouter(deps: JourneysRouteDeps): Router {
   const router = Router();

@@ -10,7 +10,7 @@ import type { Models } from '../../store/connection.js';
 import { findRoute, listRoutes, saveRoute, type StoredRoute } from '../../store/routes.js';
 import type { Auth } from '../http/auth.js';
 import { ApiError } from '../http/errors.js';
-import { jsonBody, textBody } from '../http/body.js';
+import { jsonBody, textBody, YAML_TYPES } from '../http/body.js';
 import { listHeads } from '../journeys/catalog.js';
 
 export interface RouteDefinitionDeps {
@@ -21,8 +21,6 @@ export interface RouteDefinitionDeps {
   /** Rich menu names a route may link; absent = names are not checked here. */
   richMenuNames?: () => Promise<string[]>;
 }
-
-const YAML_TYPES = ['application/yaml', 'application/x-yaml', 'text/yaml', 'text/x-yaml', 'text/plain'];
 
 type Handler = (req: Request) => Promise<[number, unknown]>;
 const wrap = (fn: Handler) => (req: Request, res: Response, next: NextFunction) => {
