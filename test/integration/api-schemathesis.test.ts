@@ -58,7 +58,12 @@ function run(cmd: string, args: string[], env: NodeJS.ProcessEnv) {
     let output = '';
     child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.on('error', reject);
+    child.on('error', (error: NodeJS.ErrnoException) => {
+      // A script whose interpreter is gone (a venv made in a folder that was since moved) also spawns
+      // as ENOENT, which names only the script: say how to rebuild it.
+      if (error.code === 'ENOENT') error.message += ' (the tool or its Python is missing: run `npm run setup:tools`)';
+      reject(error);
+    });
     child.on('close', (code) => resolve({ code, output }));
   });
 }
