@@ -7,6 +7,9 @@ import type { JournalRow, RunContext } from '../activities/types.js';
 import type { JournalRecord } from '../engine/index.js';
 import { storeActivity } from './requests.js';
 
+/** Rows the funnel and the timeline show at once: what happened to a message, a conversion. */
+const PROMPT_ACTIONS: ReadonlySet<string> = new Set(['sent', 'skipped', 'failed', 'held', 'converted']);
+
 export class JournalBuffer {
   private rows: JournalRow[] = [];
   /** Flushes still out; the run waits for them before it continues as new or ends. */
@@ -25,6 +28,11 @@ export class JournalBuffer {
 
   get size(): number {
     return this.rows.length;
+  }
+
+  /** Whether a buffered row should be written before the run rests (see {@link PROMPT_ACTIONS}). */
+  holdsPrompt(): boolean {
+    return this.rows.some((row) => PROMPT_ACTIONS.has(row.action));
   }
 
   add(record: JournalRecord): void {

@@ -184,8 +184,8 @@ class JourneyDriver {
    * The run has no input to take. Before the patches: flush the journal. Under `upsert-at-rest`, a run
    * with no request out rests on a timer or a signal, so the UI's search attributes are upserted now.
    * Under `journal-rides`, rows wait for the next request or the closing flush, unless a local
-   * activity already ran in this workflow task: its markers are billed as one action, so a flush
-   * beside them costs nothing and the funnel stays current.
+   * activity already ran in this workflow task (its markers are billed as one action, so a flush
+   * beside them costs nothing) or they say what happened to a message (the funnel shows it at once).
    */
   private rest(): void {
     if (this.costs.upsertAtRest && this.requests === 0) this.visibility.publish();
@@ -196,7 +196,7 @@ class JourneyDriver {
     if (this.local.out > 0) return; // the workflow task goes on: decide when it ends
     const free = this.local.inTask;
     this.local.inTask = false;
-    if (free) void this.flushJournal();
+    if (free || this.journal.holdsPrompt()) void this.flushJournal();
   }
 
   /** Waits for the next input: a signal, an answer, or the current wait's timer. */
