@@ -5,6 +5,7 @@ import { claimEntry as claimLedgerEntry, listOpenRuns } from '../store/entries.j
 import { getJourneyHead, loadJourneyVersion } from '../store/journeys.js';
 import { appendJournal } from '../store/journal.js';
 import type { Models } from '../store/connection.js';
+import { PlanCache } from './plan-cache.js';
 import type { Answer, RequestInput } from './run-context.js';
 
 export interface LoadPlanInput {
@@ -14,26 +15,31 @@ export interface LoadPlanInput {
 }
 
 /**
- * The plan a run pinned at entry. Fails non-retryably with `JOURNEY_VERSION_NOT_FOUND` when the
- * version does not exist and `JOURNEY_CONTENT_MISMATCH` when its content is not the pinned one.
+ * The plan a run pinned at entry, read from the store once per worker (`PlanCache`). Fails
+ * non-retryably with `JOURNEY_VERSION_NOT_FOUND` when the version does not exist and
+ * `JOURNEY_CONTENT_MISMATCH` when its content is not the pinned one (neither is kept).
  */
-export function makeLoadPlan(deps: { models: Models }) {
-  return async function loadPlan(input: LoadPlanInput): Promise<Plan> {
-    const found = await loadJourneyVersion(deps.models, input.journeyId, input.version);
-    if (found === null) {
-      throw ApplicationFailure.nonRetryable(
-        `journey ${input.journeyId} v${input.version} is not published`,
-        'JOURNEY_VERSION_NOT_FOUND',
-      );
-    }
-    if (found.contentHash !== input.contentHash) {
-      throw ApplicationFailure.nonRetryable(
-        `journey ${input.journeyId} v${input.version} has content ${found.contentHash}, not the pinned ${input.contentHash}`,
-        'JOURNEY_CONTENT_MISMATCH',
-      );
-    }
-    return found.plan;
+export function makeLoadPlan(deps: { models: Models }, cache = new PlanCache()) {
+  return function loadPlan(input: LoadPlanInput): Promise<Plan> {
+    return cache.get(input, () => readPlan(deps.models, input));
   };
+}
+
+async function readPlan(models: Models, input: LoadPlanInput): Promise<Plan> {
+  const found = await loadJourneyVersion(models, input.journeyId, input.version);
+  if (found === null) {
+    throw ApplicationFailure.nonRetryable(
+      `journey ${input.journeyId} v${input.version} is not published`,
+      'JOURNEY_VERSION_NOT_FOUND',
+    );
+  }
+  if (found.contentHash !== input.contentHash) {
+    throw ApplicationFailure.nonRetryable(
+      `journey ${input.journeyId} v${input.version} has content ${found.contentHash}, not the pinned ${input.contentHash}`,
+      'JOURNEY_CONTENT_MISMATCH',
+    );
+  }
+  return found.plan;
 }
 
 /**

@@ -15,7 +15,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { Plan } from '../definitions/plan.js';
-import type { JournalRow, RunContext } from '../activities/types.js';
+import type { RunContext } from '../activities/types.js';
 import {
   createJourneyState,
   outstandingCommands,
@@ -26,7 +26,8 @@ import {
   type RequestCommand,
   type WaitCommand,
 } from '../engine/index.js';
-import { CLOSE_FAILED_ENTRY_PATCH } from './patches.js';
+import { JournalBuffer } from './journal-buffer.js';
+import { CLOSE_FAILED_ENTRY_PATCH, decideRunCosts, type RunCosts } from './patches.js';
 import { runRequest, storeActivity } from './requests.js';
 import { END_AFTER_REQUESTS_PATCH, buildStartInput } from './start-input.js';
 import {
@@ -37,6 +38,7 @@ import {
   type JourneyWorkflowResult,
 } from './signals.js';
 import { Visibility, currentStep, timerSummary, viewState } from './visibility.js';
+import { WaitTimer } from './wait-timer.js';
 
 /** Continue-as-new once a run's history passes this many events (Temporal's suggestion comes earlier on big histories). */
 export const DEFAULT_HISTORY_BOUND = 2_000;
@@ -61,15 +63,17 @@ class JourneyDriver {
   private readonly queue: Queued[] = [];
   private plan: Plan | null;
   private state: JourneyState;
-  private journalSeq: number;
   private readonly chainId: string;
-  private buffer: JournalRow[] = [];
+  private readonly journal: JournalBuffer;
   private requests = 0;
-  private flushes = 0;
+  /** Local activities out, and whether one ran in the current workflow task (`journal-rides`). */
+  private local = { out: 0, inTask: false };
   private fatal: unknown = null;
   private ending: Ending | null = null;
   private firedTimer: string | null = null;
   private readonly visibility: Visibility;
+  private readonly timer = new WaitTimer((correlationId) => void this.queue.push({ type: 'timer', correlationId }));
+  private costs: RunCosts = { upsertAtRest: false, timerPerWait: false, journalRides: false };
 
   constructor(private readonly input: JourneyWorkflowInput) {
     const info = workflowInfo();
@@ -77,8 +81,10 @@ class JourneyDriver {
     this.ctx = { workflowId: info.workflowId, journeyId, version, customerId };
     this.plan = carried?.plan ?? null;
     this.state = carried?.state ?? createJourneyState(journeyId, input.contentHash);
-    this.journalSeq = carried?.journalSeq ?? 0;
     this.chainId = carried?.chainId ?? info.runId;
+    this.journal = new JournalBuffer(this.ctx, this.chainId, carried?.journalSeq ?? 0, (err) => {
+      this.fatal ??= err;
+    });
     this.visibility = new Visibility(() => this.plan, carried ? currentStep(this.state) : 'entry');
     // Handlers first: a signal-with-start delivers its signal in the first workflow task.
     setHandler(customerEvent, ({ event }) => void this.queue.push({ type: 'event', event }));
@@ -94,6 +100,8 @@ class JourneyDriver {
 
   async run(): Promise<JourneyWorkflowResult> {
     const { input } = this;
+    this.costs = decideRunCosts();
+    this.visibility.atRest = this.costs.upsertAtRest;
     if (this.plan === null) {
       this.plan = await storeActivity('loadPlan', `load ${input.journeyId} v${input.version}`, [
         { journeyId: input.journeyId, version: input.version, contentHash: input.contentHash },
@@ -109,7 +117,7 @@ class JourneyDriver {
     }
     while (this.ending === null) {
       if (this.queue.length === 0) {
-        void this.flushJournal();
+        this.rest();
         if (this.shouldContinueAsNew()) await this.continueAsNew();
         await this.nextInput();
       }
@@ -133,7 +141,7 @@ class JourneyDriver {
   private execute(command: JourneyCommand): void {
     switch (command.type) {
       case 'journal':
-        this.buffer.push(this.toRow(command.record));
+        this.journal.add(command.record);
         return;
       case 'sleep_until':
       case 'wait_for_events':
@@ -155,8 +163,10 @@ class JourneyDriver {
   }
 
   private startRequest(command: RequestCommand): void {
-    const rows = this.takeBuffer();
+    const rows = this.journal.take();
+    const local = command.type !== 'send';
     this.requests += 1;
+    if (local) this.local = { out: this.local.out + 1, inTask: true };
     void runRequest(command, this.ctx, rows, this.state.entryEvent)
       .then((answer) => {
         this.queue.push(answer);
@@ -166,13 +176,39 @@ class JourneyDriver {
       })
       .finally(() => {
         this.requests -= 1;
+        if (local) this.local.out -= 1;
       });
+  }
+
+  /**
+   * The run has no input to take. Before the patches: flush the journal. Under `upsert-at-rest`, a run
+   * with no request out rests on a timer or a signal, so the UI's search attributes are upserted now.
+   * Under `journal-rides`, rows wait for the next request or the closing flush, unless a local
+   * activity already ran in this workflow task (its markers are billed as one action, so a flush
+   * beside them costs nothing) or they say what happened to a message (the funnel shows it at once).
+   */
+  private rest(): void {
+    if (this.costs.upsertAtRest && this.requests === 0) this.visibility.publish();
+    if (!this.costs.journalRides) {
+      void this.flushJournal();
+      return;
+    }
+    if (this.local.out > 0) return; // the workflow task goes on: decide when it ends
+    const free = this.local.inTask;
+    this.local.inTask = false;
+    if (free || this.journal.holdsPrompt()) void this.flushJournal();
   }
 
   /** Waits for the next input: a signal, an answer, or the current wait's timer. */
   private async nextInput(): Promise<void> {
     const ready = () => this.queue.length > 0 || this.fatal !== null;
     const wait = this.state.awaiting;
+    if (this.costs.timerPerWait) {
+      const current = isWait(wait) ? wait : null;
+      this.timer.keep(current, () => (current === null ? '' : timerSummary(this.state, current)));
+      await condition(ready);
+      return;
+    }
     if (!isWait(wait) || wait.untilMs === null || wait.correlationId === this.firedTimer) {
       await condition(ready);
       return;
@@ -185,46 +221,9 @@ class JourneyDriver {
     this.queue.push({ type: 'timer', correlationId: wait.correlationId });
   }
 
-  private toRow(record: JourneyCommand & { type: 'journal' } extends { record: infer R } ? R : never): JournalRow {
-    this.journalSeq += 1;
-    const { workflowId, journeyId, version, customerId } = this.ctx;
-    return {
-      rowId: `${workflowId}/${this.chainId}/${String(this.journalSeq).padStart(8, '0')}`,
-      journeyId,
-      version,
-      customerId,
-      workflowId,
-      stepId: record.stepId,
-      stepKind: record.stepKind,
-      action: record.action,
-      reason: record.reason,
-      detail: record.detail,
-      atMs: record.atMs,
-    };
-  }
-
-  private takeBuffer(): JournalRow[] {
-    const rows = this.buffer;
-    this.buffer = [];
-    return rows;
-  }
-
-  /** One flush per workflow task, when the run is about to wait with rows that rode on no request. */
+  /** Writes the rows that rode on no request (see {@link rest}); with `end`, closes the run's entry. */
   private flushJournal(end: { entryKey: string; outcome: string } | null = null): Promise<void> {
-    if (this.buffer.length === 0 && end === null) return Promise.resolve();
-    const rows = this.takeBuffer();
-    this.flushes += 1;
-    const flushed = storeActivity('flushJournal', end ? `journal: ${end.outcome}` : `journal ${rows.length} rows`, [
-      { run: this.ctx, rows, end },
-    ]).finally(() => {
-      this.flushes -= 1;
-    });
-    if (end === null) {
-      flushed.catch((err: unknown) => {
-        this.fatal ??= err;
-      });
-    }
-    return flushed;
+    return this.journal.flush(end);
   }
 
   /** Waiting, nothing outstanding: the only moment a run may continue as new. */
@@ -247,8 +246,10 @@ class JourneyDriver {
   }
 
   private async continueAsNew(): Promise<void> {
-    await condition(() => allHandlersFinished() && this.flushes === 0);
-    if (!this.idle() || this.buffer.length > 0 || this.plan === null) return;
+    // Rows riding on the next request would not reach the next run: they go now.
+    if (this.costs.journalRides) void this.flushJournal();
+    await condition(() => allHandlersFinished() && this.journal.flushes === 0);
+    if (!this.idle() || this.journal.size > 0 || this.plan === null) return;
     const { carried: _carried, paused: _paused, ...rest } = this.input;
     // Search attributes go with the chain explicitly, so the UI keeps finding the customer's run.
     const next = makeContinueAsNewFunc<typeof journeyWorkflow>({
@@ -256,7 +257,7 @@ class JourneyDriver {
     });
     await next({
       ...rest,
-      carried: { plan: this.plan, state: this.state, journalSeq: this.journalSeq, chainId: this.chainId },
+      carried: { plan: this.plan, state: this.state, journalSeq: this.journal.seq, chainId: this.chainId },
     });
   }
 
@@ -272,7 +273,7 @@ class JourneyDriver {
       const cause =
         failure instanceof ActivityFailure && failure.cause instanceof ApplicationFailure ? failure.cause : null;
       const outcome = `failed:${cause?.type ?? 'ACTIVITY_FAILED'}`;
-      await condition(() => this.flushes === 0);
+      await condition(() => this.journal.flushes === 0);
       await this.flushJournal({ entryKey: this.state.entryKey, outcome }).catch(() => undefined);
     }
     throw failure;
@@ -284,7 +285,9 @@ class JourneyDriver {
     // late write of that request cannot land after the close.
     if (patched(END_AFTER_REQUESTS_PATCH)) await condition(() => this.requests === 0 || this.fatal !== null);
     await this.flushJournal({ entryKey: this.state.entryKey, outcome });
-    await condition(() => this.flushes === 0);
+    await condition(() => this.journal.flushes === 0);
+    // Under `upsert-at-rest` the step and outcome go in one upsert, in the run's last workflow task.
+    if (this.costs.upsertAtRest) this.visibility.publish();
     if (ending.kind === 'fail') throw ApplicationFailure.nonRetryable(ending.message, ending.code);
     return ending.result;
   }

@@ -18,3 +18,30 @@ export function keyEntryByRun(): boolean {
 
 /** The patch that closes the entry of a run failed by an activity (`failOnFatal` in journey.ts). */
 export const CLOSE_FAILED_ENTRY_PATCH = 'close-failed-entry';
+
+/** The UI's search attributes are upserted when the run waits or ends, at most once per workflow task. */
+export const UPSERT_AT_REST_PATCH = 'upsert-at-rest';
+/** One timer per wait, kept while inputs that do not end the wait arrive (`wait-timer.ts`). */
+export const TIMER_PER_WAIT_PATCH = 'timer-per-wait';
+/** Journal rows ride on requests and the closing flush; a waiting run flushes only alongside a local activity. */
+export const JOURNAL_RIDES_PATCH = 'journal-rides';
+
+/** Which of the cheaper-run behaviours a run follows: decided once, in its first workflow task. */
+export interface RunCosts {
+  upsertAtRest: boolean;
+  timerPerWait: boolean;
+  journalRides: boolean;
+}
+
+/**
+ * Decides the run's behaviours at its first workflow task. A run whose first task was recorded before
+ * these patches replays it answering `false` and keeps the old behaviour for its whole life (each
+ * remains valid; none leaves state the other cannot read), so its later tasks replay as recorded too.
+ */
+export function decideRunCosts(): RunCosts {
+  return {
+    upsertAtRest: patched(UPSERT_AT_REST_PATCH),
+    timerPerWait: patched(TIMER_PER_WAIT_PATCH),
+    journalRides: patched(JOURNAL_RIDES_PATCH),
+  };
+}

@@ -1,6 +1,8 @@
 /**
  * Keeps the Temporal UI current: search attributes (step, outcome) and the current details line,
- * written only when they change so history does not grow with repeats.
+ * written only when they change so history does not grow with repeats. Under the `upsert-at-rest`
+ * patch the search attributes are upserted only when the run waits or ends: one upsert (a billed
+ * action) per rest, none for the phases a workflow task passes through.
  */
 import { setCurrentDetails, upsertSearchAttributes } from '@temporalio/workflow';
 import type { Plan } from '../definitions/plan.js';
@@ -18,32 +20,38 @@ export function currentStep(state: JourneyState): string {
 }
 
 export class Visibility {
-  private step: string | null = null;
-  private outcome: string | null = null;
+  private published: { step: string; outcome: string | null };
+  private wanted: { step: string; outcome: string | null };
   private details: string | null = null;
+  /** Under `upsert-at-rest`: search attributes wait for {@link publish}; else each change is upserted at once. */
+  atRest = false;
 
   constructor(
     private readonly plan: () => Plan | null,
     initialStep: string,
   ) {
-    this.step = initialStep;
+    this.published = { step: initialStep, outcome: null };
+    this.wanted = { ...this.published };
   }
 
-  /** Publishes what changed since the last call. */
+  /** Takes the run's state: the current details at once, the search attributes now or at rest. */
   update(state: JourneyState): void {
     const plan = this.plan();
-    const step = currentStep(state);
-    const attributes = [];
-    if (step !== this.step) attributes.push({ key: KizunaStep, value: step });
-    if (state.outcome !== null && state.outcome !== this.outcome) {
-      attributes.push({ key: KizunaOutcome, value: state.outcome });
-    }
-    if (attributes.length > 0) upsertSearchAttributes(attributes);
-    this.step = step;
-    this.outcome = state.outcome;
+    this.wanted = { step: currentStep(state), outcome: state.outcome };
+    if (!this.atRest) this.publish();
     const details = plan === null ? 'loading the journey' : describeState(plan, state);
     if (details !== this.details) setCurrentDetails(details);
     this.details = details;
+  }
+
+  /** Upserts what changed since the last upsert, in one command (the driver calls it when the run waits or ends). */
+  publish(): void {
+    const { step, outcome } = this.wanted;
+    const attributes = [];
+    if (step !== this.published.step) attributes.push({ key: KizunaStep, value: step });
+    if (outcome !== null && outcome !== this.published.outcome) attributes.push({ key: KizunaOutcome, value: outcome });
+    if (attributes.length > 0) upsertSearchAttributes(attributes);
+    this.published = { ...this.wanted };
   }
 
   get currentDetails(): string {

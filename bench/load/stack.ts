@@ -46,6 +46,8 @@ export async function startLoadStack() {
   const bundleFile = join(dataDir, 'workflow-bundle.js');
   writeFileSync(bundleFile, (await bundleWorkflowCode({ workflowsPath, logger: quiet })).code);
   const vars = {
+    // The local stack's settings: no production delivery settings (unsubscribe secret, DKIM) required.
+    KIZUNA_ENV: 'development',
     KIZUNA_WORKFLOW_BUNDLE: bundleFile,
     TEMPORAL_ADDRESS: servers.temporalAddress,
     MONGODB_URI: `${servers.mongoUri}load`,
