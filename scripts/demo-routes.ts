@@ -15,15 +15,21 @@ import { projectRoot } from './servers.js';
 /** A call to the Kizuna API with the local key: the answer's body, or a thrown error naming the code. */
 export type DemoCall = <T = Record<string, unknown>>(method: string, path: string, body?: unknown) => Promise<T>;
 
-/** The demo's LINE users, one per example route, and the store the shop knows each by. */
-const ARRIVALS: Array<{ routeId: string; userId: string; customerId: string; homeStore?: string; order?: number }> = [
+/** The demo's LINE users, one per example route, and the store the shop knows each by (`homeStore`). */
+const ARRIVALS: Array<{ routeId: string; userId: string; customerId: string; homeStore: string; order?: number }> = [
   {
     routeId: 'spring-flyer-shibuya',
     userId: 'U0000000000000000000000000000d001',
     customerId: 'demo-shibuya',
+    homeStore: 'shibuya',
     order: 2400,
   },
-  { routeId: 'register-pop-umeda', userId: 'U0000000000000000000000000000d002', customerId: 'demo-umeda' },
+  {
+    routeId: 'register-pop-umeda',
+    userId: 'U0000000000000000000000000000d002',
+    customerId: 'demo-umeda',
+    homeStore: 'umeda',
+  },
   // Through the web banner (no store): the stores report counts her under her home store.
   {
     routeId: 'web-banner-top',
@@ -63,10 +69,7 @@ export async function publishDemoRoutes(call: DemoCall): Promise<string[]> {
  */
 export async function driveRouteDemo(call: DemoCall, apiUrl: string): Promise<string[]> {
   for (const a of ARRIVALS) {
-    await call('PUT', `/v1/customers/${a.customerId}`, {
-      lineUserId: a.userId,
-      ...(a.homeStore ? { homeStore: a.homeStore } : {}),
-    });
+    await call('PUT', `/v1/customers/${a.customerId}`, { lineUserId: a.userId, homeStore: a.homeStore });
     await arriveThroughRoute(apiUrl, a.routeId, a.userId);
     if (a.order) {
       const now = new Date().toISOString();
@@ -82,7 +85,7 @@ export async function driveRouteDemo(call: DemoCall, apiUrl: string): Promise<st
   const report = await call<StoresReport>('GET', '/v1/reports/stores?days=30');
   return report.stores.map(
     (s) =>
-      `  ${(s.store ?? '(no store)').padEnd(10)} visits ${s.visits}, arrivals ${s.logins}, friends added ${s.friendsAdded}, ` +
+      `  ${(s.store ?? '(none)').padEnd(8)} visits ${s.visits}, arrivals ${s.logins}, friends added ${s.friendsAdded}, ` +
       `customers ${s.customersLinked}, orders ${s.orders} (¥${s.revenue})`,
   );
 }
