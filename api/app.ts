@@ -157,7 +157,7 @@ export function createKizunaApi(deps: AppDeps): KizunaApi {
     }),
   );
   app.use(timelineRouter({ models: deps.models, auth }));
-  app.use(reportsRouter({ models: deps.models, auth }));
+  app.use(reportsRouter({ models: deps.models, auth, clock }));
   app.use(
     journeysRouter({
       models: deps.models,

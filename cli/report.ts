@@ -1,11 +1,14 @@
 /**
- * `kizuna report routes [--from --to --days --csv]` (the routes report of the API, as a table or CSV) and
- * `kizuna report answers` (cli/report-answers.ts).
+ * `kizuna report routes [--from --to --days --csv]` (the routes report of the API, as a table or CSV),
+ * `kizuna report stores` (cli/report-stores.ts), `kizuna report answers` (cli/report-answers.ts) and
+ * `kizuna report journey` (cli/report-journey.ts).
  */
 import type { Command } from 'commander';
 import type { RoutesReport } from '../api/routes/report.js';
 import { apiClientFromEnv, runCommand } from './api-client.js';
 import { csvField, registerAnswersReport } from './report-answers.js';
+import { registerJourneyReport } from './report-journey.js';
+import { registerStoresReport } from './report-stores.js';
 
 const COLUMNS = [
   'routeId',
@@ -57,5 +60,7 @@ export function registerReport(program: Command): void {
         }
       }),
     );
+  registerStoresReport(report);
   registerAnswersReport(report);
+  registerJourneyReport(report);
 }

@@ -1,7 +1,7 @@
 /**
- * What `npm start` does once the stack is up: publish the example journeys, create a local API key and
- * drive a demo through the API, so the Temporal Web UI lists runs, MailDev receives an email and the
- * LINE stand-in a push. The launcher
+ * What `npm start` does once the stack is up: publish the example journeys, rich menus and friend-add
+ * routes, create a local API key and drive a demo through the API, so the Temporal Web UI lists runs,
+ * MailDev receives an email, the LINE stand-in a push and the reports live figures. The launcher
  * (scripts/start.ts) only calls {@link runDemo}; what the demo shows can change here on its own.
  */
 import { Client, Connection } from '@temporalio/client';
@@ -9,6 +9,7 @@ import { enterJourney } from '../runtime/enter-journey.js';
 import { connectStore, type Store } from '../store/connection.js';
 import { upsertProfile } from '../store/customers.js';
 import { DEMO_JOURNEY_ID, publishDemoJourney } from './demo-journey.js';
+import { driveRouteDemo, publishDemoRichMenus, publishDemoRoutes, type DemoCall } from './demo-routes.js';
 import { replaceLocalApiKey } from './local-key.js';
 import { describePublish, publishExamples } from './publish-examples.js';
 
@@ -20,6 +21,8 @@ export interface DemoTarget {
   temporalAddress: string;
   /** The API's base URL; default http://127.0.0.1:$KIZUNA_PORT_API (3000). */
   apiUrl?: string;
+  /** The LINE API the rich menus are published to (the stand-in); without it, none are. */
+  line?: { baseURL: string; channelAccessToken: string };
   /** Prints one progress line (the launcher prefixes it). */
   log: (message: string) => void;
 }
@@ -44,8 +47,11 @@ export async function runDemo(target: DemoTarget): Promise<string[]> {
     await store.close();
   }
   const apiUrl = target.apiUrl ?? `http://127.0.0.1:${process.env.KIZUNA_PORT_API ?? 3000}`;
-  await driveDemo(apiUrl, token, target.log);
+  const call = demoCall(apiUrl, token);
+  await driveDemo(call, target.log);
+  const stores = await showRoutes(call, apiUrl, target);
   return [
+    ...stores,
     `Local API key (all scopes; shown once, revoked at the next start): ${token}`,
     `  e.g. KIZUNA_API_URL=${apiUrl} KIZUNA_API_KEY=${token} npx kizuna journeys`,
     'Demo: demo-line got the tasting-event confirmation on LINE (stand-in page), demo-mail by email (MailDev);',
@@ -55,19 +61,37 @@ export async function runDemo(target: DemoTarget): Promise<string[]> {
   ];
 }
 
-/** The demo's requests, as the shop's systems would send them. */
-async function driveDemo(apiUrl: string, token: string, log: (message: string) => void): Promise<void> {
-  const call = async (method: string, path: string, body: unknown) => {
+/** Calls to the API with the local key; a refusal throws, naming its code. */
+function demoCall(apiUrl: string, token: string): DemoCall {
+  return async <T>(method: string, path: string, body?: unknown) => {
     const res = await fetch(`${apiUrl}${path}`, {
       method,
       headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-      body: JSON.stringify(body),
+      body: body === undefined ? undefined : JSON.stringify(body),
     });
-    const answer = (await res.json()) as { status?: string; error?: { code: string; message: string } };
+    const answer = (await res.json()) as T & { error?: { code: string; message: string } };
     if (!res.ok)
       throw new Error(`${method} ${path}: ${answer.error?.code ?? res.status} ${answer.error?.message ?? ''}`);
     return answer;
   };
+}
+
+/**
+ * Publishes the rich menus and the routes (printing each route's link), sends a demo LINE user through
+ * each route and resolves with the stores report's lines.
+ */
+async function showRoutes(call: DemoCall, apiUrl: string, target: DemoTarget): Promise<string[]> {
+  if (target.line) for (const line of await publishDemoRichMenus(target.line)) target.log(line);
+  for (const line of await publishDemoRoutes(call)) target.log(line);
+  const stores = await driveRouteDemo(call, apiUrl);
+  return [
+    'Stores, last 30 days (a demo LINE user arrived through each route; `npx kizuna report stores|routes`):',
+    ...stores,
+  ];
+}
+
+/** The demo's requests, as the shop's systems would send them. */
+async function driveDemo(call: DemoCall, log: (message: string) => void): Promise<void> {
   const now = new Date();
   // The tasting starts two weeks from today at 14:00 in Tokyo (a time a shop would pick).
   const day = new Date(now.getTime() + 9 * 3_600_000 + 14 * 86_400_000).toISOString().slice(0, 10);
@@ -83,7 +107,7 @@ async function driveDemo(apiUrl: string, token: string, log: (message: string) =
     displayName: 'きずな太郎',
     consent: { line: 'following', email: 'unknown' },
   });
-  const order = await call('POST', '/v1/events', {
+  const order = await call<{ status?: string }>('POST', '/v1/events', {
     type: 'order.completed',
     customerId: 'demo-mail',
     occurredAt: now.toISOString(),
@@ -92,7 +116,7 @@ async function driveDemo(apiUrl: string, token: string, log: (message: string) =
   });
   log(`demo: order.completed for demo-mail → ${order.status ?? '?'}`);
   for (const customerId of ['demo-mail', 'demo-line']) {
-    const registered = await call('POST', '/v1/events', {
+    const registered = await call<{ status?: string }>('POST', '/v1/events', {
       type: 'seminar.registered',
       customerId,
       occurredAt: now.toISOString(),

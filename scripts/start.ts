@@ -1,9 +1,9 @@
 /**
  * `npm start`: the whole local stack in one command — Temporal (with its Web UI), FerretDB over
- * PostgreSQL, MailDev,
- * the LINE stand-in, the worker and the API — then the demo of scripts/demo.ts (examples published,
- * a demo run) so the Temporal UI and the MailDev inbox show something. Ctrl-C stops every child,
- * newest first.
+ * PostgreSQL, MailDev, the LINE stand-in, the worker and the API — then the demo of scripts/demo.ts
+ * (the examples published: journeys, rich menus, routes with their links; a demo run; an arrival
+ * through each route and the stores report) so the Temporal UI, the MailDev inbox and the reports show
+ * something. Ctrl-C stops every child, newest first.
  */
 import { join } from 'node:path';
 import { buildProduction, DIST } from './build.js';
@@ -215,7 +215,12 @@ async function main() {
   log('starting Temporal, PostgreSQL and FerretDB, MailDev and the LINE stand-in...');
   await startStack();
   watchChildren();
-  const notes = await runDemo({ mongoUri: env.MONGODB_URI, temporalAddress: env.TEMPORAL_ADDRESS, log });
+  const notes = await runDemo({
+    mongoUri: env.MONGODB_URI,
+    temporalAddress: env.TEMPORAL_ADDRESS,
+    line: { baseURL: env.LINE_API_BASE_URL, channelAccessToken: env.LINE_CHANNEL_ACCESS_TOKEN },
+    log,
+  });
   printUrls(notes);
 }
 

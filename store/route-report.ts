@@ -1,6 +1,6 @@
 /**
- * The reads behind the routes report that reach outside the routes' own collections: what happened to
- * one customer linked by a route (orders, LINE consent, journey conversions). Each is one query by
+ * The reads behind the routes and stores reports that reach outside the routes' own collections: what
+ * happened to one customer linked by a route (home store, orders, LINE consent, journey conversions). Each is one query by
  * `_id` or by an indexed `customerId` equality, so a report costs one query per linked customer and
  * kind, never a scan of the events or the journal.
  */
@@ -11,6 +11,8 @@ import { findOrderEvents } from './events.js';
 export interface LinkedCustomerFacts {
   /** LINE consent now (`blocked` after an unfollow). */
   lineConsent: string | null;
+  /** The profile's `homeStore`, when it is a string. */
+  homeStore: string | null;
   orders: { occurredAt: Date; total: number }[];
   /** Journeys the customer converted in, with when. */
   conversions: { journeyId: string; at: Date }[];
@@ -19,7 +21,10 @@ export interface LinkedCustomerFacts {
 /** Reads the facts of one customer. */
 export async function readLinkedCustomerFacts(models: Models, customerId: string): Promise<LinkedCustomerFacts> {
   const [profile, orders, conversions] = await Promise.all([
-    models.Customer.findOne({ _id: customerId }, { _id: 0, consent: 1 }).lean<{ consent?: { line?: string } }>(),
+    models.Customer.findOne({ _id: customerId }, { _id: 0, consent: 1, homeStore: 1 }).lean<{
+      consent?: { line?: string };
+      homeStore?: unknown;
+    }>(),
     findOrderEvents(models, customerId),
     models.JournalRow.find({ customerId, action: 'converted' }, { _id: 0, journeyId: 1, at: 1 }).lean<
       { journeyId: string; at: Date }[]
@@ -27,6 +32,7 @@ export async function readLinkedCustomerFacts(models: Models, customerId: string
   ]);
   return {
     lineConsent: profile?.consent?.line ?? null,
+    homeStore: typeof profile?.homeStore === 'string' ? profile.homeStore : null,
     orders: orders.map((o) => ({ occurredAt: o.occurredAt, total: Number(o.properties?.['total'] ?? 0) || 0 })),
     conversions,
   };

@@ -1,10 +1,12 @@
 /**
  * Friend-add routes, their LINE Login visits and arrivals: the only code that reads or writes the
- * `routes`, `route_logins` and `route_touches` collections. Every read is by `_id` or by an indexed
- * `routeId` / `customerId` equality, which FerretDB pushes down to PostgreSQL.
+ * `routes`, `route_logins` and `route_touches` collections (the reports' reads of a period are in
+ * store/route-activity.ts). Every read is by `_id` or by an indexed `routeId` / `customerId` / `day`
+ * equality, which FerretDB pushes down to PostgreSQL.
  */
 import { isDuplicateKeyError } from './errors.js';
 import type { Models } from './models/index.js';
+import { utcDay } from './route-activity.js';
 
 /** A stored route. */
 export interface StoredRoute {
@@ -83,7 +85,7 @@ export async function listRoutes(models: Models): Promise<StoredRoute[]> {
 /** Records a visit that starts a LINE Login. */
 export async function insertRouteLogin(models: Models, login: RouteLogin): Promise<void> {
   const { loginId, ...rest } = login;
-  await models.RouteLogin.create({ _id: loginId, ...rest, consumed: false });
+  await models.RouteLogin.create({ _id: loginId, ...rest, day: utcDay(login.createdAt), consumed: false });
 }
 
 /**
@@ -108,7 +110,7 @@ export async function consumeRouteLogin(
 /** Records one arrival (insert only). */
 export async function insertRouteTouch(models: Models, touch: RouteTouch): Promise<void> {
   const { touchId, ...rest } = touch;
-  await models.RouteTouch.create({ _id: touchId, ...rest });
+  await models.RouteTouch.create({ _id: touchId, ...rest, day: utcDay(touch.at) });
 }
 
 /**
@@ -122,22 +124,6 @@ export async function setAcquisitionRoute(models: Models, customerId: string, ro
     { strict: false },
   );
   return result.modifiedCount === 1;
-}
-
-/** The visits (logins started) of a route: their times and how they ended. */
-export async function readRouteLogins(
-  models: Models,
-  routeId: string,
-): Promise<{ createdAt: Date; outcome?: string }[]> {
-  return models.RouteLogin.find({ routeId }, { _id: 0, createdAt: 1, outcome: 1 }).lean<
-    { createdAt: Date; outcome?: string }[]
-  >();
-}
-
-/** The arrivals through a route. */
-export async function readRouteTouches(models: Models, routeId: string): Promise<RouteTouch[]> {
-  const rows = await models.RouteTouch.find({ routeId }).lean<(Omit<RouteTouch, 'touchId'> & { _id: string })[]>();
-  return rows.map(({ _id, ...rest }) => ({ touchId: _id, ...rest }));
 }
 
 /** A customer's arrivals, every route (the timeline, erasure). */

@@ -6,6 +6,7 @@ import { JOURNEY_ID } from '../../definitions/patterns.js';
 import type { ApiScope } from '../../store/apikeys.js';
 import { ID_PATTERN } from './schemas.js';
 import { BREAKDOWN_FIELDS } from '../../store/journal-breakdowns.js';
+import { REPORT_OPERATIONS } from '../reports/openapi.js';
 import { ROUTE_OPERATIONS } from '../routes/openapi.js';
 
 /** A path or query parameter. */
@@ -69,6 +70,7 @@ const journeyControl = (action: 'pause' | 'resume' | 'archive'): Record<string, 
 /** The operations, by path (OpenAPI `{param}` syntax) and method. */
 export const OPERATIONS: Record<string, Record<string, Operation>> = {
   ...ROUTE_OPERATIONS,
+  ...REPORT_OPERATIONS,
   '/v1/events': {
     post: {
       operationId: 'postEvent',

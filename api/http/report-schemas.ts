@@ -75,3 +75,56 @@ export const answersReport = z
     ),
   })
   .meta({ id: 'AnswersReport' });
+
+const count = (description: string) => z.number().int().min(0).meta({ description });
+const rate = (description: string) => z.number().nullable().meta({ description });
+
+export const storesReport = z
+  .object({
+    from: z.iso.datetime(),
+    to: z.iso.datetime(),
+    days: z
+      .number()
+      .int()
+      .meta({ description: 'Orders and conversions are counted within this many days of arriving.' }),
+    stores: z.array(
+      z
+        .object({
+          store: z.string().nullable().meta({ description: 'The store label; null gathers what has no store.' }),
+          routes: z
+            .array(z.string())
+            .meta({ description: 'The routes labelled with this store (for no store, the routes without one).' }),
+          visits: count('`/r/<routeId>` opened on the store’s routes in the period'),
+          denied: count('LINE Logins cancelled on the store’s routes'),
+          logins: count(
+            'arrivals: through the store’s routes, or through a route without a store by a customer whose `homeStore` it is',
+          ),
+          friendsAdded: count('arrivals that made the person a friend of the Official Account'),
+          customersLinked: count('distinct customers who arrived'),
+          newCustomers: count('arrivals that were the customer’s first route (acquisitionRoute)'),
+          blockedSince: count('linked customers who block the account now'),
+          orders: count('order.completed events of linked customers within `days` of arriving'),
+          revenue: z.number().meta({ description: 'Sum of those orders’ `properties.total`' }),
+          conversions: z
+            .record(z.string(), z.number().int())
+            .meta({ description: 'Linked customers who converted in each journey within `days`' }),
+          journeys: z
+            .array(
+              z.object({
+                journeyId: z.string(),
+                version: z.number().int(),
+                runs: count('runs of customers whose homeStore this was when they entered'),
+                holdout: count('of those, runs in the holdout'),
+                converted: count('runs that converted (treated and holdout)'),
+                holdoutConverted: count('holdout runs that converted'),
+                treatedRate: rate('conversion share of treated runs'),
+                holdoutRate: rate('conversion share of holdout runs'),
+                uplift: rate('treatedRate minus holdoutRate'),
+              }),
+            )
+            .meta({ description: 'Each journey’s current version among the store’s customers (all its runs).' }),
+        })
+        .meta({ id: 'StoreReportRow' }),
+    ),
+  })
+  .meta({ id: 'StoresReport' });

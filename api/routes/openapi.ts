@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { routeSchema } from '../../definitions/route-schema.js';
 import { ROUTE_ID } from '../../definitions/route-schema.js';
 import type { Operation, Parameter } from '../http/openapi-operations.js';
+import { PERIOD_PARAMETERS } from '../reports/openapi.js';
 
 /** A stored route as `GET /v1/routes/:id` answers it. */
 export const routeView = z
@@ -86,14 +87,6 @@ const routeId: Parameter = {
   description: 'The route id (lowercase letters, digits and -).',
   schema: { type: 'string', pattern: ROUTE_ID.source, maxLength: 64 },
 };
-const day = {
-  description: 'A date (2026-04-01) or a date-time with its offset.',
-  anyOf: [
-    { type: 'string', format: 'date' },
-    { type: 'string', format: 'date-time' },
-  ],
-};
-
 /**
  * The routes' operations, in the shape of api/http/openapi-operations.ts. The browser's side (`/r/<id>`,
  * LINE Login's callback) answers redirects and pages, not JSON, and is described in docs/routes.md.
@@ -142,16 +135,7 @@ export const ROUTE_OPERATIONS: Record<string, Record<string, Operation>> = {
       summary:
         'Per route: visits, logins, friends added, blocked since, customers, orders, revenue, conversions (?from&to&days)',
       scope: 'journeys:read',
-      parameters: [
-        { name: 'from', in: 'query', description: 'Default: 30 days before `to`.', schema: day },
-        { name: 'to', in: 'query', description: 'Default: now.', schema: day },
-        {
-          name: 'days',
-          in: 'query',
-          description: 'Orders and conversions within this many days of arriving.',
-          schema: { type: 'integer', minimum: 1, maximum: 365, default: 30 },
-        },
-      ],
+      parameters: PERIOD_PARAMETERS,
       ok: { status: [200], schema: 'RoutesReport', description: 'The report.' },
       errors: { 400: ['VALIDATION_FAILED'] },
     },

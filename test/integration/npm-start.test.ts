@@ -73,6 +73,27 @@ describe('npm start (the whole local stack, on ports of its own)', () => {
     expect((await fetch(`http://127.0.0.1:${ports.temporalUi}/`)).status).toBe(200);
   });
 
+  it('publishes the example rich menus and routes, prints each link, and shows the stores report live', async () => {
+    expect(output).toMatch(/rich menu members published \(richmenu-/);
+    expect(output).toMatch(/rich menu newcomers published \(richmenu-/);
+    for (const id of ['spring-flyer-shibuya', 'register-pop-umeda', 'web-banner-top']) {
+      expect(output).toContain(`route ${id} created: http://127.0.0.1:${ports.api}/r/${id}`);
+    }
+    // One demo LINE user came through each route; the web banner's counts under her home store.
+    expect(output).toMatch(/^ +shibuya +visits 1, arrivals 1, friends added 1, customers 1, orders 1 \(¥2400\)$/m);
+    expect(output).toMatch(/^ +umeda +visits 1, arrivals 2, friends added 2, customers 2, orders 0 \(¥0\)$/m);
+    for (const alias of ['members', 'newcomers']) {
+      const menu = await fetch(`http://127.0.0.1:${ports.line}/v2/bot/richmenu/alias/${alias}`, {
+        headers: { authorization: 'Bearer local-line-token' },
+      });
+      expect(menu.status, alias).toBe(200);
+      expect(await menu.json()).toMatchObject({
+        richMenuAliasId: alias,
+        richMenuId: expect.stringMatching(/^richmenu-/),
+      });
+    }
+  });
+
   it('runs the worker and the API from the production build with plain node, no TypeScript loader', () => {
     const commands = execFileSync('ps', ['-eo', 'args'], { encoding: 'utf8' }).split('\n');
     for (const file of ['dist/worker.js', 'dist/api/server.js']) {

@@ -21,15 +21,9 @@ import { deleteCustomerEvents, findEventByKey, findOrderEvents } from '../../sto
 import { readJournal } from '../../store/journal.js';
 import { countJournalRows, readJournalCounts } from '../../store/journal-counts.js';
 import { getJourneyHead, loadJourneyVersion } from '../../store/journeys.js';
+import { readDayArrivals, readDayVisits } from '../../store/route-activity.js';
 import { readLinkedCustomerFacts } from '../../store/route-report.js';
-import {
-  consumeRouteLogin,
-  findRoute,
-  pseudonymiseRouteTouches,
-  readRouteLogins,
-  readRouteTouches,
-  setAcquisitionRoute,
-} from '../../store/routes.js';
+import { consumeRouteLogin, findRoute, pseudonymiseRouteTouches, setAcquisitionRoute } from '../../store/routes.js';
 import { readTimelineRows } from '../../store/timeline.js';
 import { readAnswererFacts, readStepAnswers } from '../../store/answers.js';
 
@@ -70,10 +64,11 @@ const HOT: Record<string, (s: Store) => Promise<unknown>> = {
   'route by id (/r/, callback, publish)': (s) => findRoute(s.models, 'spring-flyer'),
   'route login used once (callback)': (s) => consumeRouteLogin(s.models, 'login-1', new Date(0), 'callback'),
   'first-touch acquisition route': (s) => setAcquisitionRoute(s.models, 'c-1', 'spring-flyer'),
-  'routes report: visits of a route': (s) => readRouteLogins(s.models, 'spring-flyer'),
-  'routes report: arrivals of a route': (s) => readRouteTouches(s.models, 'spring-flyer'),
+  'routes and stores reports: visits of a day': (s) => readDayVisits(s.models, '2026-12-01'),
+  'routes and stores reports: arrivals of a day': (s) => readDayArrivals(s.models, '2026-12-01'),
   'erasure: route arrivals': (s) => pseudonymiseRouteTouches(s.models, 'c-1', 'erased:x'),
-  "routes report: a linked customer's orders, consent, conversions": (s) => readLinkedCustomerFacts(s.models, 'c-1'),
+  "routes and stores reports: a linked customer's home store, orders, consent, conversions": (s) =>
+    readLinkedCustomerFacts(s.models, 'c-1'),
   'answers report: answers of a step': (s) => readStepAnswers(s.models, { journeyId: 'j', version: 1, stepId: 'ask' }),
   'answers report: route and orders of an answerer': (s) => readAnswererFacts(s.models, 'c-1'),
   'customer timeline: first page': (s) => readTimelineRows(s.models, 'c-1', { after: null, limit: 50 }),
