@@ -215,7 +215,12 @@ async function main() {
   log('starting Temporal, PostgreSQL and FerretDB, MailDev and the LINE stand-in...');
   await startStack();
   watchChildren();
-  const notes = await runDemo({ mongoUri: env.MONGODB_URI, temporalAddress: env.TEMPORAL_ADDRESS, log });
+  const notes = await runDemo({
+    mongoUri: env.MONGODB_URI,
+    temporalAddress: env.TEMPORAL_ADDRESS,
+    log,
+    line: { baseURL: env.LINE_API_BASE_URL, channelAccessToken: env.LINE_CHANNEL_ACCESS_TOKEN },
+  });
   printUrls(notes);
 }
 
