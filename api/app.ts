@@ -181,6 +181,8 @@ export function createKizunaApi(deps: AppDeps): KizunaApi {
       clock,
       lineLogin: deps.lineLogin ?? null,
       richMenus: deps.routeRichMenus ?? null,
+      // A route names a menu as a journey step does: one of the server's definitions.
+      ...(deps.compileOptions.richMenus ? { richMenuNames: [...deps.compileOptions.richMenus] } : {}),
     }),
   );
   app.use(notFound);

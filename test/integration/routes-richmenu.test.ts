@@ -72,4 +72,19 @@ describe('a route with a rich menu', () => {
     expect(customer).toMatchObject({ lineUserId: user, acquisitionRoute: unpublished });
     expect(customer?.tags).toContain('menu-route');
   });
+
+  it('refuses a route naming a rich menu the definitions do not hold, at its line, and stores nothing', async () => {
+    const route = unique('flyer-typo');
+    const res = await request(w.h.app)
+      .post('/v1/routes')
+      .set('authorization', `Bearer ${w.h.token}`)
+      .type('text/yaml')
+      .send(`route: ${route}\nname: typo\nactions:\n  richmenu: memebrs\n`);
+    expect(res.status).toBe(422);
+    expect(res.body.error.code).toBe('INVALID_DEFINITION');
+    expect(res.body.error.details.errors).toEqual([
+      expect.objectContaining({ code: 'UNKNOWN_RICH_MENU', line: 4, col: 13, suggestion: 'members' }),
+    ]);
+    expect(await w.h.store.models.Route.countDocuments({ routeId: route })).toBe(0);
+  });
 });
