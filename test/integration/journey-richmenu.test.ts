@@ -117,4 +117,39 @@ describe('the line_richmenu step on Temporal', () => {
     ]);
     expect(await userMenu(unpublished)).toBeNull();
   });
+
+  it('journals a link LINE refuses (a menu without its image: 400) as failed with the status, and goes on', async () => {
+    // A menu made at LINE by hand, outside the definitions: the compiler is not told the menus.
+    const { plan } = await publishTestJourney(world.store.models, journey('menu-refused', 'imageless'), {
+      richMenus: undefined,
+    });
+    const call = (method: string, path: string, body: unknown) =>
+      fetch(`${world.lineApi.url}${path}`, {
+        method,
+        headers: { authorization: `Bearer ${world.lineApi.token}`, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      }).then((res) => res.json() as Promise<{ richMenuId?: string }>);
+    const { richMenuId } = await call('POST', '/v2/bot/richmenu', {
+      size: { width: 2500, height: 843 },
+      selected: false,
+      name: 'imageless',
+      chatBarText: 'menu',
+      areas: [],
+    });
+    await call('POST', '/v2/bot/richmenu/alias', { richMenuAliasId: 'imageless', richMenuId });
+    const user = 'U0000000000000000000000000000a400';
+    await world.store.models.Customer.create({ customerId: 'c-refused', lineUserId: user });
+    await (
+      await world.worker()
+    ).runUntil(async () => {
+      const entered = await enterJourney(world.runtime(), {
+        journeyId: plan.journeyId,
+        customerId: 'c-refused',
+        event: null,
+      });
+      expect(await env.client.workflow.getHandle(entered.workflowId).result()).toMatchObject({ outcome: 'completed' });
+    });
+    expect((await steps(plan.journeyId, 'c-refused')).slice(1, 2)).toEqual([['show-menu', 'failed', 'line-400']]);
+    expect(await userMenu(user)).toBeNull();
+  });
 });
