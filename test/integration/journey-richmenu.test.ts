@@ -71,6 +71,12 @@ describe('the line_richmenu step on Temporal', () => {
       expect(await userMenu(user)).toBe(menuId('members'));
       // Awaiting the result through the test environment's client lets time skip past the 2-day wait.
       expect(await env.client.workflow.getHandle(entered.workflowId).result()).toMatchObject({ outcome: 'completed' });
+      // The Temporal UI names each LINE call by its step and menu.
+      const history = await env.client.workflow.getHandle(entered.workflowId).fetchHistory();
+      const summaries = (history.events ?? [])
+        .filter((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'lineRichMenu')
+        .map((e) => JSON.parse(Buffer.from(e.userMetadata?.summary?.data ?? []).toString()) as string);
+      expect(summaries).toEqual(['show-menu: link LINE rich menu members', 'hide-menu: unlink the LINE rich menu']);
     });
     expect(await userMenu(user)).toBeNull();
     expect(await steps(plan.journeyId, customerId)).toEqual([
