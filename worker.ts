@@ -17,6 +17,7 @@ import {
   deliverySettingsFromEnv,
   isProductionEnv,
 } from './channels/delivery-config.js';
+import { createLineRichMenus } from './channels/line-richmenus.js';
 import { TzDataMismatchError, checkTzData, enforceTzData } from './runtime/tz-data.js';
 import { temporalConnectionOptions } from './runtime/temporal-connection.js';
 import { connectStore } from './store/connection.js';
@@ -89,6 +90,16 @@ function loadBundle(env: NodeJS.ProcessEnv): string | undefined {
   }
 }
 
+/** LINE's rich menu client for `line_richmenu` steps, on the channel token the sends use; null without one. */
+function richMenusFromEnv(env: NodeJS.ProcessEnv): ActivityDeps['richMenus'] {
+  const token = env.LINE_CHANNEL_ACCESS_TOKEN;
+  if (!token) return null;
+  return createLineRichMenus({
+    channelAccessToken: token,
+    ...(env.LINE_API_BASE_URL ? { baseURL: env.LINE_API_BASE_URL } : {}),
+  });
+}
+
 async function main() {
   const env = process.env;
   // Checked before anything else: production without its delivery settings refuses to start.
@@ -108,7 +119,7 @@ async function main() {
   const worker = await createKizunaWorker({
     connection,
     namespace: env.TEMPORAL_NAMESPACE ?? 'default',
-    deps: { models: store.models, delivery },
+    deps: { models: store.models, delivery, richMenus: richMenusFromEnv(env) },
     ...(workflowBundleCode === undefined ? {} : { workflowBundleCode }),
     ...(env.KIZUNA_MAX_CACHED_WORKFLOWS ? { maxCachedWorkflows: Number(env.KIZUNA_MAX_CACHED_WORKFLOWS) } : {}),
   });

@@ -11,12 +11,15 @@ import { makeClaimEntry, makeListOpenRuns, makeLoadPlan } from './entry.js';
 import { makeFlushJournal } from './journal.js';
 import { makeProfileActivities } from './profile.js';
 import { makeSend } from './send.js';
+import { makeLineRichMenu, type RichMenuPort } from './line-richmenu.js';
 import { redactFailures } from './redact-failures.js';
 
 export interface ActivityDeps {
   models: Models;
   /** The delivery layer (`createDelivery(...)` of channels/deliver.ts). */
   delivery: Delivery;
+  /** LINE's rich menu calls (channels/line-richmenus.ts); absent = `line_richmenu` steps fail as `line-not-configured`. */
+  richMenus?: RichMenuPort | null;
 }
 
 /** The activities, each failing without personal data (activities/redact-failures.ts). */
@@ -26,6 +29,7 @@ export function createActivities(deps: ActivityDeps) {
     claimEntry: makeClaimEntry(deps),
     ...makeProfileActivities(deps),
     send: makeSend(deps),
+    lineRichMenu: makeLineRichMenu({ models: deps.models, richMenus: deps.richMenus ?? null }),
     flushJournal: makeFlushJournal(deps),
     listOpenRuns: makeListOpenRuns(deps),
     ...makeAudienceActivities(deps),

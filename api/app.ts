@@ -73,7 +73,10 @@ export interface AppDeps {
   unsubscribe?: UnsubscribeDeps;
   /** LINE Login for friend-add routes (`/r/:routeId`); absent = routes have no link. */
   lineLogin?: LineLoginConfig | null;
-  /** Links routes' rich menus per user; absent = `richmenu` actions are not carried out. */
+  /**
+   * Links routes' rich menus per user (api/routes/richmenu-link.ts `createRouteRichMenus`); absent =
+   * `richmenu` actions are recorded as `not-configured`, not carried out.
+   */
   routeRichMenus?: RouteRichMenuPort | null;
 }
 
@@ -178,6 +181,8 @@ export function createKizunaApi(deps: AppDeps): KizunaApi {
       clock,
       lineLogin: deps.lineLogin ?? null,
       richMenus: deps.routeRichMenus ?? null,
+      // A route names a menu as a journey step does: one of the server's definitions.
+      ...(deps.compileOptions.richMenus ? { richMenuNames: [...deps.compileOptions.richMenus] } : {}),
     }),
   );
   app.use(notFound);

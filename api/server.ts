@@ -6,7 +6,9 @@ import { unsubscribeSettingsFromEnv } from '../channels/delivery-config.js';
 import { loadCompileOptions } from '../definitions/catalog.js';
 import { connectStore } from '../store/connection.js';
 import { createKizunaApi } from './app.js';
+import { createLineRichMenus } from '../channels/line-richmenus.js';
 import { createLineProfiles } from './line/display-names.js';
+import { createRouteRichMenus } from './routes/richmenu-link.js';
 import { lineMaxEventAgeFromEnv } from './line/webhook.js';
 import { createMetrics } from './http/metrics.js';
 import { loadProfileFieldTypes } from './customers/profile-input.js';
@@ -55,6 +57,15 @@ async function main() {
           channelAccessToken: env.LINE_CHANNEL_ACCESS_TOKEN,
           ...(env.LINE_API_BASE_URL ? { baseURL: env.LINE_API_BASE_URL } : {}),
         })
+      : null,
+    // Routes' `richmenu` actions link per user on the channel token the worker's rich menu steps use.
+    routeRichMenus: env.LINE_CHANNEL_ACCESS_TOKEN
+      ? createRouteRichMenus(
+          createLineRichMenus({
+            channelAccessToken: env.LINE_CHANNEL_ACCESS_TOKEN,
+            ...(env.LINE_API_BASE_URL ? { baseURL: env.LINE_API_BASE_URL } : {}),
+          }),
+        )
       : null,
     lineLogin:
       env.LINE_LOGIN_CHANNEL_ID && env.LINE_LOGIN_CHANNEL_SECRET

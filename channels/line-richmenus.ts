@@ -10,10 +10,24 @@ import type { RichMenuDefinition } from '../definitions/richmenus.js';
 export interface LineRichMenus {
   /** Creates the menu, uploads its image, sets its alias; returns LINE's rich menu id. */
   publish(menu: RichMenuDefinition): Promise<{ richMenuId: string; alias: string; aliasCreated: boolean }>;
-  /** Links the menu behind alias `menuId` to a user (at once, over the default menu). */
+  /**
+   * Links the menu behind alias `menuId` to a user (at once, over the default menu); returns its rich
+   * menu id. Linking the same menu again changes nothing.
+   *
+   * @throws UnknownRichMenuError when no alias `menuId` exists at LINE.
+   * @throws HTTPFetchError when LINE refuses a call.
+   */
   link(userId: string, menuId: string): Promise<string>;
   /** Removes a user's own menu (the default menu shows again). */
   unlink(userId: string): Promise<void>;
+}
+
+/** Thrown by `link` when no menu of that name is published: LINE has no alias of it. */
+export class UnknownRichMenuError extends Error {
+  constructor(readonly menuId: string) {
+    super(`no rich menu "${menuId}" is published (no alias of that name at LINE)`);
+    this.name = 'UnknownRichMenuError';
+  }
 }
 
 const notFound = (err: unknown) => err instanceof HTTPFetchError && err.status === 404;
@@ -43,7 +57,7 @@ export function createLineRichMenus(opts: { channelAccessToken: string; baseURL?
     },
     async link(userId, menuId) {
       const richMenuId = await aliasTarget(menuId);
-      if (richMenuId === null) throw new Error(`no rich menu "${menuId}" is published (no alias of that name at LINE)`);
+      if (richMenuId === null) throw new UnknownRichMenuError(menuId);
       await api.linkRichMenuIdToUser(userId, richMenuId);
       return richMenuId;
     },

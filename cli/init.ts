@@ -19,6 +19,7 @@ const SCHEMAS = {
   'journey.schema.json': 'journeys/*.yaml',
   'email-template.schema.json': 'templates/email/*.yaml',
   'line-template.schema.json': 'templates/line/*.yaml',
+  'richmenu.schema.json': 'richmenus/*.yaml',
 } as const;
 
 /** Thrown when the target folder already holds files: init never overwrites a shop's work. */
@@ -45,6 +46,7 @@ export function initDefinitions(dir: string): string[] {
     const file = `journeys/${journey}.yaml`;
     copy(join(EXAMPLES, file), file);
     for (const template of templatesOf(join(EXAMPLES, file))) copy(join(EXAMPLES, template), template);
+    for (const menu of richMenusOf(join(EXAMPLES, file))) if (!written.includes(menu)) copy(join(EXAMPLES, menu), menu);
   }
   for (const sample of filesUnder(join(SKELETON, 'simulate'))) copy(join(SKELETON, sample), sample);
   copy(join(SKELETON, 'README.md'), 'README.md');
@@ -71,6 +73,17 @@ function templatesOf(journeyFile: string): string[] {
       .map((channel) => `templates/${channel}/${name}.yaml`)
       .filter((file) => existsSync(join(EXAMPLES, file))),
   );
+}
+
+/** The rich menu files (and their images) a journey links with `line_richmenu`. */
+function richMenusOf(journeyFile: string): string[] {
+  const names = [...readFileSync(journeyFile, 'utf8').matchAll(/link:\s*([\w-]+)/g)].map((m) => m[1] ?? '');
+  return [...new Set(names)].flatMap((name) => {
+    const menu = `richmenus/${name}.yaml`;
+    if (!existsSync(join(EXAMPLES, menu))) return [];
+    const image = /^image:\s*(\S+)/m.exec(readFileSync(join(EXAMPLES, menu), 'utf8'))?.[1];
+    return image === undefined ? [menu] : [menu, `richmenus/${image}`];
+  });
 }
 
 /** VS Code settings for the YAML extension: which schema checks which files (the modelines say it too). */

@@ -1,6 +1,7 @@
 /**
  * Reads the definitions folder from disk: the template catalog (`templates/email/<name>.yaml`,
- * `templates/line/<name>.yaml`) and the declared profile fields (`profile-fields.yaml`).
+ * `templates/line/<name>.yaml`), the declared profile fields (`profile-fields.yaml`) and the rich
+ * menu names (`richmenus/<name>.yaml`).
  * The only module of `definitions/` that touches the file system.
  */
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
@@ -96,7 +97,18 @@ export function loadCompileOptions(definitionsDir = DEFINITIONS_DIR, cwd = proce
   }
   const links = loadLinks(join(definitionsDir, 'links.yaml'));
   if (links !== undefined) options.links = links;
+  const richMenus = loadRichMenuNames(join(definitionsDir, 'richmenus'));
+  if (richMenus !== undefined) options.richMenus = richMenus;
   return options;
+}
+
+/** The rich menu names of a `richmenus/` folder (its YAML files' names); `undefined` when there is no such folder. */
+export function loadRichMenuNames(dir: string): string[] | undefined {
+  if (!isDirectory(dir)) return undefined;
+  return readdirSync(dir)
+    .filter((entry) => /\.ya?ml$/.test(entry))
+    .map((entry) => entry.replace(/\.ya?ml$/, ''))
+    .sort();
 }
 
 /** Whether `dir` is a definitions folder: it holds `templates/` or `profile-fields.yaml`. */

@@ -15,6 +15,7 @@ import type {
   WaitForNode,
 } from './parse-steps.js';
 import { compileWaitUntil } from './compile-wait-until.js';
+import { compileLineRichMenu } from './compile-richmenu.js';
 
 /** A template a send step references, checked against the catalog once all steps are compiled. */
 export interface SendRef {
@@ -56,6 +57,8 @@ export function compileStepBody(
       return compileRepeat(ctx, node, base, next, list);
     case 'update_profile':
       return compileUpdate(ctx, node, base, next);
+    case 'line_richmenu':
+      return compileLineRichMenu(ctx, node, base, next);
     case 'exit':
       return { ...base, kind: 'exit', outcome: node.exit ?? 'exited' };
     default:

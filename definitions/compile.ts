@@ -32,6 +32,8 @@ export interface CompileOptions {
   profileFields?: Iterable<string>;
   /** The declared profile fields of type `date` (stored as dates); only read when `profileFields` is given. */
   dateFields?: Iterable<string>;
+  /** Rich menu names (`richmenus/<name>.yaml`); when absent, `line_richmenu` names are checked for form only. */
+  richMenus?: Iterable<string>;
 }
 
 /** The outcome of a compilation; warnings never prevent a plan. */
@@ -68,6 +70,7 @@ function compileInto(sink: ProblemSink, source: string, options: CompileOptions)
     positions: loaded.positions,
     profileFields: options.profileFields === undefined ? undefined : new Set(options.profileFields),
     dateFields: new Set(options.profileFields === undefined ? [] : (options.dateFields ?? [])),
+    ...(options.richMenus === undefined ? {} : { richMenus: new Set(options.richMenus) }),
     entryEvent: entryEventOf(doc),
     eventScope: null,
     listens: new Map(),

@@ -87,3 +87,13 @@ export function capRetryAt(sentAtMs: readonly number[], cap: CapWindow, nowMs: n
   const leaving = inWindow[inWindow.length - cap.max];
   return leaving === undefined ? null : leaving + cap.perMs;
 }
+
+/**
+ * The LINE user a `line_richmenu` step links a menu to, or null when the customer has none (the step
+ * is then skipped as `no-line-user`). A menu is not a message: consent does not gate it, and LINE
+ * keeps a link made while the user blocks the account for when they follow again.
+ */
+export function richMenuUser(profile: ConsentView): string | null {
+  const id = profile['lineUserId'];
+  return hasText(id) ? id : null;
+}

@@ -21,6 +21,8 @@ export interface CompileContext {
   entryEvent: string | null;
   /** Inside a `wait_for`'s `on_event` steps: that step and the event it received. */
   eventScope: { step: string; event: string } | null;
+  /** Rich menu names (`richmenus/<name>.yaml`); `undefined` when not known, then names are only checked for form. */
+  richMenus?: ReadonlySet<string>;
   listens: Map<string, Set<ListenReason>>;
   eventFields: Map<string, Set<string>>;
 }

@@ -7,7 +7,8 @@
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import { lineMessageJsonSchema } from './line-messages-schema.js';
+import { lineMessageJsonSchema, objectJsonSchema } from './line-messages-schema.js';
+import { RICH_MENU_SPEC } from './richmenus.js';
 import { journeyJsonSchema } from './schema.js';
 import { routeJsonSchema } from './route-schema.js';
 import { withMarkdown } from './schema-markdown.js';
@@ -37,6 +38,36 @@ export function lineTemplateJsonSchema(): Record<string, unknown> {
   return withMarkdown({ ...schema, $defs: defs });
 }
 
+/**
+ * The JSON Schema of rich menu files (`richmenus/<name>.yaml`): LINE's `RichMenuRequest` as the checks
+ * read it, plus `image`. Geometry across keys (width / height, areas inside the menu) and the image file
+ * are left to `kizuna validate`.
+ */
+export function richMenuJsonSchema(): Record<string, unknown> {
+  const { root, defs } = objectJsonSchema(RICH_MENU_SPEC);
+  const id = String(root['$ref']).replace('#/$defs/', '');
+  const { [id]: menu, ...rest } = defs;
+  const properties = { ...(menu?.['properties'] as Record<string, Record<string, unknown>>) };
+  properties['image'] = {
+    ...properties['image'],
+    description: "The PNG or JPEG file beside this one, of the menu's size, at most 1 MB.",
+  };
+  properties['chatBarText'] = {
+    ...properties['chatBarText'],
+    description: 'The text of the chat bar that opens the menu (at most 14 characters).',
+  };
+  properties['selected'] = { ...properties['selected'], description: 'true: the menu opens by itself when shown.' };
+  return withMarkdown({
+    $schema: 'https://json-schema.org/draft/2020-12/schema',
+    ...menu,
+    title: 'Kizuna rich menu',
+    description:
+      "A LINE rich menu (LINE's RichMenuRequest and its image); the file name is its name and alias (docs/routes.md).",
+    properties,
+    ...(Object.keys(rest).length > 0 ? { $defs: rest } : {}),
+  });
+}
+
 /** Every generated schema file and its text, exactly as committed. */
 export function renderSchemaFiles(): Record<string, string> {
   const file = (name: string): string => fileURLToPath(new URL(`./${name}`, import.meta.url));
@@ -45,6 +76,7 @@ export function renderSchemaFiles(): Record<string, string> {
     [file('email-template.schema.json')]: render(emailTemplateJsonSchema()),
     [file('line-template.schema.json')]: render(lineTemplateJsonSchema()),
     [file('route.schema.json')]: render(withMarkdown(routeJsonSchema())),
+    [file('richmenu.schema.json')]: render(richMenuJsonSchema()),
   };
 }
 

@@ -77,6 +77,8 @@ function stepLabel(step: StepPlan): string {
       return `${step.id}\\nrepeat ${step.times}x every ${formatDuration(step.everyMs)}${step.until ? ` until ${step.until.event}` : ''}`;
     case 'update_profile':
       return `${step.id}\\nupdate ${[...step.addTags.map((t) => `+${t}`), ...step.removeTags.map((t) => `-${t}`), ...Object.keys(step.set)].join(' ')}`;
+    case 'line_richmenu':
+      return `${step.id}\\n${step.link === null ? 'unlink the rich menu' : `rich menu ${step.link}`}`;
     case 'exit':
       return `${step.id}\\nexit: ${step.outcome}`;
   }
@@ -98,6 +100,7 @@ function shapeOf(step: StepPlan): GraphNode['shape'] {
   switch (step.kind) {
     case 'send':
     case 'update_profile':
+    case 'line_richmenu':
       return 'action';
     case 'wait':
     case 'wait_until':

@@ -132,6 +132,13 @@ export function lineMessageJsonSchema(): { message: JsonSchema; defs: Record<str
   return { message, defs: builder.defs };
 }
 
+/** The JSON Schema of an object checked by `spec` (a rich menu file), its nested objects in `$defs`. */
+export function objectJsonSchema(spec: ObjectSpec): { root: JsonSchema; defs: Record<string, JsonSchema> } {
+  const builder = new SchemaBuilder();
+  const root = builder.ref(spec);
+  return { root, defs: builder.defs };
+}
+
 /** How LINE counts the limit: grapheme clusters read as characters; UTF-16 units count an emoji twice. */
 function lengthDescription(max: number, unit: TextUnit): string {
   return unit === 'graphemes'

@@ -42,6 +42,7 @@ export interface RepeatNode extends Shallow<'repeat', 'steps'> {
   steps: StepNode[];
 }
 export type UpdateProfileNode = Shallow<'update_profile'>;
+export type LineRichMenuNode = Shallow<'line_richmenu'>;
 export type ExitNode = Shallow<'exit'>;
 
 /** A step whose shape is valid, with nested step lists parsed too. */
@@ -55,6 +56,7 @@ export type StepNode =
   | SplitNode
   | RepeatNode
   | UpdateProfileNode
+  | LineRichMenuNode
   | ExitNode;
 
 /** A list as parsed: `null` entries stand for steps whose shape was wrong (already reported). */

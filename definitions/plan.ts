@@ -168,6 +168,13 @@ export interface UpdateProfileStep extends StepBase {
   next: StepId | null;
 }
 
+/** Links a rich menu (by its name, the alias at LINE) to the customer's LINE user, or unlinks it (`link: null`). */
+export interface LineRichMenuStep extends StepBase {
+  kind: 'line_richmenu';
+  link: string | null;
+  next: StepId | null;
+}
+
 export interface ExitStep extends StepBase {
   kind: 'exit';
   outcome: string;
@@ -183,6 +190,7 @@ export type StepPlan =
   | SplitStep
   | RepeatStep
   | UpdateProfileStep
+  | LineRichMenuStep
   | ExitStep;
 
 export type StepKind = StepPlan['kind'];

@@ -41,7 +41,8 @@ const RICH_MENU_ACTIONS = ['postback', 'message', 'uri', 'datetimepicker', 'rich
 const base = actionRule('defaultAction');
 const menuAction: Rule = { ...base, allowed: RICH_MENU_ACTIONS, where: 'in a rich menu' } as Rule;
 
-const spec: ObjectSpec = {
+/** What a rich menu file holds, as the checks and the JSON Schema (`richmenu.schema.json`) read it. */
+export const RICH_MENU_SPEC: ObjectSpec = {
   name: 'a rich menu',
   required: ['size', 'selected', 'name', 'chatBarText', 'areas', 'image'],
   props: {
@@ -145,7 +146,7 @@ export function loadRichMenu(file: string): RichMenuResult {
   }
   if (failed) return { ok: false, errors: sink.errors };
   const issues = new LineIssues();
-  checkObject(value, spec, [], issues);
+  checkObject(value, RICH_MENU_SPEC, [], issues);
   for (const issue of issues.list) {
     const at = issue.at === 'key' ? positions.keyAt(issue.path) : positions.valueAt(issue.path);
     sink.add(issue.code, issue.message, at, issue.path, { severity: issue.severity, suggestion: issue.suggestion });

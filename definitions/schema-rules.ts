@@ -102,6 +102,14 @@ export const UPDATE_RULES: Json = {
   ],
 };
 
+/** `line_richmenu`: `link: <menu>` or `unlink: true`, one of them. */
+export const RICH_MENU_STEP_RULES: Json = {
+  allOf: [
+    oneOf([has('link'), isTrue('unlink')], 'line_richmenu takes link: <menu> or unlink: true'),
+    forbid('unlink', has('link'), 'give link: <menu> or unlink: true, not both'),
+  ],
+};
+
 /** An exit: a conversion window only with `goal: true`. */
 export const EXIT_RULES: Json = {
   allOf: [
@@ -149,6 +157,7 @@ const SNIPPET_BODIES: Record<StepKindKey, Json> = {
     steps: [{ id: '${4:nudge}', send: { channel: 'line', template: '${5:template-name}' } }],
   },
   update_profile: { update_profile: { add_tags: ['${1:tag}'] } },
+  line_richmenu: { line_richmenu: { link: '${1:members}' } },
   exit: { exit: '${1:done}' },
 };
 

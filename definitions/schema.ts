@@ -9,6 +9,7 @@ import { z } from 'zod';
 import { DURATION_PATTERN } from './durations.js';
 import * as P from './patterns.js';
 import * as rules from './schema-rules.js';
+import { lineRichMenuStepSchema } from './schema-richmenu-step.js';
 import type { StepKindKey } from './step-kinds.js';
 
 const duration = z.string().meta({
@@ -120,6 +121,7 @@ const leafStepSchemas = {
         .meta({ description: 'Fields to set and tags to add or remove.', ...rules.UPDATE_RULES }),
     })
     .meta(step('update_profile', 'Set profile fields and add or remove tags.')),
+  line_richmenu: lineRichMenuStepSchema(stepId),
   exit: z
     .strictObject({
       id: stepId.optional(),

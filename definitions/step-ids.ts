@@ -72,6 +72,8 @@ export function deriveBase(node: StepNode): string {
       const { add_tags: add, remove_tags: remove, set } = node.update_profile;
       return `update-${slug(add?.[0] ?? remove?.[0] ?? Object.keys(set ?? {})[0] ?? 'profile')}`;
     }
+    case 'line_richmenu':
+      return `richmenu-${slug(node.line_richmenu.link ?? 'unlink')}`;
     case 'exit':
       return `exit-${slug(node.exit ?? 'exited')}`;
   }

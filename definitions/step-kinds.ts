@@ -15,6 +15,7 @@ export const STEP_KINDS = [
   'split',
   'repeat',
   'update_profile',
+  'line_richmenu',
   'exit',
 ] as const satisfies readonly StepKind[];
 

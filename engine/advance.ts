@@ -10,6 +10,7 @@ import { enterExit, finishJourney } from './steps/exit.js';
 import { enterRepeat, resumeRepeat } from './steps/repeat.js';
 import { enterSend, resumeSend } from './steps/send.js';
 import { enterUpdateProfile, resumeUpdateProfile } from './steps/update-profile.js';
+import { enterLineRichMenu, resumeLineRichMenu } from './steps/line-richmenu.js';
 import { enterWaitFor, resumeWaitFor } from './steps/wait-for.js';
 import { enterWait, enterWaitUntil, resumeWait, resumeWaitUntil } from './steps/wait.js';
 import { type Flow, type Turn, assertNever, countTransition, failRun, mismatch } from './turn.js';
@@ -59,6 +60,8 @@ function enterStep(turn: Turn, step: StepPlan): Flow {
       return enterRepeat(turn, step);
     case 'update_profile':
       return enterUpdateProfile(turn, step);
+    case 'line_richmenu':
+      return enterLineRichMenu(turn, step);
     case 'exit':
       return enterExit(turn, step);
     default:
@@ -94,6 +97,8 @@ function resumeStep(turn: Turn, step: StepPlan, input: JourneyInput): Flow {
       return resumeRepeat(turn, step, input);
     case 'update_profile':
       return resumeUpdateProfile(turn, step, input);
+    case 'line_richmenu':
+      return resumeLineRichMenu(turn, step, input);
     case 'split':
     case 'exit':
       return mismatch(turn, input);

@@ -109,6 +109,18 @@ export interface UpdateProfileCommand {
   removeTags: string[];
 }
 
+/**
+ * Link the rich menu named `link` (its alias at LINE) to the customer's LINE user, or unlink the
+ * user's own menu when `link` is `null`. Answer: `richmenu_result`. Doing it twice is harmless: a
+ * link replaces the user's menu, an unlink of a user without one changes nothing.
+ */
+export interface LineRichMenuCommand {
+  type: 'line_richmenu';
+  correlationId: string;
+  stepId: StepId;
+  link: string | null;
+}
+
 /** What happened at a step, for per-step funnels and the simulator's timeline. */
 export type JournalAction =
   | 'entered'
@@ -128,6 +140,8 @@ export type JournalAction =
   | 'repeat'
   | 'repeat-stopped'
   | 'profile-updated'
+  | 'richmenu-linked'
+  | 'richmenu-unlinked'
   | 'converted'
   | 'exited'
   | 'completed'
@@ -206,7 +220,8 @@ export type RequestCommand =
   | EvaluateConditionsCommand
   | ResolveDateCommand
   | SendCommand
-  | UpdateProfileCommand;
+  | UpdateProfileCommand
+  | LineRichMenuCommand;
 
 /** Commands that arm a timer or hold the run until an input arrives. */
 export type WaitCommand = SleepUntilCommand | WaitForEventsCommand;

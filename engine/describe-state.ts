@@ -8,6 +8,7 @@ const STAGES: Record<string, string> = {
   resolve: 'reading a date',
   send: 'sending',
   update: 'updating the profile',
+  richmenu: 'linking the rich menu',
 };
 
 /**
@@ -26,6 +27,9 @@ export function describeState(plan: Plan, state: JourneyState): string {
   const paused = state.paused ? ' (journey paused)' : '';
   if (state.ending !== null)
     return `${cursor.stepId}: ending (${state.ending.outcome}) once the request out is answered`;
+  if (cursor.stage === 'richmenu' && step?.kind === 'line_richmenu') {
+    return `${cursor.stepId}: ${step.link === null ? 'unlinking the rich menu' : `linking rich menu ${step.link}`}${paused}`;
+  }
   switch (cursor.stage) {
     case 'sleep':
       return `${cursor.stepId}: waiting until ${until}${paused}`;

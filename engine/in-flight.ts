@@ -4,17 +4,21 @@
  * exit (or archive) decided while one is out ends the run only then, so the journal never misses a
  * message that went out and a later goal is credited to it.
  */
-import type { JournalRecord, SendCommand, UpdateProfileCommand } from './commands.js';
+import type { JournalRecord, LineRichMenuCommand, SendCommand, UpdateProfileCommand } from './commands.js';
 import type { JourneyInput } from './inputs.js';
 import { INBOX_LIMIT, type Ending, type JourneyState } from './state.js';
 import { recordSendResult } from './steps/send.js';
 import { journalProfileUpdate } from './steps/update-profile.js';
+import { journalRichMenuResult } from './steps/line-richmenu.js';
 import { type Turn, completeRun, journal, mismatch } from './turn.js';
 
-/** The delivery or profile update the main line waits on, if any. */
-export function effectInFlight(state: JourneyState): SendCommand | UpdateProfileCommand | null {
+/** Requests whose effect reaches outside the run: their answers are always journaled. */
+export type EffectRequest = SendCommand | UpdateProfileCommand | LineRichMenuCommand;
+
+/** The delivery, profile update or rich menu link the main line waits on, if any. */
+export function effectInFlight(state: JourneyState): EffectRequest | null {
   const out = state.awaiting;
-  return out?.type === 'send' || out?.type === 'update_profile' ? out : null;
+  return out?.type === 'send' || out?.type === 'update_profile' || out?.type === 'line_richmenu' ? out : null;
 }
 
 /**
@@ -80,5 +84,7 @@ function recordAnswer(turn: Turn, input: JourneyInput): void {
   turn.state.awaiting = null;
   if (step?.kind === 'send' && input.type === 'send_result') return recordSendResult(turn, step, input);
   if (step?.kind === 'update_profile' && input.type === 'profile_updated') return journalProfileUpdate(turn, step);
+  if (step?.kind === 'line_richmenu' && input.type === 'richmenu_result')
+    return journalRichMenuResult(turn, step, input);
   mismatch(turn, input);
 }

@@ -141,6 +141,30 @@ export interface ProfileUpdatedInput {
   correlationId: string;
 }
 
+/** Why a `line_richmenu` request did nothing. */
+export type RichMenuMissReason =
+  /** the customer has no LINE user id */
+  | 'no-line-user'
+  /** the worker has no LINE channel access token */
+  | 'line-not-configured'
+  /** no menu of that name is published (no alias at LINE) */
+  | 'unknown-rich-menu'
+  /** LINE refused the call for good, with this HTTP status */
+  | `line-${number}`;
+
+/**
+ * Answer to `line_richmenu`: `done` (linked or unlinked), `skipped` (the customer cannot have one:
+ * no LINE user id) or `failed` (LINE or the setup refused it for good). Transient failures are retried
+ * by the executor and never arrive here.
+ */
+export interface RichMenuResultInput {
+  type: 'richmenu_result';
+  nowMs: number;
+  correlationId: string;
+  status: 'done' | 'skipped' | 'failed';
+  reason: RichMenuMissReason | null;
+}
+
 /**
  * Operator actions: pause holds before the next send, resume releases it, archive exits. `generation`
  * is the head's generation the action set: a run that orders controls ignores one not newer than the
@@ -158,6 +182,7 @@ export type CommandResultInput =
   | ConditionsEvaluatedInput
   | DateResolvedInput
   | SendResultInput
-  | ProfileUpdatedInput;
+  | ProfileUpdatedInput
+  | RichMenuResultInput;
 
 export type JourneyInput = StartInput | EventInput | TimerInput | CommandResultInput | ControlInput;

@@ -37,7 +37,9 @@ export type StepStage =
   /** send: waiting for the delivery result */
   | 'send'
   /** update_profile: waiting for the update */
-  | 'update';
+  | 'update'
+  /** line_richmenu: waiting for LINE */
+  | 'richmenu';
 
 export type Cursor =
   | { phase: 'claim' }

@@ -9,6 +9,7 @@ const CORRELATED = new Set([
   'date_resolved',
   'send_result',
   'profile_updated',
+  'richmenu_result',
 ]);
 
 /** A sentence saying what is wrong with `input`, or `null` when the engine can take it. Never throws. */
@@ -21,6 +22,9 @@ export function checkInput(input: unknown): string | null {
     if (typeof i.correlationId !== 'string') return `a ${i.type} input needs a correlationId`;
     if (i.type === 'conditions_evaluated' && !Array.isArray(i.decisions)) return 'decisions must be a list';
     if (i.type === 'send_result') return checkSendResult(i);
+    if (i.type === 'richmenu_result' && !RICH_MENU_STATUSES.has(String(i.status))) {
+      return `a richmenu_result status must be one of ${[...RICH_MENU_STATUSES].join(', ')}`;
+    }
     return null;
   }
   switch (i.type) {
@@ -38,6 +42,7 @@ export function checkInput(input: unknown): string | null {
   }
 }
 
+const RICH_MENU_STATUSES = new Set(['done', 'skipped', 'failed']);
 const SEND_STATUSES = new Set(['sent', 'skipped', 'failed', 'capped', 'held']);
 
 function checkSendResult(i: Record<string, unknown>): string | null {

@@ -47,6 +47,7 @@ export function successors(step: StepPlan): (StepId | null)[] {
     case 'wait':
     case 'wait_until':
     case 'update_profile':
+    case 'line_richmenu':
       return [step.next];
     case 'wait_for':
       return [step.onEvent, step.onTimeout];

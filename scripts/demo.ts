@@ -4,6 +4,7 @@
  * MailDev receives an email, the LINE stand-in a push and the reports live figures. The launcher
  * (scripts/start.ts) only calls {@link runDemo}; what the demo shows can change here on its own.
  */
+import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { enterJourney } from '../runtime/enter-journey.js';
 import { connectStore, type Store } from '../store/connection.js';
@@ -12,6 +13,9 @@ import { DEMO_JOURNEY_ID, publishDemoJourney } from './demo-journey.js';
 import { driveRouteDemo, publishDemoRichMenus, publishDemoRoutes, type DemoCall } from './demo-routes.js';
 import { replaceLocalApiKey } from './local-key.js';
 import { describePublish, publishExamples } from './publish-examples.js';
+import { createLineRichMenus } from '../channels/line-richmenus.js';
+import { publishRichMenus, richMenuFiles } from '../cli/publish-richmenus.js';
+import { projectRoot } from './servers.js';
 
 const DEMO_CUSTOMER = 'demo-customer';
 
@@ -25,6 +29,8 @@ export interface DemoTarget {
   line?: { baseURL: string; channelAccessToken: string };
   /** Prints one progress line (the launcher prefixes it). */
   log: (message: string) => void;
+  /** The LINE API (the stand-in) the example rich menus are published to; absent = none are. */
+  line?: { baseURL: string; channelAccessToken: string };
 }
 
 /**
@@ -39,6 +45,7 @@ export async function runDemo(target: DemoTarget): Promise<string[]> {
   let token: string;
   try {
     await publishAll(store, target.log);
+    if (target.line) await publishMenus(target.line, target.log);
     const key = await replaceLocalApiKey(store.models);
     token = key.token;
     if (key.revoked > 0) target.log(`revoked the previous local API key; the new one is ${key.keyId}`);
@@ -133,6 +140,16 @@ async function publishAll(store: Store, log: (message: string) => void) {
     if (outcome.ok) log(describePublish(outcome));
     else console.error(`kizuna: ${outcome.file} does not compile; not published:\n${outcome.errors.join('\n')}`);
   }
+}
+
+/**
+ * Publishes the example rich menus at LINE (the stand-in forgets them when it stops), so the survey
+ * journey's `line_richmenu` steps and the routes' `richmenu` actions find them by name.
+ */
+async function publishMenus(line: NonNullable<DemoTarget['line']>, log: (message: string) => void) {
+  const files = richMenuFiles([join(projectRoot, 'definitions', 'richmenus')]);
+  const { lines, failed } = await publishRichMenus(files, () => Promise.resolve(createLineRichMenus(line)));
+  for (const text of lines) (failed > 0 ? console.error : log)(text);
 }
 
 /**

@@ -35,6 +35,14 @@ const SEND_OPTIONS: ActivityOptions = {
   retry: boundedRetry(300, '5 minutes'),
 };
 
+// A rich menu link calls LINE: an activity on the task queue (not a local one), retried through a LINE
+// outage as a send is; linking again is harmless, so no ledger guards it.
+const RICH_MENU_OPTIONS: ActivityOptions = {
+  startToCloseTimeout: '1 minute',
+  scheduleToCloseTimeout: '1 day',
+  retry: boundedRetry(300, '5 minutes'),
+};
+
 const LOCAL_OPTIONS: LocalActivityOptions = {
   startToCloseTimeout: '1 minute',
   scheduleToCloseTimeout: '4 hours',
@@ -47,7 +55,7 @@ const localActivities = proxyLocalActivities<Activities>(LOCAL_OPTIONS);
 /** The patch that moved the store requests to local activities (see the header). */
 export const LOCAL_ACTIVITIES_PATCH = 'local-activities';
 
-type StoreActivity = Exclude<keyof Activities, 'send'>;
+type StoreActivity = Exclude<keyof Activities, 'send' | 'lineRichMenu'>;
 
 /** Runs a store request (anything but a send): a local activity, or an activity in older runs. */
 export function storeActivity<K extends StoreActivity>(
@@ -82,6 +90,10 @@ export function summarize(command: RequestCommand): string {
       return `send ${command.template} by ${CHANNEL_NAMES[command.channel]}`;
     case 'update_profile':
       return `${command.stepId}: update the profile`;
+    case 'line_richmenu':
+      return command.link === null
+        ? `${command.stepId}: unlink the LINE rich menu`
+        : `${command.stepId}: link LINE rich menu ${command.link}`;
     default:
       return assertNever(command);
   }
@@ -113,6 +125,8 @@ export async function runRequest(
       return activities.send.executeWithOptions({ ...SEND_OPTIONS, summary }, [{ run, command, journal }]);
     case 'update_profile':
       return storeActivity('updateProfile', summary, [{ run, command, journal }]);
+    case 'line_richmenu':
+      return activities.lineRichMenu.executeWithOptions({ ...RICH_MENU_OPTIONS, summary }, [{ run, command, journal }]);
     default:
       return assertNever(command);
   }

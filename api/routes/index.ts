@@ -28,17 +28,21 @@ export interface RoutesDeps {
   lineLogin: LineLoginConfig | null;
   /** Carries out routes' `richmenu` actions; absent = they are recorded as `not-configured`. */
   richMenus: RouteRichMenuPort | null;
+  /** The rich menus of the server's definitions (`richmenus/`); absent = a route's menu is checked for form only. */
+  richMenuNames?: readonly string[];
 }
 
 /** The routes' router. */
 export function routesRouter(deps: RoutesDeps): Router {
   const login = deps.lineLogin ? resolveLoginConfig(deps.lineLogin) : null;
   const router = Router();
+  const menus = deps.richMenuNames;
   router.use(
     routeDefinitionsRouter({
       models: deps.models,
       auth: deps.auth,
       publicOrigin: login ? new URL(login.callbackUrl).origin : null,
+      ...(menus ? { richMenuNames: () => Promise.resolve([...menus]) } : {}),
     }),
   );
   router.use(routeLoginRouter({ ...deps, login }));

@@ -25,6 +25,9 @@ const REASONS: Record<string, string> = {
   blocked: 'blocked the LINE account',
   'monthly-limit': "LINE's monthly message limit reached",
   unsubscribed: 'unsubscribed',
+  'no-line-user': 'no LINE user id',
+  'line-not-configured': 'LINE is not configured',
+  'unknown-rich-menu': 'no rich menu of that name is published',
 };
 
 function channelName(value: unknown): string {
@@ -40,6 +43,10 @@ export function describeRecord(record: JournalRecord, zone: string): string {
   const d = record.detail;
   const until = typeof d.untilMs === 'number' ? formatLocalTime(d.untilMs, zone) : '';
   const template = String(d.template ?? '');
+  if (record.stepKind === 'line_richmenu' && (record.action === 'skipped' || record.action === 'failed')) {
+    const what = d.menu === null ? 'rich menu unlink' : `rich menu ${String(d.menu)}`;
+    return `${what} ${record.action}: ${reasonText(record.reason)}`;
+  }
   switch (record.action) {
     case 'entered':
       return record.reason === 'holdout' ? 'entered (holdout: nothing will be sent)' : 'entered';
@@ -77,6 +84,10 @@ export function describeRecord(record: JournalRecord, zone: string): string {
       return `stopped repeating: ${String(record.reason)}`;
     case 'profile-updated':
       return `profile updated${describeUpdate(record)}`;
+    case 'richmenu-linked':
+      return `rich menu ${String(d.menu)} linked`;
+    case 'richmenu-unlinked':
+      return 'rich menu unlinked';
     case 'converted':
       return `converted: ${String(record.reason)}${d.template === null ? '' : ` (attributed to ${template})`}`;
     case 'exited':

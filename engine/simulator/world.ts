@@ -4,10 +4,10 @@
  * updates. Pure.
  */
 import { evaluateCondition, resolvePath } from '../../definitions/conditions.js';
-import { capRetryAt, consentBlock, lineFollowChange, resolveChannel } from '../../definitions/consent.js';
+import { capRetryAt, consentBlock, lineFollowChange, resolveChannel, richMenuUser } from '../../definitions/consent.js';
 import { isDateText, readDateValue, withDateFields } from '../../definitions/dates.js';
 import type { DeliveryChannel, JsonValue } from '../../definitions/plan.js';
-import type { RequestCommand, SendCommand } from '../commands.js';
+import type { LineRichMenuCommand, RequestCommand, SendCommand } from '../commands.js';
 import type { CommandResultInput, CustomerEvent } from '../inputs.js';
 
 /** A customer profile as read from JSON: any fields, plus the ones the simulator understands. */
@@ -62,6 +62,8 @@ export class SimulatedWorld {
       case 'update_profile':
         this.updateProfile(command.set, command.addTags, command.removeTags);
         return { type: 'profile_updated', nowMs, correlationId };
+      case 'line_richmenu':
+        return this.linkRichMenu(command, nowMs);
       default: {
         const unknown: never = command;
         return unknown;
@@ -96,6 +98,13 @@ export class SimulatedWorld {
     if (retryAtMs !== null) return { ...answer, status: 'capped', reason: 'frequency-cap', retryAtMs };
     this.ledger[channel].push(nowMs);
     return { ...answer, status: 'sent', reason: null, retryAtMs: null };
+  }
+
+  /** As the runtime does (`richMenuUser`): a customer without a LINE user id is skipped. */
+  private linkRichMenu(command: LineRichMenuCommand, nowMs: number): CommandResultInput {
+    const answer = { type: 'richmenu_result' as const, nowMs, correlationId: command.correlationId };
+    if (richMenuUser(this.profile) === null) return { ...answer, status: 'skipped', reason: 'no-line-user' };
+    return { ...answer, status: 'done', reason: null };
   }
 
   private updateProfile(set: { [path: string]: JsonValue }, addTags: string[], removeTags: string[]): void {

@@ -54,7 +54,7 @@ export function stopRepeat(turn: Turn, step: RepeatStep, event: CustomerEvent): 
   leaveLoop(turn, step);
   journal(turn, step, 'repeat-stopped', event.type, { eventId: event.id });
   const out = state.awaiting?.type;
-  if (out === 'send' || out === 'update_profile') {
+  if (out === 'send' || out === 'update_profile' || out === 'line_richmenu') {
     state.resumeAt = { next: step.next };
     return STOP;
   }

@@ -66,6 +66,13 @@ describe('the runtime and the simulator agree on every example journey', () => {
     const pushes = world.line.pushes.filter((p) => p.to === run.lineUserId);
     expect(mails).toHaveLength(simSends.filter((s) => s.channel === 'email').length);
     expect(pushes).toHaveLength(simSends.filter((s) => s.channel === 'line').length);
+    // line_richmenu steps left the customer's LINE user on the menu the simulated run ended with.
+    const menus = sim.result.journal.filter((r) => r.action === 'richmenu-linked' || r.action === 'richmenu-unlinked');
+    if (run.lineUserId !== null && menus.length > 0) {
+      const linked = world.line.richMenus.links.get(run.lineUserId);
+      const alias = [...world.line.richMenus.aliases].find(([, id]) => id === linked)?.[0] ?? null;
+      expect(alias).toBe(menus.at(-1)?.detail.menu ?? null);
+    }
     // No personal data in history: decisions and ids only (the zone and wait_until instants are the run's own).
     const handle = env.client.workflow.getHandle(run.workflowId);
     const text = await historyText(handle);

@@ -6,12 +6,17 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Express } from 'express';
+import { createRouteRichMenus } from '../../api/routes/richmenu-link.js';
+import { createLineRichMenus } from '../../channels/line-richmenus.js';
 import { createLineStandin } from '../../line-standin/app.js';
 import { freePort } from '../../scripts/servers.js';
 import type { Store } from '../../store/connection.js';
 import type { Client } from '@temporalio/client';
 import type { AppDeps } from '../../api/app.js';
 import { LINE_SECRET, startApiHarness, unique, type ApiHarness } from './api/harness.js';
+
+/** The Messaging API channel token the stand-in accepts. */
+export const ROUTE_TOKEN = 'route-token';
 
 export const LOGIN = { channelId: '1650000042', channelSecret: 'route-login-secret' };
 
@@ -47,7 +52,7 @@ export async function startRouteWorld(
   const port = await freePort();
   const api = `http://127.0.0.1:${port}`;
   const standin = createLineStandin({
-    channelAccessToken: 'route-token',
+    channelAccessToken: ROUTE_TOKEN,
     channelSecret: LINE_SECRET,
     webhookUrl: `${api}/webhooks/line`,
     login: { ...LOGIN, redirectUris: [`${api}/line/login/callback`] },
@@ -64,6 +69,7 @@ export async function startRouteWorld(
       apiUrl: opts.apiUrl ? opts.apiUrl(s.url) : s.url,
       chatUrl: 'https://line.me/R/ti/p/@kizuna',
     },
+    routeRichMenus: createRouteRichMenus(createLineRichMenus({ channelAccessToken: ROUTE_TOKEN, baseURL: s.url })),
   };
   const h = await startApiHarness(testFile, overrides, opts.shared ?? {});
   const a = await listen(h.app, port);

@@ -1,18 +1,22 @@
 /**
  * Everything a journey needs to run for real in a test: FerretDB (a database of the test's own), the
- * SMTP capture, the LINE stand-in, the delivery layer on both, the example journeys published, and a
- * worker factory on a given Temporal connection.
+ * SMTP capture, the LINE stand-in, the delivery layer on both, the example journeys published (and
+ * their rich menus, at the stand-in), and a worker factory on a given Temporal connection.
  */
 import type { Server } from 'node:http';
+import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { Client } from '@temporalio/client';
 import type { NativeConnection, Worker } from '@temporalio/worker';
 import { createDelivery } from '../../channels/deliver.js';
 import { createSmtpTransport } from '../../channels/email-transport.js';
+import { createLineRichMenus } from '../../channels/line-richmenus.js';
 import { createLineSender } from '../../channels/line-sender.js';
+import { loadRichMenu } from '../../definitions/richmenus.js';
 import { createLineStandin } from '../../line-standin/app.js';
 import type { RuntimeDeps } from '../../runtime/deps.js';
 import { publishExamples } from '../../scripts/publish-examples.js';
+import { projectRoot } from '../../scripts/servers.js';
 import type { Store } from '../../store/connection.js';
 import { createKizunaWorker, workflowsPath } from '../../worker.js';
 import { bundleQuietly } from './bundle.js';
@@ -20,11 +24,15 @@ import { startSmtpCapture } from './smtp.js';
 import { connectTestStore } from './store.js';
 
 const LINE_TOKEN = 'test-line-token';
+/** The example rich menus, published at the stand-in as `kizuna publish definitions/richmenus` does. */
+const EXAMPLE_RICH_MENUS = ['members', 'newcomers'];
 
 export interface JourneyWorld {
   store: Store;
   smtp: Awaited<ReturnType<typeof startSmtpCapture>>;
   line: ReturnType<typeof createLineStandin>;
+  /** Where the LINE stand-in listens, and the channel token it accepts. */
+  lineApi: { url: string; token: string };
   /** A new worker on `taskQueue` with the real activities (a worker runs once: take one per run). */
   worker(opts?: { maxCachedWorkflows?: number }): Promise<Worker>;
   runtime(extra?: Partial<RuntimeDeps>): RuntimeDeps;
@@ -46,6 +54,12 @@ export async function startJourneyWorld(opts: {
     const s = line.app.listen(0, '127.0.0.1', () => ok(s));
   });
   const lineUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const richMenus = createLineRichMenus({ channelAccessToken: LINE_TOKEN, baseURL: lineUrl });
+  for (const name of EXAMPLE_RICH_MENUS) {
+    const loaded = loadRichMenu(join(projectRoot, 'definitions', 'richmenus', `${name}.yaml`));
+    if (!loaded.ok) throw new Error(`example rich menu ${name} does not check: ${JSON.stringify(loaded.errors)}`);
+    await richMenus.publish(loaded.menu);
+  }
   const published = await publishExamples(store.models);
   const broken = published.filter((p) => !p.ok);
   if (broken.length > 0) throw new Error(`example journeys do not compile: ${JSON.stringify(broken)}`);
@@ -67,12 +81,13 @@ export async function startJourneyWorld(opts: {
     store,
     smtp,
     line,
+    lineApi: { url: lineUrl, token: LINE_TOKEN },
     worker: (w = {}) =>
       createKizunaWorker({
         connection: opts.connection,
         namespace: opts.namespace,
         taskQueue: opts.taskQueue,
-        deps: { models: store.models, delivery },
+        deps: { models: store.models, delivery, richMenus },
         workflowBundleCode: code,
         ...w,
       }),

@@ -1,7 +1,7 @@
 /** Journeys written inside a test: compiled against the example templates and published to the store. */
 import { join } from 'node:path';
 import { loadCompileOptions } from '../../definitions/catalog.js';
-import { compileJourney } from '../../definitions/compile.js';
+import { compileJourney, type CompileOptions } from '../../definitions/compile.js';
 import type { Plan } from '../../definitions/plan.js';
 import type { CustomerEvent } from '../../engine/index.js';
 import { projectRoot } from '../../scripts/servers.js';
@@ -12,14 +12,22 @@ const options = loadCompileOptions(join(projectRoot, 'definitions'), projectRoot
 
 /** Compiles `yaml` (throws with the errors when it does not compile). */
 export function compileTestJourney(yaml: string): Plan {
-  const result = compileJourney(yaml, 'test.yaml', options);
+  return compileWith(yaml, {});
+}
+
+function compileWith(yaml: string, extra: Partial<CompileOptions>): Plan {
+  const result = compileJourney(yaml, 'test.yaml', { ...options, ...extra });
   if (!result.ok) throw new Error(result.errors.map((e) => `${e.code}: ${e.message}`).join('\n'));
   return result.plan;
 }
 
-/** Compiles and publishes `yaml` with its templates pinned; returns the plan and version. */
-export async function publishTestJourney(models: Models, yaml: string): Promise<{ plan: Plan; version: number }> {
-  const plan = compileTestJourney(yaml);
+/** Compiles (with `extra` compile options) and publishes `yaml`, its templates pinned; returns the plan and version. */
+export async function publishTestJourney(
+  models: Models,
+  yaml: string,
+  extra: Partial<CompileOptions> = {},
+): Promise<{ plan: Plan; version: number }> {
+  const plan = compileWith(yaml, extra);
   const { version } = await publishJourney(models, {
     plan,
     source: yaml,

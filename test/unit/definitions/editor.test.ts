@@ -50,6 +50,7 @@ const NOT_EXPRESSIBLE: Record<string, string> = {
   'unknown-logical-operator.yaml UNKNOWN_OPERATOR': CONDITIONS,
   'unknown-operator.yaml UNKNOWN_OPERATOR': CONDITIONS,
   'unknown-template.yaml UNKNOWN_TEMPLATE': CROSS_FILE,
+  'unknown-rich-menu.yaml UNKNOWN_RICH_MENU': CROSS_FILE,
   'unreachable-after-branches.yaml UNREACHABLE_STEP':
     'reachability follows every path of the steps; JSON Schema sees values, not control flow',
   'unreachable-step.yaml UNREACHABLE_STEP': 'JSON Schema cannot relate a list item to the items before it',

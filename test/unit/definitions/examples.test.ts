@@ -61,6 +61,7 @@ const STEP_IDS: Record<string, string[]> = {
   ],
   'line-survey.yaml': [
     'welcome',
+    'menu-newcomers',
     'wait-10m',
     'survey',
     'wait-answer',
@@ -68,6 +69,7 @@ const STEP_IDS: Record<string, string[]> = {
     'tag-light',
     'tag-dark',
     'tag-other',
+    'menu-members',
     'thanks',
     'reminder',
   ],
@@ -177,7 +179,17 @@ describe('example campaigns', () => {
     expect(plan.steps['answer']).toMatchObject({ kind: 'branch', eventFrom: 'wait-answer', default: 'tag-other' });
     expect(plan.steps['wait-answer']).not.toHaveProperty('eventFrom');
     expect(plan.eventFields).toEqual({ 'line.postback': ['data'] });
-    expect(plan.steps['tag-light']).toMatchObject({ next: 'thanks', set: { surveyAnswer: 'light' } });
+    expect(plan.steps['tag-light']).toMatchObject({ next: 'menu-members', set: { surveyAnswer: 'light' } });
+  });
+
+  it('line survey: new friends get the newcomers menu, and members once they answer', () => {
+    const plan = compileExample('line-survey.yaml');
+    expect(plan.steps['welcome']).toMatchObject({ next: 'menu-newcomers' });
+    expect(plan.steps['menu-newcomers']).toMatchObject({ kind: 'line_richmenu', link: 'newcomers', next: 'wait-10m' });
+    expect(plan.steps['menu-members']).toMatchObject({ kind: 'line_richmenu', link: 'members', next: 'thanks' });
+    for (const tag of ['tag-light', 'tag-dark', 'tag-other'])
+      expect(plan.steps[tag]).toMatchObject({ next: 'menu-members' });
+    expect(plan.steps['reminder']).toMatchObject({ next: null });
   });
 
   it('plans are plain JSON and deterministic', () => {

@@ -9,6 +9,7 @@ import {
   lineTemplateJsonSchema,
   renderJsonSchema,
   renderSchemaFiles,
+  richMenuJsonSchema,
 } from '../../../definitions/gen-schema.js';
 import { STEP_KINDS } from '../../../definitions/step-kinds.js';
 
@@ -97,6 +98,23 @@ describe('the template JSON Schemas', () => {
       expect(line(load(file)) ? [] : line.errors).toEqual([]);
     },
   );
+
+  const richMenu = ajv.compile(richMenuJsonSchema());
+  it.each(yamlIn('definitions/richmenus'))('%s is referenced and valid', (file) => {
+    expect(readFileSync(file, 'utf8')).toMatch(/^# yaml-language-server: \$schema=\.\.\/richmenu\.schema\.json\n/);
+    expect(richMenu(load(file)) ? [] : richMenu.errors).toEqual([]);
+  });
+
+  it('rich menus: flag an action a rich menu does not take, a missing image, a key out of place', () => {
+    const menu = load('definitions/richmenus/members.yaml') as Record<string, unknown>;
+    const area = (action: object) => ({ bounds: { x: 0, y: 0, width: 10, height: 10 }, action });
+    expect(richMenu(menu)).toBe(true);
+    expect(richMenu({ ...menu, areas: [area({ type: 'camera', label: 'c' })] })).toBe(false);
+    expect(richMenu({ ...menu, areas: [area({ type: 'postbak', data: 'a' })] })).toBe(false);
+    expect(richMenu({ ...menu, image: undefined })).toBe(false);
+    expect(richMenu({ ...menu, chatBarTxt: 'x' })).toBe(false);
+    expect(richMenu({ ...menu, size: { width: 4000, height: 843 } })).toBe(false);
+  });
 
   it('flag what an editor can see at once: a typo in a type, a keyword or a key', () => {
     const refused = (messages: unknown[]): boolean => !line({ messages });

@@ -142,7 +142,10 @@ describe('engine under an asynchronous driver', () => {
               // Queued behind a pending check that may credit a goal (nothing is sent meanwhile); otherwise
               // at once, or as soon as the filters of other exits and goals on the same event are decided.
               // With a delivery or profile update out, the exit waits for its answer (journal rows only).
-              const effectOut = before.awaiting?.type === 'send' || before.awaiting?.type === 'update_profile';
+              const effectOut =
+                before.awaiting?.type === 'send' ||
+                before.awaiting?.type === 'update_profile' ||
+                before.awaiting?.type === 'line_richmenu';
               if (mayConvert) expect(commands).toEqual([]);
               else if (effectOut && commands.at(-1)?.type !== 'complete') {
                 expect(commands.filter((c) => c.type !== 'journal' && c.type !== 'evaluate_conditions')).toEqual([]);

@@ -22,6 +22,7 @@ type Shape =
   | { kind: 'if'; condition: number; jump: number }
   | { kind: 'split'; weights: number[] }
   | { kind: 'update_profile'; tag: string }
+  | { kind: 'line_richmenu'; link: string | null }
   | { kind: 'exit' }
   | { kind: 'repeat'; times: number; everyMs: number; until: string | null; body: Shape[] };
 
@@ -51,6 +52,7 @@ const simpleShape: fc.Arbitrary<Shape> = fc.oneof(
     weights: fc.array(fc.integer({ min: 1, max: 5 }), { minLength: 1, maxLength: 3 }),
   }),
   fc.record({ kind: fc.constant('update_profile' as const), tag: fc.constantFrom('a', 'b') }),
+  fc.record({ kind: fc.constant('line_richmenu' as const), link: fc.constantFrom('members', null) }),
   fc.constant({ kind: 'exit' as const }),
 );
 
@@ -159,6 +161,8 @@ function addStep(
       return put({ kind: 'split', id, loc, variants: s.weights.map((weight, v) => ({ name: `v${v}`, weight, next })) });
     case 'update_profile':
       return put({ kind: 'update_profile', id, loc, set: { touched: true }, addTags: [s.tag], removeTags: [], next });
+    case 'line_richmenu':
+      return put({ kind: 'line_richmenu', id, loc, link: s.link, next });
     case 'exit':
       return put({ kind: 'exit', id, loc, outcome: 'left' });
     case 'repeat': {
