@@ -5,8 +5,6 @@
  * read back, so the reports have live figures from the first start.
  */
 import { join } from 'node:path';
-import { createLineRichMenus } from '../channels/line-richmenus.js';
-import { publishRichMenus, richMenuFiles } from '../cli/publish-richmenus.js';
 import { routeFiles } from '../cli/publish-routes.js';
 import type { StoresReport } from '../api/reports/stores.js';
 import { readFileSync } from 'node:fs';
@@ -38,14 +36,6 @@ const ARRIVALS: Array<{ routeId: string; userId: string; customerId: string; hom
     homeStore: 'umeda',
   },
 ];
-
-/** Publishes definitions/richmenus/ to the LINE API at `baseURL` (the stand-in); one line each. */
-export async function publishDemoRichMenus(line: { baseURL: string; channelAccessToken: string }): Promise<string[]> {
-  const files = richMenuFiles([join(projectRoot, 'definitions', 'richmenus')]);
-  const client = createLineRichMenus(line);
-  const { lines } = await publishRichMenus(files, () => Promise.resolve(client));
-  return lines.map((l) => l.replace(`${projectRoot}/`, ''));
-}
 
 /** Publishes definitions/routes/ through the API (the journeys are published first); one line each, with the link. */
 export async function publishDemoRoutes(call: DemoCall): Promise<string[]> {

@@ -10,7 +10,7 @@ import { enterJourney } from '../runtime/enter-journey.js';
 import { connectStore, type Store } from '../store/connection.js';
 import { upsertProfile } from '../store/customers.js';
 import { DEMO_JOURNEY_ID, publishDemoJourney } from './demo-journey.js';
-import { driveRouteDemo, publishDemoRichMenus, publishDemoRoutes, type DemoCall } from './demo-routes.js';
+import { driveRouteDemo, publishDemoRoutes, type DemoCall } from './demo-routes.js';
 import { replaceLocalApiKey } from './local-key.js';
 import { describePublish, publishExamples } from './publish-examples.js';
 import { createLineRichMenus } from '../channels/line-richmenus.js';
@@ -25,8 +25,6 @@ export interface DemoTarget {
   temporalAddress: string;
   /** The API's base URL; default http://127.0.0.1:$KIZUNA_PORT_API (3000). */
   apiUrl?: string;
-  /** The LINE API the rich menus are published to (the stand-in); without it, none are. */
-  line?: { baseURL: string; channelAccessToken: string };
   /** Prints one progress line (the launcher prefixes it). */
   log: (message: string) => void;
   /** The LINE API (the stand-in) the example rich menus are published to; absent = none are. */
@@ -56,7 +54,7 @@ export async function runDemo(target: DemoTarget): Promise<string[]> {
   const apiUrl = target.apiUrl ?? `http://127.0.0.1:${process.env.KIZUNA_PORT_API ?? 3000}`;
   const call = demoCall(apiUrl, token);
   await driveDemo(call, target.log);
-  const stores = await showRoutes(call, apiUrl, target);
+  const stores = await showRoutes(call, apiUrl, target.log);
   return [
     ...stores,
     `Local API key (all scopes; shown once, revoked at the next start): ${token}`,
@@ -84,12 +82,11 @@ function demoCall(apiUrl: string, token: string): DemoCall {
 }
 
 /**
- * Publishes the rich menus and the routes (printing each route's link), sends a demo LINE user through
+ * Publishes the routes (printing each route's link), sends a demo LINE user through
  * each route and resolves with the stores report's lines.
  */
-async function showRoutes(call: DemoCall, apiUrl: string, target: DemoTarget): Promise<string[]> {
-  if (target.line) for (const line of await publishDemoRichMenus(target.line)) target.log(line);
-  for (const line of await publishDemoRoutes(call)) target.log(line);
+async function showRoutes(call: DemoCall, apiUrl: string, log: (message: string) => void): Promise<string[]> {
+  for (const line of await publishDemoRoutes(call)) log(line);
   const stores = await driveRouteDemo(call, apiUrl);
   return [
     'Stores, last 30 days (a demo LINE user arrived through each route; `npx kizuna report stores|routes`):',
