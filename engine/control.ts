@@ -9,6 +9,13 @@ import { endRun } from './in-flight.js';
 import { resumeSend } from './steps/send.js';
 import { type Turn, journal } from './turn.js';
 
+/**
+ * How long a held send waits before it re-checks the journey (the runtime's and the simulator's): long,
+ * since a resume normally reaches the run by signal; the re-check only rescues a run that a control's
+ * fan-out missed.
+ */
+export const HOLD_RECHECK_MS = 6 * 60 * 60 * 1000;
+
 const ACTIONS: Record<HeadControl['status'], ControlInput['type']> = {
   active: 'resume',
   paused: 'pause',

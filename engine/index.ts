@@ -22,3 +22,4 @@ export { chooseVariant } from './steps/decide.js';
 export { fnv1a, isInHoldout, stableBucket } from './hash.js';
 export { validatePlan } from './validate-plan.js';
 export { describeState } from './describe-state.js';
+export { HOLD_RECHECK_MS } from './control.js';

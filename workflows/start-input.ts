@@ -3,7 +3,7 @@
  * is switched on by its own `patched()` marker, so a replayed history starts its run as it did.
  */
 import { patched, workflowInfo } from '@temporalio/workflow';
-import type { StartInput } from '../engine/index.js';
+import { HOLD_RECHECK_MS, type StartInput } from '../engine/index.js';
 import { keyEntryByRun } from './patches.js';
 import type { JourneyWorkflowInput } from './signals.js';
 
@@ -19,11 +19,8 @@ export const ENTRY_EVENT_TIME_PATCH = 'entry-event-time';
 /** A run that ends waits for its outstanding requests before it closes its ledger row. */
 export const END_AFTER_REQUESTS_PATCH = 'end-after-requests';
 
-/**
- * How long a held send waits before it re-checks the journey: long, since a resume normally reaches
- * the run by signal; the re-check only rescues a run that a control's fan-out missed.
- */
-export const HOLD_RECHECK_MS = 6 * 60 * 60 * 1000;
+/** How long a held send waits before it re-checks the journey (one value for the runtime and the simulator). */
+export { HOLD_RECHECK_MS };
 
 /** The start input of a new run (not a continued one), without `nowMs`. */
 export function buildStartInput(input: JourneyWorkflowInput): Omit<StartInput, 'nowMs'> {

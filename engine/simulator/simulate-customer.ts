@@ -4,10 +4,11 @@
  */
 import type { DeliveryChannel, Plan } from '../../definitions/plan.js';
 import type { Conversion, JournalRecord, JourneyCommand } from '../commands.js';
-import type { CustomerEvent, JourneyInput } from '../inputs.js';
+import { HOLD_RECHECK_MS } from '../control.js';
+import type { ControlInput, CustomerEvent, JourneyInput } from '../inputs.js';
 import { createJourneyState, type JourneyState } from '../state.js';
 import { stepJourney } from '../step-journey.js';
-import { type Profile, type SendLedger, SimulatedWorld, createSendLedger } from './world.js';
+import { type JourneyStatus, type Profile, type SendLedger, SimulatedWorld, createSendLedger } from './world.js';
 
 /** Inputs one simulated run may take before it is cut short (a run of a valid plan needs far fewer). */
 export const MAX_SIMULATED_INPUTS = 10_000;
@@ -32,7 +33,21 @@ export interface SimulateCustomerOptions {
   claimEntry?: (nowMs: number) => boolean;
   /** Profile fields declared `date` (profile-fields.yaml): their ISO text reads as dates. None by default. */
   dateFields?: readonly string[];
+  /**
+   * The operator's pauses, resumes and archives of the journey, in time order: the run hears each at
+   * its moment, and every send re-checks the status they leave, as the runtime's do. A run that starts
+   * while the journey is paused starts held. None by default.
+   */
+  controls?: readonly OperatorControl[];
 }
+
+/** An operator's action on the journey at `atMs`. */
+export interface OperatorControl {
+  type: ControlInput['type'];
+  atMs: number;
+}
+
+const STATUS: Record<ControlInput['type'], JourneyStatus> = { pause: 'paused', resume: 'active', archive: 'archived' };
 
 /** One message that went out. */
 export interface SimulatedSend {
@@ -70,29 +85,37 @@ export function simulateCustomer(options: SimulateCustomerOptions): SimulationRe
   const world = new SimulatedWorld(profile, options.entryEvent, ledger, options.claimEntry, options.dateFields);
   const run = new Run(plan, world);
   const events = options.events.filter((e) => e.timeMs >= startMs && e.id !== options.entryEvent?.id);
+  const controls = options.controls ?? [];
+  for (const c of controls) if (c.atMs <= startMs) world.status = STATUS[c.type];
   const start: JourneyInput = {
     type: 'start',
     nowMs: startMs,
     customerId: options.customerId,
     entryEvent: options.entryEvent,
+    // As the runtime's runs: a held send re-checks the journey after a while.
+    holdRecheckMs: HOLD_RECHECK_MS,
     ...(options.holdout === undefined ? {} : { holdout: options.holdout }),
   };
   run.feed(start);
+  if (world.status === 'paused') run.feed({ type: 'pause', nowMs: startMs });
+  const outside = mergeByTime(
+    events,
+    controls.filter((c) => c.atMs > startMs),
+  );
   let next = 0;
   while (!run.done && run.steps < MAX_SIMULATED_INPUTS) {
     if (run.queue.length > 0) {
       run.feed(run.queue.shift()!);
       continue;
     }
-    const event = events[next];
+    const item = outside[next];
     const timerAt = run.timer?.untilMs ?? Number.POSITIVE_INFINITY;
-    const at = Math.min(timerAt, event?.timeMs ?? Number.POSITIVE_INFINITY);
+    const at = Math.min(timerAt, item?.atMs ?? Number.POSITIVE_INFINITY);
     if (!(at <= untilMs)) break;
     run.now = Math.max(run.now, at);
-    if (event !== undefined && event.timeMs <= timerAt) {
+    if (item !== undefined && item.atMs <= timerAt) {
       next += 1;
-      world.observe(event);
-      run.feed({ type: 'event', nowMs: run.now, event });
+      feedOutside(run, world, item);
     } else if (run.timer !== null) {
       const { correlationId } = run.timer;
       run.timer = null;
@@ -100,6 +123,28 @@ export function simulateCustomer(options: SimulateCustomerOptions): SimulationRe
     }
   }
   return run.result(untilMs, world.profile);
+}
+
+type Outside = { atMs: number; event: CustomerEvent } | { atMs: number; control: OperatorControl };
+
+/** Events and controls in one timeline; at the same moment, events first (stable within each list). */
+function mergeByTime(events: readonly CustomerEvent[], controls: readonly OperatorControl[]): Outside[] {
+  const items: Outside[] = [
+    ...events.map((event) => ({ atMs: event.timeMs, event })),
+    ...controls.map((control) => ({ atMs: control.atMs, control })),
+  ];
+  return items.sort((a, b) => a.atMs - b.atMs);
+}
+
+function feedOutside(run: Run, world: SimulatedWorld, item: Outside): void {
+  if ('event' in item) {
+    world.observe(item.event);
+    run.feed({ type: 'event', nowMs: run.now, event: item.event });
+    return;
+  }
+  // The head changes first; the run hears of it after (the runtime's fan-out signals it).
+  world.status = STATUS[item.control.type];
+  run.feed({ type: item.control.type, nowMs: run.now });
 }
 
 class Run {

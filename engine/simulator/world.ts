@@ -24,7 +24,13 @@ export function createSendLedger(): SendLedger {
   return { email: [], line: [] };
 }
 
+/** A journey's status as its head holds it: the delivery re-checks it before each send. */
+export type JourneyStatus = 'active' | 'paused' | 'archived';
+
 export class SimulatedWorld {
+  /** The journey's status now; the simulation sets it as the operator's controls happen. */
+  status: JourneyStatus = 'active';
+
   constructor(
     readonly profile: Profile,
     readonly entryEvent: CustomerEvent | null,
@@ -84,11 +90,16 @@ export class SimulatedWorld {
   }
 
   /**
-   * As the delivery does, with the same rules (`definitions/consent.ts`): resolve the channel, check
+   * As the send activity and the delivery do, with the same rules (`definitions/consent.ts`): check the
+   * journey's status, resolve the channel, check
    * consent and address, reserve a cap slot, send. The ledger counts only sends made by `nowMs`: a
    * backtest replays runs one after another, and a later run's sends have not happened yet.
    */
   private send(command: SendCommand, nowMs: number): CommandResultInput {
+    // As the send activity does: the head's status first, so a pause the run has not heard of holds it.
+    const blocked = { type: 'send_result' as const, nowMs, correlationId: command.correlationId, channel: null };
+    if (this.status === 'paused') return { ...blocked, status: 'held', reason: 'paused', retryAtMs: null };
+    if (this.status === 'archived') return { ...blocked, status: 'skipped', reason: 'archived', retryAtMs: null };
     const channel = resolveChannel(command.channel, this.profile);
     const reason = consentBlock(channel, this.profile);
     const answer = { type: 'send_result' as const, nowMs, correlationId: command.correlationId, channel };

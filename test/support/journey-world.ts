@@ -36,6 +36,8 @@ export interface JourneyWorld {
   /** A new worker on `taskQueue` with the real activities (a worker runs once: take one per run). */
   worker(opts?: { maxCachedWorkflows?: number }): Promise<Worker>;
   runtime(extra?: Partial<RuntimeDeps>): RuntimeDeps;
+  /** The workflow bundle every worker of the test loads (for replaying histories against it). */
+  bundleCode: string;
   close(): Promise<void>;
 }
 
@@ -91,6 +93,7 @@ export async function startJourneyWorld(opts: {
         workflowBundleCode: code,
         ...w,
       }),
+    bundleCode: code,
     runtime: (extra = {}) => ({ client: opts.client, models: store.models, taskQueue: opts.taskQueue, ...extra }),
     async close() {
       delivery.close();
