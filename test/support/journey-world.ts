@@ -9,7 +9,9 @@ import { Client } from '@temporalio/client';
 import type { NativeConnection, Worker } from '@temporalio/worker';
 import { createDelivery } from '../../channels/deliver.js';
 import { createSmtpTransport } from '../../channels/email-transport.js';
+import { createLineBudget } from '../../channels/line-budget.js';
 import { createLineSender } from '../../channels/line-sender.js';
+import type { LineBudgetPolicy } from '../../definitions/workspace.js';
 import { createLineStandin } from '../../line-standin/app.js';
 import type { RuntimeDeps } from '../../runtime/deps.js';
 import { publishExamples } from '../../scripts/publish-examples.js';
@@ -23,6 +25,8 @@ const LINE_TOKEN = 'test-line-token';
 
 export interface JourneyWorld {
   store: Store;
+  /** The stand-in's address (its quota is set with `POST /__standin/quota`). */
+  lineUrl: string;
   smtp: Awaited<ReturnType<typeof startSmtpCapture>>;
   line: ReturnType<typeof createLineStandin>;
   /** A new worker on `taskQueue` with the real activities (a worker runs once: take one per run). */
@@ -38,6 +42,8 @@ export async function startJourneyWorld(opts: {
   client: Client;
   namespace: string;
   taskQueue: string;
+  /** A workspace LINE budget for the delivery (LINE's quota read from the stand-in); default none. */
+  lineBudget?: LineBudgetPolicy;
 }): Promise<JourneyWorld> {
   const store = await connectTestStore(opts.testFile);
   const smtp = await startSmtpCapture();
@@ -49,10 +55,13 @@ export async function startJourneyWorld(opts: {
   const published = await publishExamples(store.models);
   const broken = published.filter((p) => !p.ok);
   if (broken.length > 0) throw new Error(`example journeys do not compile: ${JSON.stringify(broken)}`);
+  const sender = createLineSender({ channelAccessToken: LINE_TOKEN, baseURL: lineUrl });
+  const policy = opts.lineBudget;
   const delivery = createDelivery({
     models: store.models,
     email: createSmtpTransport({ url: smtp.url }),
-    line: createLineSender({ channelAccessToken: LINE_TOKEN, baseURL: lineUrl }),
+    line: sender,
+    lineBudget: policy ? createLineBudget({ models: store.models, policy, quota: () => sender.quota() }) : null,
     links: {
       publicBaseUrl: 'https://shop.example',
       unsubscribeSecret: 'a-test-unsubscribe-secret-of-at-least-32-bytes',
@@ -65,6 +74,7 @@ export async function startJourneyWorld(opts: {
   const { code } = await bundleQuietly(workflowsPath);
   return {
     store,
+    lineUrl,
     smtp,
     line,
     worker: (w = {}) =>
