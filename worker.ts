@@ -96,6 +96,12 @@ async function main() {
   deliverySettingsFromEnv(env);
   // The LINE budget of definitions/workspace.yaml: a file typed wrong stops the start, not the budget.
   const workspace = loadWorkspace(env.KIZUNA_DEFINITIONS_DIR ?? 'definitions');
+  const budget = workspace.lineBudget;
+  console.log(
+    budget
+      ? `kizuna worker: LINE budget ${budget.monthly} messages a month, ${budget.reserve} reserved for transactional journeys`
+      : 'kizuna worker: no LINE budget (definitions/workspace.yaml sets none)',
+  );
   // Workflow code computes quiet hours and dates with this Node's tz data: it must be the pinned one.
   const tz = enforceTzData(
     checkTzData(env.KIZUNA_TZDATA, { tz: process.versions.tz, icu: process.versions.icu }),
