@@ -11,6 +11,7 @@ import {
   chargeLineBudget,
   findLineBudgetCharge,
   isTransactionalVersion,
+  readHead,
   readLineBudgetUsage,
 } from '../store/line-budget.js';
 import type { LineQuota } from './line-sender.js';
@@ -120,24 +121,28 @@ export function createLineBudget(deps: LineBudgetDeps): LineBudget {
     async check({ journeyId, version }) {
       const month = lineQuotaMonth(clock());
       const [used, transactional] = await Promise.all([
-        readLineBudgetUsage(deps.models, month),
+        // The hint alone: a look that may lag a few sends, which the count before the push catches.
+        readHead(deps.models, month),
         isTransactionalVersion(deps.models, journeyId, version),
       ]);
       return verdict(month, used, transactional);
     },
     async charge({ deliveryKey, journeyId, version }) {
-      // A retry of a message counted before goes as it went: LINE deduplicates it by its retry key.
-      if ((await findLineBudgetCharge(deps.models, deliveryKey)) !== null) return { ok: true };
       const atMs = clock();
       const month = lineQuotaMonth(atMs);
-      const [used, transactional] = await Promise.all([
+      // Read together: one round trip before the count.
+      const [held, used, transactional] = await Promise.all([
+        findLineBudgetCharge(deps.models, deliveryKey),
         readLineBudgetUsage(deps.models, month),
         isTransactionalVersion(deps.models, journeyId, version),
       ]);
+      // A retry of a message counted before goes as it went: LINE deduplicates it by its retry key.
+      if (held !== null) return { ok: true };
       const line = lineRefusal(await lineQuota(month, used), used, transactional);
       if (line !== null) return { ok: false, detail: line };
       const limit = transactional ? policy.monthly : policy.monthly - policy.reserve;
-      const charged = await chargeLineBudget(deps.models, { month, deliveryKey, limit, transactional, atMs });
+      const input = { month, deliveryKey, limit, transactional, atMs, used };
+      const charged = await chargeLineBudget(deps.models, input);
       if (charged.kind !== 'over') return { ok: true };
       return { ok: false, detail: budgetRefusal(charged.used, transactional) ?? 'the LINE budget is used' };
     },

@@ -25,12 +25,20 @@ const hashKey = (deliveryKey: string) => createHash('sha256').update(deliveryKey
  */
 export async function chargeLineBudget(
   models: Models,
-  input: { month: string; deliveryKey: string; limit: number; transactional: boolean; atMs: number },
+  input: {
+    month: string;
+    deliveryKey: string;
+    limit: number;
+    transactional: boolean;
+    atMs: number;
+    /** The count the caller just read ({@link readLineBudgetUsage}): the search starts above it. */
+    used?: number;
+  },
 ): Promise<BudgetCharge> {
   const { month } = input;
   const key = hashKey(input.deliveryKey);
-  const head = await models.DeliveryClaim.findById(headId(month), { seq: 1 }).lean<{ seq?: number }>();
-  for (let n = (head?.seq ?? 0) + 1, round = 0; round < 1_000; round++, n++) {
+  const used = input.used ?? (await readHead(models, month));
+  for (let n = used + 1, round = 0; round < 1_000; round++, n++) {
     if (n > input.limit) {
       const held = await findCharge(models, key);
       return held ? { kind: 'already', n: held } : { kind: 'over', used: n - 1 };
@@ -52,11 +60,9 @@ export async function chargeLineBudget(
       if (held) return { kind: 'already', n: held };
       continue;
     }
-    // A hint only: a stale value costs a few more probes, never a wrong count.
-    await models.DeliveryClaim.updateOne({ _id: headId(month) }, { $max: { seq: n } }, { upsert: true }).catch(
-      (err: unknown) => {
-        if (!isDuplicateKeyError(err)) throw err;
-      },
+    // A hint only, not waited for: a stale or lost value costs a few more probes, never a wrong count.
+    void models.DeliveryClaim.updateOne({ _id: headId(month) }, { $max: { seq: n } }, { upsert: true }).catch(
+      () => undefined,
     );
     return { kind: 'charged', n };
   }
@@ -73,10 +79,18 @@ async function findCharge(models: Models, key: string): Promise<number | null> {
  * upwards (a read per number the hint lags behind, usually none).
  */
 export async function readLineBudgetUsage(models: Models, month: string): Promise<number> {
-  const head = await models.DeliveryClaim.findById(headId(month), { seq: 1 }).lean<{ seq?: number }>();
-  let used = head?.seq ?? 0;
+  let used = await readHead(models, month);
   while (await models.LineBudgetSlot.exists({ _id: slotId(month, used + 1) })) used++;
   return used;
+}
+
+/**
+ * The month's count as the head hint has it: at most a few behind {@link readLineBudgetUsage}, in one
+ * read. Enough for a look before a send; the count itself is decided by the insert.
+ */
+export async function readHead(models: Models, month: string): Promise<number> {
+  const head = await models.DeliveryClaim.findById(headId(month), { seq: 1 }).lean<{ seq?: number }>();
+  return head?.seq ?? 0;
 }
 
 /** The month's number a delivery key was counted as, or null when it was not. */
