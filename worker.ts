@@ -18,6 +18,7 @@ import {
   isProductionEnv,
 } from './channels/delivery-config.js';
 import { createLineRichMenus } from './channels/line-richmenus.js';
+import { WorkspaceSettingsError, loadWorkspace } from './definitions/workspace.js';
 import { TzDataMismatchError, checkTzData, enforceTzData } from './runtime/tz-data.js';
 import { temporalConnectionOptions } from './runtime/temporal-connection.js';
 import { connectStore } from './store/connection.js';
@@ -104,6 +105,14 @@ async function main() {
   const env = process.env;
   // Checked before anything else: production without its delivery settings refuses to start.
   deliverySettingsFromEnv(env);
+  // The LINE budget of definitions/workspace.yaml: a file typed wrong stops the start, not the budget.
+  const workspace = loadWorkspace(env.KIZUNA_DEFINITIONS_DIR ?? 'definitions');
+  const budget = workspace.lineBudget;
+  console.log(
+    budget
+      ? `kizuna worker: LINE budget ${budget.monthly} messages a month, ${budget.reserve} reserved for transactional journeys`
+      : 'kizuna worker: no LINE budget (definitions/workspace.yaml sets none)',
+  );
   // Workflow code computes quiet hours and dates with this Node's tz data: it must be the pinned one.
   const tz = enforceTzData(
     checkTzData(env.KIZUNA_TZDATA, { tz: process.versions.tz, icu: process.versions.icu }),
@@ -114,7 +123,7 @@ async function main() {
   const store = await connectStore(env.MONGODB_URI ?? 'mongodb://127.0.0.1:27017/kizuna', {
     postgresUrl: env.KIZUNA_POSTGRES_URL || undefined,
   });
-  const delivery = deliveryFromEnv(env, store.models);
+  const delivery = deliveryFromEnv(env, store.models, workspace);
   const connection = await NativeConnection.connect(temporalConnectionOptions(env));
   const worker = await createKizunaWorker({
     connection,
@@ -139,7 +148,8 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
       : main();
   run.catch((err: unknown) => {
     // A configuration problem is the operator's to fix: its sentence, not a stack trace.
-    const known = err instanceof DeliveryConfigError || err instanceof TzDataMismatchError;
+    const known =
+      err instanceof DeliveryConfigError || err instanceof TzDataMismatchError || err instanceof WorkspaceSettingsError;
     console.error('kizuna worker: failed to start:', known ? err.message : err);
     process.exit(1);
   });

@@ -23,7 +23,7 @@ import { lineWebhookRouter } from './line/webhook.js';
 import { createMetrics, type Metrics } from './http/metrics.js';
 import { openApiRouter } from './http/openapi.js';
 import { methodGuard } from './http/methods.js';
-import type { LineProfilesPort, RuntimePort, SchedulesPort } from './ports.js';
+import type { LineBudgetPort, LineProfilesPort, RuntimePort, SchedulesPort } from './ports.js';
 import type { ProfileFieldTypes } from './customers/profile-input.js';
 import { requestContext } from './http/request-context.js';
 import { createEventRouter, type EventRouter } from './events/event-router.js';
@@ -47,6 +47,8 @@ export interface AppDeps {
   lineChannelSecret?: string | null;
   /** LINE's profile endpoint: a follow stores the follower's display name; absent = names are not read. */
   lineProfiles?: LineProfilesPort | null;
+  /** The LINE message budget (`GET /v1/reports/line-budget`); absent = no `line_budget` is set. */
+  lineBudget?: LineBudgetPort | null;
   /** LINE webhook events further than this from now (by their `timestamp`) are skipped (ms); default 10 min. */
   lineMaxEventAgeMs?: number;
   /** Erasure steps besides profile and events; default: journal and delivery rows pseudonymised. */
@@ -160,7 +162,7 @@ export function createKizunaApi(deps: AppDeps): KizunaApi {
     }),
   );
   app.use(timelineRouter({ models: deps.models, auth }));
-  app.use(reportsRouter({ models: deps.models, auth, clock }));
+  app.use(reportsRouter({ models: deps.models, auth, clock, lineBudget: deps.lineBudget ?? null }));
   app.use(
     journeysRouter({
       models: deps.models,

@@ -3,6 +3,7 @@
  * (api/server.ts binds it to `runtime/` and a Temporal client), so nothing in api/ depends on the
  * runtime's internals and api/events/event-router.ts stays the only module that causes Temporal calls.
  */
+import type { LineBudgetStatus } from '../channels/line-budget.js';
 import type { CustomerEvent } from '../engine/inputs.js';
 
 export type { CustomerEvent };
@@ -45,4 +46,9 @@ export interface SchedulesPort {
 export interface LineProfilesPort {
   /** The user's LINE display name; `null` when LINE does not give one (unknown user, no consent). */
   displayName(userId: string): Promise<string | null>;
+}
+
+/** The LINE message budget's figures (`channels/line-budget.ts`), for `GET /v1/reports/line-budget`. */
+export interface LineBudgetPort {
+  status(): Promise<LineBudgetStatus>;
 }

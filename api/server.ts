@@ -3,7 +3,10 @@ import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { pino } from 'pino';
 import { unsubscribeSettingsFromEnv } from '../channels/delivery-config.js';
+import { createLineBudget } from '../channels/line-budget.js';
+import { createLineSender } from '../channels/line-sender.js';
 import { loadCompileOptions } from '../definitions/catalog.js';
+import { loadWorkspace } from '../definitions/workspace.js';
 import { connectStore } from '../store/connection.js';
 import { createKizunaApi } from './app.js';
 import { createLineRichMenus } from '../channels/line-richmenus.js';
@@ -26,6 +29,8 @@ async function main() {
   const lineMaxEventAgeMs = lineMaxEventAgeFromEnv(env);
   const logger = pino({ level: env.LOG_LEVEL ?? 'info', base: { service: 'kizuna-api' } });
   const definitions = env.KIZUNA_DEFINITIONS_DIR ?? 'definitions';
+  // The worker's LINE budget, for the report; a file typed wrong stops the start.
+  const workspace = loadWorkspace(definitions);
   // The same secret and shop name as the worker's; production refuses to start without the secret.
   const unsubscribe = unsubscribeSettingsFromEnv(env);
   // Erasure rewrites ledger ids with an HMAC under this secret; refused at start when it is missing.
@@ -52,6 +57,13 @@ async function main() {
     compileOptions: loadCompileOptions(definitions),
     lineChannelSecret: env.LINE_CHANNEL_SECRET ?? null,
     lineMaxEventAgeMs,
+    lineBudget: workspace.lineBudget
+      ? createLineBudget({
+          models: store.models,
+          policy: workspace.lineBudget,
+          quota: lineQuotaReader(env),
+        })
+      : null,
     lineProfiles: env.LINE_CHANNEL_ACCESS_TOKEN
       ? createLineProfiles({
           channelAccessToken: env.LINE_CHANNEL_ACCESS_TOKEN,
@@ -108,6 +120,17 @@ async function main() {
   };
   process.once('SIGINT', shutdown);
   process.once('SIGTERM', shutdown);
+}
+
+/** LINE's quota through the channel's token, when the API has one. */
+function lineQuotaReader(env: NodeJS.ProcessEnv) {
+  const token = env.LINE_CHANNEL_ACCESS_TOKEN;
+  if (!token) return null;
+  const sender = createLineSender({
+    channelAccessToken: token,
+    ...(env.LINE_API_BASE_URL ? { baseURL: env.LINE_API_BASE_URL } : {}),
+  });
+  return () => sender.quota();
 }
 
 main().catch((err: unknown) => {

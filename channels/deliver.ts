@@ -17,6 +17,7 @@ import {
   finishDelivery,
   readLease,
   recordFinished,
+  skipClaimedDelivery,
   takeOverDelivery,
   type DeliveryFinish,
   type DeliveryMeta,
@@ -69,6 +70,11 @@ async function deliver(deps: DeliveryDeps, req: DeliveryRequest): Promise<Delive
   if (channel === 'line' && !deps.line) return finishEarly(deps, meta, channel, 'skipped', 'line-not-configured');
   const blocked = consentBlock(channel, profile);
   if (blocked) return finishEarly(deps, meta, channel, 'skipped', blocked);
+  if (channel === 'line' && deps.lineBudget) {
+    // A look only (the count is taken right before the push): a used budget spends no cap slot.
+    const budget = await deps.lineBudget.check({ journeyId: req.journeyId, version: req.version });
+    if (!budget.ok) return finishEarly(deps, meta, channel, 'skipped', 'line-budget', budget.detail);
+  }
   const content = await prepareOrFail(deps, req, channel, profile);
   if ('status' in content) return finishEarly(deps, meta, channel, 'failed', content.reason, content.detail);
   const claim = await claimDelivery(deps.models, {
@@ -80,7 +86,29 @@ async function deliver(deps: DeliveryDeps, req: DeliveryRequest): Promise<Delive
   });
   if (claim.kind === 'capped') return { status: 'capped', channel, retryAtMs: claim.retryAtMs };
   if (claim.kind === 'exists') return resume(deps, req, claim.row);
-  return callProvider(deps, req, claim.row, content);
+  return sendClaimed(deps, req, claim.row, content);
+}
+
+/**
+ * Counts a LINE message in the budget right before its push (a retry of a counted one is let through,
+ * so a message never counts twice), then calls the provider. Past the budget the claimed row ends
+ * `skipped` with reason `line-budget`, and the engine takes the step's fallback channel.
+ */
+async function sendClaimed(
+  deps: DeliveryDeps,
+  req: DeliveryRequest,
+  row: DeliveryRow,
+  content: PreparedContent,
+): Promise<DeliveryOutcome> {
+  if (content.channel === 'line' && deps.lineBudget) {
+    const { journeyId, version } = req;
+    const budget = await deps.lineBudget.charge({ deliveryKey: row.idempotencyKey, journeyId, version });
+    if (!budget.ok) {
+      await skipClaimedDelivery(deps.models, row, { reason: 'line-budget', detail: budget.detail });
+      return { status: 'skipped', channel: 'line', reason: 'line-budget' };
+    }
+  }
+  return callProvider(deps, req, row, content);
 }
 
 /**
@@ -124,7 +152,7 @@ async function resume(deps: DeliveryDeps, req: DeliveryRequest, row: DeliveryRow
   }
   const content = await prepareOrFail(deps, req, channel, profile);
   if ('status' in content) return finishClaimed(deps, taken, content.reason, content.detail);
-  return callProvider(deps, req, taken, content);
+  return sendClaimed(deps, req, taken, content);
 }
 
 function recordedOutcome(row: DeliveryRow): DeliveryOutcome {

@@ -9,6 +9,8 @@ import type { Models } from '../store/connection.js';
 import { createDelivery, type Delivery } from './deliver.js';
 import { createSmtpTransport, type DkimOptions } from './email-transport.js';
 import { createLineSender } from './line-sender.js';
+import { createLineBudget } from './line-budget.js';
+import type { WorkspaceSettings } from '../definitions/workspace.js';
 import { keyringOf, type SecretKeyring } from './secret-keys.js';
 import { DEFAULT_TOKEN_TTL_MS } from './unsubscribe-token.js';
 
@@ -147,13 +149,24 @@ export function deliverySettingsFromEnv(env: Env): DeliverySettings {
   };
 }
 
-/** Builds the delivery from the environment (see {@link deliverySettingsFromEnv}). */
-export function deliveryFromEnv(env: Env, models: Models): Delivery {
+/**
+ * Builds the delivery from the environment (see {@link deliverySettingsFromEnv}) and the workspace
+ * settings (`definitions/workspace.yaml`): with a `line_budget` and a LINE channel, LINE sends go through
+ * the budget and LINE's quota.
+ */
+export function deliveryFromEnv(
+  env: Env,
+  models: Models,
+  workspace: WorkspaceSettings = { lineBudget: null },
+): Delivery {
   const s = deliverySettingsFromEnv(env);
+  const line = s.line ? createLineSender(s.line) : null;
+  const policy = workspace.lineBudget;
   return createDelivery({
     models,
     email: createSmtpTransport({ url: s.smtpUrl, dkim: s.dkim }),
-    line: s.line ? createLineSender(s.line) : null,
+    line,
+    lineBudget: line && policy ? createLineBudget({ models, policy, quota: () => line.quota() }) : null,
     links: {
       publicBaseUrl: s.publicBaseUrl,
       unsubscribeSecret: s.unsubscribeKeys,

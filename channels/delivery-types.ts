@@ -3,6 +3,7 @@
  * the retryable error and the dependencies.
  */
 import type { EmailTransport } from './email-transport.js';
+import type { LineBudget } from './line-budget.js';
 import type { LineSender } from './line-sender.js';
 import type { DeliveryFinish } from '../store/deliveries.js';
 import type { Models } from '../store/connection.js';
@@ -121,6 +122,12 @@ export interface DeliveryDeps {
    * escapes with the row still held. Default about 20 s in all.
    */
   recordSentDelaysMs?: readonly number[];
+  /**
+   * The workspace's LINE message budget (with LINE's own quota): checked before a LINE send is claimed
+   * and counted right before its push; past it the send is `skipped` with reason `line-budget`.
+   * Absent: no budget.
+   */
+  lineBudget?: LineBudget | null;
   /** Where loud configuration errors go (LINE 401/403); defaults to `console.error`. */
   onConfigError?: (message: string) => void;
   /**

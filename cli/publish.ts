@@ -38,12 +38,12 @@ export async function publishFile(
   return `${file}: ${body.journeyId} v${body.version} ${body.created ? 'published' : 'unchanged'}`;
 }
 
-/** Journey files among the paths: templates, routes and profile-fields.yaml are not journeys. */
+/** Journey files among the paths: templates, routes, rich menus and the folder's settings files are not journeys. */
 function journeyFiles(paths: string[]): string[] {
   return collectYamlFiles(paths).filter(
     (f) =>
       !/(^|[\\/])templates[\\/]/.test(f) &&
-      !/profile-fields\.ya?ml$/.test(f) &&
+      !/(^|[\\/])(profile-fields|links|workspace)\.ya?ml$/.test(f) &&
       !ROUTE_FILE.test(f) &&
       !RICH_MENU_FILE.test(f),
   );

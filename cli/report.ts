@@ -1,10 +1,11 @@
 /**
  * `kizuna report routes [--from --to --days --csv]` (the routes report of the API, as a table or CSV),
- * `kizuna report stores` (cli/report-stores.ts), `kizuna report answers` (cli/report-answers.ts) and
- * `kizuna report journey` (cli/report-journey.ts).
+ * `kizuna report stores` (cli/report-stores.ts), `kizuna report answers` (cli/report-answers.ts),
+ * `kizuna report journey` (cli/report-journey.ts) and `kizuna report line-budget`.
  */
 import type { Command } from 'commander';
 import type { RoutesReport } from '../api/routes/report.js';
+import type { LineBudgetStatus } from '../channels/line-budget.js';
 import { apiClientFromEnv, runCommand } from './api-client.js';
 import { csvField, registerAnswersReport } from './report-answers.js';
 import { registerJourneyReport } from './report-journey.js';
@@ -63,4 +64,29 @@ export function registerReport(program: Command): void {
   registerStoresReport(report);
   registerAnswersReport(report);
   registerJourneyReport(report);
+  report
+    .command('line-budget')
+    .description("this month's LINE messages: the workspace budget, Kizuna's count, LINE's quota")
+    .option('--json', 'the API answer as JSON')
+    .action((options: { json?: boolean }) =>
+      runCommand(async () => {
+        const { body } = await apiClientFromEnv().call<LineBudgetStatus>('GET', '/v1/reports/line-budget');
+        console.log(options.json ? JSON.stringify(body, null, 2) : describeLineBudget(body));
+      }),
+    );
+}
+
+/** The budget report as a few lines for people. */
+export function describeLineBudget(s: LineBudgetStatus): string {
+  const { monthly, reserve, marketingLimit } = s.budget;
+  const line = s.line
+    ? `LINE: ${s.line.consumption.totalUsage} used of ${s.line.quota.type === 'limited' ? String(s.line.quota.value) : 'no limit'}`
+    : `LINE: not read${s.lineError ? ` (${s.lineError})` : ''}`;
+  const state = (open: boolean) => (open ? 'sending' : 'stopped');
+  return [
+    `LINE budget ${s.month} (Japan time): ${s.used} messages counted`,
+    `budget: ${monthly} a month, ${reserve} reserved for transactional journeys (marketing stops at ${marketingLimit})`,
+    line,
+    `marketing: ${state(s.open.marketing)}, transactional: ${state(s.open.transactional)}`,
+  ].join('\n');
 }

@@ -6,6 +6,7 @@ import type { Command } from 'commander';
 import type { DefinitionError } from '../definitions/errors.js';
 import { loadRouteDefinition } from '../definitions/route-definition.js';
 import { checkTemplate } from '../definitions/templates.js';
+import { checkWorkspace } from '../definitions/workspace.js';
 import {
   DEFINITIONS_OPTION_HELP,
   JourneyCompiler,
@@ -27,6 +28,8 @@ export interface ValidateReport {
 const SETTINGS_FILE = /(?:^|[\\/])(?:profile-fields|links)\.ya?ml$/;
 /** Friend-add routes (`definitions/routes/*.yaml`), checked by their own loader. */
 const ROUTE_FILE = /(?:^|[\\/])routes[\\/][^\\/]+\.ya?ml$/;
+/** Workspace-wide settings (`definitions/workspace.yaml`: the LINE message budget). */
+const WORKSPACE_FILE = /(?:^|[\\/])workspace\.ya?ml$/;
 const TEMPLATE_FILE = /(?:^|[\\/])templates[\\/](email|line)[\\/][^\\/]+\.ya?ml$/;
 
 /**
@@ -61,6 +64,10 @@ function problemsOf(file: string, compiler: JourneyCompiler): DefinitionError[] 
     return result.ok ? [] : result.errors;
   }
   if (RICH_MENU_FILE.test(file)) return loadRichMenu(file).errors;
+  if (WORKSPACE_FILE.test(file)) {
+    const result = checkWorkspace(readFileSync(file, 'utf8'), file);
+    return result.ok ? [] : result.errors;
+  }
   const template = TEMPLATE_FILE.exec(file);
   if (template) {
     const channel = template[1] === 'line' ? 'line' : 'email';

@@ -121,7 +121,7 @@ interface PinnedTemplates {
 
 function buildPlan(
   ctx: CompileContext,
-  journey: { journey: string; name: string },
+  journey: { journey: string; name: string; transactional?: boolean | undefined },
   header: Header,
   steps: CompiledSteps,
   templates: PinnedTemplates,
@@ -134,6 +134,8 @@ function buildPlan(
     planVersion: PLAN_VERSION,
     journeyId: journey.journey,
     name: journey.name,
+    // Only when set: the plans of every other journey stay as they were.
+    ...(journey.transactional === true ? { transactional: true as const } : {}),
     contentHash: sha256([source, ...templates.sources].join('\u0000')),
     entry,
     reentry,

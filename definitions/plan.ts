@@ -208,6 +208,11 @@ export interface Plan {
   planVersion: typeof PLAN_VERSION;
   journeyId: string;
   name: string;
+  /**
+   * The journey's messages are ones the customer asked for (`transactional: true`): their LINE sends may
+   * use the reserve of the workspace's LINE budget. Absent for marketing journeys.
+   */
+  transactional?: true;
   /** sha256 (hex) of the journey source and every template it references. */
   contentHash: string;
   entry: EntryPlan;

@@ -312,6 +312,10 @@ function makeJourneySchema<L extends z.ZodType>(steps: L) {
     }),
     name: z.string().meta({ description: 'A name people read.' }),
     description: z.string().optional().meta({ description: 'What the journey does and for whom.' }),
+    transactional: z.boolean().optional().meta({
+      description:
+        'true for messages the customer asked for (a booking confirmation, a reminder of their order): their LINE messages may use the reserve of the workspace LINE budget, which marketing sends leave free.',
+    }),
     entry: entrySchema,
     holdout: z
       .union([

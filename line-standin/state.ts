@@ -1,4 +1,5 @@
 /** What the stand-in remembers: accepted pushes, retry keys (24 hours), programmed faults, the quota. */
+import { quotaMonth } from './quota-month.js';
 
 export interface RecordedPush {
   requestId: string;
@@ -27,6 +28,22 @@ export type Fault =
 /** How long LINE remembers a retry key. */
 export const RETRY_KEY_TTL_MS = 24 * 60 * 60 * 1000;
 
+/** An accepted push, multicast or broadcast request, as the quota counts it. */
+export interface CountedSend {
+  kind: 'push' | 'multicast' | 'broadcast';
+  requestId: string;
+  /** Messages LINE counts for it: one per recipient, whatever the number of message objects. */
+  recipients: number;
+  atMs: number;
+}
+
+/** What a retry key remembers: the accepted request's id, and its sent messages for a push. */
+interface AcceptedKey {
+  requestId: string;
+  sentMessages?: RecordedPush['sentMessages'];
+  atMs: number;
+}
+
 export class StandinState {
   readonly pushes: RecordedPush[] = [];
   /** Every push request body that passed authentication, accepted or not (for the validation sweep). */
@@ -34,31 +51,56 @@ export class StandinState {
   readonly faults: Fault[] = [];
   /** Push requests seen per retry key (including 409s), for tests. */
   readonly retryKeyHits = new Map<string, number>();
-  private readonly accepted = new Map<string, { push: RecordedPush; atMs: number }>();
-  /** `null` = no monthly limit. */
+  /** Every accepted push, multicast and broadcast, for the quota's consumption. */
+  readonly counted: CountedSend[] = [];
+  private readonly accepted = new Map<string, AcceptedKey>();
+  /** `null` = no monthly limit (`type: none`). */
   quotaLimit: number | null = null;
+  /** Messages the channel sent this month before the stand-in's own (set by tests through `/__standin/quota`). */
+  usageBefore = 0;
 
   constructor(private readonly clock: () => number) {}
 
-  /** The accepted push of a retry key, if it is younger than 24 hours. */
-  acceptedFor(retryKey: string): RecordedPush | null {
+  /** The accepted request of a retry key, if it is younger than 24 hours. */
+  acceptedFor(retryKey: string): Omit<AcceptedKey, 'atMs'> | null {
     const hit = this.accepted.get(retryKey);
     if (!hit) return null;
     if (this.clock() - hit.atMs >= RETRY_KEY_TTL_MS) {
       this.accepted.delete(retryKey);
       return null;
     }
-    return hit.push;
+    return hit;
   }
 
   accept(push: RecordedPush): void {
     this.pushes.push(push);
-    if (push.retryKey) this.accepted.set(push.retryKey, { push, atMs: this.clock() });
+    this.count({ kind: 'push', requestId: push.requestId, recipients: 1, retryKey: push.retryKey }, push.sentMessages);
   }
 
-  /** Messages counted this month: LINE counts one per recipient per push. */
+  /** Counts an accepted request against the month's quota and remembers its retry key. */
+  count(
+    send: Omit<CountedSend, 'atMs'> & { retryKey: string | null },
+    sentMessages?: RecordedPush['sentMessages'],
+  ): void {
+    const atMs = this.clock();
+    this.counted.push({ kind: send.kind, requestId: send.requestId, recipients: send.recipients, atMs });
+    if (send.retryKey) {
+      this.accepted.set(send.retryKey, { requestId: send.requestId, atMs, ...(sentMessages ? { sentMessages } : {}) });
+    }
+  }
+
+  /**
+   * Messages counted this month (the calendar month in Japan time, as LINE bills): one per recipient of
+   * every accepted push, multicast and broadcast, plus {@link usageBefore}. Replies are free.
+   */
   usage(): number {
-    return this.pushes.length;
+    const month = quotaMonth(this.clock());
+    return this.counted.reduce((n, s) => (quotaMonth(s.atMs) === month ? n + s.recipients : n), this.usageBefore);
+  }
+
+  /** Whether `recipients` more messages would pass the monthly limit. */
+  overLimit(recipients: number): boolean {
+    return this.quotaLimit !== null && this.usage() + recipients > this.quotaLimit;
   }
 
   nextFault(): Fault | undefined {

@@ -27,6 +27,8 @@ export interface DeliveryRow extends DeliveryMeta {
   reason?: string | null;
   detail?: string | null;
   providerMessageId?: string | null;
+  /** The frequency-cap slot the claim took (`store/delivery-slots.ts`). */
+  slotId?: string | null;
 }
 
 /** The answer of {@link claimDelivery}. */
@@ -198,7 +200,8 @@ export async function renewDelivery(
 /** How a claimed send ended. */
 export type DeliveryEnd =
   | { status: 'sent'; providerMessageId: string; providerResponse?: string; uncertain?: boolean }
-  | { status: 'failed'; reason: string; detail?: string; uncertain?: boolean };
+  | { status: 'failed'; reason: string; detail?: string; uncertain?: boolean }
+  | { status: 'skipped'; reason: string; detail?: string };
 
 /** One finishing write of {@link finishDeliveries}. */
 export interface DeliveryFinish {
@@ -213,6 +216,19 @@ function endFields(outcome: DeliveryEnd, now: Date): Record<string, unknown> {
 /** Records the end of a claimed send. Only the attempt holding the lease calls this. */
 export async function finishDelivery(models: Models, idempotencyKey: string, outcome: DeliveryEnd): Promise<void> {
   await models.Delivery.updateOne({ _id: idempotencyKey }, { $set: endFields(outcome, new Date()) });
+}
+
+/**
+ * Ends a claimed send that will not be made after all (the LINE budget is used): `skipped` with the
+ * reason, and its frequency-cap slot given back, since no message went out. Only the lease holder calls it.
+ */
+export async function skipClaimedDelivery(
+  models: Models,
+  row: Pick<DeliveryRow, 'idempotencyKey' | 'slotId'>,
+  skip: { reason: string; detail: string },
+): Promise<void> {
+  await finishDelivery(models, row.idempotencyKey, { status: 'skipped', ...skip });
+  if (row.slotId) await releaseSlot(models, row.slotId);
 }
 
 /**

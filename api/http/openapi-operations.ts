@@ -258,6 +258,16 @@ export const OPERATIONS: Record<string, Record<string, Operation>> = {
       errors: { 400: ['VALIDATION_FAILED'], 404: ['JOURNEY_NOT_FOUND'] },
     },
   },
+  '/v1/reports/line-budget': {
+    get: {
+      operationId: 'lineBudgetReport',
+      summary:
+        "This month's LINE messages: the workspace budget (line_budget), Kizuna's count, LINE's quota and consumption",
+      scope: 'journeys:read',
+      ok: { status: [200], schema: 'LineBudgetReport', description: 'The month so far.' },
+      errors: { 404: ['LINE_BUDGET_NOT_CONFIGURED'] },
+    },
+  },
   '/webhooks/line': {
     post: {
       operationId: 'lineWebhook',

@@ -11,7 +11,7 @@ import type { ProfileFieldTypes } from '../customers/profile-input.js';
 import { OPERATIONS, type Operation } from './openapi-operations.js';
 import { profileInputSchema } from './profile-schema.js';
 import { RESPONSE_SCHEMAS } from './response-schemas.js';
-import { answersReport, storesReport, timelinePage } from './report-schemas.js';
+import { answersReport, lineBudgetReport, storesReport, timelinePage } from './report-schemas.js';
 import { ROUTE_INPUT_SCHEMAS, ROUTE_OUTPUT_SCHEMAS } from '../routes/openapi.js';
 import {
   entriesInput,
@@ -81,6 +81,7 @@ function componentSchemas(profileFields: ProfileFieldTypes): Record<string, unkn
     timelinePage,
     answersReport,
     storesReport,
+    lineBudgetReport,
   ])
     add(schema, 'output');
   schemas.Svg = { type: 'string', description: 'An SVG image.' };

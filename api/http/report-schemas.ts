@@ -128,3 +128,37 @@ export const storesReport = z
     ),
   })
   .meta({ id: 'StoresReport' });
+/** LINE's `MessageQuotaResponse` (`GET /v2/bot/message/quota`), as LINE's Messaging API documents it. */
+export const lineMessageQuota = z
+  .object({
+    type: z.enum(['none', 'limited']).meta({ description: '`limited` when the channel has a monthly limit.' }),
+    value: z.number().int().optional().meta({ description: 'The monthly limit; only with `type: limited`.' }),
+  })
+  .meta({ id: 'LineMessageQuota' });
+
+/** LINE's `QuotaConsumptionResponse` (`GET /v2/bot/message/quota/consumption`). */
+export const lineQuotaConsumption = z
+  .object({ totalUsage: z.number().int().meta({ description: 'Messages LINE counted this month.' }) })
+  .meta({ id: 'LineQuotaConsumption' });
+
+export const lineBudgetReport = z
+  .object({
+    month: z.string().meta({ description: 'The month counted, `YYYY-MM` in Japan time (as LINE counts).' }),
+    budget: z
+      .object({
+        monthly: z.number().int(),
+        reserve: z.number().int(),
+        marketingLimit: z.number().int().meta({ description: '`monthly - reserve`: where marketing sends stop.' }),
+      })
+      .meta({ description: '`line_budget` of definitions/workspace.yaml.' }),
+    used: z.number().int().meta({ description: 'LINE messages Kizuna counted this month (one per push).' }),
+    line: z
+      .object({ quota: lineMessageQuota, consumption: lineQuotaConsumption })
+      .nullable()
+      .meta({ description: "LINE's own figures as last read (cached briefly); null when they could not be read." }),
+    lineError: z.string().nullable().meta({ description: 'Why LINE could not be read.' }),
+    open: z
+      .object({ marketing: z.boolean(), transactional: z.boolean() })
+      .meta({ description: 'Whether a LINE send of each kind would go now (else: fallback or `line-budget`).' }),
+  })
+  .meta({ id: 'LineBudgetReport' });

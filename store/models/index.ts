@@ -8,6 +8,7 @@ import { journalModel } from './journal.js';
 import { journalCountModel, journalMarkModel } from './journal-count.js';
 import { journeyHeadModel } from './journey-head.js';
 import { journeyModel } from './journey.js';
+import { lineBudgetSlotModel } from './line-budget.js';
 import { routeLoginModel, routeModel, routeTouchModel } from './route.js';
 
 /** Builds every model on one connection. */
@@ -29,6 +30,7 @@ export function createModels(connection: Connection) {
     Route: routeModel(connection),
     RouteLogin: routeLoginModel(connection),
     RouteTouch: routeTouchModel(connection),
+    LineBudgetSlot: lineBudgetSlotModel(connection),
   };
 }
 

@@ -22,6 +22,7 @@ import { readJournal } from '../../store/journal.js';
 import { countJournalRows, readJournalCounts } from '../../store/journal-counts.js';
 import { getJourneyHead, loadJourneyVersion } from '../../store/journeys.js';
 import { readDayArrivals, readDayVisits } from '../../store/route-activity.js';
+import { findLineBudgetCharge, isTransactionalVersion, readLineBudgetUsage } from '../../store/line-budget.js';
 import { readLinkedCustomerFacts } from '../../store/route-report.js';
 import { consumeRouteLogin, findRoute, pseudonymiseRouteTouches, setAcquisitionRoute } from '../../store/routes.js';
 import { readTimelineRows } from '../../store/timeline.js';
@@ -71,6 +72,10 @@ const HOT: Record<string, (s: Store) => Promise<unknown>> = {
     readLinkedCustomerFacts(s.models, 'c-1'),
   'answers report: answers of a step': (s) => readStepAnswers(s.models, { journeyId: 'j', version: 1, stepId: 'ask' }),
   'answers report: route and orders of an answerer': (s) => readAnswererFacts(s.models, 'c-1'),
+  "LINE budget: the month's count (every LINE send)": (s) => readLineBudgetUsage(s.models, '2026-12'),
+  'LINE budget: a delivery key counted before (every LINE send)': (s) =>
+    findLineBudgetCharge(s.models, 'kizuna/j/c-1/e1/s1/1/0'),
+  'LINE budget: a journey version transactional or not': (s) => isTransactionalVersion(s.models, 'j', 1),
   'customer timeline: first page': (s) => readTimelineRows(s.models, 'c-1', { after: null, limit: 50 }),
   'customer timeline: next page': (s) =>
     readTimelineRows(s.models, 'c-1', {

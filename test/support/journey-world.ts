@@ -13,6 +13,8 @@ import { createSmtpTransport } from '../../channels/email-transport.js';
 import { createLineRichMenus } from '../../channels/line-richmenus.js';
 import { createLineSender } from '../../channels/line-sender.js';
 import { loadRichMenu } from '../../definitions/richmenus.js';
+import { createLineBudget } from '../../channels/line-budget.js';
+import type { LineBudgetPolicy } from '../../definitions/workspace.js';
 import { createLineStandin } from '../../line-standin/app.js';
 import type { RuntimeDeps } from '../../runtime/deps.js';
 import { publishExamples } from '../../scripts/publish-examples.js';
@@ -29,6 +31,8 @@ const EXAMPLE_RICH_MENUS = ['members', 'newcomers'];
 
 export interface JourneyWorld {
   store: Store;
+  /** The stand-in's address (its quota is set with `POST /__standin/quota`). */
+  lineUrl: string;
   smtp: Awaited<ReturnType<typeof startSmtpCapture>>;
   line: ReturnType<typeof createLineStandin>;
   /** Where the LINE stand-in listens, and the channel token it accepts. */
@@ -48,6 +52,8 @@ export async function startJourneyWorld(opts: {
   client: Client;
   namespace: string;
   taskQueue: string;
+  /** A workspace LINE budget for the delivery (LINE's quota read from the stand-in); default none. */
+  lineBudget?: LineBudgetPolicy;
 }): Promise<JourneyWorld> {
   const store = await connectTestStore(opts.testFile);
   const smtp = await startSmtpCapture();
@@ -65,10 +71,13 @@ export async function startJourneyWorld(opts: {
   const published = await publishExamples(store.models);
   const broken = published.filter((p) => !p.ok);
   if (broken.length > 0) throw new Error(`example journeys do not compile: ${JSON.stringify(broken)}`);
+  const sender = createLineSender({ channelAccessToken: LINE_TOKEN, baseURL: lineUrl });
+  const policy = opts.lineBudget;
   const delivery = createDelivery({
     models: store.models,
     email: createSmtpTransport({ url: smtp.url }),
-    line: createLineSender({ channelAccessToken: LINE_TOKEN, baseURL: lineUrl }),
+    line: sender,
+    lineBudget: policy ? createLineBudget({ models: store.models, policy, quota: () => sender.quota() }) : null,
     links: {
       publicBaseUrl: 'https://shop.example',
       unsubscribeSecret: 'a-test-unsubscribe-secret-of-at-least-32-bytes',
@@ -81,6 +90,7 @@ export async function startJourneyWorld(opts: {
   const { code } = await bundleQuietly(workflowsPath);
   return {
     store,
+    lineUrl,
     smtp,
     line,
     lineApi: { url: lineUrl, token: LINE_TOKEN },
