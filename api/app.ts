@@ -31,6 +31,8 @@ import { trackSends } from './http/sends-metric.js';
 import { createUnsubscribeRouter, type UnsubscribeDeps } from './unsubscribe/routes.js';
 import { routesRouter, type LineLoginConfig, type RouteRichMenuPort } from './routes/index.js';
 import { routeTouchesEraser } from './routes/erasure.js';
+import { consoleRouter } from './console/index.js';
+import { resolveConsoleOptions, type ConsoleOptions } from './console/deps.js';
 
 export interface AppDeps {
   /** Dependencies `/readyz` checks, by name (e.g. `mongodb`, `temporal`). */
@@ -75,6 +77,8 @@ export interface AppDeps {
   lineLogin?: LineLoginConfig | null;
   /** Links routes' rich menus per user; absent = `richmenu` actions are not carried out. */
   routeRichMenus?: RouteRichMenuPort | null;
+  /** The marketer's console at `/console` (time zone, shop name, session length, cookie security). */
+  console?: ConsoleOptions;
 }
 
 /** The app and the services behind it (the outbox loop is started by the server, driven by tests). */
@@ -178,6 +182,17 @@ export function createKizunaApi(deps: AppDeps): KizunaApi {
       clock,
       lineLogin: deps.lineLogin ?? null,
       richMenus: deps.routeRichMenus ?? null,
+    }),
+  );
+  app.use(
+    consoleRouter({
+      models: deps.models,
+      runtime: deps.runtime,
+      schedules: deps.schedules ?? null,
+      eventRouter,
+      logger,
+      clock,
+      ...resolveConsoleOptions(deps.console),
     }),
   );
   app.use(notFound);
