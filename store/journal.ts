@@ -56,6 +56,8 @@ export interface JournalStatsRow {
   action: string;
   reason: string | null;
   detail?: Record<string, unknown>;
+  /** When it happened (the day counters, store/journal-days.ts). */
+  at?: Date;
 }
 
 /**
@@ -69,7 +71,7 @@ export function streamVersionJournal(
 ): AsyncIterable<JournalStatsRow> {
   return models.JournalRow.aggregate<JournalStatsRow>([
     { $match: { journeyId, version } },
-    { $project: { _id: 0, rowId: 1, customerId: 1, stepId: 1, action: 1, reason: 1, detail: 1 } },
+    { $project: { _id: 0, rowId: 1, customerId: 1, stepId: 1, action: 1, reason: 1, detail: 1, at: 1 } },
   ]).cursor() as AsyncIterable<JournalStatsRow>;
 }
 
@@ -82,4 +84,15 @@ export async function findLatestJournalRow(
   return models.JournalRow.findOne({ customerId, journeyId, workflowId }, { rowId: 1, version: 1 })
     .sort({ at: -1 })
     .lean<{ rowId: string; version: number }>();
+}
+
+/** The latest row of one run, with its step, action and detail (until when a waiting run waits), or null. */
+export async function findLatestRunRow(
+  models: Models,
+  query: { customerId: string; journeyId: string; workflowId: string },
+): Promise<{ stepId: string | null; action: string; detail: Record<string, unknown> } | null> {
+  const { customerId, journeyId, workflowId } = query;
+  return models.JournalRow.findOne({ customerId, journeyId, workflowId }, { _id: 0, stepId: 1, action: 1, detail: 1 })
+    .sort({ at: -1 })
+    .lean<{ stepId: string | null; action: string; detail: Record<string, unknown> }>();
 }
