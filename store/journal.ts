@@ -86,13 +86,17 @@ export async function findLatestJournalRow(
     .lean<{ rowId: string; version: number }>();
 }
 
-/** The latest row of one run, with its step, action and detail (until when a waiting run waits), or null. */
-export async function findLatestRunRow(
+/**
+ * Until when a run waits at a step: the `untilMs` of its latest `waiting` row there (a run the runtime
+ * says is at that step waits on its latest one), or null. Narrowed by the customer first (indexed).
+ */
+export async function findRunWaitUntil(
   models: Models,
-  query: { customerId: string; journeyId: string; workflowId: string },
-): Promise<{ stepId: string | null; action: string; detail: Record<string, unknown> } | null> {
-  const { customerId, journeyId, workflowId } = query;
-  return models.JournalRow.findOne({ customerId, journeyId, workflowId }, { _id: 0, stepId: 1, action: 1, detail: 1 })
+  query: { customerId: string; journeyId: string; workflowId: string; stepId: string },
+): Promise<number | null> {
+  const row = await models.JournalRow.findOne({ ...query, action: 'waiting' }, { _id: 0, detail: 1 })
     .sort({ at: -1 })
-    .lean<{ stepId: string | null; action: string; detail: Record<string, unknown> }>();
+    .lean<{ detail?: { untilMs?: unknown } }>();
+  const until = row?.detail?.untilMs;
+  return typeof until === 'number' ? until : null;
 }

@@ -19,7 +19,7 @@ import { findDelivery } from '../../store/deliveries.js';
 import { listCustomerOpenRuns, deleteCustomerEntries } from '../../store/entries.js';
 import { pseudonymiseDeliveries, pseudonymiseJournal } from '../../store/erasure.js';
 import { deleteCustomerEvents, findEventByKey, findOrderEvents } from '../../store/events.js';
-import { readJournal } from '../../store/journal.js';
+import { findRunWaitUntil, readJournal } from '../../store/journal.js';
 import { countJournalRows, readJournalCounts } from '../../store/journal-counts.js';
 import { getJourneyHead, loadJourneyVersion } from '../../store/journeys.js';
 import { readLinkedCustomerFacts } from '../../store/route-report.js';
@@ -47,6 +47,8 @@ const HOT: Record<string, (s: Store) => Promise<unknown>> = {
   "console: sign-in (the key's expired sessions)": (s) =>
     createConsoleSession(s.models, { keyId: 'key_1', ttlMs: 1_000, nowMs: 0 }),
   'console: sign-out': (s) => deleteConsoleSession(s.models, 'token'),
+  'console: until when a waiting run waits': (s) =>
+    findRunWaitUntil(s.models, { customerId: 'c-1', journeyId: 'j', workflowId: 'kizuna/j/c-1', stepId: 'wait' }),
   'profile read (conditions, templates)': (s) => findProfile(s.models, 'c-1'),
   'LINE webhook: customer by LINE user id': (s) => findCustomerIdByLineUser(s.models, 'U0123'),
   'delivery ledger row': (s) => findDelivery(s.models, 'kizuna/j/c-1|s1|e1'),

@@ -20,9 +20,13 @@ export interface ConsoleHarness {
   close(): Promise<void>;
 }
 
-/** Starts the API (with `overrides`), an HTTP server for it, and Chromium. */
-export async function startConsoleHarness(testFile: string, overrides: Partial<AppDeps> = {}): Promise<ConsoleHarness> {
-  const api = await startApiHarness(testFile, overrides);
+/** Starts the API (with `overrides`, on `servers` as {@link startApiHarness}), an HTTP server for it, and Chromium. */
+export async function startConsoleHarness(
+  testFile: string,
+  overrides: Partial<AppDeps> = {},
+  servers: Parameters<typeof startApiHarness>[2] = {},
+): Promise<ConsoleHarness> {
+  const api = await startApiHarness(testFile, overrides, servers);
   const server: Server = createServer(api.app);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
