@@ -8,6 +8,7 @@ import { NativeConnection } from '@temporalio/worker';
 import type { Page } from 'playwright-core';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { CONSOLE_CSP } from '../../api/console/index.js';
 import { seriousAxeViolations, watchErrors } from '../support/browser.js';
 import { startJourneyWorld, type JourneyWorld } from '../support/journey-world.js';
 import { createEmailCustomer } from '../support/test-journeys.js';
@@ -106,7 +107,8 @@ describe('the journey page', () => {
     const page = await (await h.context('en-US')).newPage();
     const errors = watchErrors(page);
     await signIn(page, await h.api.key(['journeys:read']));
-    await page.goto(`/console/journeys/${journeyId}`);
+    const res = await page.goto(`/console/journeys/${journeyId}`);
+    expect(res!.headers()['content-security-policy']).toBe(CONSOLE_CSP);
     expect(await page.locator('h1').textContent()).toBe('コンソールの確認');
     expect(await page.locator('#fig-runs .figure').textContent()).toBe(String(stats.runs));
     expect(await page.locator('#fig-holdout .figure').textContent()).toBe(String(stats.holdout));

@@ -137,4 +137,23 @@ describe('the journeys page', () => {
     const stats = await request(h.api.app).get(`/v1/journeys/${journeyId}/stats`).set(auth()).expect(200);
     expect(stats.body).toMatchObject({ runs: 1, converted: 1 });
   });
+
+  it('shows a journey without its waiting runs when Temporal’s visibility cannot be read', async () => {
+    const journeyId = await publish();
+    const down = await startConsoleHarness(
+      import.meta.filename,
+      { runtime: { ...h.api.runtime, waitingRuns: () => Promise.reject(new Error('visibility is down')) } },
+      { store: h.api.store, client: h.api.client },
+    );
+    try {
+      const page = await (await down.context('en-US')).newPage();
+      await signIn(page, await down.api.key(['journeys:read']));
+      const res = await page.goto(`/console/journeys/${journeyId}`);
+      expect(res!.status()).toBe(200);
+      expect(await page.getByText('Waiting runs cannot be shown').count()).toBe(1);
+      expect(await page.locator('tr[data-step="pause"] th').textContent()).toBe('pause');
+    } finally {
+      await down.close();
+    }
+  });
 });
