@@ -31,6 +31,8 @@ import { trackSends } from './http/sends-metric.js';
 import { createUnsubscribeRouter, type UnsubscribeDeps } from './unsubscribe/routes.js';
 import { routesRouter, type LineLoginConfig, type RouteRichMenuPort } from './routes/index.js';
 import { routeTouchesEraser } from './routes/erasure.js';
+import { consoleRouter } from './console/index.js';
+import { resolveConsoleOptions, type ConsoleOptions } from './console/deps.js';
 
 export interface AppDeps {
   /** Dependencies `/readyz` checks, by name (e.g. `mongodb`, `temporal`). */
@@ -80,6 +82,8 @@ export interface AppDeps {
    * `richmenu` actions are recorded as `not-configured`, not carried out.
    */
   routeRichMenus?: RouteRichMenuPort | null;
+  /** The marketer's console at `/console` (time zone, shop name, session length, cookie security). */
+  console?: ConsoleOptions;
 }
 
 /** The app and the services behind it (the outbox loop is started by the server, driven by tests). */
@@ -185,6 +189,17 @@ export function createKizunaApi(deps: AppDeps): KizunaApi {
       richMenus: deps.routeRichMenus ?? null,
       // A route names a menu as a journey step does: one of the server's definitions.
       ...(deps.compileOptions.richMenus ? { richMenuNames: [...deps.compileOptions.richMenus] } : {}),
+    }),
+  );
+  app.use(
+    consoleRouter({
+      models: deps.models,
+      runtime: deps.runtime,
+      schedules: deps.schedules ?? null,
+      eventRouter,
+      logger,
+      clock,
+      ...resolveConsoleOptions(deps.console),
     }),
   );
   app.use(notFound);

@@ -5,6 +5,7 @@
  */
 import type { LineBudgetStatus } from '../channels/line-budget.js';
 import type { CustomerEvent } from '../engine/inputs.js';
+import type { WaitingAtStep } from '../runtime/waiting.js';
 
 export type { CustomerEvent };
 
@@ -31,6 +32,16 @@ export interface RuntimePort {
   controlJourney(input: { journeyId: string; action: 'pause' | 'resume' | 'archive' }): Promise<void>;
   /** Erasure: ends every running journey of the customer; returns how many. */
   endCustomerJourneys(input: { customerId: string }): Promise<number>;
+  /**
+   * The running runs of a journey version at each step, from Temporal's visibility, with up to `sample` of them per
+   * step (runtime/waiting.ts); absent where the runtime has no visibility (the console then shows none).
+   */
+  waitingRuns?(input: {
+    journeyId: string;
+    version: number;
+    stepIds: readonly string[];
+    sample: number;
+  }): Promise<WaitingAtStep[]>;
 }
 
 /** Segment entry on Temporal Schedules (one per segment journey). */

@@ -20,6 +20,7 @@ import { bindRuntime } from './temporal/runtime-binding.js';
 import { listenOn, listenSettingsFromEnv } from './http/listen.js';
 import { temporalConnectionOptions } from '../runtime/temporal-connection.js';
 import { createSchedules } from './temporal/schedules.js';
+import { consoleOptionsFromEnv } from './console/deps.js';
 
 async function main() {
   const env = process.env;
@@ -35,6 +36,7 @@ async function main() {
   const unsubscribe = unsubscribeSettingsFromEnv(env);
   // Erasure rewrites ledger ids with an HMAC under this secret; refused at start when it is missing.
   const pseudonymKeys = pseudonymKeysFromEnv(env);
+  const consoleOptions = consoleOptionsFromEnv(env);
   const store = await connectStore(env.MONGODB_URI ?? 'mongodb://127.0.0.1:27017/kizuna', {
     postgresUrl: env.KIZUNA_POSTGRES_URL || undefined,
   });
@@ -100,6 +102,7 @@ async function main() {
     ...(env.KIZUNA_BATCH_DEADLINE_MS ? { batchDeadlineMs: Number(env.KIZUNA_BATCH_DEADLINE_MS) } : {}),
     metrics: createMetrics({ defaultMetrics: true }),
     pseudonymKeys,
+    console: consoleOptions,
     unsubscribe: {
       models: store.models,
       ...unsubscribe,

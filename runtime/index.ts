@@ -8,3 +8,4 @@ export {
 export { signalCustomerEvent } from './signal.js';
 export { controlJourney, endCustomerJourneys } from './control.js';
 export { journeyWorkflowId, type RuntimeDeps } from './deps.js';
+export { countWaitingRuns, type WaitingAtStep } from './waiting.js';

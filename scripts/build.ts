@@ -8,7 +8,7 @@
  */
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { projectRoot } from './servers.js';
 
@@ -26,13 +26,16 @@ const SOURCES = [
   'line-standin',
 ];
 
+/** Files served as they are (the console's stylesheet and script), copied beside the compiled code. */
+const ASSETS = ['api/console/assets'];
+
 /** Where the build goes. */
 export const DIST = join(projectRoot, 'dist');
 
-/** The newest modification time (ms) of the TypeScript files under `path`. */
+/** The newest modification time (ms) of the TypeScript files (and served assets) under `path`. */
 function newest(path: string): number {
   const stat = statSync(path);
-  if (!stat.isDirectory()) return path.endsWith('.ts') ? stat.mtimeMs : 0;
+  if (!stat.isDirectory()) return /\.(ts|css|js)$/.test(path) ? stat.mtimeMs : 0;
   return Math.max(0, ...readdirSync(path).map((name) => newest(join(path, name))));
 }
 
@@ -64,6 +67,7 @@ export async function buildProduction(opts: { force?: boolean; log?: (line: stri
     const { stdout } = err as { stdout?: string };
     throw new Error(`the build failed:\n${stdout ?? String(err)}`);
   });
+  for (const dir of ASSETS) cpSync(join(projectRoot, dir), join(DIST, dir), { recursive: true });
   log('bundling the compiled workflows (dist/workflow-bundle.js)');
   await run(process.execPath, [join(DIST, 'worker.js'), 'build-bundle'], { cwd: projectRoot, maxBuffer: 64 << 20 });
   writeFileSync(STAMP, `${new Date().toISOString()}\n`);

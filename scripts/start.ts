@@ -172,6 +172,7 @@ function printUrls(notes: string[]) {
     ['MailDev SMTP', env.SMTP_URL],
     ['LINE stand-in', `${env.LINE_API_BASE_URL}  (messages received; JSON at /__standin/pushes)`],
     ['Kizuna API', `http://localhost:${PORTS.api}  (reference: /docs, health: /healthz)`],
+    ['Kizuna console', `http://localhost:${PORTS.api}/console  (sign in with the local API key below)`],
     ['Logs', join(dataDir, 'logs')],
   ];
   console.log('');

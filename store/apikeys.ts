@@ -64,3 +64,9 @@ export async function revokeApiKey(models: Models, keyId: string): Promise<boole
 export async function listApiKeys(models: Models): Promise<ApiKey[]> {
   return models.ApiKey.find({}, { _id: 0, hash: 0 }).sort({ createdAt: -1 }).lean<ApiKey[]>();
 }
+
+/** The key of `keyId`, revoked or not; `null` for an unknown id. */
+export async function findApiKeyById(models: Models, keyId: string): Promise<ApiKey | null> {
+  const doc = await models.ApiKey.findOne({ keyId }, { _id: 0, hash: 0 }).lean<ApiKey>();
+  return doc ?? null;
+}

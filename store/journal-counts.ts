@@ -11,7 +11,8 @@
  * - `holdout`, `holdoutConverted`: runs of the holdout, and those of them that converted;
  * - `complete`: present when the counters cover every row of the version (set at publish, or by a
  *   recount of a version journaled before counters existed); `breakdowns` likewise for the per-value
- *   counters (`by:<field>=<value>|<key>`, store/journal-breakdowns.ts);
+ *   counters (`by:<field>=<value>|<key>`, store/journal-breakdowns.ts), `days` for the day counters
+ *   (`day:<YYYY-MM-DD>|<fact>`, store/journal-days.ts);
  *
  * Each journal batch inserts one delta per version (never an update: FerretDB v1 can lose one of two
  * concurrent `$inc`); reads fold deltas into a new total now and then. Counters move after the rows
@@ -21,6 +22,7 @@
 import { randomUUID } from 'node:crypto';
 import { duplicateKeyWrites, isDuplicateKeyError } from './errors.js';
 import { breakdownKeys, dimsOfRuns } from './journal-breakdowns.js';
+import { dayMoves } from './journal-days.js';
 import type { JournalRow } from './journal.js';
 import type { Models } from './models/index.js';
 
@@ -38,6 +40,8 @@ export interface CountedGroup {
 /** A version's counters by key (see the module's summary). */
 export interface JournalCounts {
   complete: boolean;
+  /** Whether the day counters (`day:` keys) cover every row too. */
+  days: boolean;
   /** Whether the per-value counters (`by:` keys) cover every row too. */
   breakdowns: boolean;
   counts: Map<string, number>;
@@ -48,6 +52,9 @@ type CountedRow = Pick<
   'rowId' | 'journeyId' | 'version' | 'customerId' | 'stepId' | 'action' | 'reason'
 > & {
   detail?: Record<string, unknown> | null;
+  /** When the row happened (rows from the engine); `at` when read back from the journal. */
+  atMs?: number;
+  at?: Date;
 };
 
 const runOf = (rowId: string) => rowId.slice(0, rowId.lastIndexOf('/'));
@@ -131,18 +138,20 @@ export async function countJournalRows(models: Models, rows: readonly CountedRow
   if (rows.length === 0) return;
   const moves = new Map<string, { row: CountedRow; key: string; by: number }>();
   const dims = await dimsOfRuns(models, rows, runOf);
+  const add = (row: CountedRow, key: string) => {
+    const id = `${row.journeyId}|${row.version}|${key}`;
+    const hit = moves.get(id);
+    if (hit) hit.by += 1;
+    else moves.set(id, { row, key, by: 1 });
+  };
+  // Every counter moves once overall and once per breakdown value of the run (journal-breakdowns.ts).
   const move = (row: CountedRow, counter: string) => {
-    // Every counter moves once overall and once per breakdown value of the run (journal-breakdowns.ts).
-    for (const key of [counter, ...breakdownKeys(dims.get(runOf(row.rowId)), counter)]) {
-      const id = `${row.journeyId}|${row.version}|${key}`;
-      const hit = moves.get(id);
-      if (hit) hit.by += 1;
-      else moves.set(id, { row, key, by: 1 });
-    }
+    for (const key of [counter, ...breakdownKeys(dims.get(runOf(row.rowId)), counter)]) add(row, key);
   };
   for (const row of rows) move(row, groupKey(row));
   const fresh = await insertMarks(models, marksOf(rows));
   const holdoutRuns = new Set(fresh.filter((m) => m.counter === 'holdout').map((m) => runOf(m.row.rowId)));
+  for (const { row, key } of dayMoves(rows, fresh)) add(row, key);
   for (const mark of fresh) {
     move(mark.row, mark.counter);
     if (mark.counter !== 'converted') continue;
@@ -203,9 +212,11 @@ export async function readJournalCounts(
     await compact(models, { journeyId, version, gen: (total?.gen ?? 0) + 1, counts, deltas, stale: totals });
   }
   const breakdowns = counts.has('breakdowns');
+  const days = counts.has('days');
   counts.delete('complete');
   counts.delete('breakdowns');
-  return { complete, breakdowns, counts };
+  counts.delete('days');
+  return { complete, breakdowns, days, counts };
 }
 
 /** Writes the next total (refused if another compaction wrote it first), then drops what it replaces. */
@@ -247,8 +258,8 @@ export async function markJournalCountsComplete(models: Models, journeyId: strin
       journeyId,
       version,
       kind: 'delta',
-      // `breakdowns`: the per-value counters (journal-breakdowns.ts) cover every row too.
-      counts: { complete: 1, breakdowns: 1 },
+      // `breakdowns`, `days`: the per-value and the day counters cover every row too.
+      counts: { complete: 1, breakdowns: 1, days: 1 },
     } as never)
     .catch((err: unknown) => {
       if (!isDuplicateKeyError(err)) throw err;

@@ -56,6 +56,8 @@ export interface JournalStatsRow {
   action: string;
   reason: string | null;
   detail?: Record<string, unknown>;
+  /** When it happened (the day counters, store/journal-days.ts). */
+  at?: Date;
 }
 
 /**
@@ -69,7 +71,7 @@ export function streamVersionJournal(
 ): AsyncIterable<JournalStatsRow> {
   return models.JournalRow.aggregate<JournalStatsRow>([
     { $match: { journeyId, version } },
-    { $project: { _id: 0, rowId: 1, customerId: 1, stepId: 1, action: 1, reason: 1, detail: 1 } },
+    { $project: { _id: 0, rowId: 1, customerId: 1, stepId: 1, action: 1, reason: 1, detail: 1, at: 1 } },
   ]).cursor() as AsyncIterable<JournalStatsRow>;
 }
 
@@ -82,4 +84,19 @@ export async function findLatestJournalRow(
   return models.JournalRow.findOne({ customerId, journeyId, workflowId }, { rowId: 1, version: 1 })
     .sort({ at: -1 })
     .lean<{ rowId: string; version: number }>();
+}
+
+/**
+ * Until when a run waits at a step: the `untilMs` of its latest `waiting` row there (a run the runtime
+ * says is at that step waits on its latest one), or null. Narrowed by the customer first (indexed).
+ */
+export async function findRunWaitUntil(
+  models: Models,
+  query: { customerId: string; journeyId: string; workflowId: string; stepId: string },
+): Promise<number | null> {
+  const row = await models.JournalRow.findOne({ ...query, action: 'waiting' }, { _id: 0, detail: 1 })
+    .sort({ at: -1 })
+    .lean<{ detail?: { untilMs?: unknown } }>();
+  const until = row?.detail?.untilMs;
+  return typeof until === 'number' ? until : null;
 }

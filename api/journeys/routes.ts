@@ -8,6 +8,7 @@ import type { Models } from '../../store/connection.js';
 import type { Auth } from '../http/auth.js';
 import { ApiError } from '../http/errors.js';
 import { getHead, listHeads, listVersions, loadVersion, type JourneyHead } from './catalog.js';
+import { controlJourney, requireHead } from './control.js';
 import { compileAndPublish } from './publish.js';
 import { journeyStats } from './stats.js';
 import { journeyStatsBy } from './stats-by.js';
@@ -87,7 +88,7 @@ export function journeysRouter(deps: JourneysRouteDeps): Router {
     router.post(
       `/v1/journeys/:id/${action}`,
       publish,
-      wrap(async (req) => [200, await control(deps, String(req.params.id), action)]),
+      wrap(async (req) => [200, await controlJourney(deps, String(req.params.id), action)]),
     );
   }
 
@@ -128,12 +129,6 @@ export function journeysRouter(deps: JourneysRouteDeps): Router {
   return router;
 }
 
-async function requireHead(models: Models, journeyId: string): Promise<JourneyHead> {
-  const head = await getHead(models, journeyId);
-  if (!head) throw new ApiError(404, 'JOURNEY_NOT_FOUND', `No journey "${journeyId}".`);
-  return head;
-}
-
 function versionParam(req: Request, head: JourneyHead): number {
   const raw = req.query.version;
   if (raw === undefined) return head.version;
@@ -164,19 +159,4 @@ async function afterPublish(deps: JourneysRouteDeps, journeyId: string): Promise
   } else {
     await deps.schedules.remove(journeyId);
   }
-}
-
-async function control(deps: JourneysRouteDeps, journeyId: string, action: 'pause' | 'resume' | 'archive') {
-  const head = await requireHead(deps.models, journeyId);
-  if (head.status === 'archived' && action !== 'archive') {
-    throw new ApiError(409, 'JOURNEY_ARCHIVED', `${journeyId} is archived; publish it again to use it.`);
-  }
-  await deps.runtime.controlJourney({ journeyId, action });
-  if (deps.schedules) {
-    if (action === 'pause') await deps.schedules.pause(journeyId);
-    if (action === 'resume') await deps.schedules.resume(journeyId);
-    if (action === 'archive') await deps.schedules.remove(journeyId);
-  }
-  deps.eventRouter.invalidate();
-  return getHead(deps.models, journeyId);
 }

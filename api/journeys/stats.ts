@@ -44,16 +44,18 @@ export async function journeyStats(
 
 /**
  * A version's counters, recounted first when they do not cover every row (or the per-value counters
- * when `by` asks for them: a version counted before those existed), or when `recount` asks.
+ * when `by` asks for them, the day counters when `days` does: a version counted before those existed),
+ * or when `recount` asks.
  */
 export async function readVersionCounts(
   models: Models,
   journeyId: string,
   version: number,
-  opts: { recount?: boolean; by?: string },
+  opts: { recount?: boolean; by?: string; days?: boolean },
 ): Promise<Map<string, number>> {
   let counted = await readJournalCounts(models, journeyId, version);
-  if (!counted.complete || opts.recount || (opts.by !== undefined && !counted.breakdowns)) {
+  const missing = (opts.by !== undefined && !counted.breakdowns) || (opts.days === true && !counted.days);
+  if (!counted.complete || opts.recount || missing) {
     counted = await recountJournal(models, journeyId, version, streamVersionJournal(models, journeyId, version));
   }
   return counted.counts;

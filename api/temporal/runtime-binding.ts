@@ -5,7 +5,13 @@
  * request answers 503 and the event stays in the outbox for the retry.
  */
 import type { Client } from '@temporalio/client';
-import { controlJourney, endCustomerJourneys, enterJourney, signalCustomerEvent } from '../../runtime/index.js';
+import {
+  controlJourney,
+  countWaitingRuns,
+  endCustomerJourneys,
+  enterJourney,
+  signalCustomerEvent,
+} from '../../runtime/index.js';
 import type { Models } from '../../store/connection.js';
 import type { RuntimePort } from '../ports.js';
 
@@ -22,5 +28,6 @@ export function bindRuntime(
     signalCustomerEvent: (input) => bounded(() => signalCustomerEvent(deps, input)),
     controlJourney: (input) => bounded(() => controlJourney(deps, input)),
     endCustomerJourneys: (input) => bounded(() => endCustomerJourneys(deps, input)),
+    waitingRuns: (input) => bounded(() => countWaitingRuns(deps, input)),
   };
 }

@@ -1,5 +1,6 @@
 import type { Connection } from 'mongoose';
 import { apiKeyModel } from './apikey.js';
+import { consoleSessionModel } from './console-session.js';
 import { customerModel } from './customer.js';
 import { deliveryClaimModel, deliveryModel } from './delivery.js';
 import { eventModel, eventOutboxModel, eventResultModel } from './event.js';
@@ -31,6 +32,7 @@ export function createModels(connection: Connection) {
     RouteLogin: routeLoginModel(connection),
     RouteTouch: routeTouchModel(connection),
     LineBudgetSlot: lineBudgetSlotModel(connection),
+    ConsoleSession: consoleSessionModel(connection),
   };
 }
 

@@ -94,6 +94,17 @@ describe('npm start (the whole local stack, on ports of its own)', () => {
     }
   });
 
+  it('prints the console URL; the built API serves its sign-in page and its assets', async () => {
+    expect(output).toContain(`http://localhost:${ports.api}/console`);
+    const signIn = await fetch(`http://127.0.0.1:${ports.api}/console/sign-in`);
+    expect(signIn.status).toBe(200);
+    expect(await signIn.text()).toContain('name="apiKey"');
+    for (const asset of ['console.css', 'console.js']) {
+      const res = await fetch(`http://127.0.0.1:${ports.api}/console/assets/${asset}`);
+      expect(res.status, asset).toBe(200);
+    }
+  });
+
   it('runs the worker and the API from the production build with plain node, no TypeScript loader', () => {
     const commands = execFileSync('ps', ['-eo', 'args'], { encoding: 'utf8' }).split('\n');
     for (const file of ['dist/worker.js', 'dist/api/server.js']) {

@@ -11,14 +11,15 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFerretDB, type DocumentStore } from '../../scripts/document-store.js';
 import { freePort } from '../../scripts/servers.js';
-import { findApiKeyByToken } from '../../store/apikeys.js';
+import { findApiKeyById, findApiKeyByToken } from '../../store/apikeys.js';
+import { createConsoleSession, deleteConsoleSession, findConsoleSession } from '../../store/console-sessions.js';
 import { connectStore, type Store } from '../../store/connection.js';
 import { findCustomerIdByLineUser, findProfile } from '../../store/customers.js';
 import { findDelivery } from '../../store/deliveries.js';
 import { listCustomerOpenRuns, deleteCustomerEntries } from '../../store/entries.js';
 import { pseudonymiseDeliveries, pseudonymiseJournal } from '../../store/erasure.js';
 import { deleteCustomerEvents, findEventByKey, findOrderEvents } from '../../store/events.js';
-import { readJournal } from '../../store/journal.js';
+import { findRunWaitUntil, readJournal } from '../../store/journal.js';
 import { countJournalRows, readJournalCounts } from '../../store/journal-counts.js';
 import { getJourneyHead, loadJourneyVersion } from '../../store/journeys.js';
 import { readDayArrivals, readDayVisits } from '../../store/route-activity.js';
@@ -36,6 +37,13 @@ const captured: Array<{ collection: string; method: string; filter: Record<strin
 /** The hot queries, by what they serve; each runs the store's own function. */
 const HOT: Record<string, (s: Store) => Promise<unknown>> = {
   'API key check': (s) => findApiKeyByToken(s.models, 'kz_nothing'),
+  'console: session of a request': (s) => findConsoleSession(s.models, 'token', 0),
+  "console: the session's key": (s) => findApiKeyById(s.models, 'key_1'),
+  "console: sign-in (the key's expired sessions)": (s) =>
+    createConsoleSession(s.models, { keyId: 'key_1', ttlMs: 1_000, nowMs: 0 }),
+  'console: sign-out': (s) => deleteConsoleSession(s.models, 'token'),
+  'console: until when a waiting run waits': (s) =>
+    findRunWaitUntil(s.models, { customerId: 'c-1', journeyId: 'j', workflowId: 'kizuna/j/c-1', stepId: 'wait' }),
   'profile read (conditions, templates)': (s) => findProfile(s.models, 'c-1'),
   'LINE webhook: customer by LINE user id': (s) => findCustomerIdByLineUser(s.models, 'U0123'),
   'delivery ledger row': (s) => findDelivery(s.models, 'kizuna/j/c-1|s1|e1'),
@@ -96,8 +104,9 @@ const NOT_PUSHED: Record<string, string> = {
 /**
  * Time fields the customer timeline bounds with `$lt` (never pushed down): the query is narrowed by
  * customer first, and the same page asks for the rows at the boundary's millisecond by equality, which is.
+ * A console sign-in deletes the key's expired sessions: narrowed by the key's id first.
  */
-const RANGE_NOT_PUSHED = new Set(['occurredAt', 'at', 'createdAt']);
+const RANGE_NOT_PUSHED = new Set(['occurredAt', 'at', 'createdAt', 'expiresAt']);
 const isRange = (value: unknown) =>
   typeof value === 'object' && value !== null && !(value instanceof Date) && Object.keys(value)[0]?.startsWith('$');
 

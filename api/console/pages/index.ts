@@ -1,0 +1,6 @@
+/** Every console page, in one list: adding a page is adding its module here (see docs/console.md). */
+import type { ConsolePage } from '../page.js';
+import { journeyPage } from './journey.js';
+import { journeysPage } from './journeys.js';
+
+export const CONSOLE_PAGES: readonly ConsolePage[] = [journeysPage, journeyPage];
