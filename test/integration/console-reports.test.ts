@@ -83,6 +83,22 @@ const only = (row: RouteReportRow) => ({
   conversions: row.conversions,
 });
 
+describe('reports index', () => {
+  it('links the three reports from the navigation, with no serious accessibility violation', async () => {
+    const { page, errors } = await openSignedIn('/console/journeys');
+    await page.getByRole('navigation').getByRole('link', { name: 'レポート' }).click();
+    await page.waitForURL('**/console/reports');
+    expect(await page.locator('nav a[aria-current=page]').textContent()).toBe('レポート');
+    const anchors = await page.locator('ul.report-list a').all();
+    const links = await Promise.all(anchors.map((a) => a.getAttribute('href')));
+    expect(links).toEqual(['/console/reports/routes', '/console/reports/stores', '/console/reports/answers']);
+    await page.getByRole('link', { name: 'アンケート回答' }).click();
+    expect(await page.locator('main p').last().textContent()).toBe('ジャーニーを選んでください。');
+    expect(await seriousAxeViolations(page)).toEqual([]);
+    expect(errors).toEqual([]);
+  });
+});
+
 describe('routes report page', () => {
   it("shows each route's figures as GET /v1/reports/routes answers them for the same period", async () => {
     const { page, errors } = await openSignedIn('/console/reports/routes');
