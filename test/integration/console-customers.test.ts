@@ -113,6 +113,7 @@ describe('customer look-up', () => {
       expect(await page.getByRole('alert').textContent()).toBe(message);
       expect(new URL(page.url()).pathname).toBe('/console/customers');
     }
+    expect(await seriousAxeViolations(page)).toEqual([]);
     const unknown = await page.goto('/console/customers/nobody-here');
     expect(unknown?.status()).toBe(404);
     expect(await page.getByRole('alert').textContent()).toContain('There is no customer with the id "nobody-here"');

@@ -9,7 +9,7 @@ import { ConsoleError } from '../errors.js';
 import { html, type Html } from '../html.js';
 import { defineMessages } from '../i18n.js';
 import type { ConsolePage, PageContext } from '../page.js';
-import { barChart } from '../reports/charts.js';
+import { barChart, chartBox } from '../reports/charts.js';
 import { readAnswersReport } from '../reports/data.js';
 import { reportMessages } from '../reports/messages.js';
 
@@ -134,8 +134,8 @@ function questionSection(ctx: PageContext, report: AnswersReport, q: Question, i
   );
   return html`<section class="question" data-question="${q.question}">
     <h2>${t('question', { question: q.question, answers: ctx.fmt.number(q.answers) })}</h2>
-    <figure class="chart-box">${chart}</figure>
-    ${tallyTable(ctx, report, q)} ${crossTable(ctx, report, q)}
+    ${chartBox(t('chartTitle', { question: q.question }), chart)} ${tallyTable(ctx, report, q)}
+    ${crossTable(ctx, report, q)}
   </section>`;
 }
 

@@ -7,7 +7,7 @@ import { html, type Html } from '../html.js';
 import { defineMessages } from '../i18n.js';
 import type { ConsolePage, PageContext } from '../page.js';
 import type { RouteReportRow, RoutesReport } from '../../routes/report.js';
-import { barChart, lineChart } from '../reports/charts.js';
+import { barChart, chartBox, lineChart } from '../reports/charts.js';
 import { readDailyFigures, readRoutesReport, type DailyFigures } from '../reports/data.js';
 import { reportMessages } from '../reports/messages.js';
 import { parsePagePeriod, type PeriodView } from '../reports/period.js';
@@ -114,27 +114,25 @@ function dailyChart(ctx: PageContext, period: PeriodView, daily: readonly DailyF
         <td class="num" data-field="conversions">${ctx.fmt.number(d.conversions)}</td>
       </tr>`,
   );
-  return html`<figure class="chart-box">
-    ${chart}
-    <details>
-      <summary>${r('dataTable')}</summary>
-      <table class="data daily">
-        <caption>
-          ${r('dailyTitle')}
-        </caption>
-        <thead>
-          <tr>
-            <th scope="col">${r('day')}</th>
-            <th scope="col">${r('logins')}</th>
-            <th scope="col">${r('conversions')}</th>
-          </tr>
-        </thead>
-        <tbody>
-          ${rows}
-        </tbody>
-      </table>
-    </details>
-  </figure>`;
+  const table = html`<details>
+    <summary>${r('dataTable')}</summary>
+    <table class="data daily">
+      <caption>
+        ${r('dailyTitle')}
+      </caption>
+      <thead>
+        <tr>
+          <th scope="col">${r('day')}</th>
+          <th scope="col">${r('logins')}</th>
+          <th scope="col">${r('conversions')}</th>
+        </tr>
+      </thead>
+      <tbody>
+        ${rows}
+      </tbody>
+    </table>
+  </details>`;
+  return chartBox(r('dailyTitle'), chart, table);
 }
 
 export const routesReportPage: ConsolePage = {
@@ -156,10 +154,7 @@ export const routesReportPage: ConsolePage = {
     const bars = report.routes.map((row) => ({ label: row.name, value: row.logins, text: ctx.fmt.number(row.logins) }));
     const byRoute = barChart({ id: 'chart-routes', title: t('byRouteTitle'), desc: t('byRouteDesc') }, bars);
     const body = html`${head}
-      <div class="charts">
-        ${funnelChart(ctx, report.routes)}
-        <figure class="chart-box">${byRoute}</figure>
-      </div>
+      <div class="charts">${funnelChart(ctx, report.routes)} ${chartBox(t('byRouteTitle'), byRoute)}</div>
       ${dailyChart(ctx, period, daily)} ${await routesTable(ctx, report)}`;
     return { title: t('title'), body };
   },

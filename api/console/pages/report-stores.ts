@@ -6,7 +6,7 @@
 import { html, type Html } from '../html.js';
 import { defineMessages } from '../i18n.js';
 import type { ConsolePage, PageContext } from '../page.js';
-import { barChart } from '../reports/charts.js';
+import { barChart, chartBox } from '../reports/charts.js';
 import { readRoutesReport, storesFromRoutes, type StoreLine } from '../reports/data.js';
 import { figureCells, figureHeads } from '../reports/figure-table.js';
 import { funnelChart } from '../reports/funnel.js';
@@ -80,12 +80,14 @@ function storeBars(ctx: PageContext, lines: readonly StoreLine[]): Html {
   const arrivals = lines.map((l) => ({ label: label(l), value: l.logins, text: ctx.fmt.number(l.logins) }));
   const revenue = lines.map((l) => ({ label: label(l), value: l.revenue, text: ctx.fmt.number(l.revenue) }));
   return html`<div class="charts">
-    <figure class="chart-box">
-      ${barChart({ id: 'chart-store-arrivals', title: t('arrivalsTitle'), desc: t('arrivalsDesc') }, arrivals)}
-    </figure>
-    <figure class="chart-box">
-      ${barChart({ id: 'chart-store-revenue', title: t('revenueTitle'), desc: t('revenueDesc') }, revenue)}
-    </figure>
+    ${chartBox(
+      t('arrivalsTitle'),
+      barChart({ id: 'chart-store-arrivals', title: t('arrivalsTitle'), desc: t('arrivalsDesc') }, arrivals),
+    )}
+    ${chartBox(
+      t('revenueTitle'),
+      barChart({ id: 'chart-store-revenue', title: t('revenueTitle'), desc: t('revenueDesc') }, revenue),
+    )}
   </div>`;
 }
 

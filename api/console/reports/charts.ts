@@ -101,3 +101,14 @@ export function lineChart(text: ChartText, labels: readonly string[], series: re
     ${series.map((s, i) => polyline(s, i, x, y))} ${legend}`;
   return frame(text, 240, content);
 }
+
+/**
+ * A chart in its box, its title shown above it (hidden from screen readers, which read the chart's own
+ * title and description), and `after` (its table of figures) below.
+ */
+export function chartBox(title: string, chart: Html, after: Html | '' = ''): Html {
+  return html`<figure class="chart-box">
+    <figcaption aria-hidden="true">${title}</figcaption>
+    ${chart} ${after}
+  </figure>`;
+}

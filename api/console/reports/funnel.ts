@@ -1,7 +1,7 @@
 /** The arrival funnel drawn on the routes and stores pages. */
-import { html, type Html } from '../html.js';
+import type { Html } from '../html.js';
 import type { PageContext } from '../page.js';
-import { barChart } from './charts.js';
+import { barChart, chartBox } from './charts.js';
 import type { LineFigures } from './data.js';
 import { reportMessages } from './messages.js';
 
@@ -13,5 +13,5 @@ export function funnelChart(ctx: PageContext, lines: readonly LineFigures[]): Ht
   const bars = stages.map((s, i) => ({ label: r(s), value: figures[i]!, text: ctx.fmt.number(figures[i]!) }));
   const desc = r('funnelDesc', Object.fromEntries(stages.map((s, i) => [s, ctx.fmt.number(figures[i]!)])));
   const chart = barChart({ id: 'chart-funnel', title: r('funnelTitle'), desc }, bars);
-  return html`<figure class="chart-box">${chart}</figure>`;
+  return chartBox(r('funnelTitle'), chart);
 }
