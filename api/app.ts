@@ -200,6 +200,7 @@ export function createKizunaApi(deps: AppDeps): KizunaApi {
       logger,
       clock,
       ...resolveConsoleOptions(deps.console),
+      routeOrigin: deps.lineLogin ? new URL(deps.lineLogin.callbackUrl).origin : null,
     }),
   );
   app.use(notFound);

@@ -26,6 +26,8 @@ export interface ConsoleDeps extends JourneyControlDeps {
   shopName: string;
   sessionTtlMs: number;
   secureCookies: boolean;
+  /** The public origin of the routes' `/r/<routeId>` links (LINE Login's callback origin); absent or null = no links. */
+  routeOrigin?: string | null;
 }
 
 /** Default console options, resolved once. */

@@ -38,5 +38,7 @@ customerSchema.pre('validate', function keyByCustomerId() {
 });
 // One customer per LINE user: webhooks and pushes find the customer by it. Sparse: most have none.
 customerSchema.index({ lineUserId: 1 }, { unique: true, sparse: true });
+// The console looks customers up by email address. Not unique: two profiles may share an address.
+customerSchema.index({ email: 1 }, { sparse: true });
 
 export const customerModel = (connection: Connection) => connection.model('Customer', customerSchema);

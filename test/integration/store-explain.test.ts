@@ -28,6 +28,7 @@ import { readLinkedCustomerFacts } from '../../store/route-report.js';
 import { consumeRouteLogin, findRoute, pseudonymiseRouteTouches, setAcquisitionRoute } from '../../store/routes.js';
 import { readTimelineRows } from '../../store/timeline.js';
 import { readAnswererFacts, readStepAnswers } from '../../store/answers.js';
+import { findCustomerIdsByEmail } from '../../store/customer-lookup.js';
 
 let dir: string;
 let ferret: DocumentStore;
@@ -46,6 +47,7 @@ const HOT: Record<string, (s: Store) => Promise<unknown>> = {
     findRunWaitUntil(s.models, { customerId: 'c-1', journeyId: 'j', workflowId: 'kizuna/j/c-1', stepId: 'wait' }),
   'profile read (conditions, templates)': (s) => findProfile(s.models, 'c-1'),
   'LINE webhook: customer by LINE user id': (s) => findCustomerIdByLineUser(s.models, 'U0123'),
+  'console: customers by email': (s) => findCustomerIdsByEmail(s.models, 'a@example.com', 20),
   'delivery ledger row': (s) => findDelivery(s.models, 'kizuna/j/c-1|s1|e1'),
   'event idempotency': (s) => findEventByKey(s.models, 'api', 'k-1'),
   'order events of a customer': (s) => findOrderEvents(s.models, 'c-1'),

@@ -16,3 +16,9 @@ document.addEventListener('submit', (event) => {
     event.preventDefault();
   }
 });
+
+// A button marked data-print prints the page (the QR code's print view).
+document.addEventListener('click', (event) => {
+  const target = event.target;
+  if (target && typeof target.closest === 'function' && target.closest('[data-print]')) window.print();
+});

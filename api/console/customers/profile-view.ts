@@ -1,0 +1,147 @@
+/** The profile part of a customer's page: identity, consent, route and arrivals, tags, other attributes. */
+import type { Profile } from '../../../store/customers.js';
+import type { RouteTouch } from '../../../store/routes.js';
+import { html, type Html } from '../html.js';
+import type { PageContext } from '../page.js';
+import { customerMessages, type CustomerMessageKey } from './messages.js';
+
+/** Profile fields shown in their own sections; the rest go to "other attributes". */
+const IDENTITY = ['customerId', 'email', 'lineUserId', 'displayName', 'locale', 'timezone'] as const;
+const SHOWN = new Set<string>([
+  ...IDENTITY,
+  'createdAt',
+  'updatedAt',
+  'consent',
+  'tags',
+  'acquisitionRoute',
+  'acquisitionSource',
+]);
+
+/** A profile value as text: dates in the shop's zone, objects and lists as JSON. */
+export function valueText(ctx: PageContext, value: unknown): string {
+  if (value === null || value === undefined || value === '') return '—';
+  if (value instanceof Date) return ctx.fmt.dateTime(value);
+  if (typeof value === 'number') return ctx.fmt.number(value);
+  if (typeof value === 'object') return JSON.stringify(value);
+  if (typeof value === 'string') return value;
+  return JSON.stringify(value) ?? '—';
+}
+
+function definitions(ctx: PageContext, profile: Profile, keys: readonly string[], cls: string): Html {
+  const t = ctx.translate(customerMessages);
+  const items = keys.map(
+    (key) =>
+      html`<div data-field="${key}">
+        <dt>${t(key as CustomerMessageKey)}</dt>
+        <dd>${valueText(ctx, profile[key])}</dd>
+      </div>`,
+  );
+  return html`<dl class="facts ${cls}">${items}</dl>`;
+}
+
+function consentSection(ctx: PageContext, profile: Profile): Html {
+  const t = ctx.translate(customerMessages);
+  const consent = (profile.consent ?? {}) as Record<string, unknown>;
+  return html`<section aria-labelledby="h-consent">
+    <h2 id="h-consent">${t('consent')}</h2>
+    <dl class="facts consent">
+      <div data-field="consent.email">
+        <dt>${t('consentEmail')}</dt>
+        <dd>${valueText(ctx, consent.email)}</dd>
+      </div>
+      <div data-field="consent.line">
+        <dt>${t('consentLine')}</dt>
+        <dd>${valueText(ctx, consent.line)}</dd>
+      </div>
+    </dl>
+  </section>`;
+}
+
+function routeSection(ctx: PageContext, profile: Profile, touches: readonly RouteTouch[]): Html {
+  const t = ctx.translate(customerMessages);
+  const yesNo = (b: boolean) => (b ? t('yes') : t('no'));
+  const rows = [...touches]
+    .sort((a, b) => b.at.getTime() - a.at.getTime())
+    .map(
+      (touch) =>
+        html`<tr data-route="${touch.routeId}">
+          <td>${ctx.fmt.dateTime(touch.at)}</td>
+          <th scope="row">${touch.routeId}</th>
+          <td>${yesNo(touch.friend)}</td>
+          <td>${yesNo(touch.firstTouch)}</td>
+        </tr>`,
+    );
+  const table = html`<table class="data touches">
+    <caption>
+      ${t('touches')}
+    </caption>
+    <thead>
+      <tr>
+        <th scope="col">${t('touchAt')}</th>
+        <th scope="col">${t('touchRoute')}</th>
+        <th scope="col">${t('touchFriend')}</th>
+        <th scope="col">${t('touchFirst')}</th>
+      </tr>
+    </thead>
+    <tbody>
+      ${rows}
+    </tbody>
+  </table>`;
+  return html`<section aria-labelledby="h-route">
+    <h2 id="h-route">${t('route')}</h2>
+    ${definitions(ctx, profile, ['acquisitionRoute', 'acquisitionSource'], 'route')}
+    ${touches.length > 0 ? table : html`<p>${t('noTouches')}</p>`}
+  </section>`;
+}
+
+function tagsSection(ctx: PageContext, profile: Profile): Html {
+  const t = ctx.translate(customerMessages);
+  const tags = Array.isArray(profile.tags) ? (profile.tags as unknown[]).map(String) : [];
+  const list = html`<ul class="tags">
+    ${tags.map((tag) => html`<li>${tag}</li>`)}
+  </ul>`;
+  return html`<section aria-labelledby="h-tags">
+    <h2 id="h-tags">${t('tags')}</h2>
+    ${tags.length > 0 ? list : html`<p>${t('noTags')}</p>`}
+  </section>`;
+}
+
+function otherFields(ctx: PageContext, profile: Profile): Html {
+  const t = ctx.translate(customerMessages);
+  const keys = Object.keys(profile)
+    .filter((k) => !SHOWN.has(k))
+    .sort();
+  if (keys.length === 0) return html``;
+  const rows = keys.map(
+    (k) =>
+      html`<tr data-field="${k}">
+        <th scope="row">${k}</th>
+        <td>${valueText(ctx, profile[k])}</td>
+      </tr>`,
+  );
+  return html`<section aria-labelledby="h-fields">
+    <h2 id="h-fields">${t('fields')}</h2>
+    <table class="data fields">
+      <thead>
+        <tr>
+          <th scope="col">${t('field')}</th>
+          <th scope="col">${t('fieldValue')}</th>
+        </tr>
+      </thead>
+      <tbody>
+        ${rows}
+      </tbody>
+    </table>
+  </section>`;
+}
+
+/** Every profile section of the page. */
+export function profileSections(ctx: PageContext, profile: Profile, touches: readonly RouteTouch[]): Html {
+  const t = ctx.translate(customerMessages);
+  return html`<section aria-labelledby="h-profile">
+      <h2 id="h-profile">${t('profile')}</h2>
+      ${definitions(ctx, profile, [...IDENTITY, 'createdAt', 'updatedAt'], 'identity')}
+    </section>
+    ${consentSection(ctx, profile)} ${routeSection(ctx, profile, touches)} ${tagsSection(ctx, profile)}
+    ${otherFields(ctx, profile)}`;
+}
