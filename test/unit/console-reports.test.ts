@@ -3,9 +3,7 @@
 // are images with a title and a description, every label escaped.
 import { describe, expect, it } from 'vitest';
 import { barChart, lineChart } from '../../api/console/reports/charts.js';
-import { storesFromRoutes } from '../../api/console/reports/data.js';
 import { MAX_PAGE_DAYS, parsePagePeriod, zonedDay, zonedMidnight } from '../../api/console/reports/period.js';
-import type { RouteReportRow } from '../../api/routes/report.js';
 
 describe('zonedMidnight and zonedDay', () => {
   it.each([
@@ -54,46 +52,6 @@ describe('parsePagePeriod', () => {
     } catch (err) {
       expect(err).toMatchObject({ status: 400, code: 'BAD_REQUEST' });
     }
-  });
-});
-
-const row = (routeId: string, store: string | null, figures: Partial<RouteReportRow>): RouteReportRow => ({
-  routeId,
-  name: routeId,
-  store,
-  channel: null,
-  visits: 0,
-  denied: 0,
-  logins: 0,
-  friendsAdded: 0,
-  customersLinked: 0,
-  newCustomers: 0,
-  blockedSince: 0,
-  orders: 0,
-  revenue: 0,
-  conversions: {},
-  ...figures,
-});
-
-describe('storesFromRoutes', () => {
-  it('adds routes up per store label, conversions per journey, no store last', () => {
-    const lines = storesFromRoutes({
-      from: '',
-      to: '',
-      days: 30,
-      routes: [
-        row('web', null, { logins: 1, revenue: 100 }),
-        row('shibuya-a', 'shibuya', { logins: 2, revenue: 300, conversions: { winback: 1 } }),
-        row('umeda', 'umeda', { visits: 4 }),
-        row('shibuya-b', 'shibuya', { logins: 3, revenue: 50, conversions: { winback: 2, upsell: 1 } }),
-      ],
-    });
-    expect(lines.map((l) => [l.store, l.routes, l.logins, l.revenue, l.visits])).toEqual([
-      ['shibuya', ['shibuya-a', 'shibuya-b'], 5, 350, 0],
-      ['umeda', ['umeda'], 0, 0, 4],
-      [null, ['web'], 1, 100, 0],
-    ]);
-    expect(lines[0]!.conversions).toEqual({ winback: 3, upsell: 1 });
   });
 });
 

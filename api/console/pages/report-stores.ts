@@ -1,13 +1,12 @@
 /**
- * `/console/reports/stores`: the routes report of a period gathered per store, by each route's `store`
- * label (routes without one under "no store"): the arrival funnel, arrivals and revenue per store as
- * bars, and every store's figures in a table.
+ * `/console/reports/stores`: the stores report of a period (`GET /v1/reports/stores`): the arrival
+ * funnel, arrivals and revenue per store as bars, and every store's figures in a table.
  */
 import { html, type Html } from '../html.js';
 import { defineMessages } from '../i18n.js';
 import type { ConsolePage, PageContext } from '../page.js';
 import { barChart, chartBox } from '../reports/charts.js';
-import { readRoutesReport, storesFromRoutes, type StoreLine } from '../reports/data.js';
+import { readStoresReport, type StoreLine } from '../reports/data.js';
 import { figureCells, figureHeads } from '../reports/figure-table.js';
 import { funnelChart } from '../reports/funnel.js';
 import { reportMessages } from '../reports/messages.js';
@@ -18,7 +17,7 @@ const messages = defineMessages({
   ja: {
     title: '店舗レポート',
     about:
-      '各経路の「店舗」ラベルごとに流入経路レポートを合計しています。店舗のない経路（Web バナーなど）は「店舗なし」にまとめます。',
+      '流入は経路の「店舗」ごとに数えます。店舗のない経路（Web バナーなど）からの流入は顧客の「よく行く店舗」（homeStore）に、どちらもなければ「店舗なし」に数えます。',
     empty: '経路はまだありません。definitions/routes/ の経路を kizuna publish で公開してください。',
     arrivalsTitle: '店舗ごとの流入',
     arrivalsDesc: '期間中に各店舗の経路から流入した人数。',
@@ -31,7 +30,7 @@ const messages = defineMessages({
   en: {
     title: 'Stores report',
     about:
-      "The routes report added up per route's store label. Routes without a store (a web banner) are gathered under no store.",
+      "Arrivals count under their route's store; through a route without one (a web banner), under the customer's home store; with neither, under no store.",
     empty: 'No route yet. Publish the routes of definitions/routes/ with kizuna publish.',
     arrivalsTitle: 'Arrivals by store',
     arrivalsDesc: "People who arrived through each store's routes in the period.",
@@ -100,7 +99,7 @@ export const storesReportPage: ConsolePage = {
     const period = parsePagePeriod(ctx.query, ctx.deps.clock(), ctx.deps.timeZone);
     const head = html`<p>${t('about')}</p>
       ${periodForm(ctx, period, '/console/reports/stores')} ${periodLine(ctx, period)}`;
-    const lines = storesFromRoutes(await readRoutesReport(ctx.deps.models, period));
+    const lines: StoreLine[] = (await readStoresReport(ctx.deps.models, period)).stores;
     if (lines.length === 0)
       return {
         title: t('title'),

@@ -4,12 +4,18 @@
  */
 import type { Models } from '../../../store/connection.js';
 import { answersReport, type AnswersReport } from '../../reports/answers.js';
+import { storesReport, type StoresReport } from '../../reports/stores.js';
 import { routesReport, type RouteReportRow, type RoutesReport } from '../../routes/report.js';
 import type { PeriodView } from './period.js';
 
 /** The routes report of the period (`GET /v1/reports/routes?from&to&days`). */
 export function readRoutesReport(models: Models, period: PeriodView): Promise<RoutesReport> {
   return routesReport(models, { from: period.from, to: period.to, days: period.days });
+}
+
+/** The stores report of the period (`GET /v1/reports/stores?from&to&days`). */
+export function readStoresReport(models: Models, period: PeriodView): Promise<StoresReport> {
+  return storesReport(models, { from: period.from, to: period.to, days: period.days });
 }
 
 /** One day of the period: arrivals through every route, and the conversions of those arrivals. */
@@ -52,48 +58,6 @@ export type LineFigures = Omit<RouteReportRow, 'routeId' | 'name' | 'store' | 'c
 export interface StoreLine extends LineFigures {
   store: string | null;
   routes: string[];
-}
-
-const COUNTED = [
-  'visits',
-  'denied',
-  'logins',
-  'friendsAdded',
-  'customersLinked',
-  'newCustomers',
-  'blockedSince',
-  'orders',
-  'revenue',
-] as const;
-
-const zeros = () => Object.fromEntries(COUNTED.map((f) => [f, 0])) as Record<(typeof COUNTED)[number], number>;
-
-function addLine(into: LineFigures, row: LineFigures): void {
-  for (const field of COUNTED) into[field] += row[field];
-  for (const [journeyId, n] of Object.entries(row.conversions)) {
-    into.conversions[journeyId] = (into.conversions[journeyId] ?? 0) + n;
-  }
-}
-
-/**
- * Per store, the routes report's lines added up by their route's `store` label; routes without a
- * label are gathered under `store: null`, listed last. A customer who arrived through two routes of
- * one store counts once per route.
- */
-export function storesFromRoutes(report: RoutesReport): StoreLine[] {
-  const lines = new Map<string | null, StoreLine>();
-  for (const row of report.routes) {
-    let line = lines.get(row.store);
-    if (!line) {
-      line = { store: row.store, routes: [], conversions: {}, ...zeros() };
-      lines.set(row.store, line);
-    }
-    line.routes.push(row.routeId);
-    addLine(line, row);
-  }
-  return [...lines.values()].sort((a, b) =>
-    a.store === null ? 1 : b.store === null ? -1 : a.store.localeCompare(b.store),
-  );
 }
 
 /** The answers report of a journey (`GET /v1/reports/answers/:journeyId?days`); 404 for an unknown journey. */
