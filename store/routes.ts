@@ -5,6 +5,7 @@
  * equality, which FerretDB pushes down to PostgreSQL.
  */
 import { isDuplicateKeyError } from './errors.js';
+import { withCustomerLock } from './customers.js';
 import type { Models } from './models/index.js';
 import { utcDay } from './route-activity.js';
 
@@ -118,10 +119,13 @@ export async function insertRouteTouch(models: Models, touch: RouteTouch): Promi
  * call set it.
  */
 export async function setAcquisitionRoute(models: Models, customerId: string, routeId: string): Promise<boolean> {
-  const result = await models.Customer.updateOne(
-    { _id: customerId, acquisitionRoute: { $exists: false } },
-    { $set: { acquisitionRoute: routeId } },
-    { strict: false },
+  // Under the customer's lock: the `$exists` check is only atomic with the write while nobody else writes.
+  const result = await withCustomerLock(models, customerId, () =>
+    models.Customer.updateOne(
+      { _id: customerId, acquisitionRoute: { $exists: false } },
+      { $set: { acquisitionRoute: routeId } },
+      { strict: false },
+    ),
   );
   return result.modifiedCount === 1;
 }
