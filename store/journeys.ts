@@ -147,8 +147,7 @@ export async function getJourneyHead(models: Models, journeyId: string): Promise
  * @throws JourneyNotFoundError when the journey was never published.
  */
 export async function setJourneyStatus(models: Models, journeyId: string, status: JourneyStatus): Promise<JourneyHead> {
-  // Under the head's lock: FerretDB v1 applies `$inc` as a read then a write, so two concurrent
-  // changes could otherwise get one generation, or a publish could put back the old status.
+  // Under the head's lock: FerretDB v1's `$inc` is a read then a write (two changes, one generation).
   const head = await lockDocument(models, 'journey_heads', journeyId, async () => {
     await models.JourneyHead.updateOne({ journeyId }, { $set: { status }, $inc: { generation: 1 } });
     return getJourneyHead(models, journeyId);

@@ -10,7 +10,7 @@ import { projectRoot } from '../../scripts/servers.js';
 import { connectStore, type Store } from '../../store/connection.js';
 import { findProfile, setExistingProfileField, upsertProfile } from '../../store/customers.js';
 import { publishJourney, setJourneyStatus } from '../../store/journeys.js';
-import { setAcquisitionRoute } from '../../store/routes.js';
+import { consumeRouteLogin, insertRouteLogin, setAcquisitionRoute } from '../../store/routes.js';
 import { connectTestStore } from '../support/store.js';
 
 const WRITERS = 40;
@@ -89,6 +89,17 @@ describe('concurrent writers of one document', () => {
     expect(wins.filter(Boolean)).toHaveLength(1);
     const profile = await findProfile(a.models, 'c-first');
     expect(profile?.acquisitionRoute).toBe(`route-${wins.indexOf(true)}`);
+  });
+
+  it('uses a route login once when its callback is opened many times at once', async () => {
+    const login = { loginId: 'login-race', routeId: 'flyer', nonce: 'n', codeVerifier: 'v', createdAt: new Date() };
+    await insertRouteLogin(a.models, login);
+    const used = await Promise.all(
+      Array.from({ length: WRITERS }, (_, i) =>
+        consumeRouteLogin(storeOf(i).models, login.loginId, new Date(), 'arrived'),
+      ),
+    );
+    expect(used.filter((row) => row !== null)).toHaveLength(1);
   });
 
   it('gives each of many concurrent status changes of a journey its own generation', async () => {
