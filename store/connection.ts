@@ -6,6 +6,7 @@ import mongoose, { type Connection } from 'mongoose';
 import { createModels, type Models } from './models/index.js';
 import { ensurePostgresIndexes } from './postgres-indexes.js';
 import { upgradeIndexes } from './index-upgrades.js';
+import { bindDocumentLocks, createDocumentLocks } from './document-locks.js';
 
 export type { Models };
 
@@ -50,5 +51,15 @@ export async function connectStore(uri: string, opts: StoreOptions = {}): Promis
       throw new Error(`the store's PostgreSQL indexes (KIZUNA_POSTGRES_URL): ${String(err)}`);
     });
   }
-  return { connection, models, close: () => connection.close() };
+  // Writers of one document take turns (FerretDB v1 updates are not atomic: see document-locks.ts).
+  const locks = createDocumentLocks({ namespace: connection.name, postgresUrl: opts.postgresUrl });
+  bindDocumentLocks(models, locks);
+  return {
+    connection,
+    models,
+    close: async () => {
+      await locks.close();
+      await connection.close();
+    },
+  };
 }

@@ -1,7 +1,11 @@
 /**
  * Customer profiles: the only code that reads or writes the `customers` collection. Profiles are
- * plain objects in the shape journeys see them (see `models/customer.ts`).
+ * plain objects in the shape journeys see them (see `models/customer.ts`). Many writers change one
+ * customer at once (the event pipeline, LINE webhooks, route arrivals, journeys, deliveries) and
+ * FerretDB v1 updates a document by reading and writing it back whole, so every update here runs
+ * under the customer's document lock ({@link withCustomerLock}); inserts need none (the key is unique).
  */
+import { lockDocument } from './document-locks.js';
 import { duplicateKeyWrites, isDuplicateKeyError } from './errors.js';
 import type { Models } from './models/index.js';
 
@@ -41,6 +45,15 @@ export class LineUserIdTakenError extends Error {
 /** Where a recorded re-opt-in of a channel is kept: `{ source, at }` (see `docs/security.md`). */
 export const OPT_IN_FIELD = 'consentOptIn';
 
+/**
+ * Runs `write` while no other writer of the customer runs (see `document-locks.ts`). Every update of a
+ * customer document goes through it, in this file and in `routes.ts`; a write nested in another of the
+ * same customer would wait for itself, so writers never call each other inside it.
+ */
+export function withCustomerLock<T>(models: Models, customerId: string, write: () => Promise<T>): Promise<T> {
+  return lockDocument(models, 'customers', customerId, write);
+}
+
 /** The customer's profile, or `null` when there is no such customer. */
 export async function findProfile(models: Models, customerId: string): Promise<Profile | null> {
   const doc = await models.Customer.findOne({ _id: customerId }, { _id: 0, __v: 0 }).lean<Profile>();
@@ -58,6 +71,10 @@ export async function upsertProfile(
   customerId: string,
   patch: ProfilePatch,
 ): Promise<{ created: boolean }> {
+  return withCustomerLock(models, customerId, () => applyPatch(models, customerId, patch));
+}
+
+async function applyPatch(models: Models, customerId: string, patch: ProfilePatch): Promise<{ created: boolean }> {
   const { resubscribe, rest } = splitResubscribe(patch.set ?? {});
   const { $set, $unset } = splitSet(rest);
   const update: Record<string, unknown> = {};
@@ -140,13 +157,15 @@ export async function setExistingProfileField(
   path: string,
   value: unknown,
 ): Promise<boolean> {
-  const { matchedCount } = await models.Customer.updateOne({ _id: customerId }, { $set: { [path]: value } });
+  const { matchedCount } = await withCustomerLock(models, customerId, () =>
+    models.Customer.updateOne({ _id: customerId }, { $set: { [path]: value } }),
+  );
   return matchedCount > 0;
 }
 
 /** Deletes the customer's profile (erasure's last step). Returns how many profiles were deleted (0 or 1). */
 export async function deleteCustomer(models: Models, customerId: string): Promise<number> {
-  const result = await models.Customer.deleteOne({ _id: customerId });
+  const result = await withCustomerLock(models, customerId, () => models.Customer.deleteOne({ _id: customerId }));
   return result.deletedCount;
 }
 
@@ -213,9 +232,8 @@ async function upsertRetried(models: Models, customerId: string, update: Record<
  * not yet linked), so a customer can be linked to it. Returns whether a profile held it.
  */
 export async function releaseLineUserId(models: Models, holderId: string, lineUserId: string): Promise<boolean> {
-  const { modifiedCount } = await models.Customer.updateOne(
-    { _id: holderId, lineUserId },
-    { $unset: { lineUserId: '' } },
+  const { modifiedCount } = await withCustomerLock(models, holderId, () =>
+    models.Customer.updateOne({ _id: holderId, lineUserId }, { $unset: { lineUserId: '' } }),
   );
   return modifiedCount > 0;
 }

@@ -6,6 +6,7 @@ import { markJournalCountsComplete } from './journal-counts.js';
 import type { DeliveryChannel, Plan } from '../definitions/plan.js';
 import type { JourneyStatus } from './models/journey-head.js';
 import { isDuplicateKeyError } from './errors.js';
+import { lockDocument } from './document-locks.js';
 import type { Models } from './models/index.js';
 
 export type { JourneyStatus } from './models/journey-head.js';
@@ -98,7 +99,11 @@ export async function publishJourney(
  * creating it (status `active`) on the first publish. Re-running it is harmless, which also repairs
  * a head left behind by a publish that stopped between its two writes.
  */
-async function advanceHead(models: Models, journeyId: string, version: number, contentHash: string): Promise<void> {
+function advanceHead(models: Models, journeyId: string, version: number, contentHash: string): Promise<void> {
+  return lockDocument(models, 'journey_heads', journeyId, () => moveHead(models, journeyId, version, contentHash));
+}
+
+async function moveHead(models: Models, journeyId: string, version: number, contentHash: string): Promise<void> {
   // FerretDB v1 applies a conditional update as a read then a write, so a concurrent publish of an
   // older version can overwrite a newer head after its stale read. Every publisher inserts its version
   // before it moves the head, so after writing, each checks the head against the latest version stored
@@ -142,8 +147,11 @@ export async function getJourneyHead(models: Models, journeyId: string): Promise
  * @throws JourneyNotFoundError when the journey was never published.
  */
 export async function setJourneyStatus(models: Models, journeyId: string, status: JourneyStatus): Promise<JourneyHead> {
-  await models.JourneyHead.updateOne({ journeyId }, { $set: { status }, $inc: { generation: 1 } });
-  const head = await getJourneyHead(models, journeyId);
+  // Under the head's lock: FerretDB v1's `$inc` is a read then a write (two changes, one generation).
+  const head = await lockDocument(models, 'journey_heads', journeyId, async () => {
+    await models.JourneyHead.updateOne({ journeyId }, { $set: { status }, $inc: { generation: 1 } });
+    return getJourneyHead(models, journeyId);
+  });
   if (head === null) throw new JourneyNotFoundError(journeyId);
   return head;
 }

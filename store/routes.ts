@@ -5,6 +5,8 @@
  * equality, which FerretDB pushes down to PostgreSQL.
  */
 import { isDuplicateKeyError } from './errors.js';
+import { withCustomerLock } from './customers.js';
+import { lockDocument } from './document-locks.js';
 import type { Models } from './models/index.js';
 import { utcDay } from './route-activity.js';
 
@@ -98,9 +100,13 @@ export async function consumeRouteLogin(
   at: Date,
   outcome: string,
 ): Promise<RouteLogin | null> {
-  const result = await models.RouteLogin.updateOne(
-    { _id: loginId, consumed: false },
-    { $set: { consumed: true, consumedAt: at, outcome } },
+  // Under the login's lock: FerretDB v1 checks `consumed: false` on its read, not at its write, so
+  // concurrent callbacks could otherwise all see the login unused.
+  const result = await lockDocument(models, 'route_logins', loginId, () =>
+    models.RouteLogin.updateOne(
+      { _id: loginId, consumed: false },
+      { $set: { consumed: true, consumedAt: at, outcome } },
+    ),
   );
   if (result.modifiedCount !== 1) return null;
   const doc = await models.RouteLogin.findOne({ _id: loginId }).lean<RouteLogin & { _id: string }>();
@@ -118,10 +124,13 @@ export async function insertRouteTouch(models: Models, touch: RouteTouch): Promi
  * call set it.
  */
 export async function setAcquisitionRoute(models: Models, customerId: string, routeId: string): Promise<boolean> {
-  const result = await models.Customer.updateOne(
-    { _id: customerId, acquisitionRoute: { $exists: false } },
-    { $set: { acquisitionRoute: routeId } },
-    { strict: false },
+  // Under the customer's lock: the `$exists` check is only atomic with the write while nobody else writes.
+  const result = await withCustomerLock(models, customerId, () =>
+    models.Customer.updateOne(
+      { _id: customerId, acquisitionRoute: { $exists: false } },
+      { $set: { acquisitionRoute: routeId } },
+      { strict: false },
+    ),
   );
   return result.modifiedCount === 1;
 }
