@@ -19,6 +19,8 @@ import {
 } from './channels/delivery-config.js';
 import { TzDataMismatchError, checkTzData, enforceTzData } from './runtime/tz-data.js';
 import { temporalConnectionOptions } from './runtime/temporal-connection.js';
+import { logMemoryEvery } from './runtime/worker-memory.js';
+import { WorkerSettingsError, workerSettingsFromEnv } from './runtime/worker-settings.js';
 import { connectStore } from './store/connection.js';
 import { TASK_QUEUE } from './workflows/search-attributes.js';
 
@@ -93,6 +95,7 @@ async function main() {
   const env = process.env;
   // Checked before anything else: production without its delivery settings refuses to start.
   deliverySettingsFromEnv(env);
+  const settings = workerSettingsFromEnv(env);
   // Workflow code computes quiet hours and dates with this Node's tz data: it must be the pinned one.
   const tz = enforceTzData(
     checkTzData(env.KIZUNA_TZDATA, { tz: process.versions.tz, icu: process.versions.icu }),
@@ -110,8 +113,14 @@ async function main() {
     namespace: env.TEMPORAL_NAMESPACE ?? 'default',
     deps: { models: store.models, delivery },
     ...(workflowBundleCode === undefined ? {} : { workflowBundleCode }),
-    ...(env.KIZUNA_MAX_CACHED_WORKFLOWS ? { maxCachedWorkflows: Number(env.KIZUNA_MAX_CACHED_WORKFLOWS) } : {}),
+    ...(settings.maxCachedWorkflows === undefined ? {} : { maxCachedWorkflows: settings.maxCachedWorkflows }),
   });
+  if (settings.memoryLogSeconds !== undefined) {
+    logMemoryEvery(settings.memoryLogSeconds, {
+      memoryUsage: () => process.memoryUsage(),
+      cachedWorkflows: () => worker.getStatus().numCachedWorkflows,
+    });
+  }
   console.log(`kizuna worker: polling task queue "${TASK_QUEUE}" on ${env.TEMPORAL_ADDRESS ?? '127.0.0.1:7233'}`);
   // Worker.run resolves after SIGINT/SIGTERM (the SDK's default shutdown signals) once in-flight
   // activities and workflow tasks are done; only then are the connections closed.
@@ -128,7 +137,8 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
       : main();
   run.catch((err: unknown) => {
     // A configuration problem is the operator's to fix: its sentence, not a stack trace.
-    const known = err instanceof DeliveryConfigError || err instanceof TzDataMismatchError;
+    const known =
+      err instanceof DeliveryConfigError || err instanceof TzDataMismatchError || err instanceof WorkerSettingsError;
     console.error('kizuna worker: failed to start:', known ? err.message : err);
     process.exit(1);
   });
