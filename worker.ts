@@ -20,7 +20,7 @@ import {
 import { TzDataMismatchError, checkTzData, enforceTzData } from './runtime/tz-data.js';
 import { temporalConnectionOptions } from './runtime/temporal-connection.js';
 import { logMemoryEvery } from './runtime/worker-memory.js';
-import { WorkerSettingsError, workerSettingsFromEnv } from './runtime/worker-settings.js';
+import { WorkerSettingsError, workerSettingsFromEnv, type WorkerSettings } from './runtime/worker-settings.js';
 import { connectStore } from './store/connection.js';
 import { TASK_QUEUE } from './workflows/search-attributes.js';
 
@@ -44,6 +44,10 @@ export interface KizunaWorkerOptions {
   /** Workflows kept in the worker's cache; default {@link DEFAULT_CACHED_WORKFLOWS}. */
   maxCachedWorkflows?: number;
   maxConcurrentActivityTaskExecutions?: number;
+  /** Workflow tasks held at once; default the SDK's (40). */
+  maxConcurrentWorkflowTaskExecutions?: number;
+  /** Local activities (store requests) at once; default the SDK's (100). */
+  maxConcurrentLocalActivityExecutions?: number;
 }
 
 /**
@@ -64,6 +68,12 @@ export async function createKizunaWorker(opts: KizunaWorkerOptions): Promise<Wor
     activities: createActivities(opts.deps),
     maxCachedWorkflows: opts.maxCachedWorkflows ?? DEFAULT_CACHED_WORKFLOWS,
     maxConcurrentActivityTaskExecutions: opts.maxConcurrentActivityTaskExecutions ?? 50,
+    ...(opts.maxConcurrentWorkflowTaskExecutions === undefined
+      ? {}
+      : { maxConcurrentWorkflowTaskExecutions: opts.maxConcurrentWorkflowTaskExecutions }),
+    ...(opts.maxConcurrentLocalActivityExecutions === undefined
+      ? {}
+      : { maxConcurrentLocalActivityExecutions: opts.maxConcurrentLocalActivityExecutions }),
     // On SIGTERM, activities in flight (a send) get this long to finish before the worker stops.
     shutdownGraceTime: '30 seconds',
   });
@@ -91,6 +101,11 @@ function loadBundle(env: NodeJS.ProcessEnv): string | undefined {
   }
 }
 
+/** The settings that size the worker, without the memory log's. */
+function sizing({ memoryLogSeconds: _log, ...rest }: WorkerSettings): Partial<KizunaWorkerOptions> {
+  return rest;
+}
+
 async function main() {
   const env = process.env;
   // Checked before anything else: production without its delivery settings refuses to start.
@@ -113,7 +128,7 @@ async function main() {
     namespace: env.TEMPORAL_NAMESPACE ?? 'default',
     deps: { models: store.models, delivery },
     ...(workflowBundleCode === undefined ? {} : { workflowBundleCode }),
-    ...(settings.maxCachedWorkflows === undefined ? {} : { maxCachedWorkflows: settings.maxCachedWorkflows }),
+    ...sizing(settings),
   });
   if (settings.memoryLogSeconds !== undefined) {
     logMemoryEvery(settings.memoryLogSeconds, {

@@ -9,7 +9,19 @@ export interface WorkerSettings {
   maxCachedWorkflows?: number;
   /** KIZUNA_MEMORY_LOG_SECONDS: log the worker's memory every so many seconds. */
   memoryLogSeconds?: number;
+  /** KIZUNA_MAX_CONCURRENT_ACTIVITIES: activities (sends, audience pages) the worker runs at once. */
+  maxConcurrentActivityTaskExecutions?: number;
+  /** KIZUNA_MAX_CONCURRENT_WORKFLOW_TASKS: workflow tasks the worker holds at once. */
+  maxConcurrentWorkflowTaskExecutions?: number;
+  /** KIZUNA_MAX_CONCURRENT_LOCAL_ACTIVITIES: store requests (local activities) the worker runs at once. */
+  maxConcurrentLocalActivityExecutions?: number;
 }
+
+const SLOTS = {
+  maxConcurrentActivityTaskExecutions: 'KIZUNA_MAX_CONCURRENT_ACTIVITIES',
+  maxConcurrentWorkflowTaskExecutions: 'KIZUNA_MAX_CONCURRENT_WORKFLOW_TASKS',
+  maxConcurrentLocalActivityExecutions: 'KIZUNA_MAX_CONCURRENT_LOCAL_ACTIVITIES',
+} as const;
 
 /** A worker setting that cannot be used. */
 export class WorkerSettingsError extends Error {
@@ -34,8 +46,14 @@ export function workerSettingsFromEnv(env: NodeJS.ProcessEnv): WorkerSettings {
     throw new WorkerSettingsError('KIZUNA_MAX_CACHED_WORKFLOWS must be 0 (no cache) or at least 2, got "1"');
   }
   const memoryLogSeconds = wholeNumber(env, 'KIZUNA_MEMORY_LOG_SECONDS', 1);
-  return {
+  const settings: WorkerSettings = {
     ...(maxCachedWorkflows === undefined ? {} : { maxCachedWorkflows }),
     ...(memoryLogSeconds === undefined ? {} : { memoryLogSeconds }),
   };
+  for (const [key, name] of Object.entries(SLOTS) as Array<[keyof typeof SLOTS, string]>) {
+    // Temporal needs two workflow task slots when workflows are cached; one of anything else will do.
+    const value = wholeNumber(env, name, key === 'maxConcurrentWorkflowTaskExecutions' ? 2 : 1);
+    if (value !== undefined) settings[key] = value;
+  }
+  return settings;
 }

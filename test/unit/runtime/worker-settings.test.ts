@@ -18,7 +18,23 @@ describe('the worker settings', () => {
     });
   });
 
+  it('sizes the worker’s slots for workflow tasks, activities and local activities', () => {
+    const env = {
+      KIZUNA_MAX_CONCURRENT_ACTIVITIES: '10',
+      KIZUNA_MAX_CONCURRENT_WORKFLOW_TASKS: '20',
+      KIZUNA_MAX_CONCURRENT_LOCAL_ACTIVITIES: '30',
+    };
+    expect(workerSettingsFromEnv(env)).toEqual({
+      maxConcurrentActivityTaskExecutions: 10,
+      maxConcurrentWorkflowTaskExecutions: 20,
+      maxConcurrentLocalActivityExecutions: 30,
+    });
+  });
+
   it.each([
+    ['KIZUNA_MAX_CONCURRENT_ACTIVITIES', '0'],
+    ['KIZUNA_MAX_CONCURRENT_WORKFLOW_TASKS', '1'],
+    ['KIZUNA_MAX_CONCURRENT_LOCAL_ACTIVITIES', 'x'],
     ['KIZUNA_MAX_CACHED_WORKFLOWS', 'abc'],
     ['KIZUNA_MAX_CACHED_WORKFLOWS', '-5'],
     ['KIZUNA_MAX_CACHED_WORKFLOWS', '2.5'],
