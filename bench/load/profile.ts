@@ -10,7 +10,7 @@
  * Each as p50 / p95 / max in ms.
  */
 import type { Client } from '@temporalio/client';
-import type { temporal } from '@temporalio/proto';
+import proto, { type temporal } from '@temporalio/proto';
 import { tsToMs } from '@temporalio/common/lib/time.js';
 import { percentile } from './lateness.js';
 
@@ -51,11 +51,10 @@ export function segmentsOf(events: HistoryEvent[], enteredAt: number, T: typeof 
 
 /** p50 / p95 / max of each segment over the runs `kizuna/<journeyId>/<customerId>` entered at the given times. */
 export async function waitProfile(client: Client, journeyId: string, entered: Map<string, number>) {
-  const { temporal: proto } = await import('@temporalio/proto');
   const bySegment = Object.fromEntries(SEGMENTS.map((s) => [s, [] as number[]])) as Record<Segment, number[]>;
   for (const [customerId, enteredAt] of entered) {
     const history = await client.workflow.getHandle(`kizuna/${journeyId}/${customerId}`).fetchHistory();
-    const segments = segmentsOf(history.events ?? [], enteredAt, proto.api.enums.v1.EventType);
+    const segments = segmentsOf(history.events ?? [], enteredAt, proto.temporal.api.enums.v1.EventType);
     for (const s of SEGMENTS) if (Number.isFinite(segments[s])) bySegment[s].push(segments[s]);
   }
   return Object.fromEntries(
