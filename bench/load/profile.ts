@@ -11,7 +11,7 @@
  */
 import type { Client } from '@temporalio/client';
 import proto, { type temporal } from '@temporalio/proto';
-import { tsToMs } from '@temporalio/common/lib/time.js';
+import { optionalTsToMs, tsToMs } from '@temporalio/common/lib/time.js';
 import { percentile } from './lateness.js';
 
 type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
@@ -38,7 +38,7 @@ export function segmentsOf(events: HistoryEvent[], enteredAt: number, T: typeof 
   const actScheduled = next(events, T.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED, wftDone.index);
   const actStarted = next(events, T.EVENT_TYPE_ACTIVITY_TASK_STARTED, actScheduled.index);
   const actDone = next(events, T.EVENT_TYPE_ACTIVITY_TASK_COMPLETED, actStarted.index);
-  const duration = tsToMs(started.event?.timerStartedEventAttributes?.startToFireTimeout ?? null);
+  const duration = optionalTsToMs(started.event?.timerStartedEventAttributes?.startToFireTimeout) ?? Number.NaN;
   return {
     beforeTimer: at(started.event) - enteredAt,
     timer: at(fired.event) - (at(started.event) + duration),
