@@ -52,9 +52,13 @@ export interface KizunaWorkerOptions {
 
 /**
  * Journeys sleep for days: a run evicted from the cache replays its (short) history when it wakes, so
- * a small cache bounds the worker's memory however many journeys sleep, at the cost of a replay per wake.
+ * a small cache bounds the worker's memory however many journeys sleep, at the cost of a replay per
+ * wake. Measured (bench/runtime.ts --cached-workflows 500,50, docs/operations.md "Worker memory"): a
+ * cached workflow holds about 0.6 MB; thousands of sleepers with 500 cached kept the worker near
+ * 690 MB, with 50 near 430 MB. A cache of 500 barely helps sleepers anyway (a wake days later finds
+ * its run evicted), while 50 still covers the runs a worker is moving at once (40 workflow task slots).
  */
-export const DEFAULT_CACHED_WORKFLOWS = 500;
+export const DEFAULT_CACHED_WORKFLOWS = 50;
 
 /** Creates a worker on an open Temporal connection with the given activity dependencies. */
 export async function createKizunaWorker(opts: KizunaWorkerOptions): Promise<Worker> {

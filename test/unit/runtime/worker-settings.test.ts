@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { lastMemoryLine, memoryLine, readWorkerMemory } from '../../../runtime/worker-memory.js';
 import { WorkerSettingsError, workerSettingsFromEnv } from '../../../runtime/worker-settings.js';
+import { DEFAULT_CACHED_WORKFLOWS } from '../../../worker.js';
 import { localEnv } from '../../../scripts/local-env.js';
 import { projectRoot } from '../../../scripts/servers.js';
 
@@ -29,6 +30,11 @@ describe('the worker settings', () => {
       maxConcurrentWorkflowTaskExecutions: 20,
       maxConcurrentLocalActivityExecutions: 30,
     });
+  });
+
+  it('keeps a workflow cache small enough for thousands of sleeping runs', () => {
+    // About 0.6 MB a cached workflow (docs/operations.md, "Worker memory"): 500 of them cost 300 MB.
+    expect(DEFAULT_CACHED_WORKFLOWS).toBeLessThanOrEqual(50);
   });
 
   it.each([
