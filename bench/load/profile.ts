@@ -6,7 +6,9 @@
  * - workflowTask: started → completed (the worker's own work, local activities included);
  * - activityQueue: the send activity scheduled → started (task queue backlog and activity slots);
  * - activity: the send started → completed (the delivery ledger's store writes and the push);
- * - beforeTimer: entry → the timer's start (the run's start and first workflow tasks).
+ * - beforeTimer: entry → the timer's start (the run's start and first workflow tasks), split into
+ *   - start: entry (the POST) → the run's start (routing in the API, the start call);
+ *   - firstTasks: the run's start → the timer's start (the first workflow tasks, the entry claim).
  * Each as p50 / p95 / max in ms.
  */
 import type { Client } from '@temporalio/client';
@@ -17,7 +19,16 @@ import { percentile } from './lateness.js';
 type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
 type Type = temporal.api.enums.v1.EventType;
 
-const SEGMENTS = ['beforeTimer', 'timer', 'workflowTaskQueue', 'workflowTask', 'activityQueue', 'activity'] as const;
+const SEGMENTS = [
+  'beforeTimer',
+  'start',
+  'firstTasks',
+  'timer',
+  'workflowTaskQueue',
+  'workflowTask',
+  'activityQueue',
+  'activity',
+] as const;
 type Segment = (typeof SEGMENTS)[number];
 
 const at = (e: HistoryEvent | undefined) => (e ? tsToMs(e.eventTime) : Number.NaN);
@@ -30,6 +41,7 @@ function next(events: HistoryEvent[], type: Type, from = 0): { event?: HistoryEv
 
 /** The segments of one run's history, in ms (NaN when the run has not got that far). */
 export function segmentsOf(events: HistoryEvent[], enteredAt: number, T: typeof temporal.api.enums.v1.EventType) {
+  const run = next(events, T.EVENT_TYPE_WORKFLOW_EXECUTION_STARTED);
   const started = next(events, T.EVENT_TYPE_TIMER_STARTED);
   const fired = next(events, T.EVENT_TYPE_TIMER_FIRED, started.index);
   const wfts = next(events, T.EVENT_TYPE_WORKFLOW_TASK_SCHEDULED, fired.index);
@@ -41,6 +53,8 @@ export function segmentsOf(events: HistoryEvent[], enteredAt: number, T: typeof 
   const duration = optionalTsToMs(started.event?.timerStartedEventAttributes?.startToFireTimeout) ?? Number.NaN;
   return {
     beforeTimer: at(started.event) - enteredAt,
+    start: at(run.event) - enteredAt,
+    firstTasks: at(started.event) - at(run.event),
     timer: at(fired.event) - (at(started.event) + duration),
     workflowTaskQueue: at(wftStarted.event) - at(wfts.event),
     workflowTask: at(wftDone.event) - at(wftStarted.event),

@@ -32,6 +32,8 @@ describe('the wait profile of a run', () => {
     ];
     expect(segmentsOf(history, entered, T)).toEqual({
       beforeTimer: 200,
+      start: 50,
+      firstTasks: 150,
       timer: 100,
       workflowTaskQueue: 1000,
       workflowTask: 100,
