@@ -21,6 +21,8 @@ import { createLineRichMenus } from './channels/line-richmenus.js';
 import { WorkspaceSettingsError, loadWorkspace } from './definitions/workspace.js';
 import { TzDataMismatchError, checkTzData, enforceTzData } from './runtime/tz-data.js';
 import { temporalConnectionOptions } from './runtime/temporal-connection.js';
+import { logMemoryEvery } from './runtime/worker-memory.js';
+import { WorkerSettingsError, workerSettingsFromEnv, type WorkerSettings } from './runtime/worker-settings.js';
 import { connectStore } from './store/connection.js';
 import { TASK_QUEUE } from './workflows/search-attributes.js';
 
@@ -44,13 +46,21 @@ export interface KizunaWorkerOptions {
   /** Workflows kept in the worker's cache; default {@link DEFAULT_CACHED_WORKFLOWS}. */
   maxCachedWorkflows?: number;
   maxConcurrentActivityTaskExecutions?: number;
+  /** Workflow tasks held at once; default the SDK's (40). */
+  maxConcurrentWorkflowTaskExecutions?: number;
+  /** Local activities (store requests) at once; default the SDK's (100). */
+  maxConcurrentLocalActivityExecutions?: number;
 }
 
 /**
  * Journeys sleep for days: a run evicted from the cache replays its (short) history when it wakes, so
- * a small cache bounds the worker's memory however many journeys sleep, at the cost of a replay per wake.
+ * a small cache bounds the worker's memory however many journeys sleep, at the cost of a replay per
+ * wake. Measured (bench/runtime.ts --cached-workflows 500,50, docs/operations.md "Worker memory"): a
+ * cached workflow holds about 0.6 MB; thousands of sleepers with 500 cached kept the worker near
+ * 690 MB, with 50 near 430 MB. A cache of 500 barely helps sleepers anyway (a wake days later finds
+ * its run evicted), while 50 still covers the runs a worker is moving at once (40 workflow task slots).
  */
-export const DEFAULT_CACHED_WORKFLOWS = 500;
+export const DEFAULT_CACHED_WORKFLOWS = 50;
 
 /** Creates a worker on an open Temporal connection with the given activity dependencies. */
 export async function createKizunaWorker(opts: KizunaWorkerOptions): Promise<Worker> {
@@ -64,6 +74,12 @@ export async function createKizunaWorker(opts: KizunaWorkerOptions): Promise<Wor
     activities: createActivities(opts.deps),
     maxCachedWorkflows: opts.maxCachedWorkflows ?? DEFAULT_CACHED_WORKFLOWS,
     maxConcurrentActivityTaskExecutions: opts.maxConcurrentActivityTaskExecutions ?? 50,
+    ...(opts.maxConcurrentWorkflowTaskExecutions === undefined
+      ? {}
+      : { maxConcurrentWorkflowTaskExecutions: opts.maxConcurrentWorkflowTaskExecutions }),
+    ...(opts.maxConcurrentLocalActivityExecutions === undefined
+      ? {}
+      : { maxConcurrentLocalActivityExecutions: opts.maxConcurrentLocalActivityExecutions }),
     // On SIGTERM, activities in flight (a send) get this long to finish before the worker stops.
     shutdownGraceTime: '30 seconds',
   });
@@ -101,6 +117,11 @@ function richMenusFromEnv(env: NodeJS.ProcessEnv): ActivityDeps['richMenus'] {
   });
 }
 
+/** The settings that size the worker, without the memory log's. */
+function sizing({ memoryLogSeconds: _log, ...rest }: WorkerSettings): Partial<KizunaWorkerOptions> {
+  return rest;
+}
+
 async function main() {
   const env = process.env;
   // Checked before anything else: production without its delivery settings refuses to start.
@@ -113,6 +134,7 @@ async function main() {
       ? `kizuna worker: LINE budget ${budget.monthly} messages a month, ${budget.reserve} reserved for transactional journeys`
       : 'kizuna worker: no LINE budget (definitions/workspace.yaml sets none)',
   );
+  const settings = workerSettingsFromEnv(env);
   // Workflow code computes quiet hours and dates with this Node's tz data: it must be the pinned one.
   const tz = enforceTzData(
     checkTzData(env.KIZUNA_TZDATA, { tz: process.versions.tz, icu: process.versions.icu }),
@@ -130,8 +152,14 @@ async function main() {
     namespace: env.TEMPORAL_NAMESPACE ?? 'default',
     deps: { models: store.models, delivery, richMenus: richMenusFromEnv(env) },
     ...(workflowBundleCode === undefined ? {} : { workflowBundleCode }),
-    ...(env.KIZUNA_MAX_CACHED_WORKFLOWS ? { maxCachedWorkflows: Number(env.KIZUNA_MAX_CACHED_WORKFLOWS) } : {}),
+    ...sizing(settings),
   });
+  if (settings.memoryLogSeconds !== undefined) {
+    logMemoryEvery(settings.memoryLogSeconds, {
+      memoryUsage: () => process.memoryUsage(),
+      cachedWorkflows: () => worker.getStatus().numCachedWorkflows,
+    });
+  }
   console.log(`kizuna worker: polling task queue "${TASK_QUEUE}" on ${env.TEMPORAL_ADDRESS ?? '127.0.0.1:7233'}`);
   // Worker.run resolves after SIGINT/SIGTERM (the SDK's default shutdown signals) once in-flight
   // activities and workflow tasks are done; only then are the connections closed.
@@ -149,7 +177,10 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
   run.catch((err: unknown) => {
     // A configuration problem is the operator's to fix: its sentence, not a stack trace.
     const known =
-      err instanceof DeliveryConfigError || err instanceof TzDataMismatchError || err instanceof WorkspaceSettingsError;
+      err instanceof DeliveryConfigError ||
+      err instanceof TzDataMismatchError ||
+      err instanceof WorkspaceSettingsError ||
+      err instanceof WorkerSettingsError;
     console.error('kizuna worker: failed to start:', known ? err.message : err);
     process.exit(1);
   });

@@ -10,19 +10,28 @@
  * (c) wait → branch → email at 10/s, the interpreter against the hand-written workflow
  *     (bench/runtime/baseline-workflow.ts) on the same stack: the same lateness figures.
  *
- * Usage: npx tsx bench/load.ts [--only a,b,c]
+ * Usage: npx tsx bench/load.ts [--only a,b,c] [--then NAME=VALUE,...] (after (a), the worker restarts with
+ * these variables, e.g. KIZUNA_MAX_CONCURRENT_ACTIVITIES=10, and (a) runs again: before and after in one run)
+ *
+ * Each (a) figure carries `waits`: where the due pushes waited, from the runs' histories (bench/load/profile.ts).
  */
 import { execFileSync } from 'node:child_process';
 import { cpus } from 'node:os';
 import { againstHandWritten, reminder, steadyRate } from './load/scenarios.js';
 import { load, type Lateness } from './load/lateness.js';
-import { startLoadStack } from './load/stack.js';
+import { startLoadStack, type LoadStack } from './load/stack.js';
 
 const only = (() => {
   const i = process.argv.indexOf('--only');
   return i >= 0 ? new Set((process.argv[i + 1] ?? '').split(',')) : null;
 })();
 const wanted = (name: string) => only === null || only.has(name);
+/** `--then A=1,B=2`: the worker variables of (a)'s second round. */
+const then = (() => {
+  const i = process.argv.indexOf('--then');
+  if (i < 0) return null;
+  return Object.fromEntries((process.argv[i + 1] ?? '').split(',').map((kv) => kv.split('=') as [string, string]));
+})();
 const uptime = () => execFileSync('uptime', { encoding: 'utf8' }).trim();
 
 /** A goal beside its figure: met, or missed and by how much. */
@@ -44,25 +53,27 @@ function reminderGoals(f: Lateness, p95: number, max: number | null) {
   };
 }
 
+/** (a): the reminder without a burst, then with one. */
+async function reminders(stack: LoadStack, name: string) {
+  const quiet = await reminder(stack, { friends: 60, perSecond: 10, waitSeconds: 30, burst: null });
+  process.stderr.write(`bench/load: (${name}) without burst ${JSON.stringify(quiet)}\n`);
+  const busy = await reminder(stack, { friends: 60, perSecond: 10, waitSeconds: 30, burst: { batches: 6, size: 100 } });
+  process.stderr.write(`bench/load: (${name}) with burst ${JSON.stringify(busy)}\n`);
+  return {
+    withoutBurst: { ...quiet, goals: reminderGoals(quiet, 500, null) },
+    withBurst: { ...busy, goals: reminderGoals(busy, 1000, 2000) },
+  };
+}
+
 async function main() {
   const uptimeBefore = uptime();
   const stack = await startLoadStack();
   try {
     const out: Record<string, unknown> = { benchmark: 'load', cpus: cpus().length, uptimeBefore };
-    if (wanted('a')) {
-      const quiet = await reminder(stack, { friends: 60, perSecond: 10, waitSeconds: 30, burst: null });
-      process.stderr.write(`bench/load: (a) without burst ${JSON.stringify(quiet)}\n`);
-      const busy = await reminder(stack, {
-        friends: 60,
-        perSecond: 10,
-        waitSeconds: 30,
-        burst: { batches: 6, size: 100 },
-      });
-      process.stderr.write(`bench/load: (a) with burst ${JSON.stringify(busy)}\n`);
-      out.a = {
-        withoutBurst: { ...quiet, goals: reminderGoals(quiet, 500, null) },
-        withBurst: { ...busy, goals: reminderGoals(busy, 1000, 2000) },
-      };
+    if (wanted('a')) out.a = await reminders(stack, 'a');
+    if (wanted('a') && then !== null) {
+      await stack.restartWorker(then);
+      out.aThen = { worker: then, ...(await reminders(stack, 'a then')) };
     }
     if (wanted('b')) {
       out.b = await steadyRate(stack, [5, 10, 20, 40], 6, 1000);

@@ -15,8 +15,9 @@
  *   [--only throughput,latency,memory] [--memory-budget 1800] (seconds for entering the sleepers: the
  *   memory figure is then taken with as many asleep as were entered, which the JSON says)
  *   [--worker-heap-mb N] (the worker processes run with --max-old-space-size=N: tells garbage V8 has
- *   not collected yet from memory the worker holds) [--cached-workflows N] (the workers' workflow
- *   cache, KIZUNA_MAX_CACHED_WORKFLOWS; default the worker's own)
+ *   not collected yet from memory the worker holds) [--cached-workflows N[,M...]] (the workers' workflow
+ *   cache, KIZUNA_MAX_CACHED_WORKFLOWS; default the worker's own; with a list, the memory phase runs
+ *   once per size, each on a fresh worker, in the same bench run)
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
@@ -31,7 +32,8 @@ import { bundleWorkflowCode } from '@temporalio/worker';
 import { workflowsPath } from '../worker.js';
 import { ASLEEP_YAML, EVENT_YAML, THROUGHPUT_YAML, benchCustomers } from './runtime/journeys.js';
 import { enterMany, measureLatency, runHandWritten, runInterpreter, untilWaiting } from './runtime/phases.js';
-import { rssMb, startServers, startSmtpCounter, startWorker } from './runtime/stack.js';
+import { memoryWith } from './runtime/memory.js';
+import { startServers, startSmtpCounter, startWorker } from './runtime/stack.js';
 import { assertWork, exactly, some } from './assert-work.js';
 
 function option(name: string, fallback: number): number {
@@ -42,6 +44,15 @@ function option(name: string, fallback: number): number {
 
 /** `--built`: the real worker from the production build (`dist/worker.js`, plain node), else from source under tsx. */
 const WORKER_SCRIPT = process.argv.includes('--built') ? 'dist/worker.js' : 'worker.ts';
+
+/** `--cached-workflows 500,100`: the workers' workflow caches to measure memory with, in turn. */
+function cacheSizes(): Array<number | 'default'> {
+  const index = process.argv.indexOf('--cached-workflows');
+  if (index < 0) return ['default'];
+  const sizes = (process.argv[index + 1] ?? '').split(',').map(Number);
+  if (sizes.some((n) => !Number.isInteger(n) || n < 0)) throw new Error('--cached-workflows takes whole numbers');
+  return sizes;
+}
 
 const compileOptions = loadCompileOptions(join(projectRoot, 'definitions'), projectRoot);
 
@@ -75,11 +86,11 @@ async function setUp() {
   const bundleFile = join(dataDir, 'workflow-bundle.js');
   writeFileSync(bundleFile, (await bundleWorkflowCode({ workflowsPath, logger: quiet })).code);
   const heapMb = process.argv.includes('--worker-heap-mb') ? option('worker-heap-mb', 0) : 0;
-  const cached = process.argv.includes('--cached-workflows') ? option('cached-workflows', 0) : 0;
+  const firstCache = cacheSizes()[0]!;
   const workerVars = (db: string) => ({
     KIZUNA_ENV: 'development',
     ...(heapMb > 0 ? { NODE_OPTIONS: `--max-old-space-size=${heapMb}` } : {}),
-    ...(cached > 0 ? { KIZUNA_MAX_CACHED_WORKFLOWS: String(cached) } : {}),
+    ...(firstCache === 'default' ? {} : { KIZUNA_MAX_CACHED_WORKFLOWS: String(firstCache) }),
     KIZUNA_WORKFLOW_BUNDLE: bundleFile,
     TEMPORAL_ADDRESS: servers.temporalAddress,
     MONGODB_URI: `${servers.mongoUri}${db}`,
@@ -98,9 +109,9 @@ async function setUp() {
     deps: { client, models: interpreterStore.models },
     workers,
     /** A new process of the real worker, after stopping the first one. */
-    async restartWorker() {
+    async restartWorker(vars: Record<string, string> = {}) {
       await workers[0]!.stop();
-      workers[0] = await startWorker(WORKER_SCRIPT, workerVars('bench_interpreter'));
+      workers[0] = await startWorker(WORKER_SCRIPT, { ...workerVars('bench_interpreter'), ...vars });
       return workers[0];
     },
     async close() {
@@ -163,39 +174,21 @@ async function latency(bench: Bench, events: number) {
   return { ...(await measureLatency(bench.deps, bench.smtp.arrivals, journeyId, waiting)), goalP99Ms: 1000 };
 }
 
-/**
- * A fresh worker process (the earlier phases do not count), then up to `asleep` runs entered, in
- * batches of 1,000, until all sleep or the budget is spent; the memory after each batch goes to stderr.
- */
+/** The memory phase for each cache size of `--cached-workflows` (a list), each on a fresh worker. */
 async function memory(bench: Bench, asleep: number, budgetSeconds: number) {
   const { journeyId } = await publish(bench.interpreterStore, ASLEEP_YAML);
-  const worker = await bench.restartWorker();
-  const workerRssMbIdle = rssMb(worker.child.pid!);
-  const sleepers = benchCustomers('s', asleep);
-  await addCustomers(bench.interpreterStore, sleepers);
-  const started = performance.now();
-  const deadline = Date.now() + budgetSeconds * 1000;
-  let entered = 0;
-  while (entered < asleep && Date.now() < deadline) {
-    const batch = sleepers.slice(entered, entered + 1000).map((c) => c.customerId);
-    await enterMany(bench.deps, journeyId, batch);
-    entered += batch.length;
-    await untilWaiting(bench.interpreterStore.models, journeyId, entered, 1_800_000);
-    const elapsed = round1((performance.now() - started) / 1000);
-    process.stderr.write(
-      `bench/runtime: ${entered} asleep after ${elapsed} s, worker RSS ${rssMb(worker.child.pid!)} MB\n`,
-    );
-  }
-  const enterSeconds = round1((performance.now() - started) / 1000);
-  await new Promise((ok) => setTimeout(ok, 5000));
-  return {
-    journeysAsleep: entered,
-    asked: asleep,
-    enterSeconds,
-    workerRssMbIdle,
-    workerRssMb: rssMb(worker.child.pid!),
-    goalMb: 400,
+  const memoryBench = {
+    deps: bench.deps,
+    restartWorker: bench.restartWorker,
+    async addCustomers(prefix: string, n: number) {
+      const customers = benchCustomers(prefix, n);
+      await addCustomers(bench.interpreterStore, customers);
+      return customers.map((c) => c.customerId);
+    },
   };
+  const runs = [];
+  for (const cached of cacheSizes()) runs.push(await memoryWith(memoryBench, journeyId, cached, asleep, budgetSeconds));
+  return { journeysAsleep: Math.min(...runs.map((r) => r.journeysAsleep)), runs };
 }
 
 /** Runs a phase when `--only` lists it (or is absent), printing its figures to stderr at once. */
@@ -234,7 +227,7 @@ async function main() {
       latency: await phase('latency', () => latency(bench, option('events', 200))),
       memory: await phase('memory', () => memory(bench, option('asleep', 10000), option('memory-budget', 1800))),
       workerHeapMb: process.argv.includes('--worker-heap-mb') ? option('worker-heap-mb', 0) : 'default',
-      cachedWorkflows: process.argv.includes('--cached-workflows') ? option('cached-workflows', 0) : 'default',
+      cachedWorkflows: cacheSizes(),
       worker: WORKER_SCRIPT,
       mailsReceived: bench.smtp.total(),
       machine: { cpus: cpus().length, loadavgBefore, loadavgAfter: loadavg().map(round1) },

@@ -6,6 +6,7 @@ import { BASELINE_TASK_QUEUE, THROUGHPUT, benchCustomers } from '../runtime/jour
 import { enterJourney } from '../../runtime/enter-journey.js';
 import { BURST_YAML, lineFriends, reminderYaml, waitBranchSendYaml } from './journeys.js';
 import { lateness, load, untilArrived, type Lateness } from './lateness.js';
+import { waitProfile } from './profile.js';
 import type { LoadStack } from './stack.js';
 
 const sleepUntil = (at: number) => new Promise((ok) => setTimeout(ok, Math.max(0, at - Date.now())));
@@ -53,12 +54,13 @@ export interface ReminderRun {
 }
 
 /** LINE friends enter a reminder at a steady rate (single POSTs); each is due a push `waitSeconds` later. */
-export async function reminder(stack: LoadStack, run: ReminderRun): Promise<Lateness & { burstEntries: number }> {
+export async function reminder(stack: LoadStack, run: ReminderRun) {
   const journeyId = `load-reminder-${++runs}`;
   await stack.publish(reminderYaml(journeyId, run.waitSeconds));
   const friends = lineFriends(`${journeyId}-`, run.friends);
   await stack.store.models.Customer.insertMany(friends);
   const due = new Map<string, number>();
+  const entered = new Map<string, number>();
   // The burst starts two seconds into the entries, while they go on.
   const burstDone = run.burst
     ? sleepUntil(Date.now() + 2000).then(() => burst(stack, run.burst!.batches, run.burst!.size))
@@ -67,6 +69,7 @@ export async function reminder(stack: LoadStack, run: ReminderRun): Promise<Late
     const f = friends[i]!;
     const at = Date.now();
     due.set(f.lineUserId, at + run.waitSeconds * 1000);
+    entered.set(f.customerId, at);
     return postJson(stack.apiPort, '/v1/events', stack.token, {
       type: `${journeyId}.booked`,
       customerId: f.customerId,
@@ -82,7 +85,7 @@ export async function reminder(stack: LoadStack, run: ReminderRun): Promise<Late
     recipients: exactly(due.size, run.friends),
     pushesArrived: some(figures.arrived),
   });
-  return { ...figures, burstEntries: entries };
+  return { ...figures, burstEntries: entries, waits: await waitProfile(stack.client, journeyId, entered) };
 }
 
 /** The highest of `rates` (entries/s) at which p95 lateness stays within `goalMs`; stops at the first miss. */

@@ -75,6 +75,11 @@ export async function startLoadStack() {
     standin,
     token,
     apiPort: (http.address() as AddressInfo).port,
+    /** A new process of the real worker with `extra` variables beside the stack's, after stopping the first. */
+    async restartWorker(extra: Record<string, string>) {
+      await workers[0]!.stop();
+      workers[0] = await startWorker('worker.ts', { ...vars, ...extra });
+    },
     /** Publishes a journey; answers its version. */
     async publish(yaml: string): Promise<number> {
       const result = compileJourney(yaml, 'load.yaml', compileOptions);
