@@ -5,8 +5,10 @@
  *   KIZUNA_API_KEY=kz_... npm run console:screenshots
  *
  * `KIZUNA_API_URL` (default http://127.0.0.1:3000) names the API; the key is the one `npm start`
- * printed (`journeys:read` is enough). Pages: the sign-in, the journeys, and each journey named in
- * `KIZUNA_SCREENSHOT_JOURNEYS` (comma-separated; default `winback-90d-demo`), in Japanese and English.
+ * printed (`journeys:read` and `customers:read`). Pages: the sign-in, the journeys, each journey named in
+ * `KIZUNA_SCREENSHOT_JOURNEYS` (comma-separated; default `winback-90d-demo`), the three reports (the
+ * answers of `KIZUNA_SCREENSHOT_SURVEY`, default `line-friend-survey`) and the customer
+ * `KIZUNA_SCREENSHOT_CUSTOMER` (default `demo-line`), in Japanese and English.
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -17,6 +19,15 @@ import { projectRoot } from './servers.js';
 const base = (process.env.KIZUNA_API_URL ?? 'http://127.0.0.1:3000').replace(/\/+$/, '');
 const key = process.env.KIZUNA_API_KEY;
 const journeys = (process.env.KIZUNA_SCREENSHOT_JOURNEYS ?? 'winback-90d-demo').split(',').filter(Boolean);
+const survey = process.env.KIZUNA_SCREENSHOT_SURVEY ?? 'line-friend-survey';
+const customer = process.env.KIZUNA_SCREENSHOT_CUSTOMER ?? 'demo-line';
+/** The pages after the journeys', each with the name of its file. */
+const MORE_PAGES: [path: string, name: string][] = [
+  ['/console/reports/routes', 'reports-routes'],
+  ['/console/reports/stores', 'reports-stores'],
+  [`/console/reports/answers?journey=${encodeURIComponent(survey)}`, 'reports-answers'],
+  [`/console/customers/${encodeURIComponent(customer)}`, 'customer'],
+];
 
 async function shoot(page: Page, path: string, file: string): Promise<void> {
   const res = await page.goto(`${base}${path}`);
@@ -53,6 +64,7 @@ async function main(): Promise<void> {
           `console-journey-${id}-${lang}.png`,
         );
       }
+      for (const [path, name] of MORE_PAGES) await shoot(page, path, `console-${name}-${lang}.png`);
     }
   } finally {
     await browser.close();

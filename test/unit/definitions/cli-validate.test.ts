@@ -54,7 +54,8 @@ describe('kizuna validate', () => {
   });
 });
 
-describe('the kizuna command', () => {
+// Each test starts the command under tsx: seconds on a busy machine, past vitest's 5 s default.
+describe('the kizuna command', { timeout: 60_000 }, () => {
   const run = (...args: string[]) =>
     spawnSync(process.execPath, ['--import', 'tsx', 'cli/index.ts', ...args], { encoding: 'utf8', timeout: 60_000 });
 
