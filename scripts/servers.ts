@@ -28,7 +28,15 @@ export class ToolMissingError extends Error {
 }
 
 /** Thrown when a server does not come up: names it, and carries the tail of its output. */
-export class ServerStartError extends Error {}
+export class ServerStartError extends Error {
+  /** True when the process started and then died before it was ready (not a port taken beforehand). */
+  constructor(
+    message: string,
+    readonly exited = false,
+  ) {
+    super(message);
+  }
+}
 
 /** Path of an installed tool; throws {@link ToolMissingError} when it is absent. */
 export function toolPath(name: 'temporal' | 'temporal-test-server' | 'ferretdb' | 'schemathesis'): string {
@@ -130,7 +138,10 @@ export async function launch(opts: LaunchOptions): Promise<RunningServer> {
       child.kill('SIGKILL');
       await exited;
       const where = port !== undefined ? ` on port ${port}` : '';
-      throw new ServerStartError(`${name} ${why}${where}. Last output:\n  ${output.tail().join('\n  ')}`);
+      throw new ServerStartError(
+        `${name} ${why}${where}. Last output:\n  ${output.tail().join('\n  ')}`,
+        code !== null,
+      );
     }
     await new Promise((r) => setTimeout(r, 100));
   }
@@ -170,19 +181,25 @@ export async function startTogether(
 
 /** Keeps a child's last 20 lines of output (and all of it in `logFile`), watching for `readyOutput`. */
 function captureOutput(child: ChildProcess, readyOutput: RegExp | undefined, logFile: string | undefined) {
+  // The first lines too: a crash's cause (a Go panic's message) comes before its long stack trace.
+  const head: string[] = [];
   const lines: string[] = [];
+  let dropped = 0;
   let ready = false;
   const log = logFile ? createLog(logFile) : null;
   const keep = (chunk: Buffer) => {
     log?.write(chunk);
     const text = chunk.toString();
     if (readyOutput?.test(text)) ready = true;
-    lines.push(...text.split('\n').filter(Boolean));
-    lines.splice(0, Math.max(0, lines.length - 20));
+    for (const line of text.split('\n').filter(Boolean)) (head.length < 5 ? head : lines).push(line);
+    const over = Math.max(0, lines.length - 20);
+    dropped += over;
+    lines.splice(0, over);
   };
   child.stdout?.on('data', keep);
   child.stderr?.on('data', keep);
-  return { sawReady: () => ready, tail: () => [...lines], close: () => log?.end() };
+  const tail = () => [...head, ...(dropped > 0 ? [`... (${dropped} lines)`] : []), ...lines];
+  return { sawReady: () => ready, tail, close: () => log?.end() };
 }
 
 function createLog(file: string) {
@@ -222,11 +239,21 @@ export async function startTemporalDevServer(opts: {
   for (const [key, value] of Object.entries(DEV_SERVER_DYNAMIC_CONFIG)) {
     args.push('--dynamic-config-value', `${key}=${JSON.stringify(value)}`);
   }
-  return launch({
-    name: 'Temporal dev server',
-    command: toolPath('temporal'),
-    args,
-    port: opts.port,
-    ...(opts.logFile ? { logFile: opts.logFile } : {}),
-  });
+  const start = () =>
+    launch({
+      name: 'Temporal dev server',
+      command: toolPath('temporal'),
+      args,
+      port: opts.port,
+      ...(opts.logFile ? { logFile: opts.logFile } : {}),
+    });
+  // The dev server binds its internal services to ports it picks itself while the other servers
+  // start: one taken in between makes it exit at start. A second start picks others.
+  try {
+    return await start();
+  } catch (err) {
+    if (!(err instanceof ServerStartError && err.exited)) throw err;
+    console.error(`kizuna: ${err.message.split('\n')[0]}; starting it again`);
+    return start();
+  }
 }

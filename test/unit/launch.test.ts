@@ -36,6 +36,18 @@ describe('launch', () => {
     await expect(failure).rejects.toThrow(/^broken exited \(3\)\. Last output:\n {2}cannot open data dir$/);
   });
 
+  it('keeps the first lines of a long crash (a panic names its cause before its stack) and the last', async () => {
+    const script =
+      'console.error("panic: bind: address already in use"); for (let i = 0; i < 60; i++) console.error("frame " + i); process.exitCode = 2';
+    const failure = launch({ name: 'crashing', command: node, args: ['-e', script], readyOutput: /never/ });
+    const err = (await failure.catch((e: unknown) => e)) as ServerStartError;
+    expect(err.exited).toBe(true);
+    const lines = err.message.split('\n  ');
+    expect(lines[1]).toBe('panic: bind: address already in use');
+    expect(lines).toContain('... (36 lines)');
+    expect(lines.at(-1)).toBe('frame 59');
+  });
+
   it('reports a command that cannot be spawned', async () => {
     const failure = launch({ name: 'ghost', command: '/nonexistent/ghost', args: [], readyOutput: /x/ });
     await expect(failure).rejects.toThrow(/^ghost exited \(spawn \/nonexistent\/ghost ENOENT\)/);
