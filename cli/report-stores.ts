@@ -3,22 +3,12 @@
  * tables, or as CSV (one line per store; with `--journeys`, one line per store and journey).
  */
 import type { Command } from 'commander';
+import { ARRIVAL_FIGURES } from '../api/reports/arrival-figures.js';
 import type { StoreReportRow, StoresReport } from '../api/reports/stores.js';
 import { apiClientFromEnv, runCommand } from './api-client.js';
 import { csvField } from './report-answers.js';
 import { percent, points, textTable } from './text-table.js';
 
-const COLUMNS = [
-  'visits',
-  'denied',
-  'logins',
-  'friendsAdded',
-  'customersLinked',
-  'newCustomers',
-  'blockedSince',
-  'orders',
-  'revenue',
-] as const;
 const JOURNEY_COLUMNS = [
   'runs',
   'holdout',
@@ -37,9 +27,14 @@ const pairs = (counts: Record<string, number>) =>
 
 /** One line per store: the figures, its routes and its conversions as `journey=n` pairs. */
 export function storesCsv(report: StoresReport): string {
-  const lines = [['store', 'routes', ...COLUMNS, 'conversions'].join(',')];
+  const lines = [['store', 'routes', ...ARRIVAL_FIGURES, 'conversions'].join(',')];
   for (const row of report.stores) {
-    const cells = [row.store ?? '', row.routes.join(' '), ...COLUMNS.map((c) => row[c]), pairs(row.conversions)];
+    const cells = [
+      row.store ?? '',
+      row.routes.join(' '),
+      ...ARRIVAL_FIGURES.map((c) => row[c]),
+      pairs(row.conversions),
+    ];
     lines.push(cells.map(csvField).join(','));
   }
   return `${lines.join('\n')}\n`;
@@ -60,9 +55,9 @@ export function storeJourneysCsv(report: StoresReport): string {
 
 /** The report as text: the stores' figures, then each store's journeys with treated vs holdout. */
 export function formatStores(report: StoresReport): string {
-  const stores = [['store', ...COLUMNS, 'conversions']];
+  const stores = [['store', ...ARRIVAL_FIGURES, 'conversions']];
   for (const row of report.stores) {
-    stores.push([storeName(row.store), ...COLUMNS.map((c) => String(row[c])), pairs(row.conversions) || '-']);
+    stores.push([storeName(row.store), ...ARRIVAL_FIGURES.map((c) => String(row[c])), pairs(row.conversions) || '-']);
   }
   const out = [
     `stores ${report.from} – ${report.to} (orders and conversions within ${report.days} days of arriving)`,

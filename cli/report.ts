@@ -4,6 +4,7 @@
  * `kizuna report journey` (cli/report-journey.ts) and `kizuna report line-budget`.
  */
 import type { Command } from 'commander';
+import { ARRIVAL_FIGURES } from '../api/reports/arrival-figures.js';
 import type { RoutesReport } from '../api/routes/report.js';
 import type { LineBudgetStatus } from '../channels/line-budget.js';
 import { apiClientFromEnv, runCommand } from './api-client.js';
@@ -11,21 +12,7 @@ import { csvField, registerAnswersReport } from './report-answers.js';
 import { registerJourneyReport } from './report-journey.js';
 import { registerStoresReport } from './report-stores.js';
 
-const COLUMNS = [
-  'routeId',
-  'name',
-  'store',
-  'channel',
-  'visits',
-  'denied',
-  'logins',
-  'friendsAdded',
-  'customersLinked',
-  'newCustomers',
-  'blockedSince',
-  'orders',
-  'revenue',
-] as const;
+const COLUMNS = ['routeId', 'name', 'store', 'channel', ...ARRIVAL_FIGURES] as const;
 
 /** The report as CSV: one line per route, conversions as `journey=n` pairs in the last column. */
 export function routesReportCsv(report: RoutesReport): string {

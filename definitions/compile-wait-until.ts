@@ -4,7 +4,7 @@ import type { CompileContext } from './context.js';
 import { durationMs, readEventField } from './context.js';
 import type { DocPath } from './load-yaml.js';
 import type { WaitUntilNode } from './parse-steps.js';
-import { WEEKDAYS } from './schema.js';
+import { WEEKDAYS } from './schema-terms.js';
 import { minuteOfDay } from './compile-header.js';
 import { DATE_SOURCE, DATE_TIME } from './patterns.js';
 

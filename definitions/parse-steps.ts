@@ -4,8 +4,8 @@
  */
 import type { ProblemSink } from './errors.js';
 import type { DocPath, PositionMap } from './load-yaml.js';
-import { shallowStepSchemas } from './schema.js';
-import type { ShallowStep } from './schema.js';
+import { shallowStepSchemas } from './schema-steps.js';
+import type { ShallowStep } from './schema-steps.js';
 import { STEP_KINDS } from './step-kinds.js';
 import type { StepKindKey } from './step-kinds.js';
 import { reportIssues } from './shape-issues.js';

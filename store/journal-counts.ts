@@ -59,6 +59,19 @@ type CountedRow = Pick<
 
 const runOf = (rowId: string) => rowId.slice(0, rowId.lastIndexOf('/'));
 
+/**
+ * Reasons of the `dropped` rows journaled for an entry event that reached no run: the run it found
+ * going would not act on it, or a keyed entry came without its key (runtime/dropped-entry.ts). Their row
+ * ids (`<workflowId>/entry/<eventId>`) name no run of the journey, so they move no run counter.
+ */
+export const ENTRY_DROP_REASONS = ['already-in-journey', 'missing-key'] as const;
+
+/** Whether a row is an entry event dropped before any run: counted as its group's row, never as a run. */
+const outsideAnyRun = (row: CountedRow) =>
+  row.stepId === null &&
+  row.action === 'dropped' &&
+  (ENTRY_DROP_REASONS as readonly (string | null)[]).includes(row.reason ?? null);
+
 /** The group of a row, as its counter key. */
 export function groupKey(row: CountedRow): string {
   const d = row.detail ?? {};
@@ -88,6 +101,7 @@ function marksOf(rows: readonly CountedRow[]): Mark[] {
     if (!marks.has(id)) marks.set(id, { id, row, counter });
   };
   for (const row of rows) {
+    if (outsideAnyRun(row)) continue;
     add(row, 'seen', 'runs');
     if (row.stepId !== null) add(row, `step:${row.stepId}`, `reached:${row.stepId}`);
     if (row.action === 'converted') add(row, 'converted', 'converted');

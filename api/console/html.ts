@@ -50,3 +50,59 @@ export function raw(markup: string): Html {
 export function join(parts: readonly HtmlValue[], separator: HtmlValue = ''): Html {
   return new Html(parts.map(render).join(render(separator)));
 }
+
+/** The parts of a console data table (`<table class="data …">`). */
+export interface DataTable {
+  /** Classes after `data`, naming the table for styles and tests (`report routes-report`). */
+  className: string;
+  /** The table's caption (its accessible name); none when the section's heading names it. */
+  caption?: HtmlValue;
+  /**
+   * The column heads, in order: a text becomes one `<th scope="col">`; markup goes in as it is, for
+   * header cells built elsewhere (the report figures' heads, several cells at once).
+   */
+  heads: readonly (string | Html)[];
+  /** The body rows, each a `<tr>` (its first cell a `<th scope="row">` where a row has a name). */
+  rows: readonly Html[];
+}
+
+/** A data table: caption, one header row of column heads, the body rows. */
+export function dataTable(table: DataTable): Html {
+  const heads = table.heads.map((head) => (head instanceof Html ? head : html`<th scope="col">${head}</th>`));
+  const caption =
+    table.caption === undefined
+      ? null
+      : html`<caption>
+          ${table.caption}
+        </caption>`;
+  return html`<table class="data ${table.className}">
+    ${caption}
+    <thead>
+      <tr>
+        ${heads}
+      </tr>
+    </thead>
+    <tbody>
+      ${table.rows}
+    </tbody>
+  </table>`;
+}
+
+/** One fact of a definition list: the field it shows (`data-field`, which tests and styles select), its term and value. */
+export interface Fact {
+  field: string;
+  term: HtmlValue;
+  value: HtmlValue;
+}
+
+/** A definition list of facts (`<dl class="facts …">`), each term with its value in a `<div data-field>`. */
+export function factList(className: string, facts: readonly Fact[]): Html {
+  const items = facts.map(
+    (fact) =>
+      html`<div data-field="${fact.field}">
+        <dt>${fact.term}</dt>
+        <dd>${fact.value}</dd>
+      </div>`,
+  );
+  return html`<dl class="facts ${className}">${items}</dl>`;
+}

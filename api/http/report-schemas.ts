@@ -3,6 +3,7 @@
  * document (api/http/openapi.ts). The routes build these objects themselves; the schemas describe them.
  */
 import { z } from 'zod';
+import type { ArrivalFigure } from '../reports/arrival-figures.js';
 
 export const timelineItem = z
   .object({
@@ -79,14 +80,42 @@ export const answersReport = z
 const count = (description: string) => z.number().int().min(0).meta({ description });
 const rate = (description: string) => z.number().nullable().meta({ description });
 
-export const storesReport = z
-  .object({
+/** `from`, `to` and `days` of a period report's answer: the period read and the window after arriving. */
+export function reportPeriodFields() {
+  return {
     from: z.iso.datetime(),
     to: z.iso.datetime(),
     days: z
       .number()
       .int()
       .meta({ description: 'Orders and conversions are counted within this many days of arriving.' }),
+  };
+}
+
+/**
+ * The figures of a routes or stores report line (api/reports/arrival-figures.ts), then its conversions.
+ * `own` describes the figures whose meaning depends on what the line gathers (a route, a store).
+ */
+export function arrivalFigureFields(own: Record<Extract<ArrivalFigure, 'visits' | 'denied' | 'logins'>, string>) {
+  return {
+    visits: count(own.visits),
+    denied: count(own.denied),
+    logins: count(own.logins),
+    friendsAdded: count('arrivals that made the person a friend of the Official Account'),
+    customersLinked: count('distinct customers who arrived'),
+    newCustomers: count('arrivals that were the customer’s first route (acquisitionRoute)'),
+    blockedSince: count('linked customers who block the account now'),
+    orders: count('order.completed events of linked customers within `days` of arriving'),
+    revenue: z.number().meta({ description: 'Sum of those orders’ `properties.total`' }),
+    conversions: z
+      .record(z.string(), z.number().int())
+      .meta({ description: 'Linked customers who converted in each journey within `days`' }),
+  } satisfies Record<ArrivalFigure | 'conversions', z.ZodType>;
+}
+
+export const storesReport = z
+  .object({
+    ...reportPeriodFields(),
     stores: z.array(
       z
         .object({
@@ -94,20 +123,12 @@ export const storesReport = z
           routes: z
             .array(z.string())
             .meta({ description: 'The routes labelled with this store (for no store, the routes without one).' }),
-          visits: count('`/r/<routeId>` opened on the store’s routes in the period'),
-          denied: count('LINE Logins cancelled on the store’s routes'),
-          logins: count(
-            'arrivals: through the store’s routes, or through a route without a store by a customer whose `homeStore` it is',
-          ),
-          friendsAdded: count('arrivals that made the person a friend of the Official Account'),
-          customersLinked: count('distinct customers who arrived'),
-          newCustomers: count('arrivals that were the customer’s first route (acquisitionRoute)'),
-          blockedSince: count('linked customers who block the account now'),
-          orders: count('order.completed events of linked customers within `days` of arriving'),
-          revenue: z.number().meta({ description: 'Sum of those orders’ `properties.total`' }),
-          conversions: z
-            .record(z.string(), z.number().int())
-            .meta({ description: 'Linked customers who converted in each journey within `days`' }),
+          ...arrivalFigureFields({
+            visits: '`/r/<routeId>` opened on the store’s routes in the period',
+            denied: 'LINE Logins cancelled on the store’s routes',
+            logins:
+              'arrivals: through the store’s routes, or through a route without a store by a customer whose `homeStore` it is',
+          }),
           journeys: z
             .array(
               z.object({

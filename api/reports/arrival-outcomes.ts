@@ -5,18 +5,11 @@
 import type { Models } from '../../store/connection.js';
 import type { RouteArrival, RouteVisit } from '../../store/route-activity.js';
 import { readLinkedCustomerFacts, type LinkedCustomerFacts } from '../../store/route-report.js';
+import type { ArrivalFigures, ArrivalOutcomes } from './arrival-figures.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 /** Customers whose facts are read at the same time. */
 const PARALLEL_CUSTOMERS = 16;
-
-/** The figures a report line gathers from its linked customers. */
-export interface ArrivalOutcomes {
-  blockedSince: number;
-  orders: number;
-  revenue: number;
-  conversions: Record<string, number>;
-}
 
 /** Figures with nothing counted yet. */
 export const noOutcomes = (): ArrivalOutcomes => ({ blockedSince: 0, orders: 0, revenue: 0, conversions: {} });
@@ -50,16 +43,6 @@ export function addOutcomes(into: ArrivalOutcomes, facts: LinkedCustomerFacts, a
   }
   const converted = new Set(facts.conversions.filter((c) => within(c.at)).map((c) => c.journeyId));
   for (const journeyId of converted) into.conversions[journeyId] = (into.conversions[journeyId] ?? 0) + 1;
-}
-
-/** One report line's figures: the visits and arrivals of its routes in the period, and what followed. */
-export interface ArrivalFigures extends ArrivalOutcomes {
-  visits: number;
-  denied: number;
-  logins: number;
-  friendsAdded: number;
-  customersLinked: number;
-  newCustomers: number;
 }
 
 /**

@@ -15,7 +15,8 @@ import {
   type RouteVisit,
 } from '../../store/route-activity.js';
 import { listRoutes } from '../../store/routes.js';
-import { readFacts, tallyArrivals, type ArrivalFigures } from './arrival-outcomes.js';
+import type { ArrivalFigures } from './arrival-figures.js';
+import { readFacts, tallyArrivals } from './arrival-outcomes.js';
 import type { ReportPeriod } from './period.js';
 import { readStoreJourneys, type StoreJourneyFigures } from './store-journeys.js';
 

@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { routeSchema } from '../../definitions/route-schema.js';
 import { ROUTE_ID } from '../../definitions/route-schema.js';
 import type { Operation, Parameter } from '../http/openapi-operations.js';
+import { arrivalFigureFields, reportPeriodFields } from '../http/report-schemas.js';
 import { PERIOD_PARAMETERS } from '../reports/openapi.js';
 
 /** A stored route as `GET /v1/routes/:id` answers it. */
@@ -31,17 +32,10 @@ export const routeView = z
 /** The body of `POST /v1/routes` as JSON (YAML text is accepted too). */
 export const routeInput = routeSchema.meta({ id: 'RouteInput' });
 
-const count = (description: string) => z.number().int().min(0).meta({ description });
-
 /** `GET /v1/reports/routes`. */
 export const routesReportSchema = z
   .object({
-    from: z.iso.datetime(),
-    to: z.iso.datetime(),
-    days: z
-      .number()
-      .int()
-      .meta({ description: 'Orders and conversions are counted within this many days of arriving.' }),
+    ...reportPeriodFields(),
     routes: z.array(
       z
         .object({
@@ -49,18 +43,11 @@ export const routesReportSchema = z
           name: z.string(),
           store: z.string().nullable(),
           channel: z.string().nullable(),
-          visits: count('`/r/<routeId>` opened in the period'),
-          denied: count('LINE Logins cancelled'),
-          logins: count('arrivals: LINE Logins completed'),
-          friendsAdded: count('arrivals that made the person a friend of the Official Account'),
-          customersLinked: count('distinct customers who arrived'),
-          newCustomers: count('arrivals that were the customer’s first route (acquisitionRoute)'),
-          blockedSince: count('linked customers who block the account now'),
-          orders: count('order.completed events of linked customers within `days` of arriving'),
-          revenue: z.number().meta({ description: 'Sum of those orders’ `properties.total`' }),
-          conversions: z
-            .record(z.string(), z.number().int())
-            .meta({ description: 'Linked customers who converted in each journey within `days`' }),
+          ...arrivalFigureFields({
+            visits: '`/r/<routeId>` opened in the period',
+            denied: 'LINE Logins cancelled',
+            logins: 'arrivals: LINE Logins completed',
+          }),
         })
         .meta({ id: 'RouteReportRow' }),
     ),

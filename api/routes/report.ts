@@ -15,7 +15,8 @@ import {
 } from '../../store/route-activity.js';
 import { listRoutes } from '../../store/routes.js';
 import type { Auth } from '../http/auth.js';
-import { readFacts, tallyArrivals, type ArrivalFigures } from '../reports/arrival-outcomes.js';
+import type { ArrivalFigures } from '../reports/arrival-figures.js';
+import { readFacts, tallyArrivals } from '../reports/arrival-outcomes.js';
 import { parsePeriod, type ReportPeriod } from '../reports/period.js';
 
 /** One route's line of the report. */

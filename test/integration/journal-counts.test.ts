@@ -1,7 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { journeyStats } from '../../api/journeys/stats.js';
+import type { RuntimeDeps } from '../../runtime/deps.js';
+import { journalDroppedEntry, type DropReason } from '../../runtime/dropped-entry.js';
 import type { Store } from '../../store/connection.js';
 import { appendJournal, type JournalRow } from '../../store/journal.js';
-import { groupKey, readJournalCounts } from '../../store/journal-counts.js';
+import type { ENTRY_DROP_REASONS } from '../../store/journal-counts.js';
+import { groupKey, markJournalCountsComplete, readJournalCounts } from '../../store/journal-counts.js';
+import type { JourneyHead } from '../../store/journeys.js';
 import { connectTestStore } from '../support/store.js';
 
 let store: Store;
@@ -42,6 +47,49 @@ describe('the journal counters', () => {
       expect(counts.get('reached:send.first')).toBe(3);
       expect(counts.get('converted')).toBe(3);
       expect(counts.get('runs')).toBe(3);
+    }
+  });
+});
+
+// A drop reason the entry path adds must be known to the counters, or its rows would count as runs.
+type UnknownDropReason = Exclude<DropReason, (typeof ENTRY_DROP_REASONS)[number]>;
+const _everyDropReasonKnown: [UnknownDropReason] extends [never] ? true : never = true;
+
+describe('an entry event dropped before any run', () => {
+  const head: JourneyHead = { journeyId: 'j-drop', version: 1, contentHash: 'h', status: 'active', generation: 0 };
+  const entered = (customerId: string): JournalRow => ({
+    ...row(customerId, 0, {}),
+    rowId: `kizuna/j-drop/${customerId}/chain-0/00000000`,
+    journeyId: 'j-drop',
+    workflowId: `kizuna/j-drop/${customerId}`,
+  });
+  // The entry path writes these rows itself (runtime/enter-journey.ts); the writer reads only `models`.
+  const drop = (customerId: string, eventId: string, reason: DropReason) =>
+    journalDroppedEntry({ models: store.models } as RuntimeDeps, {
+      workflowId: `kizuna/j-drop/${customerId}`,
+      head,
+      customerId,
+      event: { id: eventId, type: 'event.registered', timeMs: Date.now(), properties: {} },
+      reason,
+    });
+  const droppedKey = (reason: DropReason) =>
+    groupKey({ ...entered('x'), action: 'dropped', reason, detail: { event: 'event.registered' } });
+
+  it('is no run, and stays counted as a dropped entry, in the live counters and after a recount', async () => {
+    // A version's counters cover its rows from its publication on.
+    await markJournalCountsComplete(store.models, 'j-drop', 1);
+    await appendJournal(store.models, [entered('c-in')]);
+    // c-in is inside already: its second entry event is dropped; c-out never had a run.
+    await drop('c-in', 'evt-2', 'already-in-journey');
+    await drop('c-out', 'evt-3', 'already-in-journey');
+    await drop('c-out', 'evt-4', 'missing-key');
+    for (const recount of [false, true]) {
+      const stats = await journeyStats(store.models, 'j-drop', 1, { recount });
+      expect(stats.runs).toBe(1);
+      const { counts } = await readJournalCounts(store.models, 'j-drop', 1);
+      expect(counts.get('runs')).toBe(1);
+      expect(counts.get(droppedKey('already-in-journey'))).toBe(2);
+      expect(counts.get(droppedKey('missing-key'))).toBe(1);
     }
   });
 });

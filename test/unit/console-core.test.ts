@@ -1,7 +1,7 @@
-// The console's pure parts: escaping in the html template, the language choice, the redirect target
+// The console's pure parts: escaping in the html template, the table and fact list helpers, the language choice, the redirect target
 // after a language switch, and the formatters in the shop's time zone.
 import { describe, expect, it } from 'vitest';
-import { html, join, raw } from '../../api/console/html.js';
+import { dataTable, factList, html, join, raw } from '../../api/console/html.js';
 import { formatters, pickLanguage, translator, defineMessages } from '../../api/console/i18n.js';
 import { safeNext } from '../../api/console/sign-in.js';
 import { consoleOptionsFromEnv } from '../../api/console/deps.js';
@@ -15,6 +15,45 @@ describe('html', () => {
     expect(html`<p>${html`<b>${'<i>'}</b>`}</p>`.value).toBe('<p><b>&lt;i&gt;</b></p>');
     expect(html`${[1, '<', raw('<br>')]}${null}${undefined}${false}`.value).toBe('1&lt;<br>');
     expect(join(['a', '<b>'], raw('<br>')).value).toBe('a<br>&lt;b&gt;');
+  });
+});
+
+describe('dataTable and factList', () => {
+  const squash = (markup: { value: string }) => markup.value.replace(/\s+</g, '<').replace(/>\s+/g, '>');
+
+  it('draws a caption, one column head per text, header cells given as markup as they are, and the rows', () => {
+    const table = dataTable({
+      className: 'report x',
+      caption: 'A & B',
+      heads: ['<Name>', html`<th scope="col" class="num">n</th>`],
+      rows: [
+        html`<tr>
+          <th scope="row">a</th>
+          <td>1</td>
+        </tr>`,
+      ],
+    });
+    expect(squash(table)).toBe(
+      '<table class="data report x"><caption>A &amp; B</caption><thead><tr><th scope="col">&lt;Name&gt;</th>' +
+        '<th scope="col" class="num">n</th></tr></thead><tbody><tr><th scope="row">a</th><td>1</td></tr></tbody></table>',
+    );
+  });
+
+  it('leaves the caption out when the table has none', () => {
+    expect(squash(dataTable({ className: 'fields', heads: ['k'], rows: [] }))).toBe(
+      '<table class="data fields"><thead><tr><th scope="col">k</th></tr></thead><tbody></tbody></table>',
+    );
+  });
+
+  it('lists each fact as a term and its value in a div named by its field, escaping both', () => {
+    const list = factList('consent', [
+      { field: 'consent.email', term: 'Email', value: '<subscribed>' },
+      { field: 'a"b', term: '<T>', value: 3 },
+    ]);
+    expect(squash(list)).toBe(
+      '<dl class="facts consent"><div data-field="consent.email"><dt>Email</dt><dd>&lt;subscribed&gt;</dd></div>' +
+        '<div data-field="a&quot;b"><dt>&lt;T&gt;</dt><dd>3</dd></div></dl>',
+    );
   });
 });
 

@@ -1,7 +1,7 @@
 /** The profile part of a customer's page: identity, consent, route and arrivals, tags, other attributes. */
 import type { Profile } from '../../../store/customers.js';
 import type { RouteTouch } from '../../../store/routes.js';
-import { html, type Html } from '../html.js';
+import { dataTable, factList, html, type Html } from '../html.js';
 import type { PageContext } from '../page.js';
 import { customerMessages, type CustomerMessageKey } from './messages.js';
 
@@ -29,14 +29,12 @@ export function valueText(ctx: PageContext, value: unknown): string {
 
 function definitions(ctx: PageContext, profile: Profile, keys: readonly string[], cls: string): Html {
   const t = ctx.translate(customerMessages);
-  const items = keys.map(
-    (key) =>
-      html`<div data-field="${key}">
-        <dt>${t(key as CustomerMessageKey)}</dt>
-        <dd>${valueText(ctx, profile[key])}</dd>
-      </div>`,
-  );
-  return html`<dl class="facts ${cls}">${items}</dl>`;
+  const facts = keys.map((key) => ({
+    field: key,
+    term: t(key as CustomerMessageKey),
+    value: valueText(ctx, profile[key]),
+  }));
+  return factList(cls, facts);
 }
 
 function consentSection(ctx: PageContext, profile: Profile): Html {
@@ -44,16 +42,10 @@ function consentSection(ctx: PageContext, profile: Profile): Html {
   const consent = (profile.consent ?? {}) as Record<string, unknown>;
   return html`<section aria-labelledby="h-consent">
     <h2 id="h-consent">${t('consent')}</h2>
-    <dl class="facts consent">
-      <div data-field="consent.email">
-        <dt>${t('consentEmail')}</dt>
-        <dd>${valueText(ctx, consent.email)}</dd>
-      </div>
-      <div data-field="consent.line">
-        <dt>${t('consentLine')}</dt>
-        <dd>${valueText(ctx, consent.line)}</dd>
-      </div>
-    </dl>
+    ${factList('consent', [
+      { field: 'consent.email', term: t('consentEmail'), value: valueText(ctx, consent.email) },
+      { field: 'consent.line', term: t('consentLine'), value: valueText(ctx, consent.line) },
+    ])}
   </section>`;
 }
 
@@ -71,22 +63,12 @@ function routeSection(ctx: PageContext, profile: Profile, touches: readonly Rout
           <td>${yesNo(touch.firstTouch)}</td>
         </tr>`,
     );
-  const table = html`<table class="data touches">
-    <caption>
-      ${t('touches')}
-    </caption>
-    <thead>
-      <tr>
-        <th scope="col">${t('touchAt')}</th>
-        <th scope="col">${t('touchRoute')}</th>
-        <th scope="col">${t('touchFriend')}</th>
-        <th scope="col">${t('touchFirst')}</th>
-      </tr>
-    </thead>
-    <tbody>
-      ${rows}
-    </tbody>
-  </table>`;
+  const table = dataTable({
+    className: 'touches',
+    caption: t('touches'),
+    heads: [t('touchAt'), t('touchRoute'), t('touchFriend'), t('touchFirst')],
+    rows,
+  });
   return html`<section aria-labelledby="h-route">
     <h2 id="h-route">${t('route')}</h2>
     ${definitions(ctx, profile, ['acquisitionRoute', 'acquisitionSource'], 'route')}
@@ -121,17 +103,7 @@ function otherFields(ctx: PageContext, profile: Profile): Html {
   );
   return html`<section aria-labelledby="h-fields">
     <h2 id="h-fields">${t('fields')}</h2>
-    <table class="data fields">
-      <thead>
-        <tr>
-          <th scope="col">${t('field')}</th>
-          <th scope="col">${t('fieldValue')}</th>
-        </tr>
-      </thead>
-      <tbody>
-        ${rows}
-      </tbody>
-    </table>
+    ${dataTable({ className: 'fields', heads: [t('field'), t('fieldValue')], rows })}
   </section>`;
 }
 

@@ -1,7 +1,7 @@
 /** The timeline part of a customer's page: a page of `GET /v1/customers/:id/timeline`, newest first, with "older". */
 import type { TimelineItem } from '../../customers/timeline-items.js';
 import type { TimelinePage } from '../../customers/timeline.js';
-import { html, type Html } from '../html.js';
+import { dataTable, html, type Html } from '../html.js';
 import type { PageContext } from '../page.js';
 import { customerMessages, type CustomerMessageKey } from './messages.js';
 
@@ -35,21 +35,12 @@ export function timelineSection(ctx: PageContext, page: TimelinePage, base: stri
         <td class="summary">${summary(item)}</td>
       </tr>`,
   );
-  const table = html`<table class="data timeline">
-    <caption>
-      ${t('timelineCaption')}
-    </caption>
-    <thead>
-      <tr>
-        <th scope="col">${t('at')}</th>
-        <th scope="col">${t('category')}</th>
-        <th scope="col">${t('what')}</th>
-      </tr>
-    </thead>
-    <tbody>
-      ${rows}
-    </tbody>
-  </table>`;
+  const table = dataTable({
+    className: 'timeline',
+    caption: t('timelineCaption'),
+    heads: [t('at'), t('category'), t('what')],
+    rows,
+  });
   const older = page.next
     ? html`<a rel="next" href="${base}?before=${encodeURIComponent(page.next)}">${t('older')}</a>`
     : '';

@@ -3,7 +3,7 @@
  * funnel and arrivals per route as bars, arrivals and conversions per day as a line, every route's
  * figures in a table with its QR code and a link to the QR's print view.
  */
-import { html, type Html } from '../html.js';
+import { dataTable, html, type Html } from '../html.js';
 import { defineMessages } from '../i18n.js';
 import type { ConsolePage, PageContext } from '../page.js';
 import type { RouteReportRow, RoutesReport } from '../../routes/report.js';
@@ -72,25 +72,13 @@ async function routesTable(ctx: PageContext, report: RoutesReport): Promise<Html
       </tr>`,
     );
   }
-  return html`<div class="table-scroll">
-    <table class="data report routes-report">
-      <caption>
-        ${t('tableCaption')}
-      </caption>
-      <thead>
-        <tr>
-          <th scope="col">${t('route')}</th>
-          <th scope="col">${t('store')}</th>
-          <th scope="col">${t('channel')}</th>
-          ${figureHeads(ctx)}
-          <th scope="col">${t('qr')}</th>
-        </tr>
-      </thead>
-      <tbody>
-        ${rows}
-      </tbody>
-    </table>
-  </div>`;
+  const table = dataTable({
+    className: 'report routes-report',
+    caption: t('tableCaption'),
+    heads: [t('route'), t('store'), t('channel'), figureHeads(ctx), t('qr')],
+    rows,
+  });
+  return html`<div class="table-scroll">${table}</div>`;
 }
 
 function dailyChart(ctx: PageContext, period: PeriodView, daily: readonly DailyFigures[]): Html {
@@ -116,21 +104,7 @@ function dailyChart(ctx: PageContext, period: PeriodView, daily: readonly DailyF
   );
   const table = html`<details>
     <summary>${r('dataTable')}</summary>
-    <table class="data daily">
-      <caption>
-        ${r('dailyTitle')}
-      </caption>
-      <thead>
-        <tr>
-          <th scope="col">${r('day')}</th>
-          <th scope="col">${r('logins')}</th>
-          <th scope="col">${r('conversions')}</th>
-        </tr>
-      </thead>
-      <tbody>
-        ${rows}
-      </tbody>
-    </table>
+    ${dataTable({ className: 'daily', caption: r('dailyTitle'), heads: [r('day'), r('logins'), r('conversions')], rows })}
   </details>`;
   return chartBox(r('dailyTitle'), chart, table);
 }

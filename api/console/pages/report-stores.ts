@@ -2,7 +2,7 @@
  * `/console/reports/stores`: the stores report of a period (`GET /v1/reports/stores`): the arrival
  * funnel, arrivals and revenue per store as bars, and every store's figures in a table.
  */
-import { html, type Html } from '../html.js';
+import { dataTable, html, type Html } from '../html.js';
 import { defineMessages } from '../i18n.js';
 import type { ConsolePage, PageContext } from '../page.js';
 import { barChart, chartBox } from '../reports/charts.js';
@@ -53,23 +53,13 @@ function storesTable(ctx: PageContext, lines: readonly StoreLine[]): Html {
         ${figureCells(ctx, line)}
       </tr>`,
   );
-  return html`<div class="table-scroll">
-    <table class="data report stores-report">
-      <caption>
-        ${t('tableCaption')}
-      </caption>
-      <thead>
-        <tr>
-          <th scope="col">${t('store')}</th>
-          <th scope="col">${t('routes')}</th>
-          ${figureHeads(ctx)}
-        </tr>
-      </thead>
-      <tbody>
-        ${rows}
-      </tbody>
-    </table>
-  </div>`;
+  const table = dataTable({
+    className: 'report stores-report',
+    caption: t('tableCaption'),
+    heads: [t('store'), t('routes'), figureHeads(ctx)],
+    rows,
+  });
+  return html`<div class="table-scroll">${table}</div>`;
 }
 
 function storeBars(ctx: PageContext, lines: readonly StoreLine[]): Html {

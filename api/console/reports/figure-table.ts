@@ -1,26 +1,14 @@
 /** The figure columns the routes and stores tables share: one cell per figure, marked with its field name. */
+import { ARRIVAL_FIGURES } from '../../reports/arrival-figures.js';
 import { html, type Html } from '../html.js';
 import type { PageContext } from '../page.js';
 import type { LineFigures } from './data.js';
 import { reportMessages } from './messages.js';
 
-/** The counted figures, in column order (conversions come last, per journey). */
-export const FIGURE_FIELDS = [
-  'visits',
-  'denied',
-  'logins',
-  'friendsAdded',
-  'customersLinked',
-  'newCustomers',
-  'blockedSince',
-  'orders',
-  'revenue',
-] as const;
-
 /** The header cells of the figure columns. */
 export function figureHeads(ctx: PageContext): Html {
   const r = ctx.translate(reportMessages);
-  return html`${FIGURE_FIELDS.map((f) => html`<th scope="col" class="num">${r(f)}</th>`)}
+  return html`${ARRIVAL_FIGURES.map((f) => html`<th scope="col" class="num">${r(f)}</th>`)}
     <th scope="col">${r('conversions')}</th>`;
 }
 
@@ -31,7 +19,7 @@ export function figureCells(ctx: PageContext, line: LineFigures): Html {
   const list = conversions.map(
     ([journeyId, n]) => html`<li data-journey="${journeyId}" data-value="${n}">${journeyId}: ${ctx.fmt.number(n)}</li>`,
   );
-  return html`${FIGURE_FIELDS.map(
+  return html`${ARRIVAL_FIGURES.map(
       (f) => html`<td class="num" data-field="${f}" data-value="${line[f]}">${ctx.fmt.number(line[f])}</td>`,
     )}
     <td data-field="conversions">
