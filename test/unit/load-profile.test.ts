@@ -34,6 +34,8 @@ describe('the wait profile of a run', () => {
       beforeTimer: 200,
       start: 50,
       firstTasks: 150,
+      firstTaskQueue: 30,
+      firstTask: 120,
       timer: 100,
       workflowTaskQueue: 1000,
       workflowTask: 100,
