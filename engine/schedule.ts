@@ -9,11 +9,21 @@
 import type { Turn } from './turn.js';
 
 /**
- * When a span of `durationMs` that starts at the schedule moment ends; in runs from before the moment
- * existed (`scheduleMs` null), the span starts now, as it always did.
+ * How far behind its schedule a run catches up. Delays of seconds (a first task queued behind a burst,
+ * a slow delivery) are absorbed; a run further behind (a worker down for an hour, an entry event that
+ * arrives a day late, a delivery retried for hours) counts its next wait from this long before now, so
+ * the messages of a journey never bunch up as it catches up with a schedule long past.
+ */
+export const SCHEDULE_SLACK_MS = 5 * 60_000;
+
+/**
+ * When a span of `durationMs` that starts at the schedule moment ends (at most
+ * {@link SCHEDULE_SLACK_MS} before now); in runs from before the moment existed (`scheduleMs` null),
+ * the span starts now, as it always did.
  */
 export function dueAfter(turn: Turn, durationMs: number): number {
-  const from = turn.state.scheduleMs ?? turn.nowMs;
+  const { scheduleMs } = turn.state;
+  const from = scheduleMs === null ? turn.nowMs : Math.max(scheduleMs, turn.nowMs - SCHEDULE_SLACK_MS);
   return from + durationMs;
 }
 

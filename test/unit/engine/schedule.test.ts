@@ -7,6 +7,7 @@ import type { Plan } from '../../../definitions/plan.js';
 import type { JournalRecord, JourneyCommand, RequestCommand, WaitCommand } from '../../../engine/commands.js';
 import { createJourneyState, stepJourney, type JourneyState } from '../../../engine/index.js';
 import type { JourneyInput } from '../../../engine/inputs.js';
+import { SCHEDULE_SLACK_MS } from '../../../engine/schedule.js';
 import { DAY, HOUR, MINUTE, T0, event, makePlan, send, utcPolicy, wait, waitFor } from './plans.js';
 
 const SECOND = 1000;
@@ -105,6 +106,25 @@ describe('the schedule moment', () => {
     run.enter(T0 + 40 * SECOND, T0);
     expect(run.sendsAt()).toEqual([T0 + 41 * SECOND]);
     expect(run.journal()).toEqual(['- entered', 'later proceeded:moment-passed']);
+  });
+
+  it('catches up at most five minutes: an entry event a day old does not bunch the messages up', () => {
+    const plan = makePlan([
+      send('s1', 'one', 'w1'),
+      wait('w1', HOUR, 's2'),
+      send('s2', 'two', 'w2'),
+      wait('w2', HOUR, 's3'),
+      send('s3', 'three', null),
+    ]);
+    const run = new Run(plan);
+    run.enter(T0 + DAY, T0);
+    run.sent(T0 + DAY + SECOND);
+    expect(run.untilMs()).toBe(T0 + DAY + SECOND - SCHEDULE_SLACK_MS + HOUR);
+    // A worker down for three hours: the timer fires late, the next wait counts from five minutes before.
+    const late = T0 + DAY + 4 * HOUR;
+    run.fire(late);
+    run.sent(late + SECOND);
+    expect(run.untilMs()).toBe(late + SECOND - SCHEDULE_SLACK_MS + HOUR);
   });
 
   it('keeps a cadence of waits however slow the answers and however late the timers', () => {
