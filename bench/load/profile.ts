@@ -13,7 +13,9 @@
  *       priority acts, single entries at 2 ahead of bulk ones at 4);
  *     - firstTask: the first workflow task started → completed (the worker's work, the entry claim's
  *       local activity included: local activities queue in the worker, where priority does not act).
- * Under `wait-from-schedule`, beforeTimer no longer adds to lateness unless it passes the wait itself.
+ * - slip: the instant the timer was armed for against entry + the wait: how far the journey's schedule
+ *   slipped before its timer started (beforeTimer under waits that count from the turn; about 0 under
+ *   `wait-from-schedule`, where beforeTimer no longer adds to lateness unless it passes the wait).
  * Each as p50 / p95 / max in ms.
  */
 import type { Client } from '@temporalio/client';
@@ -30,6 +32,7 @@ const SEGMENTS = [
   'firstTasks',
   'firstTaskQueue',
   'firstTask',
+  'slip',
   'timer',
   'workflowTaskQueue',
   'workflowTask',
@@ -47,7 +50,12 @@ function next(events: HistoryEvent[], type: Type, from = 0): { event?: HistoryEv
 }
 
 /** The segments of one run's history, in ms (NaN when the run has not got that far). */
-export function segmentsOf(events: HistoryEvent[], enteredAt: number, T: typeof temporal.api.enums.v1.EventType) {
+export function segmentsOf(
+  events: HistoryEvent[],
+  enteredAt: number,
+  T: typeof temporal.api.enums.v1.EventType,
+  waitMs = Number.NaN,
+) {
   const run = next(events, T.EVENT_TYPE_WORKFLOW_EXECUTION_STARTED);
   const firstScheduled = next(events, T.EVENT_TYPE_WORKFLOW_TASK_SCHEDULED);
   const firstStarted = next(events, T.EVENT_TYPE_WORKFLOW_TASK_STARTED, firstScheduled.index);
@@ -67,6 +75,7 @@ export function segmentsOf(events: HistoryEvent[], enteredAt: number, T: typeof 
     firstTasks: at(started.event) - at(run.event),
     firstTaskQueue: at(firstStarted.event) - at(firstScheduled.event),
     firstTask: at(firstDone.event) - at(firstStarted.event),
+    slip: at(started.event) + duration - (enteredAt + waitMs),
     timer: at(fired.event) - (at(started.event) + duration),
     workflowTaskQueue: at(wftStarted.event) - at(wfts.event),
     workflowTask: at(wftDone.event) - at(wftStarted.event),
@@ -75,12 +84,15 @@ export function segmentsOf(events: HistoryEvent[], enteredAt: number, T: typeof 
   } satisfies Record<Segment, number>;
 }
 
-/** p50 / p95 / max of each segment over the runs `kizuna/<journeyId>/<customerId>` entered at the given times. */
-export async function waitProfile(client: Client, journeyId: string, entered: Map<string, number>) {
+/**
+ * p50 / p95 / max of each segment over the runs `kizuna/<journeyId>/<customerId>` entered at the given
+ * times, each due a send `waitMs` after entry.
+ */
+export async function waitProfile(client: Client, journeyId: string, entered: Map<string, number>, waitMs: number) {
   const bySegment = Object.fromEntries(SEGMENTS.map((s) => [s, [] as number[]])) as Record<Segment, number[]>;
   for (const [customerId, enteredAt] of entered) {
     const history = await client.workflow.getHandle(`kizuna/${journeyId}/${customerId}`).fetchHistory();
-    const segments = segmentsOf(history.events ?? [], enteredAt, proto.temporal.api.enums.v1.EventType);
+    const segments = segmentsOf(history.events ?? [], enteredAt, proto.temporal.api.enums.v1.EventType, waitMs);
     for (const s of SEGMENTS) if (Number.isFinite(segments[s])) bySegment[s].push(segments[s]);
   }
   return Object.fromEntries(
