@@ -13,6 +13,8 @@
  *       priority acts, single entries at 2 ahead of bulk ones at 4);
  *     - firstTask: the first workflow task started → completed (the worker's work, the entry claim's
  *       local activity included: local activities queue in the worker, where priority does not act).
+ * - armTask: the workflow task that armed the timer, started → the timer's start (workflow time is the
+ *   task's start, the timer starts when the task completes: local activities run in between slip it);
  * - slip: the instant the timer was armed for against entry + the wait: how far the journey's schedule
  *   slipped before its timer started (beforeTimer under waits that count from the turn; about 0 under
  *   `wait-from-schedule`, where beforeTimer no longer adds to lateness unless it passes the wait).
@@ -32,6 +34,7 @@ const SEGMENTS = [
   'firstTasks',
   'firstTaskQueue',
   'firstTask',
+  'armTask',
   'slip',
   'timer',
   'workflowTaskQueue',
@@ -42,6 +45,12 @@ const SEGMENTS = [
 type Segment = (typeof SEGMENTS)[number];
 
 const at = (e: HistoryEvent | undefined) => (e ? tsToMs(e.eventTime) : Number.NaN);
+
+/** The last event of a type before index `before`. */
+function last(events: HistoryEvent[], type: Type, before: number): HistoryEvent | undefined {
+  for (let i = Math.min(before, events.length) - 1; i >= 0; i--) if (events[i]!.eventType === type) return events[i]!;
+  return undefined;
+}
 
 /** The first event of a type at or after index `from`. */
 function next(events: HistoryEvent[], type: Type, from = 0): { event?: HistoryEvent; index: number } {
@@ -75,6 +84,7 @@ export function segmentsOf(
     firstTasks: at(started.event) - at(run.event),
     firstTaskQueue: at(firstStarted.event) - at(firstScheduled.event),
     firstTask: at(firstDone.event) - at(firstStarted.event),
+    armTask: at(started.event) - at(last(events, T.EVENT_TYPE_WORKFLOW_TASK_STARTED, started.index)),
     slip: at(started.event) + duration - (enteredAt + waitMs),
     timer: at(fired.event) - (at(started.event) + duration),
     workflowTaskQueue: at(wftStarted.event) - at(wfts.event),

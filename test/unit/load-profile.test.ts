@@ -36,6 +36,7 @@ describe('the wait profile of a run', () => {
       firstTasks: 150,
       firstTaskQueue: 30,
       firstTask: 120,
+      armTask: 120,
       slip: 200,
       timer: 100,
       workflowTaskQueue: 1000,
