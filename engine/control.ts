@@ -6,6 +6,7 @@
 import { follow } from './advance.js';
 import type { ControlInput, HeadControl } from './inputs.js';
 import { endRun } from './in-flight.js';
+import { markMoment } from './schedule.js';
 import { resumeSend } from './steps/send.js';
 import { type Turn, journal } from './turn.js';
 
@@ -65,6 +66,8 @@ export function releaseHold(turn: Turn, input: ControlInput): void {
   const step = cursor?.phase === 'step' && cursor.stage === 'hold' ? turn.plan.steps[cursor.stepId] : undefined;
   if (state.paused || step?.kind !== 'send') return;
   state.awaiting = null;
+  // The journey goes on from the resume: later waits count from here (schedule.ts).
+  markMoment(turn, turn.nowMs);
   journal(turn, step, 'resumed');
   follow(turn, resumeSend(turn, step, input));
 }

@@ -26,6 +26,7 @@ export function start(turn: Turn, input: StartInput): void {
   state.entryKey = input.entryEvent?.id ?? input.startKey ?? `start:${input.nowMs}`;
   // The entry moment never lies after the first turn: an event time from a skewed clock is bounded.
   state.enteredMs = Math.min(input.enteredMs ?? input.nowMs, input.nowMs);
+  state.scheduleMs = input.keepSchedule === true ? state.enteredMs : null;
   state.controlGeneration = input.controlGeneration ?? null;
   state.holdRecheckMs = input.holdRecheckMs ?? null;
   state.queueUntilClaimed = input.queueUntilClaimed ?? false;

@@ -42,6 +42,12 @@ export interface StartInput {
   holdRecheckMs?: number;
   /** Events and archives that arrive while the entry claim is out wait for its answer; default false (runs from before). */
   queueUntilClaimed?: boolean;
+  /**
+   * The run keeps a schedule moment (from the entry moment on): `wait`, `wait_for` and `repeat` count
+   * from the journey's last due moment, not from the turn that reaches them. Default false (runs from
+   * before count from the turn).
+   */
+  keepSchedule?: boolean;
 }
 
 export interface EventInput {

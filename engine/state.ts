@@ -114,6 +114,13 @@ export interface JourneyState {
   entryEvent: CustomerEvent | null;
   entryKey: string;
   enteredMs: number;
+  /**
+   * The schedule moment (`schedule.ts`): the entry moment, then the instant each fired timer was armed
+   * for, an awaited event's time or a resume. `wait`, `wait_for` and `repeat` count from it, so time a
+   * run spends in queues does not shift its schedule. `null` in runs from before: they count from the
+   * turn that reaches the step.
+   */
+  scheduleMs: number | null;
   holdout: boolean;
   paused: boolean;
   /** The generation of the last control applied; `null` when the run takes controls in arrival order. */
@@ -164,6 +171,7 @@ export function createJourneyState(journeyId: string, contentHash: string): Jour
     entryEvent: null,
     entryKey: '',
     enteredMs: 0,
+    scheduleMs: null,
     holdout: false,
     paused: false,
     controlGeneration: null,

@@ -10,6 +10,7 @@ import { exitAtOnce, receiveEvent, receiveEventDecisions } from './events.js';
 import { resumeAfterStop, whileEnding } from './in-flight.js';
 import type { JourneyInput } from './inputs.js';
 import { INBOX_LIMIT, STATE_VERSION, createJourneyState, type JourneyState } from './state.js';
+import { markMoment } from './schedule.js';
 import { MalformedError, type Turn, createTurn, failRun, journal } from './turn.js';
 import { checkInput, isJourneyInput } from './validate-input.js';
 
@@ -111,8 +112,12 @@ function dispatch(turn: Turn, input: JourneyInput): void {
     return enqueue(turn, input);
   }
   if (input.type === 'event') return receiveEvent(turn, input.event);
-  if (state.awaiting === null || state.awaiting.correlationId !== input.correlationId) return;
+  const awaited = state.awaiting;
+  if (awaited === null || awaited.correlationId !== input.correlationId) return;
   state.awaiting = null;
+  // A timer fired: the journey's schedule moves to the instant it was armed for, however late it ran.
+  const timed = awaited.type === 'sleep_until' || awaited.type === 'wait_for_events' ? awaited.untilMs : null;
+  if (input.type === 'timer' && timed !== null) markMoment(turn, timed);
   const cursor = state.cursor;
   if (cursor?.phase === 'claim') return input.type === 'entry_claimed' ? claimed(turn, input) : bad(turn, input);
   if (cursor?.phase === 'timezone')
@@ -183,6 +188,7 @@ function cloneState(state: JourneyState): JourneyState {
     controlGeneration: state.controlGeneration ?? null,
     holdRecheckMs: state.holdRecheckMs ?? null,
     queueUntilClaimed: state.queueUntilClaimed ?? false,
+    scheduleMs: state.scheduleMs ?? null,
     loops: state.loops.map((frame) => ({ ...frame })),
     visits: { ...state.visits },
     received: { ...state.received },

@@ -26,6 +26,14 @@ export const TIMER_PER_WAIT_PATCH = 'timer-per-wait';
 /** Journal rows ride on requests and the closing flush; a waiting run flushes only alongside a local activity. */
 export const JOURNAL_RIDES_PATCH = 'journal-rides';
 
+/**
+ * Waits count from the journey's schedule moment (the entry moment, then each timer's instant, an awaited
+ * event, a resume) instead of from the workflow task that reaches them: a first task queued behind a burst
+ * no longer delays the journey's sends (engine/schedule.ts). Decided at the run's start (`start-input.ts`)
+ * and carried in its state, through continue-as-new.
+ */
+export const WAIT_FROM_SCHEDULE_PATCH = 'wait-from-schedule';
+
 /** Which of the cheaper-run behaviours a run follows: decided once, in its first workflow task. */
 export interface RunCosts {
   upsertAtRest: boolean;

@@ -4,7 +4,7 @@
  */
 import { patched, workflowInfo } from '@temporalio/workflow';
 import { HOLD_RECHECK_MS, type StartInput } from '../engine/index.js';
-import { keyEntryByRun } from './patches.js';
+import { WAIT_FROM_SCHEDULE_PATCH, keyEntryByRun } from './patches.js';
 import type { JourneyWorkflowInput } from './signals.js';
 
 /** Controls carry the head's generation; the run ignores one not newer than the last it applied. */
@@ -38,6 +38,7 @@ export function buildStartInput(input: JourneyWorkflowInput): Omit<StartInput, '
   const entered = patched(ENTRY_EVENT_TIME_PATCH)
     ? { enteredMs: Math.min(input.entryEvent?.timeMs ?? startedMs, startedMs) }
     : {};
+  const schedule = patched(WAIT_FROM_SCHEDULE_PATCH) ? { keepSchedule: true } : {};
   return {
     type: 'start',
     customerId: input.customerId,
@@ -47,5 +48,6 @@ export function buildStartInput(input: JourneyWorkflowInput): Omit<StartInput, '
     ...recheck,
     ...queue,
     ...entered,
+    ...schedule,
   };
 }

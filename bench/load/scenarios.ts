@@ -85,7 +85,11 @@ export async function reminder(stack: LoadStack, run: ReminderRun) {
     recipients: exactly(due.size, run.friends),
     pushesArrived: some(figures.arrived),
   });
-  return { ...figures, burstEntries: entries, waits: await waitProfile(stack.client, journeyId, entered) };
+  return {
+    ...figures,
+    burstEntries: entries,
+    waits: await waitProfile(stack.client, journeyId, entered, run.waitSeconds * 1000),
+  };
 }
 
 /** The highest of `rates` (entries/s) at which p95 lateness stays within `goalMs`; stops at the first miss. */

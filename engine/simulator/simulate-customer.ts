@@ -94,6 +94,8 @@ export function simulateCustomer(options: SimulateCustomerOptions): SimulationRe
     entryEvent: options.entryEvent,
     // As the runtime's runs: a held send re-checks the journey after a while.
     holdRecheckMs: HOLD_RECHECK_MS,
+    // As the runtime's runs: waits count from the journey's schedule moment (engine/schedule.ts).
+    keepSchedule: true,
     ...(options.holdout === undefined ? {} : { holdout: options.holdout }),
   };
   run.feed(start);

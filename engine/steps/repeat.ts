@@ -6,6 +6,7 @@
 import type { RepeatStep } from '../../definitions/plan.js';
 import { enterStage } from '../cursor.js';
 import type { CustomerEvent, JourneyInput } from '../inputs.js';
+import { alreadyDue, dueAfter, markMoment } from '../schedule.js';
 import { type Flow, type Turn, STOP, failRun, goTo, issue, journal, mismatch } from '../turn.js';
 
 export function enterRepeat(turn: Turn, step: RepeatStep): Flow {
@@ -22,7 +23,13 @@ export function enterRepeat(turn: Turn, step: RepeatStep): Flow {
     return goTo(step.next);
   }
   if (step.everyMs === 0) return nextRun(turn, step);
-  const untilMs = turn.nowMs + step.everyMs;
+  // Runs of the body keep their cadence from the schedule moment (`schedule.ts`), not from when the
+  // last run's delivery was answered.
+  const untilMs = dueAfter(turn, step.everyMs);
+  if (alreadyDue(turn, untilMs)) {
+    markMoment(turn, untilMs);
+    return nextRun(turn, step);
+  }
   enterStage(turn, step.id, 'sleep', untilMs);
   journal(turn, step, 'waiting', null, { untilMs });
   issue(turn, (correlationId) => ({ type: 'sleep_until', correlationId, untilMs, reason: 'repeat' }));
@@ -52,6 +59,7 @@ function nextRun(turn: Turn, step: RepeatStep): Flow {
 export function stopRepeat(turn: Turn, step: RepeatStep, event: CustomerEvent): Flow {
   const { state } = turn;
   leaveLoop(turn, step);
+  markMoment(turn, event.timeMs);
   journal(turn, step, 'repeat-stopped', event.type, { eventId: event.id });
   const out = state.awaiting?.type;
   if (out === 'send' || out === 'update_profile' || out === 'line_richmenu') {

@@ -8,6 +8,7 @@ import type { DeliveryChannel, SendChannel, SendStep } from '../../definitions/p
 import { nextAllowedMoment } from '../../definitions/time-windows.js';
 import type { JourneyInput, SendResultInput } from '../inputs.js';
 import { enterStage, stepCursor } from '../cursor.js';
+import { markMoment } from '../schedule.js';
 import { TOUCH_LIMIT } from '../state.js';
 import { type Flow, type Turn, STOP, goTo, issue, journal, mismatch } from '../turn.js';
 
@@ -204,7 +205,11 @@ function afterCap(turn: Turn, step: SendStep, input: SendResultInput): Flow {
  */
 function afterHeld(turn: Turn, step: SendStep): Flow {
   const { state } = turn;
-  if (!state.paused && stepCursor(turn).resumed) return gate(turn, step);
+  if (!state.paused && stepCursor(turn).resumed) {
+    // The resume came while the delivery was out: the journey goes on from here.
+    markMoment(turn, turn.nowMs);
+    return gate(turn, step);
+  }
   state.paused = true;
   return hold(turn, step);
 }

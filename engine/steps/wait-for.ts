@@ -5,10 +5,20 @@
 import type { WaitForStep } from '../../definitions/plan.js';
 import { enterStage } from '../cursor.js';
 import type { CustomerEvent, JourneyInput } from '../inputs.js';
+import { alreadyDue, dueAfter, markMoment } from '../schedule.js';
 import { type Flow, type Turn, STOP, goTo, issue, journal, mismatch } from '../turn.js';
 
+/**
+ * Waits for the event until `timeoutMs` after the schedule moment (`schedule.ts`); only events from now
+ * on count. A timeout already past times the step out at once, as its timer would have.
+ */
 export function enterWaitFor(turn: Turn, step: WaitForStep): Flow {
-  const untilMs = turn.nowMs + step.timeoutMs;
+  const untilMs = dueAfter(turn, step.timeoutMs);
+  if (alreadyDue(turn, untilMs)) {
+    markMoment(turn, untilMs);
+    journal(turn, step, 'timed-out', 'moment-passed', { event: step.event, untilMs });
+    return goTo(step.onTimeout);
+  }
   enterStage(turn, step.id, 'wait-event', untilMs);
   journal(turn, step, 'waiting', null, { event: step.event, untilMs });
   issue(turn, (correlationId) => ({
@@ -31,6 +41,7 @@ export function resumeWaitFor(turn: Turn, step: WaitForStep, input: JourneyInput
 export function matchWaitFor(turn: Turn, step: WaitForStep, event: CustomerEvent): Flow {
   turn.state.awaiting = null;
   turn.state.received[step.id] = event;
+  markMoment(turn, event.timeMs);
   journal(turn, step, 'matched', null, { event: event.type, eventId: event.id });
   return goTo(step.onEvent);
 }

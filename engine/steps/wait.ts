@@ -4,10 +4,22 @@ import type { WaitStep, WaitUntilStep } from '../../definitions/plan.js';
 import { parseTimeOfDay, snapToLocalTime } from '../../definitions/time-windows.js';
 import { enterStage, stepCursor } from '../cursor.js';
 import type { JourneyInput } from '../inputs.js';
+import { alreadyDue, dueAfter, markMoment } from '../schedule.js';
 import { type Flow, type Turn, STOP, goTo, issue, journal, mismatch } from '../turn.js';
 
+/**
+ * Sleeps until `durationMs` after the schedule moment (`schedule.ts`): a run that reached the step late
+ * (its first task queued, a slow answer) still wakes when the journey meant it to. When that instant
+ * has passed already, the run goes on at once, as if its timer had fired on time.
+ */
 export function enterWait(turn: Turn, step: WaitStep): Flow {
-  return sleep(turn, step, turn.nowMs + step.durationMs);
+  const untilMs = dueAfter(turn, step.durationMs);
+  if (alreadyDue(turn, untilMs)) {
+    markMoment(turn, untilMs);
+    journal(turn, step, 'proceeded', 'moment-passed', { untilMs });
+    return goTo(step.next);
+  }
+  return sleep(turn, step, untilMs);
 }
 
 export function resumeWait(turn: Turn, step: WaitStep, input: JourneyInput): Flow {
@@ -66,6 +78,8 @@ function waitUntilMoment(turn: Turn, step: WaitUntilStep, baseMs: number): Flow 
     return goTo(step.next);
   }
   if (untilMs <= turn.nowMs) {
+    // The journey meant to be at this moment: later waits count from it (never from before the last one).
+    markMoment(turn, untilMs);
     journal(turn, step, 'proceeded', 'moment-passed', { untilMs });
     return goTo(step.next);
   }

@@ -30,10 +30,14 @@ describe('the wait profile of a run', () => {
       event(T.EVENT_TYPE_ACTIVITY_TASK_STARTED, entered + 33_400),
       event(T.EVENT_TYPE_ACTIVITY_TASK_COMPLETED, entered + 33_900),
     ];
-    expect(segmentsOf(history, entered, T)).toEqual({
+    expect(segmentsOf(history, entered, T, 30_000)).toEqual({
       beforeTimer: 200,
       start: 50,
       firstTasks: 150,
+      firstTaskQueue: 30,
+      firstTask: 120,
+      armTask: 120,
+      slip: 200,
       timer: 100,
       workflowTaskQueue: 1000,
       workflowTask: 100,
