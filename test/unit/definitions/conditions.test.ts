@@ -208,6 +208,16 @@ describe('$regex, read as FerretDB reads it', () => {
     expect(matches('^b', '', 'a\nb')).toBe(false);
   });
 
+  it('"m" finds no line boundary inside a character outside the BMP', () => {
+    // Found by the differential test (seed 1622333807): FerretDB matches none of these.
+    expect(matches('^b?$', 'm', '😀')).toBe(false);
+    expect(matches('^$', 'm', 'a😀')).toBe(false);
+    expect(matches('$', 'm', '😀a')).toBe(true);
+    expect(matches('^$', 'm', '😀\n')).toBe(true);
+    const doc = { b: [{ y: new Date(NOW) }, 3, 'vip', '😀'] };
+    expect(evaluateCondition({ b: { $regex: '^b?$', $options: 'm' } }, doc, NOW)).toBe(false);
+  });
+
   it('refuses what the two engines read differently', () => {
     for (const pattern of [
       '\\s',
