@@ -1,0 +1,85 @@
+// Several routers of one event, and several events of one customer, at the same moment on FerretDB over
+// PostgreSQL. FerretDB v1 updates a document by reading it and writing it back whole, and checks an
+// update's filter against what it read: a lease taken with `findOneAndUpdate` and a profile computed
+// from a read are not atomic by themselves. Two stores on one database stand for two API processes.
+import { inject, afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connectStore, type Store } from '../../store/connection.js';
+import {
+  claimEvent,
+  completeRoutings,
+  eventIdFor,
+  insertEvents,
+  pendingRoute,
+  type EventRow,
+  type StoredPatch,
+} from '../../store/events.js';
+import { connectTestStore } from '../support/store.js';
+
+const CLAIMERS = 40;
+const LEASE_MS = 30_000;
+
+/** An event of `customerId` whose routing lease ran out a minute ago (a crashed or failed router). */
+function dueEvent(
+  customerId: string,
+  key: string,
+  fields: { type?: string; source?: string; properties?: Record<string, unknown>; profile?: StoredPatch } = {},
+): EventRow {
+  const now = Date.now();
+  const source = fields.source ?? 'api';
+  return {
+    eventId: eventIdFor(source, key),
+    source,
+    idempotencyKey: key,
+    type: fields.type ?? 'custom.thing',
+    customerId,
+    occurredAt: new Date(now),
+    properties: fields.properties ?? {},
+    profile: fields.profile ?? null,
+    receivedAt: new Date(now),
+    route: pendingRoute(now - 60_000, 0),
+  };
+}
+
+describe('concurrent routers of one event and events of one customer', () => {
+  let a: Store;
+  let b: Store;
+  beforeAll(async () => {
+    a = await connectTestStore(import.meta.filename);
+    b = await connectStore(inject('mongoUri'), { dbName: a.connection.name, postgresUrl: inject('postgresUrl') });
+  });
+  afterAll(async () => {
+    await b?.close();
+    await a?.close();
+  });
+  const storeOf = (i: number) => (i % 2 === 0 ? a : b);
+
+  it('gives the lease of a due event to one claimer of many', async () => {
+    for (let round = 0; round < 5; round++) {
+      const row = dueEvent(`c-claim-${round}`, `claim-${round}`);
+      await insertEvents(a.models, [row]);
+      const now = Date.now();
+      const claims = await Promise.all(
+        Array.from({ length: CLAIMERS }, (_, i) => claimEvent(storeOf(i).models, row.eventId, now, LEASE_MS)),
+      );
+      const winners = claims.filter((c) => c !== null);
+      expect(winners, `round ${round}`).toHaveLength(1);
+      expect(winners[0]?.route).toMatchObject({ state: 'pending', attempts: 1 });
+      // The lease holds: a claim within it gets nothing.
+      expect(await claimEvent(b.models, row.eventId, now + LEASE_MS - 1, LEASE_MS)).toBeNull();
+    }
+  });
+
+  it('does not route again an event whose outcome is recorded but whose outbox row was left', async () => {
+    const row = dueEvent('c-left', 'left');
+    await insertEvents(a.models, [row]);
+    await completeRoutings(a.models, [{ eventId: row.eventId, result: { status: 'routed', journeys: [] } }], 0);
+    // The closing delete did not happen (the process stopped between the two writes).
+    await a.models.EventOutbox.collection.insertOne({
+      _id: row.eventId as never,
+      attempts: 1,
+      leaseUntil: new Date(0),
+    });
+    expect(await claimEvent(a.models, row.eventId, Date.now(), LEASE_MS)).toBeNull();
+    expect(await a.models.EventOutbox.exists({ _id: row.eventId })).toBeNull();
+  });
+});
