@@ -2,8 +2,11 @@
 // PostgreSQL. FerretDB v1 updates a document by reading it and writing it back whole, and checks an
 // update's filter against what it read: a lease taken with `findOneAndUpdate` and a profile computed
 // from a read are not atomic by themselves. Two stores on one database stand for two API processes.
+import { setTimeout as sleep } from 'node:timers/promises';
 import { inject, afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { applyEventEffects } from '../../api/events/effects.js';
 import { connectStore, type Store } from '../../store/connection.js';
+import { findProfile, upsertProfile, withCustomerLock } from '../../store/customers.js';
 import {
   claimEvent,
   completeRoutings,
@@ -81,5 +84,65 @@ describe('concurrent routers of one event and events of one customer', () => {
     });
     expect(await claimEvent(a.models, row.eventId, Date.now(), LEASE_MS)).toBeNull();
     expect(await a.models.EventOutbox.exists({ _id: row.eventId })).toBeNull();
+  });
+
+  it("counts both orders when the first order's process writes the customer last", async () => {
+    const customerId = 'c-orders';
+    const order = (i: number) =>
+      dueEvent(customerId, `order-${i}`, {
+        type: 'order.completed',
+        properties: { total: 100 * i, items: [{ sku: `SKU-${i}`, category: 'tea' }] },
+      });
+    const [first, second] = [order(1), order(2)];
+    await insertEvents(a.models, [first]);
+    // Process a is busy writing this customer (a webhook, say) while both orders arrive.
+    let release = () => undefined as void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let busy: Promise<void> = Promise.resolve();
+    await new Promise<void>((acquired) => {
+      busy = withCustomerLock(a.models, customerId, async () => {
+        acquired();
+        await held;
+      });
+    });
+    const applyFirst = applyEventEffects(a.models, first);
+    await sleep(300);
+    await insertEvents(b.models, [second]);
+    const applySecond = applyEventEffects(b.models, second);
+    await sleep(300);
+    release();
+    await Promise.all([busy, applyFirst, applySecond]);
+    const profile = await findProfile(a.models, customerId);
+    expect(profile).toMatchObject({ orderCount: 2, totalSpent: 300 });
+    expect([...(profile?.ownedProducts as string[])].sort()).toEqual(['SKU-1', 'SKU-2']);
+  });
+
+  it('keeps the first touch when events of several sources reach a customer without one at once', async () => {
+    for (let round = 0; round < 3; round++) {
+      const customerId = `c-touch-${round}`;
+      await upsertProfile(a.models, customerId, { set: { email: `touch${round}@example.com` } });
+      const seen = new Set<unknown>();
+      let applying = true;
+      const watch = (async () => {
+        while (applying) seen.add((await findProfile(b.models, customerId))?.acquisitionSource);
+      })();
+      await Promise.all(
+        Array.from({ length: 20 }, (_, i) => {
+          const row = dueEvent(customerId, `touch-${round}-${i}`, {
+            source: `source-${i}`,
+            profile: [{ path: `field${i}`, value: i }],
+          });
+          return applyEventEffects(storeOf(i).models, row);
+        }),
+      );
+      applying = false;
+      await watch;
+      const profile = await findProfile(a.models, customerId);
+      seen.add(profile?.acquisitionSource);
+      seen.delete(undefined);
+      // Once written, the first touch is never replaced by a later event's source.
+      expect([...seen], `round ${round}`).toEqual([profile?.acquisitionSource]);
+      for (let i = 0; i < 20; i++) expect(profile?.[`field${i}`]).toBe(i);
+    }
   });
 });
