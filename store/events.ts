@@ -201,20 +201,28 @@ export async function completeRoutings(
   await models.EventOutbox.deleteMany({ _id: { $in: done.map((d) => d.eventId) } });
 }
 
-/** Leaves the event pending, to be retried after `retryAtMs` by whichever process comes first. */
+/**
+ * Leaves the event pending, to be retried after `retryAtMs` by whichever process comes first. Only the
+ * lease's holder writes: `attempts` is the lease it holds (the row's count when it stored or claimed
+ * the event); when another process has claimed the event since (this lease ran out), nothing is
+ * written and false is returned, so the newer holder's lease is not cut short.
+ */
 export async function deferRouting(
   models: Models,
   eventId: string,
-  input: { error: string; retryAtMs: number; partial?: unknown; profileApplied: boolean },
-) {
+  input: { error: string; retryAtMs: number; partial?: unknown; profileApplied: boolean; attempts: number },
+): Promise<boolean> {
   const $set: Record<string, unknown> = {
     leaseUntil: new Date(input.retryAtMs),
     lastError: input.error.slice(0, 500),
     profileApplied: input.profileApplied,
   };
   if (input.partial !== undefined) $set.partialJson = JSON.stringify(input.partial);
-  // Under the row's lock, so a claim's read and write never straddle this one (each writes the row whole).
-  await lockOutboxRow(models, eventId, () => models.EventOutbox.updateOne({ _id: eventId }, { $set }));
+  // Under the row's lock: the `attempts` check is only atomic with the write while no claim runs.
+  const { matchedCount } = await lockOutboxRow(models, eventId, () =>
+    models.EventOutbox.updateOne({ _id: eventId, attempts: input.attempts }, { $set }),
+  );
+  return matchedCount > 0;
 }
 
 /** A customer's `order.completed` events (time and properties), for the order statistics. */

@@ -10,6 +10,7 @@ import { findProfile, upsertProfile, withCustomerLock } from '../../store/custom
 import {
   claimEvent,
   completeRoutings,
+  deferRouting,
   eventIdFor,
   insertEvents,
   pendingRoute,
@@ -84,6 +85,20 @@ describe('concurrent routers of one event and events of one customer', () => {
     });
     expect(await claimEvent(a.models, row.eventId, Date.now(), LEASE_MS)).toBeNull();
     expect(await a.models.EventOutbox.exists({ _id: row.eventId })).toBeNull();
+  });
+
+  it("keeps a new holder's lease when the router it took over from defers", async () => {
+    const row = dueEvent('c-fence', 'fence');
+    await insertEvents(a.models, [row]);
+    const now = Date.now();
+    expect((await claimEvent(b.models, row.eventId, now, LEASE_MS))?.route.attempts).toBe(1);
+    // The router that stored the event (attempts 0) outlived its lease, failed, and defers for a second.
+    const input = { error: 'timeout', retryAtMs: now + 1_000, profileApplied: true, attempts: 0 };
+    expect(await deferRouting(a.models, row.eventId, input)).toBe(false);
+    expect(await claimEvent(a.models, row.eventId, now + 2_000, LEASE_MS)).toBeNull();
+    // The holder's own deferral is written.
+    expect(await deferRouting(b.models, row.eventId, { ...input, attempts: 1 })).toBe(true);
+    expect(await claimEvent(a.models, row.eventId, now + 2_000, LEASE_MS)).not.toBeNull();
   });
 
   it("counts both orders when the first order's process writes the customer last", async () => {
