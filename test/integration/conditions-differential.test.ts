@@ -150,13 +150,49 @@ function compileSegment(raw: Record<string, unknown>): Condition {
   return result.plan.entry.query;
 }
 
-/** Disagreements random runs found (seed, condition, the documents), checked on every run. */
-const FOUND: { seed: number; condition: Record<string, unknown>; docs: Record<string, unknown>[] }[] = [
+/** Disagreements found (by a random run's seed, or by hand), checked on every run. */
+const FOUND: { found: string; condition: Record<string, unknown>; docs: Record<string, unknown>[] }[] = [
   {
     // An empty match between the halves of a surrogate pair passed the evaluator's multiline anchors.
-    seed: 1622333807,
+    found: 'seed 1622333807',
     condition: { b: { $regex: '^b?$', $options: 'm' } },
     docs: [{ b: [{ y: dates[0] }, 3, 'vip', '😀'] }, { b: '😀' }, { b: 'a\n😀' }, { b: '😀\n' }, { b: '' }],
+  },
+  // FerretDB v1 wanted a field's operators to hold on one document of an array on a dotted path.
+  {
+    found: 'seed 692817523',
+    condition: { $nor: [{ 'a.x': { $gte: true, $lt: '😀' } }] },
+    docs: [{ a: [{ x: true, y: [1] }, { x: 'vip' }, -1, dates[0]] }, { a: [{ x: true }] }, { a: [{ x: 'vip' }] }],
+  },
+  {
+    found: 'seed 129692969',
+    condition: { 'a.x': { $gte: 'ß', $lt: 'K' } },
+    docs: [{ a: ['b', { x: 'B' }, { x: [dates[1], '～', {}] }] }, { a: [{ x: 'B' }] }, { a: { x: ['B', '～'] } }],
+  },
+  {
+    found: 'seed 102295719',
+    condition: { $not: { 'a.x': { $gte: 'b', $lt: 'K' } } },
+    docs: [{ a: [{ x: 'B' }, { x: [null, 'k', 'a\rb', null] }, { x: dates[2] }, { x: null }] }, { a: [{ x: 'B' }] }],
+  },
+  {
+    found: 'by hand, $all',
+    condition: { 'a.x': { $all: ['a', 'b'] } },
+    docs: [
+      { a: [{ x: 'a' }, { x: 'b' }] },
+      { a: [{ x: 'a' }, { x: ['b', 'c'] }] },
+      { a: [{ x: ['a', 'b'] }] },
+      { a: { x: 'a' } },
+    ],
+  },
+  {
+    found: 'by hand, two levels',
+    condition: { 'a.x.y': { $gte: 3, $lt: 2 } },
+    docs: [{ a: { x: [{ y: 1 }, { y: 5 }] } }, { a: [{ x: [{ y: 1 }] }, { x: [{ y: 5 }] }] }, { a: [{ x: { y: 5 } }] }],
+  },
+  {
+    found: 'by hand, $regex and $options with another operator',
+    condition: { 'a.x': { $regex: '^b', $options: 'i', $gte: 'a' } },
+    docs: [{ a: [{ x: 'B' }, { x: 'c' }] }, { a: [{ x: 'B' }] }, { a: [{ x: 'b' }] }],
   },
 ];
 
@@ -193,7 +229,7 @@ describe('evaluateCondition and toMongoQuery select the same documents in Ferret
     return stored;
   }
 
-  it.each(FOUND)('agrees on what seed $seed found', async ({ condition: raw, docs }) => {
+  it.each(FOUND)('agrees on what was found: $found', async ({ condition: raw, docs }) => {
     const stored = await storeDocuments(docs);
     const { compiled, wrong } = await disagreements(raw, stored);
     expect(wrong, `condition ${JSON.stringify(compiled)}`).toEqual([]);

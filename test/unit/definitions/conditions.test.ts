@@ -265,6 +265,24 @@ describe('toMongoQuery', () => {
     });
   });
 
+  it('sends each operator of a dotted path as a clause of its own, $all one per value', () => {
+    const query = toMongoQuery(
+      {
+        'orders.total': { $gte: 10, $lt: 20 },
+        'items.sku': { $all: ['A', 'B'] },
+        'a.b': { $regex: '^x', $options: 'i' },
+      },
+      NOW,
+    );
+    expect(query).toEqual({
+      'orders.total': { $gte: 10 },
+      'items.sku': { $all: ['A'] },
+      'a.b': { $regex: '^x', $options: 'i' },
+      $and: [{ 'orders.total': { $lt: 20 } }, { 'items.sku': { $all: ['B'] } }],
+    });
+    expect(toMongoQuery({ total: { $gte: 10, $lt: 20 } }, NOW)).toEqual({ total: { $gte: 10, $lt: 20 } });
+  });
+
   it('keeps both bounds when a relative operator meets an explicit one', () => {
     const query = toMongoQuery({ at: { $lt: '2026-01-01', $olderThan: DAY } }, NOW);
     expect(query).toEqual({ at: { $lt: '2026-01-01' }, $and: [{ at: { $lt: new Date(NOW - DAY) } }] });
