@@ -104,6 +104,21 @@ const fieldOperators = (path: string): fc.Arbitrary<unknown> =>
     fc.record({ $nin: fc.array(fc.oneof(operand, fc.constantFrom(...withNull(path, ['b']))), { maxLength: 3 }) }),
     fc.record({ $all: fc.array(operand, { minLength: 1, maxLength: 3 }) }),
     fc.record({ $exists: fc.boolean() }),
+    // Several operators on one field: each holds on its own, also through an array of documents.
+    fc
+      .record(
+        {
+          $gt: operand,
+          $lte: operand,
+          $in: fc.array(operand, { maxLength: 3 }),
+          $all: fc.array(operand, { minLength: 1, maxLength: 2 }),
+          $size: fc.nat(2),
+          $exists: fc.boolean(),
+          $regex: regex,
+        },
+        { requiredKeys: [] },
+      )
+      .filter((ops) => Object.keys(ops).length >= 2),
     fc.record({ $size: fc.nat(3) }),
     fc.record({ $regex: regex, $options: regexOptions }, { requiredKeys: ['$regex'] }),
     fc.record({ $not: fc.oneof(fc.record({ $in: fc.array(operand, { maxLength: 2 }) }), fc.record({ $gt: operand })) }),
