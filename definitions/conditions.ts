@@ -294,10 +294,12 @@ function translateOutsideClass(
   switch (ch) {
     case '.':
       return dotAll ? '[\\s\\S]' : '[^\\n]';
+    // Positive lookarounds only: V8 also tries an empty match between the two halves of a surrogate pair,
+    // where it reads no character on either side, so `(?<![^\n])b?(?![^\n])` matched "😀" there.
     case '^':
-      return multiline ? '(?<![^\\n])' : '^';
+      return multiline ? '(?:^|(?<=\\n))' : '^';
     case '$':
-      return multiline ? '(?![^\\n])' : '$';
+      return multiline ? '(?:$|(?=\\n))' : '$';
     case '[':
       return chars[i + 1] === '^' ? '[^' : '[';
     case '(':

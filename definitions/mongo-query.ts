@@ -48,7 +48,14 @@ function asConditions(operand: JsonValue | undefined): Condition[] {
   return operand.filter((c): c is Condition => isPlainObject(c));
 }
 
-/** The operators of one field: those kept on the field, and clauses for the document's `$and`. */
+/**
+ * The operators of one field: those kept on the field, and clauses for the document's `$and`.
+ *
+ * On a dotted path each operator is a clause of its own, and `$all` one clause per value: FerretDB v1
+ * applies a field's operators together to each document of an array on the way (`a.x: { $gte: b,
+ * $lt: K }` needs one `a[i]` whose `x` holds both bounds, `a.x: { $all: [p, q] }` one whose `x` holds
+ * both values), where MongoDB, like the evaluator, lets each operator hold on any of them.
+ */
 function translateField(
   key: string,
   operand: JsonValue,
@@ -57,20 +64,29 @@ function translateField(
 ): { ops: unknown; clauses: Doc[] } {
   if (!isOperatorObject(operand)) return { ops: operand, clauses: [] };
   const path = mapPath(key);
+  const apart = key.includes('.');
   const ops: Doc = {};
   const clauses: Doc[] = [];
-  const put = (op: string, value: unknown): void => {
-    if (Object.hasOwn(ops, op)) clauses.push({ [path]: { [op]: value } });
-    else setOwn(ops, op, value);
+  const putGroup = (group: Doc): void => {
+    const taken = apart ? Object.keys(ops).length > 0 : Object.keys(group).some((op) => Object.hasOwn(ops, op));
+    if (taken) clauses.push({ [path]: group });
+    else for (const [op, value] of Object.entries(group)) setOwn(ops, op, value);
   };
+  const put = (op: string, value: unknown): void => putGroup({ [op]: value });
   const negate = (positive: Condition): void => {
     clauses.push({ $nor: [translateDocument(positive, nowMs, mapPath)] });
   };
-  for (const [op, arg] of Object.entries(operand as Record<string, JsonValue>)) {
+  const all = operand as Record<string, JsonValue>;
+  for (const [op, arg] of Object.entries(all)) {
     if (op === '$ne') negate({ [key]: { $eq: arg } });
     else if (op === '$nin') negate({ [key]: { $in: arg } });
     else if (op === '$not') negate({ [key]: arg });
     else if (op === '$elemMatch' && isPlainObject(arg)) put(op, translateElemMatch(arg, nowMs));
+    // `$options` belongs to its `$regex`, in the same clause.
+    else if (op === '$regex')
+      putGroup(Object.hasOwn(all, '$options') ? { $regex: arg, $options: all.$options } : { $regex: arg });
+    else if (op === '$options' && Object.hasOwn(all, '$regex')) continue;
+    else if (op === '$all' && apart && Array.isArray(arg)) for (const value of arg) put(op, [value]);
     else putTranslated(put, op, arg, nowMs);
   }
   return { ops: Object.keys(ops).length > 0 ? ops : undefined, clauses };

@@ -74,6 +74,24 @@ export async function upsertProfile(
   return withCustomerLock(models, customerId, () => applyPatch(models, customerId, patch));
 }
 
+/**
+ * Reads the customer's profile and applies the patch `change` makes of it (`null`: no write), holding
+ * the customer's lock across the read and the write, so a patch computed from the profile (a first
+ * touch, a union of products) never overwrites what another writer did meanwhile. `change` may read
+ * other collections but must not write the customer (that writer would wait for this lock). Returns
+ * null when nothing was written; throws as {@link upsertProfile}.
+ */
+export async function updateProfileFrom(
+  models: Models,
+  customerId: string,
+  change: (existing: Profile | null) => Promise<ProfilePatch | null>,
+): Promise<{ created: boolean } | null> {
+  return withCustomerLock(models, customerId, async () => {
+    const patch = await change(await findProfile(models, customerId));
+    return patch === null ? null : applyPatch(models, customerId, patch);
+  });
+}
+
 async function applyPatch(models: Models, customerId: string, patch: ProfilePatch): Promise<{ created: boolean }> {
   const { resubscribe, rest } = splitResubscribe(patch.set ?? {});
   const { $set, $unset } = splitSet(rest);

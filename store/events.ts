@@ -9,6 +9,7 @@
  * outcomes are inserted into `eventresults`.
  */
 import { eventIdFor } from './models/event.js';
+import { lockDocument } from './document-locks.js';
 import { duplicateKeyWrites, isDuplicateKeyError } from './errors.js';
 import type { Models } from './models/index.js';
 
@@ -142,22 +143,37 @@ export async function findEvent(models: Models, eventId: string): Promise<EventR
 /**
  * Takes the routing lease of a pending event whose lease ran out, for `leaseMs`; null when the event
  * is routed already or another process holds it. The lease keeps processes from routing one event at
- * the same time; a crashed holder's lease runs out. An event that lost its outbox row gets one back.
+ * the same time; a crashed holder's lease runs out. An event that lost its outbox row gets one back;
+ * an outbox row left behind by a routing whose outcome is recorded is removed.
  */
 export async function claimEvent(models: Models, eventId: string, nowMs: number, leaseMs: number) {
-  const claimed = await models.EventOutbox.findOneAndUpdate(
-    { _id: eventId, leaseUntil: { $lte: new Date(nowMs) } },
-    { $set: { leaseUntil: new Date(nowMs + leaseMs) }, $inc: { attempts: 1 } },
-    { returnDocument: 'after' },
-  ).lean();
+  // Under the row's lock: FerretDB v1 checks `leaseUntil` against its read, not at its write, so
+  // concurrent claimers (two API processes, the outbox loop and a client's retry) could all win.
+  const claimed = await lockOutboxRow(models, eventId, () =>
+    models.EventOutbox.findOneAndUpdate(
+      { _id: eventId, leaseUntil: { $lte: new Date(nowMs) } },
+      { $set: { leaseUntil: new Date(nowMs + leaseMs) }, $inc: { attempts: 1 } },
+      { returnDocument: 'after' },
+    ).lean(),
+  );
   const row = await findEvent(models, eventId);
+  if (row?.route.state !== 'pending') {
+    // Routed (or erased) already: the process that recorded the outcome stopped before closing the row.
+    if (claimed) await models.EventOutbox.deleteOne({ _id: eventId });
+    return null;
+  }
   if (claimed) return row;
-  if (row?.route.state !== 'pending' || (await models.EventOutbox.exists({ _id: eventId }))) return null;
+  if (await models.EventOutbox.exists({ _id: eventId })) return null;
   const leased = { ...pendingRoute(nowMs, leaseMs), attempts: 1 };
   const refused = await insertAll(() =>
     models.EventOutbox.collection.insertMany([{ _id: eventId, ...outboxFields(leased) }] as never[]),
   );
   return refused.size > 0 ? null : { ...row, route: leased };
+}
+
+/** Runs `write` holding the lock of the event's outbox row (see `document-locks.ts`). */
+function lockOutboxRow<T>(models: Models, eventId: string, write: () => Promise<T>): Promise<T> {
+  return lockDocument(models, 'eventoutbox', eventId, write);
 }
 
 /** Ids of pending events whose lease ran out (a failed or crashed routing), oldest first. */
@@ -185,19 +201,28 @@ export async function completeRoutings(
   await models.EventOutbox.deleteMany({ _id: { $in: done.map((d) => d.eventId) } });
 }
 
-/** Leaves the event pending, to be retried after `retryAtMs` by whichever process comes first. */
+/**
+ * Leaves the event pending, to be retried after `retryAtMs` by whichever process comes first. Only the
+ * lease's holder writes: `attempts` is the lease it holds (the row's count when it stored or claimed
+ * the event); when another process has claimed the event since (this lease ran out), nothing is
+ * written and false is returned, so the newer holder's lease is not cut short.
+ */
 export async function deferRouting(
   models: Models,
   eventId: string,
-  input: { error: string; retryAtMs: number; partial?: unknown; profileApplied: boolean },
-) {
+  input: { error: string; retryAtMs: number; partial?: unknown; profileApplied: boolean; attempts: number },
+): Promise<boolean> {
   const $set: Record<string, unknown> = {
     leaseUntil: new Date(input.retryAtMs),
     lastError: input.error.slice(0, 500),
     profileApplied: input.profileApplied,
   };
   if (input.partial !== undefined) $set.partialJson = JSON.stringify(input.partial);
-  await models.EventOutbox.updateOne({ _id: eventId }, { $set });
+  // Under the row's lock: the `attempts` check is only atomic with the write while no claim runs.
+  const { matchedCount } = await lockOutboxRow(models, eventId, () =>
+    models.EventOutbox.updateOne({ _id: eventId, attempts: input.attempts }, { $set }),
+  );
+  return matchedCount > 0;
 }
 
 /** A customer's `order.completed` events (time and properties), for the order statistics. */

@@ -7,16 +7,36 @@
  *   order), `ownedProducts` gains the items' SKUs, `favoriteCategory` is the most bought category;
  * - `subscription.cancelled`: `subscriptionStatus: cancelled` and `churnedAt`.
  */
-import { findProfile, LineUserIdTakenError, upsertProfile, type Profile } from '../../store/customers.js';
+import { LineUserIdTakenError, updateProfileFrom, type Profile } from '../../store/customers.js';
 import { findOrderEvents, type EventRow } from '../../store/events.js';
 import type { Models } from '../../store/connection.js';
 
 /** Event types that change the profile by themselves. */
 export const WELL_KNOWN_EVENTS: ReadonlySet<string> = new Set(['order.completed', 'subscription.cancelled']);
 
-/** Applies the event's profile effects; idempotent, so the outbox may run it again after a failure. */
+/**
+ * Applies the event's profile effects; idempotent, so the outbox may run it again after a failure. The
+ * profile is read and written under the customer's lock: two events of one customer applied at once
+ * (two API processes, a batch and a single event) each see the other's write.
+ */
 export async function applyEventEffects(models: Models, event: EventRow): Promise<void> {
-  const existing = await findProfile(models, event.customerId);
+  const apply = (withLineUserId: boolean) =>
+    updateProfileFrom(models, event.customerId, async (existing) => {
+      const set = await effectsOf(models, event, existing);
+      if (!withLineUserId) delete set.lineUserId;
+      return existing && Object.keys(set).length === 0 ? null : { set };
+    });
+  await apply(true).catch(async (err: unknown) => {
+    // Another customer took the LINE user id after the event was accepted (the API checked it then; the
+    // webhook routes to the linked customer when there is one): the rest of the patch still applies,
+    // and the outbox must not retry a write that can never succeed.
+    if (!(err instanceof LineUserIdTakenError) || !event.profile?.some((p) => p.path === 'lineUserId')) throw err;
+    await apply(false);
+  });
+}
+
+/** The fields the event sets, given the profile as it stands. */
+async function effectsOf(models: Models, event: EventRow, existing: Profile | null) {
   const set: Record<string, unknown> = {};
   for (const { path, value } of event.profile ?? []) set[path] = value;
   firstTouch(existing, set, event.source);
@@ -25,15 +45,7 @@ export async function applyEventEffects(models: Models, event: EventRow): Promis
     set.subscriptionStatus = 'cancelled';
     set.churnedAt = event.occurredAt;
   }
-  if (existing && Object.keys(set).length === 0) return;
-  await upsertProfile(models, event.customerId, { set }).catch(async (err: unknown) => {
-    // Another customer took the LINE user id after the event was accepted (the API checked it then; the
-    // webhook routes to the linked customer when there is one): the rest of the patch still applies,
-    // and the outbox must not retry a write that can never succeed.
-    if (!(err instanceof LineUserIdTakenError) || set.lineUserId === undefined) throw err;
-    delete set.lineUserId;
-    await upsertProfile(models, event.customerId, { set });
-  });
+  return set;
 }
 
 /** `acquisitionSource` is the first touch: written when the customer has none, never replaced. */

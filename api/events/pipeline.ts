@@ -151,6 +151,7 @@ export function createEventPipeline(deps: {
         retryAtMs,
         partial,
         profileApplied: applied,
+        attempts: row.route.attempts,
       }).catch(() => undefined);
       throw err instanceof RoutingError ? err.cause : err;
     } finally {

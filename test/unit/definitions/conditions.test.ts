@@ -208,6 +208,16 @@ describe('$regex, read as FerretDB reads it', () => {
     expect(matches('^b', '', 'a\nb')).toBe(false);
   });
 
+  it('"m" finds no line boundary inside a character outside the BMP', () => {
+    // Found by the differential test (seed 1622333807): FerretDB matches none of these.
+    expect(matches('^b?$', 'm', '😀')).toBe(false);
+    expect(matches('^$', 'm', 'a😀')).toBe(false);
+    expect(matches('$', 'm', '😀a')).toBe(true);
+    expect(matches('^$', 'm', '😀\n')).toBe(true);
+    const doc = { b: [{ y: new Date(NOW) }, 3, 'vip', '😀'] };
+    expect(evaluateCondition({ b: { $regex: '^b?$', $options: 'm' } }, doc, NOW)).toBe(false);
+  });
+
   it('refuses what the two engines read differently', () => {
     for (const pattern of [
       '\\s',
@@ -253,6 +263,24 @@ describe('toMongoQuery', () => {
       $or: [{ 'attributes.tags': 'vip' }, { 'attributes.totalSpent': { $gte: 1 } }],
       $and: [{ $nor: [{ 'attributes.memberRank': 'gold' }] }],
     });
+  });
+
+  it('sends each operator of a dotted path as a clause of its own, $all one per value', () => {
+    const query = toMongoQuery(
+      {
+        'orders.total': { $gte: 10, $lt: 20 },
+        'items.sku': { $all: ['A', 'B'] },
+        'a.b': { $regex: '^x', $options: 'i' },
+      },
+      NOW,
+    );
+    expect(query).toEqual({
+      'orders.total': { $gte: 10 },
+      'items.sku': { $all: ['A'] },
+      'a.b': { $regex: '^x', $options: 'i' },
+      $and: [{ 'orders.total': { $lt: 20 } }, { 'items.sku': { $all: ['B'] } }],
+    });
+    expect(toMongoQuery({ total: { $gte: 10, $lt: 20 } }, NOW)).toEqual({ total: { $gte: 10, $lt: 20 } });
   });
 
   it('keeps both bounds when a relative operator meets an explicit one', () => {
