@@ -64,13 +64,29 @@ export function consentBlock(channel: Channel, profile: ConsentView): SkipReason
   return consent === 'following' ? null : 'not-following';
 }
 
+/** The event the unsubscribe link stores (`api/unsubscribe/routes.ts`), with `properties.channel`. */
+export const UNSUBSCRIBED_EVENT = 'customer.unsubscribed';
+
+/** The consent fields an event sets: `consent.<channel>` and, with the LINE consent, its `lineFollowing` copy. */
+export interface ConsentChange {
+  consent: { email?: 'unsubscribed'; line?: 'following' | 'blocked' };
+  lineFollowing?: boolean;
+}
+
 /**
- * What a LINE follow or unfollow changes in the profile (as the LINE webhook stores it), or null for
- * any other event type.
+ * What an event changes in the customer's consent, as the runtime stores it before the event reaches any
+ * journey, or null when it changes none: a LINE follow (`following`) or unfollow (`blocked`), as the LINE
+ * webhook stores them, and an unsubscription (`customer.unsubscribed`, `properties.channel` `email` or
+ * `line`), as the unsubscribe link stores it. The simulator applies it at the event's moment, so a
+ * change in the middle of a run acts on the run's next send as it does in the runtime.
  */
-export function lineFollowChange(eventType: string): { line: 'following' | 'blocked'; lineFollowing: boolean } | null {
-  if (eventType === 'line.followed') return { line: 'following', lineFollowing: true };
-  if (eventType === 'line.unfollowed') return { line: 'blocked', lineFollowing: false };
+export function consentChange(event: { type: string; properties?: { [key: string]: unknown } }): ConsentChange | null {
+  if (event.type === 'line.followed') return { consent: { line: 'following' }, lineFollowing: true };
+  if (event.type === 'line.unfollowed') return { consent: { line: 'blocked' }, lineFollowing: false };
+  if (event.type !== UNSUBSCRIBED_EVENT) return null;
+  const channel = event.properties?.['channel'];
+  if (channel === 'email') return { consent: { email: 'unsubscribed' } };
+  if (channel === 'line') return { consent: { line: 'blocked' }, lineFollowing: false };
   return null;
 }
 
