@@ -73,21 +73,40 @@ export interface ConsentChange {
   lineFollowing?: boolean;
 }
 
+/** A LINE follow (`following`) or unfollow (`blocked`), as the LINE webhook stores it. */
+export function lineFollowChange(follows: boolean): ConsentChange {
+  return follows
+    ? { consent: { line: 'following' }, lineFollowing: true }
+    : { consent: { line: 'blocked' }, lineFollowing: false };
+}
+
+/** An unsubscription of `channel`, as the unsubscribe link stores it: email `unsubscribed`, LINE `blocked`. */
+export function unsubscribeChange(channel: Channel): ConsentChange {
+  return channel === 'email' ? { consent: { email: 'unsubscribed' } } : lineFollowChange(false);
+}
+
+/** A change as the store's `$set` paths (`consent.line`, `lineFollowing`...), for the runtime's writes. */
+export function consentFields(change: ConsentChange): { [path: string]: string | boolean } {
+  const fields: { [path: string]: string | boolean } = {};
+  for (const [channel, state] of Object.entries(change.consent)) fields[`consent.${channel}`] = state;
+  if (change.lineFollowing !== undefined) fields['lineFollowing'] = change.lineFollowing;
+  return fields;
+}
+
 /**
  * What an event changes in the customer's consent, as the runtime stores it before the event reaches any
- * journey, or null when it changes none: a LINE follow (`following`) or unfollow (`blocked`), as the LINE
- * webhook stores them, and an unsubscription (`customer.unsubscribed`, `properties.channel` `email` or
- * `line`), as the unsubscribe link stores it. The simulator applies it at the event's moment, so a
- * change in the middle of a run acts on the run's next send as it does in the runtime.
+ * journey, or null when it changes none: a LINE follow or unfollow ({@link lineFollowChange}) and an
+ * unsubscription (`customer.unsubscribed` with `properties.channel` `email` or `line`,
+ * {@link unsubscribeChange}). The LINE webhook and the unsubscribe link write these changes; the simulator
+ * applies them at the event's moment, so a change in the middle of a run acts on the run's next send as
+ * it does in the runtime.
  */
 export function consentChange(event: { type: string; properties?: { [key: string]: unknown } }): ConsentChange | null {
-  if (event.type === 'line.followed') return { consent: { line: 'following' }, lineFollowing: true };
-  if (event.type === 'line.unfollowed') return { consent: { line: 'blocked' }, lineFollowing: false };
+  if (event.type === 'line.followed') return lineFollowChange(true);
+  if (event.type === 'line.unfollowed') return lineFollowChange(false);
   if (event.type !== UNSUBSCRIBED_EVENT) return null;
   const channel = event.properties?.['channel'];
-  if (channel === 'email') return { consent: { email: 'unsubscribed' } };
-  if (channel === 'line') return { consent: { line: 'blocked' }, lineFollowing: false };
-  return null;
+  return channel === 'email' || channel === 'line' ? unsubscribeChange(channel) : null;
 }
 
 /**

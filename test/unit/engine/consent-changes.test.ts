@@ -2,7 +2,7 @@
 // as the runtime stores it: the simulator applies the same change at the event's moment, so a send after
 // it is decided as the runtime decides it (test/integration/consent-vs-simulator-changes.test.ts).
 import { describe, expect, it } from 'vitest';
-import { consentChange, UNSUBSCRIBED_EVENT } from '../../../definitions/consent.js';
+import { consentChange, consentFields, UNSUBSCRIBED_EVENT } from '../../../definitions/consent.js';
 import { DAY, T0, event, makePlan, send, wait } from './plans.js';
 import { run } from './simulate-helpers.js';
 
@@ -16,6 +16,15 @@ describe('consent changes carried by events', () => {
     ['order.completed', { channel: 'email' }, null],
   ] as const)('%s %j', (type, properties, change) => {
     expect(consentChange({ type, properties })).toEqual(change);
+  });
+
+  it('writes the same change as store paths, as the webhook and the unsubscribe link do', () => {
+    const fields = (type: string, channel?: string) =>
+      consentFields(consentChange({ type, properties: channel === undefined ? {} : { channel } }) ?? { consent: {} });
+    expect(fields('line.followed')).toEqual({ 'consent.line': 'following', lineFollowing: true });
+    expect(fields('line.unfollowed')).toEqual({ 'consent.line': 'blocked', lineFollowing: false });
+    expect(fields(UNSUBSCRIBED_EVENT, 'email')).toEqual({ 'consent.email': 'unsubscribed' });
+    expect(fields(UNSUBSCRIBED_EVENT, 'line')).toEqual({ 'consent.line': 'blocked', lineFollowing: false });
   });
 
   it('an unsubscription between two mails skips the second as the delivery does', () => {
