@@ -1,8 +1,9 @@
 // The runtime against the simulator when consent changes while a run goes on: a LINE follow or unfollow
 // (signed webhooks through the API) between the entry and the send, while a send waits for quiet hours
 // and while it waits for the frequency cap; an unsubscribe (the one-click link of a mail received) while
-// a send waits; the `line` → email fallback. Both must give the same journal, the same deferrals until
-// the same moments, and the same sends at the same moments on the same channels.
+// a send waits; a follow the run itself waits for; the `line` → email fallback. Both must give the same
+// journal, the same deferrals until the same moments, and the same sends at the same moments on the
+// same channels.
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Plan } from '../../definitions/plan.js';
@@ -15,86 +16,16 @@ import {
   type ConsentCase,
   type ConsentChange,
 } from '../support/consent-harness.js';
+import { afterAWait, capIntoQuiet, capped, unsubscribing, waitingForTheFollow } from '../support/consent-journeys.js';
 import { startJourneyWorld, type JourneyWorld } from '../support/journey-world.js';
 import { createTimeSkippingEnv } from '../support/temporal.js';
 import { compileTestJourney, publishTestJourney } from '../support/test-journeys.js';
 
 const TASK_QUEUE = 'consent-vs-simulator-changes';
 
-/** A wait, then a preferred send, a LINE send with an email fallback and an email send. */
-const afterAWait = `
-journey: t-changes-wait
-name: consent changes before the send
-entry: { api: true, reentry: always }
-policy:
-  timezone: Asia/Tokyo
-  quiet_hours: '21:00-09:00'
-steps:
-  - id: one-hour
-    wait: 1h
-  - id: preferred
-    send: { channel: preferred, template: winback-1, fallback: email }
-  - id: by-line
-    send: { channel: line, template: winback-last-chance, fallback: email }
-  - id: by-email
-    send: { channel: email, template: winback-coupon }
-`;
-
-/** The same sends under quiet hours and a cap of one a day per channel that defers. */
-const capped = `
-journey: t-changes-cap
-name: consent changes while capped
-entry: { api: true, reentry: always }
-policy:
-  timezone: Asia/Tokyo
-  quiet_hours: '21:00-09:00'
-  frequency_cap: { max: 1, per: 1d, over: defer }
-steps:
-  - id: preferred
-    send: { channel: preferred, template: winback-1, fallback: email }
-  - id: preferred-again
-    send: { channel: preferred, template: winback-last-chance, fallback: email }
-  - id: by-email
-    send: { channel: email, template: winback-coupon }
-`;
-
-/** An email, an hour later a second one (into quiet hours), then a preferred send. */
-const unsubscribing = `
-journey: t-changes-unsubscribe
-name: unsubscribe while deferred
-entry: { api: true, reentry: always }
-policy:
-  timezone: Asia/Tokyo
-  quiet_hours: '21:00-09:00'
-steps:
-  - id: first
-    send: { channel: email, template: winback-coupon }
-  - id: one-hour
-    wait: 1h
-  - id: second
-    send: { channel: email, template: winback-1 }
-  - id: last
-    send: { channel: preferred, template: winback-last-chance, fallback: email }
-`;
-
-/** A cap of one in 12 hours: a retry time that falls inside quiet hours defers twice. */
-const capIntoQuiet = `
-journey: t-changes-cap-quiet
-name: a cap retry inside quiet hours
-entry: { api: true, reentry: always }
-policy:
-  timezone: Asia/Tokyo
-  quiet_hours: '21:00-09:00'
-  frequency_cap: { max: 1, per: 12h, over: defer }
-steps:
-  - id: first
-    send: { channel: email, template: winback-coupon }
-  - id: second
-    send: { channel: email, template: winback-1 }
-`;
-
-const sources = [afterAWait, capped, unsubscribing, capIntoQuiet];
-const [waitPlan, capPlan, unsubscribePlan, capQuietPlan] = sources.map(compileTestJourney) as [Plan, Plan, Plan, Plan];
+const sources = [afterAWait, capped, unsubscribing, capIntoQuiet, waitingForTheFollow];
+const plans: Plan[] = sources.map(compileTestJourney);
+const [waitPlan, capPlan, unsubscribePlan, capQuietPlan, heardPlan] = plans as [Plan, Plan, Plan, Plan, Plan];
 const following = { email: 'subscribed', line: 'following' };
 const notFollowing = { email: 'subscribed', line: 'unknown' };
 const follow = (afterMs: number): ConsentChange => ({ kind: 'follow', afterMs });
@@ -222,6 +153,16 @@ const CASES: Row[] = [
     [],
     ['first sent:email', 'second deferred:frequency-cap', 'second deferred:quiet-hours', 'second sent:email'],
   ),
+  // The run waits for the follow itself: the consent is stored before the run hears of it.
+  row('follow-heard-by-the-run', heardPlan, 12, notFollowing, [follow(2 * HOUR)], ['welcome sent:line']),
+  row(
+    'unfollow-then-timeout',
+    heardPlan,
+    12,
+    following,
+    [unfollow(2 * HOUR)],
+    ['wait-follow timed-out:null', 'reminder sent:email'],
+  ),
   row(
     'cap-retry-then-unsubscribed',
     capQuietPlan,
@@ -259,7 +200,7 @@ describe('the runtime and the simulator agree when consent changes during a run'
       taskQueue: TASK_QUEUE,
     });
     for (const source of sources) await publishTestJourney(world.store.models, source);
-    const own = [waitPlan, capPlan, unsubscribePlan, capQuietPlan].map((p) => p.journeyId);
+    const own = plans.map((p) => p.journeyId);
     api = await startConsentApi(import.meta.filename, env, world, TASK_QUEUE, own);
   });
 
