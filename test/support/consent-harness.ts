@@ -100,8 +100,6 @@ export interface ConsentCase {
   enterAt: number;
   consent: { email: string; line: string };
   changes: ConsentChange[];
-  /** Simulated and waited for: every run of these cases ends within it. */
-  durationMs?: number;
 }
 
 export interface ConsentRun {
@@ -119,6 +117,18 @@ async function advanceTo(env: TestWorkflowEnvironment, atMs: number): Promise<vo
   if (atMs > now) await env.sleep(atMs - now);
 }
 
+/** A customer with both addresses and the case's consent. */
+function caseProfile(customerId: string, consent: ConsentCase['consent']): Record<string, unknown> {
+  return {
+    email: `${customerId}@example.jp`,
+    lineUserId: lineUserIdOf(customerId),
+    // A copy for conditions, the opposite of the consent: no delivery decision may read it.
+    lineFollowing: consent.line !== 'following',
+    consent,
+    tags: [],
+  };
+}
+
 /** Runs one case on the runtime, then on the simulator with the events the runtime stored. */
 export async function runConsentCase(
   env: TestWorkflowEnvironment,
@@ -127,18 +137,10 @@ export async function runConsentCase(
   c: ConsentCase,
 ): Promise<ConsentRun> {
   const customerId = `c-${c.plan.journeyId}-${c.name}`;
-  const profile: Record<string, unknown> = {
-    email: `${customerId}@example.jp`,
-    lineUserId: lineUserIdOf(customerId),
-    // A copy for conditions, the opposite of the consent: no delivery decision may read it.
-    lineFollowing: c.consent.line !== 'following',
-    consent: c.consent,
-    tags: [],
-  };
+  const profile = caseProfile(customerId, c.consent);
   await world.store.models.Customer.create({ customerId, ...profile });
   const startMs = nextTokyoTime(await env.currentTimeMs(), c.enterAt);
   await advanceTo(env, startMs);
-  const durationMs = c.durationMs ?? 5 * DAY;
   await (
     await world.worker()
   ).runUntil(async () => {
@@ -156,7 +158,8 @@ export async function runConsentCase(
     profile: structuredClone(profile),
     events: await storedEvents(world, customerId),
     startMs,
-    durationMs,
+    // Every run of these cases ends within it (the runtime's run is awaited to its end).
+    durationMs: 5 * DAY,
   });
   return {
     customerId,
