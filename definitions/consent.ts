@@ -64,14 +64,49 @@ export function consentBlock(channel: Channel, profile: ConsentView): SkipReason
   return consent === 'following' ? null : 'not-following';
 }
 
+/** The event the unsubscribe link stores (`api/unsubscribe/routes.ts`), with `properties.channel`. */
+export const UNSUBSCRIBED_EVENT = 'customer.unsubscribed';
+
+/** The consent fields an event sets: `consent.<channel>` and, with the LINE consent, its `lineFollowing` copy. */
+export interface ConsentChange {
+  consent: { email?: 'unsubscribed'; line?: 'following' | 'blocked' };
+  lineFollowing?: boolean;
+}
+
+/** A LINE follow (`following`) or unfollow (`blocked`), as the LINE webhook stores it. */
+export function lineFollowChange(follows: boolean): ConsentChange {
+  return follows
+    ? { consent: { line: 'following' }, lineFollowing: true }
+    : { consent: { line: 'blocked' }, lineFollowing: false };
+}
+
+/** An unsubscription of `channel`, as the unsubscribe link stores it: email `unsubscribed`, LINE `blocked`. */
+export function unsubscribeChange(channel: Channel): ConsentChange {
+  return channel === 'email' ? { consent: { email: 'unsubscribed' } } : lineFollowChange(false);
+}
+
+/** A change as the store's `$set` paths (`consent.line`, `lineFollowing`...), for the runtime's writes. */
+export function consentFields(change: ConsentChange): { [path: string]: string | boolean } {
+  const fields: { [path: string]: string | boolean } = {};
+  for (const [channel, state] of Object.entries(change.consent)) fields[`consent.${channel}`] = state;
+  if (change.lineFollowing !== undefined) fields['lineFollowing'] = change.lineFollowing;
+  return fields;
+}
+
 /**
- * What a LINE follow or unfollow changes in the profile (as the LINE webhook stores it), or null for
- * any other event type.
+ * What an event changes in the customer's consent, as the runtime stores it before the event reaches any
+ * journey, or null when it changes none: a LINE follow or unfollow ({@link lineFollowChange}) and an
+ * unsubscription (`customer.unsubscribed` with `properties.channel` `email` or `line`,
+ * {@link unsubscribeChange}). The LINE webhook and the unsubscribe link write these changes; the simulator
+ * applies them at the event's moment, so a change in the middle of a run acts on the run's next send as
+ * it does in the runtime.
  */
-export function lineFollowChange(eventType: string): { line: 'following' | 'blocked'; lineFollowing: boolean } | null {
-  if (eventType === 'line.followed') return { line: 'following', lineFollowing: true };
-  if (eventType === 'line.unfollowed') return { line: 'blocked', lineFollowing: false };
-  return null;
+export function consentChange(event: { type: string; properties?: { [key: string]: unknown } }): ConsentChange | null {
+  if (event.type === 'line.followed') return lineFollowChange(true);
+  if (event.type === 'line.unfollowed') return lineFollowChange(false);
+  if (event.type !== UNSUBSCRIBED_EVENT) return null;
+  const channel = event.properties?.['channel'];
+  return channel === 'email' || channel === 'line' ? unsubscribeChange(channel) : null;
 }
 
 /**

@@ -8,6 +8,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import express, { Router } from 'express';
 import type { Logger } from 'pino';
+import { consentFields, lineFollowChange } from '../../definitions/consent.js';
 import { findCustomerIdByLineUser } from '../../store/customers.js';
 import type { StoredPatch } from '../../store/events.js';
 import type { Models } from '../../store/connection.js';
@@ -168,18 +169,13 @@ function mapEvent(
       return {
         type: 'line.followed',
         properties: { isUnblocked: event.follow?.isUnblocked === true },
-        profile: [
-          ...link,
-          { path: 'consent.line', value: 'following' },
-          { path: 'lineFollowing', value: true },
-          { path: 'acquisitionSource', value: 'line' },
-        ],
+        profile: [...link, ...followPatch(true), { path: 'acquisitionSource', value: 'line' }],
       };
     case 'unfollow':
       return {
         type: 'line.unfollowed',
         properties: {},
-        profile: [...link, { path: 'consent.line', value: 'blocked' }, { path: 'lineFollowing', value: false }],
+        profile: [...link, ...followPatch(false)],
       };
     case 'message': {
       const m = event.message ?? {};
@@ -199,6 +195,11 @@ function mapEvent(
     default:
       return null;
   }
+}
+
+/** The consent a follow or unfollow stores: the change the simulator applies for the event too (definitions/consent.ts). */
+function followPatch(follows: boolean): StoredPatch {
+  return Object.entries(consentFields(lineFollowChange(follows))).map(([path, value]) => ({ path, value }));
 }
 
 /** What LINE puts in `postback.params`: the pickers' values and the rich menu switch's. */

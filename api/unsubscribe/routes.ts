@@ -6,6 +6,7 @@
  * tampered, foreign or malformed token gets a 400 page and changes nothing.
  */
 import express, { Router, type Request, type Response } from 'express';
+import { UNSUBSCRIBED_EVENT, consentFields, unsubscribeChange } from '../../definitions/consent.js';
 import {
   UnsubscribeTokenError,
   verifyUnsubscribeToken,
@@ -20,7 +21,7 @@ import { isOneClickBody, MAX_ONE_CLICK_BYTES } from './one-click-body.js';
 import { confirmPage, donePage, invalidPage } from './pages.js';
 
 /** The event stored for an unsubscription (journeys can exit on it). */
-export const UNSUBSCRIBED_EVENT = 'customer.unsubscribed';
+export { UNSUBSCRIBED_EVENT };
 
 export interface UnsubscribeDeps {
   models: Models;
@@ -96,11 +97,8 @@ function readToken(deps: UnsubscribeDeps, req: Request, res: Response): Unsubscr
  */
 async function unsubscribe(deps: UnsubscribeDeps, claims: UnsubscribeClaims): Promise<void> {
   if (!(await findProfile(deps.models, claims.customerId))) return;
-  const set =
-    claims.channel === 'email'
-      ? { 'consent.email': 'unsubscribed' }
-      : { 'consent.line': 'blocked', lineFollowing: false };
-  await upsertProfile(deps.models, claims.customerId, { set });
+  // The change the simulator applies for this event too (definitions/consent.ts).
+  await upsertProfile(deps.models, claims.customerId, { set: consentFields(unsubscribeChange(claims.channel)) });
   const nowMs = (deps.clock ?? Date.now)();
   await journalUnsubscribe(deps.models, claims, claims.channel === 'email' ? 'unsubscribed' : 'blocked', nowMs);
   const eventId = `unsubscribe:${claims.channel}:${claims.journeyId}:${claims.issuedAtMs}`;

@@ -4,7 +4,7 @@
  * updates. Pure.
  */
 import { evaluateCondition, resolvePath } from '../../definitions/conditions.js';
-import { capRetryAt, consentBlock, lineFollowChange, resolveChannel, richMenuUser } from '../../definitions/consent.js';
+import { capRetryAt, consentBlock, consentChange, resolveChannel, richMenuUser } from '../../definitions/consent.js';
 import { isDateText, readDateValue, withDateFields } from '../../definitions/dates.js';
 import type { DeliveryChannel, JsonValue } from '../../definitions/plan.js';
 import type { LineRichMenuCommand, RequestCommand, SendCommand } from '../commands.js';
@@ -77,16 +77,19 @@ export class SimulatedWorld {
     }
   }
 
-  /** Applies what a customer event changes in the world: a LINE follow or unfollow, as the webhook stores it. */
+  /**
+   * Applies what a customer event changes in the world before any journey hears of it: a LINE follow or
+   * unfollow, as the webhook stores it, and an unsubscription, as the unsubscribe link stores it.
+   */
   observe(event: CustomerEvent): void {
-    const change = lineFollowChange(event.type);
+    const change = consentChange(event);
     if (change === null) return;
     const consent = this.profile.consent;
     this.profile.consent = {
       ...(typeof consent === 'object' && consent !== null ? consent : {}),
-      line: change.line,
+      ...change.consent,
     };
-    this.profile.lineFollowing = change.lineFollowing;
+    if (change.lineFollowing !== undefined) this.profile.lineFollowing = change.lineFollowing;
   }
 
   /**
