@@ -12,6 +12,7 @@ import { createLineStandin } from '../../line-standin/app.js';
 import { freePort } from '../../scripts/servers.js';
 import type { Store } from '../../store/connection.js';
 import type { Client } from '@temporalio/client';
+import { inject } from 'vitest';
 import type { AppDeps } from '../../api/app.js';
 import { LINE_SECRET, startApiHarness, unique, type ApiHarness } from './api/harness.js';
 
@@ -56,6 +57,7 @@ export async function startRouteWorld(
     channelSecret: LINE_SECRET,
     webhookUrl: `${api}/webhooks/line`,
     login: { ...LOGIN, redirectUris: [`${api}/line/login/callback`] },
+    recordFile: inject('lineBodiesFile'),
   });
   const s = await listen(standin.app);
   const skew = { ms: 0 };

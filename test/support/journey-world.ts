@@ -7,6 +7,7 @@ import type { Server } from 'node:http';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { Client } from '@temporalio/client';
+import { inject } from 'vitest';
 import type { NativeConnection, Worker } from '@temporalio/worker';
 import { createDelivery } from '../../channels/deliver.js';
 import { createSmtpTransport } from '../../channels/email-transport.js';
@@ -57,7 +58,8 @@ export async function startJourneyWorld(opts: {
 }): Promise<JourneyWorld> {
   const store = await connectTestStore(opts.testFile);
   const smtp = await startSmtpCapture();
-  const line = createLineStandin({ channelAccessToken: LINE_TOKEN });
+  // Every push body the stand-in accepts is checked against LINE's rules at the end of the run.
+  const line = createLineStandin({ channelAccessToken: LINE_TOKEN, recordFile: inject('lineBodiesFile') });
   const server: Server = await new Promise((ok) => {
     const s = line.app.listen(0, '127.0.0.1', () => ok(s));
   });
