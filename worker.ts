@@ -22,7 +22,12 @@ import { WorkspaceSettingsError, loadWorkspace } from './definitions/workspace.j
 import { TzDataMismatchError, checkTzData, enforceTzData } from './runtime/tz-data.js';
 import { temporalConnectionOptions } from './runtime/temporal-connection.js';
 import { logMemoryEvery } from './runtime/worker-memory.js';
-import { WorkerSettingsError, workerSettingsFromEnv, type WorkerSettings } from './runtime/worker-settings.js';
+import {
+  DEFAULT_MAX_CONCURRENT_ACTIVITIES,
+  WorkerSettingsError,
+  workerSettingsFromEnv,
+  type WorkerSettings,
+} from './runtime/worker-settings.js';
 import { connectStore } from './store/connection.js';
 import { TASK_QUEUE } from './workflows/search-attributes.js';
 
@@ -45,6 +50,7 @@ export interface KizunaWorkerOptions {
   workflowBundleCode?: string;
   /** Workflows kept in the worker's cache; default {@link DEFAULT_CACHED_WORKFLOWS}. */
   maxCachedWorkflows?: number;
+  /** Activities at once; default {@link DEFAULT_MAX_CONCURRENT_ACTIVITIES}. */
   maxConcurrentActivityTaskExecutions?: number;
   /** Workflow tasks held at once; default the SDK's (40). */
   maxConcurrentWorkflowTaskExecutions?: number;
@@ -73,7 +79,7 @@ export async function createKizunaWorker(opts: KizunaWorkerOptions): Promise<Wor
       : { workflowBundle: { code: opts.workflowBundleCode } }),
     activities: createActivities(opts.deps),
     maxCachedWorkflows: opts.maxCachedWorkflows ?? DEFAULT_CACHED_WORKFLOWS,
-    maxConcurrentActivityTaskExecutions: opts.maxConcurrentActivityTaskExecutions ?? 50,
+    maxConcurrentActivityTaskExecutions: opts.maxConcurrentActivityTaskExecutions ?? DEFAULT_MAX_CONCURRENT_ACTIVITIES,
     ...(opts.maxConcurrentWorkflowTaskExecutions === undefined
       ? {}
       : { maxConcurrentWorkflowTaskExecutions: opts.maxConcurrentWorkflowTaskExecutions }),

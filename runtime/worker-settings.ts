@@ -17,6 +17,12 @@ export interface WorkerSettings {
   maxConcurrentLocalActivityExecutions?: number;
 }
 
+/**
+ * Activities (sends, audience pages) a worker runs at once unless KIZUNA_MAX_CONCURRENT_ACTIVITIES says
+ * otherwise: the number of sends in flight on one worker, which `bench/delivery.ts` measures with.
+ */
+export const DEFAULT_MAX_CONCURRENT_ACTIVITIES = 50;
+
 const SLOTS = {
   maxConcurrentActivityTaskExecutions: 'KIZUNA_MAX_CONCURRENT_ACTIVITIES',
   maxConcurrentWorkflowTaskExecutions: 'KIZUNA_MAX_CONCURRENT_WORKFLOW_TASKS',
