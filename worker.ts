@@ -9,6 +9,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { getHeapStatistics } from 'node:v8';
 import { NativeConnection, Worker, bundleWorkflowCode } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from './activities/index.js';
 import {
@@ -25,6 +26,7 @@ import { logMemoryEvery } from './runtime/worker-memory.js';
 import {
   DEFAULT_MAX_CONCURRENT_ACTIVITIES,
   WorkerSettingsError,
+  heapLimitLine,
   workerSettingsFromEnv,
   type WorkerSettings,
 } from './runtime/worker-settings.js';
@@ -147,6 +149,8 @@ async function main() {
     isProductionEnv(env),
   );
   (tz.level === 'warn' ? console.warn : console.log)(`kizuna worker: ${tz.line}`);
+  const heap = heapLimitLine(getHeapStatistics().heap_size_limit);
+  (heap.level === 'warn' ? console.warn : console.log)(`kizuna worker: ${heap.line}`);
   const workflowBundleCode = loadBundle(env);
   const store = await connectStore(env.MONGODB_URI ?? 'mongodb://127.0.0.1:27017/kizuna', {
     postgresUrl: env.KIZUNA_POSTGRES_URL || undefined,
