@@ -26,6 +26,8 @@ let standin: Awaited<ReturnType<typeof startStandin>>;
 const writes: string[] = [];
 /** Every command on the LINE budget's counter, reads included. */
 const counterCommands: string[] = [];
+/** The filters of the reads of the cap slots and claims. */
+const claimReads: unknown[] = [];
 
 beforeAll(async () => {
   connection = mongoose.createConnection(inject('mongoUri'), {
@@ -41,6 +43,7 @@ beforeAll(async () => {
     if (['insert', 'update', 'delete'].includes(e.commandName) && LEDGER.has(String(target)))
       writes.push(e.commandName);
     if (target === 'line_budget') counterCommands.push(e.commandName);
+    if (target === 'delivery_claims' && e.commandName === 'find') claimReads.push(e.command.filter);
   });
   smtp = await startSmtpCapture();
   standin = await startStandin();
@@ -109,6 +112,22 @@ describe('ledger writes per send', () => {
     // A retry of every send is let through on its own count, and counts nothing more.
     expect(await Promise.all(reqs.map((r) => delivery.deliver(r)))).toEqual(outcomes);
     expect(await models.LineBudgetSlot.countDocuments({ month: '2031-05' })).toBe(SENDS);
+    delivery.close();
+  });
+
+  it('a capped send reads the cap window by _id only (FerretDB reads the whole collection for an $in)', async () => {
+    await addCustomer(models, 'c-window', { lineUserId: `U${'c'.repeat(32)}`, consent: { line: 'following' } });
+    const delivery = testDelivery(models, smtp.url, {}, standin.baseURL);
+    const cap = { max: 3, perMs: 86_400_000 };
+    for (let i = 0; i < 3; i++) await delivery.deliver(request({ customerId: 'c-window', channel: 'line', cap }));
+    claimReads.length = 0;
+
+    expect(await delivery.deliver(request({ customerId: 'c-window', channel: 'line', cap }))).toMatchObject({
+      status: 'capped',
+    });
+
+    expect(claimReads.length).toBeGreaterThan(0);
+    for (const filter of claimReads) expect(filter).toEqual({ _id: expect.any(String) });
     delivery.close();
   });
 });
