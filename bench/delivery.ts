@@ -147,6 +147,8 @@ async function main() {
     entryEventId: null,
     cap: { max: 3, perMs: 86_400_000 },
     nowMs: Date.now(),
+    // As the send activity's first attempt asks.
+    firstAttempt: true,
   });
   const bare = async (channel: 'email' | 'line', tag: string, i: number) => {
     const r = req(channel, tag, i);
