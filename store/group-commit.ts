@@ -91,30 +91,27 @@ type InsertAnswer = Error | null;
  * (one round trip and one PostgreSQL transaction on FerretDB instead of one each). Each caller gets its
  * own answer: resolved when its document went in, rejected with the duplicate-key error when a unique
  * index refused it — as a lone insert would answer, so callers keep their duplicate-key handling. A
- * batch whose refused writes the driver does not name is written again in halves, down to single inserts.
+ * batch that failed otherwise, or whose refused writes the driver does not name, fails every caller with
+ * its error, as a lost reply would: writing it again would refuse the documents that went in the first
+ * time, telling their callers someone else holds their key.
  */
 export function createInsertGroup(insertMany: (docs: object[]) => Promise<unknown>): (doc: object) => Promise<void> {
-  const group = createGroupCommit<object, InsertAnswer>(
-    async (docs) => {
-      try {
-        await insertMany(docs);
-        return docs.map(() => null);
-      } catch (err) {
-        const refused = duplicateKeyWrites(err);
-        if (refused === null || refused.includes(-1)) {
-          if (docs.length === 1 && isDuplicateKeyError(err)) return [err as Error];
-          throw err;
-        }
-        const set = new Set(refused);
-        // Each refused caller gets a lone insert's error: code 11000, what isDuplicateKeyError looks for.
-        const duplicate = Object.assign(new Error(`E11000 duplicate key: ${(err as Error).message}`), {
-          code: DUPLICATE_KEY,
-        });
-        return docs.map((_, i) => (set.has(i) ? duplicate : null));
-      }
-    },
-    { splitOn: (err) => duplicateKeyWrites(err) !== null || isDuplicateKeyError(err) },
-  );
+  const group = createGroupCommit<object, InsertAnswer>(async (docs) => {
+    try {
+      await insertMany(docs);
+      return docs.map(() => null);
+    } catch (err) {
+      const refused = duplicateKeyWrites(err);
+      if (docs.length === 1 && isDuplicateKeyError(err)) return [err as Error];
+      if (refused === null || refused.includes(-1)) throw err;
+      const set = new Set(refused);
+      // Each refused caller gets a lone insert's error: code 11000, what isDuplicateKeyError looks for.
+      const duplicate = Object.assign(new Error(`E11000 duplicate key: ${(err as Error).message}`), {
+        code: DUPLICATE_KEY,
+      });
+      return docs.map((_, i) => (set.has(i) ? duplicate : null));
+    }
+  });
   return async (doc) => {
     const refused = await group.submit(doc);
     if (refused !== null) throw refused;
