@@ -30,7 +30,7 @@ import { connectStore } from '../store/connection.js';
 import { findProfile, upsertProfile } from '../store/customers.js';
 import { DEFAULT_MAX_CONCURRENT_ACTIVITIES } from '../runtime/worker-settings.js';
 import { assertWork, exactly } from './assert-work.js';
-import { profileCommands, type CommandFigure } from './delivery-profile.js';
+import { profileCommands, type CommandFigure } from './delivery/command-profile.js';
 
 function option(name: string): string | undefined {
   const index = process.argv.indexOf(`--${name}`);
