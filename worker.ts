@@ -9,6 +9,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { getHeapStatistics } from 'node:v8';
 import { NativeConnection, Worker, bundleWorkflowCode } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from './activities/index.js';
 import {
@@ -22,7 +23,13 @@ import { WorkspaceSettingsError, loadWorkspace } from './definitions/workspace.j
 import { TzDataMismatchError, checkTzData, enforceTzData } from './runtime/tz-data.js';
 import { temporalConnectionOptions } from './runtime/temporal-connection.js';
 import { logMemoryEvery } from './runtime/worker-memory.js';
-import { WorkerSettingsError, workerSettingsFromEnv, type WorkerSettings } from './runtime/worker-settings.js';
+import {
+  DEFAULT_MAX_CONCURRENT_ACTIVITIES,
+  WorkerSettingsError,
+  heapLimitLine,
+  workerSettingsFromEnv,
+  type WorkerSettings,
+} from './runtime/worker-settings.js';
 import { connectStore } from './store/connection.js';
 import { TASK_QUEUE } from './workflows/search-attributes.js';
 
@@ -45,6 +52,7 @@ export interface KizunaWorkerOptions {
   workflowBundleCode?: string;
   /** Workflows kept in the worker's cache; default {@link DEFAULT_CACHED_WORKFLOWS}. */
   maxCachedWorkflows?: number;
+  /** Activities at once; default {@link DEFAULT_MAX_CONCURRENT_ACTIVITIES}. */
   maxConcurrentActivityTaskExecutions?: number;
   /** Workflow tasks held at once; default the SDK's (40). */
   maxConcurrentWorkflowTaskExecutions?: number;
@@ -73,7 +81,7 @@ export async function createKizunaWorker(opts: KizunaWorkerOptions): Promise<Wor
       : { workflowBundle: { code: opts.workflowBundleCode } }),
     activities: createActivities(opts.deps),
     maxCachedWorkflows: opts.maxCachedWorkflows ?? DEFAULT_CACHED_WORKFLOWS,
-    maxConcurrentActivityTaskExecutions: opts.maxConcurrentActivityTaskExecutions ?? 50,
+    maxConcurrentActivityTaskExecutions: opts.maxConcurrentActivityTaskExecutions ?? DEFAULT_MAX_CONCURRENT_ACTIVITIES,
     ...(opts.maxConcurrentWorkflowTaskExecutions === undefined
       ? {}
       : { maxConcurrentWorkflowTaskExecutions: opts.maxConcurrentWorkflowTaskExecutions }),
@@ -141,6 +149,8 @@ async function main() {
     isProductionEnv(env),
   );
   (tz.level === 'warn' ? console.warn : console.log)(`kizuna worker: ${tz.line}`);
+  const heap = heapLimitLine(getHeapStatistics().heap_size_limit);
+  (heap.level === 'warn' ? console.warn : console.log)(`kizuna worker: ${heap.line}`);
   const workflowBundleCode = loadBundle(env);
   const store = await connectStore(env.MONGODB_URI ?? 'mongodb://127.0.0.1:27017/kizuna', {
     postgresUrl: env.KIZUNA_POSTGRES_URL || undefined,

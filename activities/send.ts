@@ -62,6 +62,8 @@ export function makeSend(deps: { models: Models; delivery: Delivery }) {
         // Workflow time, so cap windows agree with the run's clock (and with the time-skipping server).
         nowMs: command.nowMs,
         accepted: prior?.accepted ?? null,
+        // A retry reads the ledger first (it may find its own outcome); a first attempt goes straight on.
+        firstAttempt: context.info.attempt === 1,
         onAccepted: (accepted) => {
           details = { accepted };
           beat();

@@ -1,14 +1,19 @@
 /**
- * Send-path benchmark: sends/s through `deliver()` (consent, render, ledger, provider) to an in-process
- * SMTP server and to the LINE stand-in, on a real FerretDB, with one process and a few sends in flight
- * (as one worker runs them). The ledger's cost is the same work without the ledger: profile read,
- * render and provider call only, measured in the same run. Prints JSON.
+ * Send-path benchmark: sends/s through `deliver()` (consent, render, LINE budget, ledger, provider) to an
+ * in-process SMTP server and to the LINE stand-in, on a real FerretDB over PostgreSQL, with one process
+ * and as many sends in flight as one worker runs activities at once (its default
+ * `maxConcurrentActivityTaskExecutions`, runtime/worker-settings.ts). The delivery layer is wired as the
+ * worker wires it, LINE budget included. The ledger's cost is the same work without the ledger: profile
+ * read, render and provider call only, measured in the same run. Prints JSON, with the machine's load
+ * average before and after.
  *
- *   npx tsx bench/delivery.ts [sends-per-case]
+ *   npx tsx bench/delivery.ts [sends-per-case] [--in-flight N] [--profile]
+ *
+ * `--profile` adds every store command a send made, by command and collection, per send and its time.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import type { Server } from 'node:http';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { SMTPServer } from 'smtp-server';
@@ -16,16 +21,29 @@ import { prepareContent } from '../channels/deliver-content.js';
 import { createDelivery, type DeliveryDeps, type DeliveryRequest } from '../channels/deliver.js';
 import { createSmtpTransport } from '../channels/email-transport.js';
 import { lineRetryKey } from '../channels/line-retry-key.js';
+import { createLineBudget } from '../channels/line-budget.js';
 import { createLineSender } from '../channels/line-sender.js';
 import { createLineStandin } from '../line-standin/app.js';
 import { startFerretDB } from '../scripts/document-store.js';
 import { freePort } from '../scripts/servers.js';
 import { connectStore } from '../store/connection.js';
 import { findProfile, upsertProfile } from '../store/customers.js';
+import { DEFAULT_MAX_CONCURRENT_ACTIVITIES } from '../runtime/worker-settings.js';
 import { assertWork, exactly } from './assert-work.js';
+import { profileCommands, type CommandFigure } from './delivery/command-profile.js';
 
-const SENDS = Number(process.argv[2] ?? 300);
-const IN_FLIGHT = 8;
+function option(name: string): string | undefined {
+  const index = process.argv.indexOf(`--${name}`);
+  return index >= 0 ? process.argv[index + 1] : undefined;
+}
+
+const SENDS = Number(process.argv[2]?.startsWith('--') ? 300 : (process.argv[2] ?? 300));
+/** Sends in flight: what one worker runs at once (`--in-flight` to try another figure). */
+const IN_FLIGHT = Number(option('in-flight') ?? DEFAULT_MAX_CONCURRENT_ACTIVITIES);
+const PROFILE = process.argv.includes('--profile');
+/** The worker's budget path, with a budget the bench does not use up (definitions/workspace.yaml's shape). */
+const LINE_BUDGET = { monthly: 1_000_000, reserve: 500 };
+const load = () => loadavg().map((n) => Number(n.toFixed(2)));
 const EMAIL = `subject: "{{ profile.lastName }}様、新豆が入荷しました"
 html: |
   <style>p { color: #333; }</style>
@@ -53,7 +71,9 @@ async function main() {
   const dir = mkdtempSync(join(tmpdir(), 'kizuna-bench-delivery-'));
   const mongoPort = await freePort();
   const ferret = await startFerretDB({ port: mongoPort, dataDir: join(dir, 'ferretdb') });
-  const store = await connectStore(`mongodb://127.0.0.1:${mongoPort}/`, {
+  const loadBefore = load();
+  // Command monitoring is chosen when the client is made; it costs nothing when nobody listens.
+  const store = await connectStore(`mongodb://127.0.0.1:${mongoPort}/?monitorCommands=true`, {
     dbName: 'bench',
     postgresUrl: ferret.postgresUrl,
   });
@@ -99,10 +119,13 @@ async function main() {
       },
     });
   }
+  const line = createLineSender({ channelAccessToken: 'bench', baseURL: `http://127.0.0.1:${linePort}` });
   const deps: DeliveryDeps = {
     models: store.models,
     email: createSmtpTransport({ url: `smtp://127.0.0.1:${smtpPort}`, maxConnections: IN_FLIGHT }),
-    line: createLineSender({ channelAccessToken: 'bench', baseURL: `http://127.0.0.1:${linePort}` }),
+    line,
+    // As channels/delivery-config.ts wires it when definitions/workspace.yaml sets a budget.
+    lineBudget: createLineBudget({ models: store.models, policy: LINE_BUDGET, quota: () => line.quota() }),
     links: {
       publicBaseUrl: 'https://k.example',
       unsubscribeSecret: 'b'.repeat(32),
@@ -124,6 +147,8 @@ async function main() {
     entryEventId: null,
     cap: { max: 3, perMs: 86_400_000 },
     nowMs: Date.now(),
+    // As the send activity's first attempt asks.
+    firstAttempt: true,
   });
   const bare = async (channel: 'email' | 'line', tag: string, i: number) => {
     const r = req(channel, tag, i);
@@ -135,16 +160,31 @@ async function main() {
   const send = async (channel: 'email' | 'line', tag: string, i: number) => {
     if ((await delivery.deliver(req(channel, tag, i))).status === 'sent') sentOutcomes += 1;
   };
+  const commands = profileCommands(store.connection);
+  const profile: Record<string, CommandFigure[]> = {};
+  const measured = async (name: string, sends: () => Promise<number>) => {
+    commands.take(1);
+    const rate = await sends();
+    profile[name] = commands.take(SENDS);
+    return rate;
+  };
   await run(20, (i) => send('email', 'warm', i));
   const figures = {
     benchmark: 'delivery',
     sends: SENDS,
     inFlight: IN_FLIGHT,
-    emailSendsPerSecond: await run(SENDS, (i) => send('email', 'email', i)),
-    emailSendsPerSecondWithoutLedger: await run(SENDS, (i) => bare('email', 'email-bare', i)),
-    lineSendsPerSecond: await run(SENDS, (i) => send('line', 'line', i)),
-    lineSendsPerSecondWithoutLedger: await run(SENDS, (i) => bare('line', 'line-bare', i)),
+    inFlightIs:
+      option('in-flight') === undefined
+        ? `the worker's maxConcurrentActivityTaskExecutions (${DEFAULT_MAX_CONCURRENT_ACTIVITIES})`
+        : 'set by --in-flight',
+    emailSendsPerSecond: await measured('email', () => run(SENDS, (i) => send('email', 'email', i))),
+    emailSendsPerSecondWithoutLedger: await measured('emailBare', () =>
+      run(SENDS, (i) => bare('email', 'email-bare', i)),
+    ),
+    lineSendsPerSecond: await measured('line', () => run(SENDS, (i) => send('line', 'line', i))),
+    lineSendsPerSecondWithoutLedger: await measured('lineBare', () => run(SENDS, (i) => bare('line', 'line-bare', i))),
     ledgerRows: await store.models.Delivery.countDocuments(),
+    lineBudgetCounted: await store.models.LineBudgetSlot.countDocuments(),
   };
   // Every send through the ledger was sent once, and every message (with and without it) arrived once.
   assertWork('delivery', {
@@ -152,6 +192,7 @@ async function main() {
     ledgerRows: exactly(figures.ledgerRows, 20 + 2 * SENDS),
     mailsReceived: exactly(mailsReceived, 20 + 2 * SENDS),
     linePushesReceived: exactly(standin.pushes.length, 2 * SENDS),
+    lineBudgetCounted: exactly(figures.lineBudgetCounted, SENDS),
   });
   const perSend = (withLedger: number, without: number) => Number((1000 / withLedger - 1000 / without).toFixed(2));
   console.log(
@@ -159,6 +200,8 @@ async function main() {
       ...figures,
       ledgerMsPerEmailSend: perSend(figures.emailSendsPerSecond, figures.emailSendsPerSecondWithoutLedger),
       ledgerMsPerLineSend: perSend(figures.lineSendsPerSecond, figures.lineSendsPerSecondWithoutLedger),
+      loadAverage: { before: loadBefore, after: load() },
+      ...(PROFILE ? { storeCommandsPerSend: profile } : {}),
     }),
   );
   delivery.close();

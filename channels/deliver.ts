@@ -59,24 +59,38 @@ async function deliver(deps: DeliveryDeps, req: DeliveryRequest): Promise<Delive
     stepId: req.stepId,
     template: req.template,
   };
-  // Both reads at once: a first attempt (the usual case) needs the profile anyway.
+  // Both reads at once: a first attempt (the usual case) needs the profile anyway. On the activity's
+  // first attempt the ledger is not read: an earlier row still wins at the claim or the early finish.
   const [existing, profile] = await Promise.all([
-    findDelivery(deps.models, req.deliveryKey),
+    req.firstAttempt ? null : findDelivery(deps.models, req.deliveryKey),
     findProfile(deps.models, req.customerId),
   ]);
   if (existing) return resume(deps, req, existing);
-  if (!profile) return finishEarly(deps, meta, null, 'skipped', 'unknown-customer');
+  const early = (channel: 'email' | 'line' | null, status: 'skipped' | 'failed', reason: string, detail?: string) =>
+    finishEarly(deps, req, meta, { channel, status, reason, ...(detail ? { detail } : {}) });
+  if (!profile) return early(null, 'skipped', 'unknown-customer');
   const channel = resolveChannel(req.channel, profile);
-  if (channel === 'line' && !deps.line) return finishEarly(deps, meta, channel, 'skipped', 'line-not-configured');
+  if (channel === 'line' && !deps.line) return early(channel, 'skipped', 'line-not-configured');
   const blocked = consentBlock(channel, profile);
-  if (blocked) return finishEarly(deps, meta, channel, 'skipped', blocked);
+  if (blocked) return early(channel, 'skipped', blocked);
   if (channel === 'line' && deps.lineBudget) {
     // A look only (the count is taken right before the push): a used budget spends no cap slot.
     const budget = await deps.lineBudget.check({ journeyId: req.journeyId, version: req.version });
-    if (!budget.ok) return finishEarly(deps, meta, channel, 'skipped', 'line-budget', budget.detail);
+    if (!budget.ok) return early(channel, 'skipped', 'line-budget', budget.detail);
   }
   const content = await prepareOrFail(deps, req, channel, profile);
-  if ('status' in content) return finishEarly(deps, meta, channel, 'failed', content.reason, content.detail);
+  if ('status' in content) return early(channel, 'failed', content.reason, content.detail);
+  return claimAndSend(deps, req, meta, content);
+}
+
+/** Takes the cap slot and the ledger row, then sends; a row of the key found on the way wins. */
+async function claimAndSend(
+  deps: DeliveryDeps,
+  req: DeliveryRequest,
+  meta: DeliveryMeta,
+  content: PreparedContent,
+): Promise<DeliveryOutcome> {
+  const { channel } = content;
   const claim = await claimDelivery(deps.models, {
     meta,
     channel,
@@ -84,7 +98,12 @@ async function deliver(deps: DeliveryDeps, req: DeliveryRequest): Promise<Delive
     nowMs: req.nowMs,
     leaseUntilMs: now(deps) + leaseMs(deps),
   });
-  if (claim.kind === 'capped') return { status: 'capped', channel, retryAtMs: claim.retryAtMs };
+  if (claim.kind === 'capped') {
+    // The cap counts this key's own earlier slot too: a row not read up front is read now, and wins.
+    const row = req.firstAttempt ? await findDelivery(deps.models, req.deliveryKey) : null;
+    if (row) return resume(deps, req, row);
+    return { status: 'capped', channel, retryAtMs: claim.retryAtMs };
+  }
   if (claim.kind === 'exists') return resume(deps, req, claim.row);
   return sendClaimed(deps, req, claim.row, content);
 }
@@ -195,15 +214,18 @@ async function prepareOrFail(
   }
 }
 
+/**
+ * Records a send that ends before any provider call. When the key already has a row, that row wins: its
+ * outcome, or, while it is `pending` (another attempt is sending), the lease rules of {@link resume}.
+ */
 async function finishEarly(
   deps: DeliveryDeps,
+  req: DeliveryRequest,
   meta: DeliveryMeta,
-  channel: 'email' | 'line' | null,
-  status: 'skipped' | 'failed',
-  reason: string,
-  detail?: string,
+  outcome: { channel: 'email' | 'line' | null; status: 'skipped' | 'failed'; reason: string; detail?: string },
 ): Promise<DeliveryOutcome> {
-  const row = await recordFinished(deps.models, meta, { channel, status, reason, ...(detail ? { detail } : {}) });
+  const row = await recordFinished(deps.models, meta, outcome);
+  if (row.status === 'pending') return resume(deps, req, row);
   return recordedOutcome(row);
 }
 

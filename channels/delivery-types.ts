@@ -33,6 +33,12 @@ export interface DeliveryRequest {
   accepted?: AcceptedSend | null;
   /** Told as soon as the provider accepted, before the ledger write, so the caller can keep it. */
   onAccepted?: (sent: AcceptedSend) => void;
+  /**
+   * The `send` activity's first attempt: the ledger is not read up front, since a row is rare then
+   * (only a command issued again, e.g. after continue-as-new). Such a row still wins: the claim's insert
+   * is refused for it, and a `capped` answer or an early finish reads it. @default false
+   */
+  firstAttempt?: boolean;
 }
 
 /** What the provider answered when it took a message: kept until the ledger records it. */

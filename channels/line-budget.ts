@@ -4,11 +4,15 @@
  * `/quota/consumption`, read at most every `quotaCacheMs`) must both leave room. Marketing journeys stop
  * `reserve` messages short of either limit; transactional ones may use the reserve. A message is counted
  * once per delivery key, atomically, right before its push (see `store/line-budget.ts`).
+ *
+ * A worker's sends reach their push together: their counts go to the store in one batch (one head read,
+ * one `insertMany`, one hint write), one batch at a time per process so its numbers never race its own.
  */
 import type { LineBudgetPolicy } from '../definitions/workspace.js';
 import type { Models } from '../store/connection.js';
+import { createGroupCommit } from '../store/group-commit.js';
 import {
-  chargeLineBudget,
+  chargeLineBudgetMany,
   findLineBudgetCharge,
   isTransactionalVersion,
   readHead,
@@ -53,6 +57,11 @@ export interface LineBudgetDeps {
   quotaCacheMs?: number;
   /** Where a failed quota read is reported; sends go on under the budget alone. @default console.warn */
   onQuotaError?: (message: string) => void;
+  /**
+   * How long the count this process last saw stands in for a read, in the look before a send
+   * ({@link LineBudget.check}; the count itself is always decided in the store). @default 1_000
+   */
+  countFreshMs?: number;
 }
 
 const JST_OFFSET_MS = 9 * 60 * 60 * 1000;
@@ -60,6 +69,14 @@ const JST_OFFSET_MS = 9 * 60 * 60 * 1000;
 /** The month LINE counts a moment in: `YYYY-MM` of its calendar date in Japan time. */
 export function lineQuotaMonth(atMs: number): string {
   return new Date(atMs + JST_OFFSET_MS).toISOString().slice(0, 7);
+}
+
+/** A message waiting for its batch (see {@link createLineBudget}). */
+interface PendingCharge {
+  month: string;
+  atMs: number;
+  deliveryKey: string;
+  transactional: boolean;
 }
 
 interface QuotaRead {
@@ -77,6 +94,8 @@ export function createLineBudget(deps: LineBudgetDeps): LineBudget {
   const { policy } = deps;
   let cached: QuotaRead | null = null;
   let lastError: string | null = null;
+  /** The count of each month this process last knew, and when. */
+  const counts = new Map<string, { used: number; atMs: number }>();
 
   /** LINE's quota, from the cache while it is fresh and of this month. */
   async function lineQuota(month: string, used: number): Promise<QuotaRead | null> {
@@ -117,34 +136,83 @@ export function createLineBudget(deps: LineBudgetDeps): LineBudget {
     return refusal === null ? { ok: true } : { ok: false, detail: refusal };
   }
 
+  /** The month's count as this process last saw it (fresh), else as the head hint has it. */
+  async function lookedUpCount(month: string): Promise<number> {
+    const seen = counts.get(month);
+    if (seen && clock() - seen.atMs < (deps.countFreshMs ?? 1_000)) return seen.used;
+    const used = await readHead(deps.models, month);
+    counts.set(month, { used: Math.max(used, seen?.used ?? 0), atMs: clock() });
+    return used;
+  }
+
+  /** Counts a batch of one month's messages; answers a verdict per message. */
+  async function chargeBatch(items: PendingCharge[]): Promise<BudgetVerdict[]> {
+    const { month, atMs } = items[0]!;
+    const seen = counts.get(month);
+    // The head hint catches what other processes counted; the first batch of a month reads the exact count.
+    const used = seen
+      ? Math.max(seen.used, await readHead(deps.models, month))
+      : await readLineBudgetUsage(deps.models, month);
+    const read = await lineQuota(month, used);
+    const verdicts: Array<BudgetVerdict | undefined> = items.map(() => undefined);
+    const open: number[] = [];
+    for (const [i, item] of items.entries()) {
+      // Each message as if the ones before it in the batch were counted.
+      const refusal = lineRefusal(read, used + open.length, item.transactional);
+      if (refusal === null) open.push(i);
+      // A retry of a message counted before goes as it went: LINE deduplicates it by its retry key.
+      else
+        verdicts[i] =
+          (await findLineBudgetCharge(deps.models, item.deliveryKey)) !== null
+            ? { ok: true }
+            : { ok: false, detail: refusal };
+    }
+    const requests = open.map((i) => {
+      const { deliveryKey, transactional } = items[i]!;
+      return { deliveryKey, transactional, limit: transactional ? policy.monthly : policy.monthly - policy.reserve };
+    });
+    const { results, next } = await chargeLineBudgetMany(deps.models, { month, atMs, from: used + 1, requests });
+    counts.set(month, { used: next - 1, atMs: clock() });
+    results.forEach((charged, k) => {
+      const { transactional } = items[open[k]!]!;
+      verdicts[open[k]!] =
+        charged.kind !== 'over'
+          ? { ok: true }
+          : { ok: false, detail: budgetRefusal(charged.used, transactional) ?? 'the LINE budget is used' };
+    });
+    return verdicts as BudgetVerdict[];
+  }
+
+  // One batch at a time: two batches of one process would start from the same count and refuse each other.
+  const charges = createGroupCommit(
+    async (items: PendingCharge[]) => {
+      const months = [...new Set(items.map((item) => item.month))];
+      const byMonth = await Promise.all(months.map((m) => chargeBatch(items.filter((item) => item.month === m))));
+      const answers = new Map(months.map((m, k) => [m, byMonth[k]!]));
+      const taken = new Map<string, number>();
+      return items.map((item) => {
+        const k = taken.get(item.month) ?? 0;
+        taken.set(item.month, k + 1);
+        return answers.get(item.month)![k]!;
+      });
+    },
+    { maxInFlight: 1 },
+  );
+
   return {
     async check({ journeyId, version }) {
       const month = lineQuotaMonth(clock());
       const [used, transactional] = await Promise.all([
-        // The hint alone: a look that may lag a few sends, which the count before the push catches.
-        readHead(deps.models, month),
+        // A look that may lag a few sends, which the count before the push catches.
+        lookedUpCount(month),
         isTransactionalVersion(deps.models, journeyId, version),
       ]);
       return verdict(month, used, transactional);
     },
     async charge({ deliveryKey, journeyId, version }) {
       const atMs = clock();
-      const month = lineQuotaMonth(atMs);
-      // Read together: one round trip before the count.
-      const [held, used, transactional] = await Promise.all([
-        findLineBudgetCharge(deps.models, deliveryKey),
-        readLineBudgetUsage(deps.models, month),
-        isTransactionalVersion(deps.models, journeyId, version),
-      ]);
-      // A retry of a message counted before goes as it went: LINE deduplicates it by its retry key.
-      if (held !== null) return { ok: true };
-      const line = lineRefusal(await lineQuota(month, used), used, transactional);
-      if (line !== null) return { ok: false, detail: line };
-      const limit = transactional ? policy.monthly : policy.monthly - policy.reserve;
-      const input = { month, deliveryKey, limit, transactional, atMs, used };
-      const charged = await chargeLineBudget(deps.models, input);
-      if (charged.kind !== 'over') return { ok: true };
-      return { ok: false, detail: budgetRefusal(charged.used, transactional) ?? 'the LINE budget is used' };
+      const transactional = await isTransactionalVersion(deps.models, journeyId, version);
+      return charges.submit({ month: lineQuotaMonth(atMs), atMs, deliveryKey, transactional });
     },
     async status() {
       const month = lineQuotaMonth(clock());

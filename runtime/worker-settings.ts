@@ -17,6 +17,12 @@ export interface WorkerSettings {
   maxConcurrentLocalActivityExecutions?: number;
 }
 
+/**
+ * Activities (sends, audience pages) a worker runs at once unless KIZUNA_MAX_CONCURRENT_ACTIVITIES says
+ * otherwise: the number of sends in flight on one worker, which `bench/delivery.ts` measures with.
+ */
+export const DEFAULT_MAX_CONCURRENT_ACTIVITIES = 50;
+
 const SLOTS = {
   maxConcurrentActivityTaskExecutions: 'KIZUNA_MAX_CONCURRENT_ACTIVITIES',
   maxConcurrentWorkflowTaskExecutions: 'KIZUNA_MAX_CONCURRENT_WORKFLOW_TASKS',
@@ -56,4 +62,28 @@ export function workerSettingsFromEnv(env: NodeJS.ProcessEnv): WorkerSettings {
     if (value !== undefined) settings[key] = value;
   }
   return settings;
+}
+
+/**
+ * The V8 heap limit the worker is meant to run with: `node --max-old-space-size=192 dist/worker.js`.
+ * V8 flags hold for every isolate of the process, so the workflow thread's heap is held too. Measured
+ * with 10,000 runs asleep and 50 cached (docs/operations.md "Worker memory"): RSS 331 MB with it,
+ * 448 MB without, where V8 let both heaps grow before collecting.
+ */
+export const RECOMMENDED_WORKER_HEAP_MB = 192;
+
+/**
+ * The start line about the process's V8 heap limit (`v8.getHeapStatistics().heap_size_limit`): a warning
+ * when it is well above {@link RECOMMENDED_WORKER_HEAP_MB} (no `--max-old-space-size` given), naming the flag.
+ */
+export function heapLimitLine(heapSizeLimitBytes: number): { level: 'log' | 'warn'; line: string } {
+  const mb = Math.round(heapSizeLimitBytes / 2 ** 20);
+  // heap_size_limit adds the young generation (a few dozen MB) to --max-old-space-size.
+  if (mb <= RECOMMENDED_WORKER_HEAP_MB * 1.5) return { level: 'log', line: `V8 heap limit ${mb} MB` };
+  return {
+    level: 'warn',
+    line:
+      `V8 heap limit ${mb} MB: the heaps grow long before they are collected; run the worker with ` +
+      `node --max-old-space-size=${RECOMMENDED_WORKER_HEAP_MB} (docs/operations.md, "Worker memory")`,
+  };
 }

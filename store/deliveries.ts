@@ -5,7 +5,11 @@
  */
 import { releaseSlot, reserveSlot } from './delivery-slots.js';
 import { isDuplicateKeyError } from './errors.js';
+import { groupedPerStore } from './group-commit.js';
 import type { Models } from './models/index.js';
+
+/** Claims of concurrent sends go in together: one `insertMany`, each answered as its own insert. */
+const insertClaim = groupedPerStore((models: Models) => (docs) => models.Delivery.insertMany(docs, { ordered: false }));
 
 /** What a row records about the send it stands for. */
 export interface DeliveryMeta {
@@ -97,7 +101,7 @@ export async function claimDelivery(
   };
   // The head hint and the claim go out together: one round trip instead of two in a row. A failed hint
   // decides nothing (a stale hint costs probes later), so only the claim's answer counts.
-  const [claimed] = await Promise.allSettled([models.Delivery.create(doc), slot.hint]);
+  const [claimed] = await Promise.allSettled([insertClaim(models, doc), slot.hint]);
   if (claimed.status === 'fulfilled') return { kind: 'claimed', row: doc };
   const err: unknown = claimed.reason;
   if (!isDuplicateKeyError(err)) throw err;

@@ -4,11 +4,39 @@
  * slot cannot both win; the loser looks again. A send may take slot `n` only when fewer than `max` of
  * the slots before it (not released) are inside the window. Slots are never deleted, so they stay
  * contiguous and the next one is found by trying ids upwards from a `head` hint. Every read is by `_id`
- * (an index lookup on MongoDB; FerretDB v1 on SQLite scans the collection for any query, so reads are few).
+ * equality (an index lookup on MongoDB and on FerretDB v1's PostgreSQL, which pushes nothing else down).
  */
 import { capRetryAt } from '../definitions/consent.js';
 import { isDuplicateKeyError } from './errors.js';
+import { createGroupCommit, groupedPerStore, type GroupCommit } from './group-commit.js';
 import type { Models } from './models/index.js';
+
+/** Slots of concurrent sends go in together: one `insertMany`, each answered as its own insert. */
+const insertSlot = groupedPerStore(
+  (models: Models) => (docs) => models.DeliveryClaim.insertMany(docs, { ordered: false }),
+);
+
+const hintGroups = new WeakMap<Models, GroupCommit<{ id: string; seq: number }, void>>();
+
+/**
+ * Moves head hints up (`$max`), the hints of concurrent sends in one unordered bulk write. A lost or
+ * refused hint (an upsert racing another) costs later probes, never a wrong answer, so errors settle
+ * quietly.
+ */
+function writeHint(models: Models, id: string, seq: number): Promise<void> {
+  let group = hintGroups.get(models);
+  if (!group) {
+    group = createGroupCommit(async (hints: Array<{ id: string; seq: number }>) => {
+      await models.DeliveryClaim.bulkWrite(
+        hints.map((h) => ({ updateOne: { filter: { _id: h.id }, update: { $max: { seq: h.seq } }, upsert: true } })),
+        { ordered: false },
+      ).catch(() => undefined);
+      return hints.map(() => undefined);
+    });
+    hintGroups.set(models, group);
+  }
+  return group.submit({ id, seq });
+}
 
 /**
  * `reserved`: the slot is the caller's; `hint` settles when the head hint is written (the caller may
@@ -53,18 +81,14 @@ export async function reserveSlot(
       if (retryAtMs !== null) return { kind: 'capped', retryAtMs };
     }
     try {
-      await DeliveryClaim.create({ _id: slotId(customerId, channel, seq), key: input.key, atMs: nowMs });
+      await insertSlot(models, { _id: slotId(customerId, channel, seq), key: input.key, atMs: nowMs });
     } catch (err) {
       if (!isDuplicateKeyError(err)) throw err;
       seq++;
       continue;
     }
     // A hint only: a stale value costs a few more probes, never a wrong answer.
-    const hint = DeliveryClaim.updateOne({ _id: headId(customerId, channel) }, { $max: { seq } }, { upsert: true })
-      .then(() => undefined)
-      .catch((err: unknown) => {
-        if (!isDuplicateKeyError(err)) throw err;
-      });
+    const hint = writeHint(models, headId(customerId, channel), seq);
     return { kind: 'reserved', slotId: slotId(customerId, channel, seq), hint };
   }
   throw new Error(`reserving a send slot for ${customerId} on ${channel}: too much contention`);
@@ -83,8 +107,12 @@ async function capAnswer(
 ): Promise<number | null> {
   const { customerId, channel, nowMs } = input;
   const ids = Array.from({ length: Math.min(cap.max, seq - 1) }, (_, i) => slotId(customerId, channel, seq - 1 - i));
-  // One query for the window, not one per slot: FerretDB v1 scans the collection for each.
-  const before = await models.DeliveryClaim.find({ _id: { $in: ids } }, { atMs: 1, released: 1 }).lean<Slot[]>();
+  // One read per slot, by `_id`, side by side: FerretDB v1 pushes `_id` equality down to an index lookup,
+  // while a `$in` (one query for the window) reads the whole collection, which grows with every send.
+  const found = await Promise.all(
+    ids.map((id) => models.DeliveryClaim.findById(id, { atMs: 1, released: 1 }).lean<Slot>()),
+  );
+  const before = found.filter((s): s is Slot => s !== null);
   const live = before.filter((s) => !s.released && s.atMs > nowMs - cap.perMs).map((s) => s.atMs);
   if (live.length < cap.max && before.some((s) => s.released)) {
     live.push(...(await liveFurther(models, input, cap, seq - 1 - ids.length, cap.max - live.length)));

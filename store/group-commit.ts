@@ -8,6 +8,8 @@
  * items' fault (not an outage), the group is halved and each half written again, down to the item
  * that fails alone.
  */
+import { DUPLICATE_KEY, duplicateKeyWrites, isDuplicateKeyError } from './errors.js';
+
 export interface GroupCommit<T, R> {
   submit(item: T): Promise<R>;
 }
@@ -78,5 +80,55 @@ export function createGroupCommit<T, R>(
         if (queue.length === 1) setImmediate(pump);
       });
     },
+  };
+}
+
+/** The answer to each insert of a batch: null when it went in, else the error that refused it. */
+type InsertAnswer = Error | null;
+
+/**
+ * Inserts concurrent callers' documents into one collection with one unordered `insertMany` per group
+ * (one round trip and one PostgreSQL transaction on FerretDB instead of one each). Each caller gets its
+ * own answer: resolved when its document went in, rejected with the duplicate-key error when a unique
+ * index refused it — as a lone insert would answer, so callers keep their duplicate-key handling. A
+ * batch that failed otherwise, or whose refused writes the driver does not name, fails every caller with
+ * its error, as a lost reply would: writing it again would refuse the documents that went in the first
+ * time, telling their callers someone else holds their key.
+ */
+export function createInsertGroup(insertMany: (docs: object[]) => Promise<unknown>): (doc: object) => Promise<void> {
+  const group = createGroupCommit<object, InsertAnswer>(async (docs) => {
+    try {
+      await insertMany(docs);
+      return docs.map(() => null);
+    } catch (err) {
+      const refused = duplicateKeyWrites(err);
+      if (docs.length === 1 && isDuplicateKeyError(err)) return [err as Error];
+      if (refused === null || refused.includes(-1)) throw err;
+      const set = new Set(refused);
+      // Each refused caller gets a lone insert's error: code 11000, what isDuplicateKeyError looks for.
+      const duplicate = Object.assign(new Error(`E11000 duplicate key: ${(err as Error).message}`), {
+        code: DUPLICATE_KEY,
+      });
+      return docs.map((_, i) => (set.has(i) ? duplicate : null));
+    }
+  });
+  return async (doc) => {
+    const refused = await group.submit(doc);
+    if (refused !== null) throw refused;
+  };
+}
+
+/**
+ * One {@link createInsertGroup} per store (models) and collection, made on first use: the callers of one
+ * process share it, while stores of different databases (tests, benches) keep theirs apart.
+ */
+export function groupedPerStore<M extends object>(
+  insertMany: (models: M) => (docs: object[]) => Promise<unknown>,
+): (models: M, doc: object) => Promise<void> {
+  const groups = new WeakMap<M, (doc: object) => Promise<void>>();
+  return (models, doc) => {
+    let insert = groups.get(models);
+    if (!insert) groups.set(models, (insert = createInsertGroup(insertMany(models))));
+    return insert(doc);
   };
 }

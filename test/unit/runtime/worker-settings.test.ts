@@ -4,12 +4,25 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { lastMemoryLine, memoryLine, readWorkerMemory } from '../../../runtime/worker-memory.js';
-import { WorkerSettingsError, workerSettingsFromEnv } from '../../../runtime/worker-settings.js';
+import {
+  RECOMMENDED_WORKER_HEAP_MB,
+  WorkerSettingsError,
+  heapLimitLine,
+  workerSettingsFromEnv,
+} from '../../../runtime/worker-settings.js';
 import { DEFAULT_CACHED_WORKFLOWS } from '../../../worker.js';
 import { localEnv } from '../../../scripts/local-env.js';
 import { projectRoot } from '../../../scripts/servers.js';
 
 describe('the worker settings', () => {
+  it('warns at start when the V8 heap limit is the default, naming the flag, and not under it', () => {
+    const warned = heapLimitLine(4144 * 2 ** 20);
+    expect(warned.level).toBe('warn');
+    expect(warned.line).toContain(`--max-old-space-size=${RECOMMENDED_WORKER_HEAP_MB}`);
+    // What `node --max-old-space-size=192` reports: the old generation plus the young one.
+    expect(heapLimitLine(240 * 2 ** 20)).toEqual({ level: 'log', line: 'V8 heap limit 240 MB' });
+  });
+
   it('takes whole numbers, 0 turning the cache off, and leaves absent ones to the defaults', () => {
     expect(workerSettingsFromEnv({})).toEqual({});
     expect(workerSettingsFromEnv({ KIZUNA_MAX_CACHED_WORKFLOWS: '0' })).toEqual({ maxCachedWorkflows: 0 });
