@@ -10,6 +10,7 @@ import { buildProduction, DIST } from './build.js';
 import { runDemo } from './demo.js';
 import { oldSqliteDataNotice, startDocumentStore } from './document-store.js';
 import { localEnv } from './local-env.js';
+import { RECOMMENDED_WORKER_HEAP_MB } from '../runtime/worker-settings.js';
 import {
   isPortOpen,
   launch,
@@ -85,11 +86,16 @@ async function checkPorts() {
 }
 
 /** A process of the production build (dist/), run with plain node. */
-const builtProcess = (name: string, file: string, ready: { port?: number; readyOutput?: RegExp }) =>
+const builtProcess = (
+  name: string,
+  file: string,
+  ready: { port?: number; readyOutput?: RegExp },
+  nodeArgs: string[] = [],
+) =>
   launch({
     name,
     command: process.execPath,
-    args: [join(DIST, file)],
+    args: [...nodeArgs, join(DIST, file)],
     env: localEnv({ ...env, KIZUNA_WORKFLOW_BUNDLE: join(DIST, 'workflow-bundle.js') }),
     ...ready,
     logFile: logFile(name),
@@ -158,7 +164,9 @@ async function startStack() {
   if (up.status === 'rejected') throw up.reason;
   if (build.status === 'rejected') throw build.reason;
   log('servers up; starting the worker and the API (dist/, plain node)');
-  running.push(await builtProcess('worker', 'worker.js', { readyOutput: /polling task queue/ }));
+  // The heap limit the worker is meant to run with: without it V8 lets the heaps grow long before collecting.
+  const heapLimit = `--max-old-space-size=${RECOMMENDED_WORKER_HEAP_MB}`;
+  running.push(await builtProcess('worker', 'worker.js', { readyOutput: /polling task queue/ }, [heapLimit]));
   running.push(await builtProcess('API', 'api/server.js', { port: PORTS.api }));
 }
 
