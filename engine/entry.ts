@@ -1,7 +1,8 @@
 /**
  * Entry: the start, the re-entry claim and the time zone, before the first step. Inputs that arrive
  * while the claim is out wait in the inbox: they are applied once the entry is granted and dropped
- * (journaled) when it is denied, so nothing happens to a run that may not exist.
+ * (journaled) when it is denied, so nothing happens to a run that may not exist. Runs that start with
+ * `queuedFirst` apply them before the first step is entered (earlier runs just after).
  */
 import { entryKeyValue } from '../definitions/entry-key.js';
 import { isValidTimeZone } from '../definitions/time-windows.js';
@@ -29,6 +30,7 @@ export function start(turn: Turn, input: StartInput): void {
   state.controlGeneration = input.controlGeneration ?? null;
   state.holdRecheckMs = input.holdRecheckMs ?? null;
   state.queueUntilClaimed = input.queueUntilClaimed ?? false;
+  state.queuedFirst = input.queuedFirst ?? false;
   state.holdout = input.holdout ?? isInHoldout(plan.journeyId, input.customerId, plan.holdoutPercent);
   if (input.entryEvent !== null) rememberEvent(turn, input.entryEvent.id);
   state.cursor = { phase: 'claim' };
@@ -56,9 +58,28 @@ export function claimed(turn: Turn, input: EntryClaimedInput): void {
   applyHead(turn, input.head);
   if (state.status !== 'active' || state.ending !== null) return;
   const zone = plan.policy.timezone;
+  if (zone.source === 'fixed' && state.queuedFirst && state.inbox.length > 0) {
+    // The queue is applied first (the step function drains it after this input), then the first step
+    // (beginAfterQueue). A profile's zone is read first: the queue is applied while it is out.
+    state.zone = zone.zone;
+    state.cursor = { phase: 'entered' };
+    return;
+  }
   if (zone.source === 'fixed') return zoned(turn, zone.zone);
   state.cursor = { phase: 'timezone' };
   issue(turn, (correlationId) => ({ type: 'resolve_timezone', correlationId, path: zone.path }));
+}
+
+/**
+ * Enters the first step of a granted run whose queued inputs are all applied: none is left, no event's
+ * filters are out, and none of them ended the run. Called after every input.
+ */
+export function beginAfterQueue(turn: Turn): void {
+  const { plan, state } = turn;
+  if (state.cursor?.phase !== 'entered' || state.status !== 'active') return;
+  if (state.eventCheck !== null || state.inbox.length > 0 || state.ending !== null) return;
+  const zone = plan.policy.timezone;
+  zoned(turn, zone.source === 'fixed' ? zone.zone : state.zone);
 }
 
 export function zoned(turn: Turn, zone: string | null): void {

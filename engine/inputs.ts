@@ -42,6 +42,11 @@ export interface StartInput {
   holdRecheckMs?: number;
   /** Events and archives that arrive while the entry claim is out wait for its answer; default false (runs from before). */
   queueUntilClaimed?: boolean;
+  /**
+   * With `queueUntilClaimed`: the inputs that waited for the claim are applied before the first step is
+   * entered (an exit among them ends the run before its first send); default false (runs from before).
+   */
+  queuedFirst?: boolean;
 }
 
 export interface EventInput {
