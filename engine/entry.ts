@@ -7,7 +7,7 @@
 import { entryKeyValue } from '../definitions/entry-key.js';
 import { isValidTimeZone } from '../definitions/time-windows.js';
 import { advance } from './advance.js';
-import { applyHead } from './control.js';
+import { applyHead, applyHeadAfterQueue } from './control.js';
 import { isInHoldout } from './hash.js';
 import type { EntryClaimedInput, StartInput } from './inputs.js';
 import { rememberEvent } from './events.js';
@@ -55,10 +55,12 @@ export function claimed(turn: Turn, input: EntryClaimedInput): void {
     return completeRun(turn, 'reentry-denied');
   }
   journal(turn, null, 'entered', state.holdout ? 'holdout' : null, { holdout: state.holdout });
-  applyHead(turn, input.head);
+  const queued = state.queuedFirst && state.inbox.length > 0;
+  if (queued) applyHeadAfterQueue(turn, input.head);
+  else applyHead(turn, input.head);
   if (state.status !== 'active' || state.ending !== null) return;
   const zone = plan.policy.timezone;
-  if (zone.source === 'fixed' && state.queuedFirst && state.inbox.length > 0) {
+  if (zone.source === 'fixed' && queued) {
     // The queue is applied first (the step function drains it after this input), then the first step
     // (beginAfterQueue). A profile's zone is read first: the queue is applied while it is out.
     state.zone = zone.zone;

@@ -141,6 +141,23 @@ describe('races between runs, controls and events on Temporal', () => {
     expect(await openLedgerRows(plan.journeyId, 'c-race-first-send')).toBe(0);
   });
 
+  it('an order that came while the claim was out converts, though the claim read an archived head', async () => {
+    const { plan } = await publishTestJourney(world.store.models, journey('t-race-order-archive'));
+    const run = await enterBeforeClaim(plan.journeyId, 'c-race-order-archive');
+    const order = testEvent('c-race-order-archive-o', 'order.completed', await now());
+    const deps = world.runtime();
+    await signalCustomerEvent(deps, { journeyId: plan.journeyId, customerId: 'c-race-order-archive', event: order });
+    // Archived after the order, before the claim: the claim reads the archived head.
+    await setJourneyStatus(world.store.models, plan.journeyId, 'archived');
+    await (
+      await world.worker()
+    ).runUntil(async () => {
+      expect(await outcome(run.workflowId)).toBe('converted');
+      recordHistory('order-before-archived-claim', await env.client.workflow.getHandle(run.workflowId).fetchHistory());
+    });
+    expect(await journal(plan.journeyId, 'c-race-order-archive')).toEqual(['- entered', '- converted', '- exited']);
+  });
+
   it("counts an order placed 0.5 s after the entry event though the run's first task started 1.5 s after it", async () => {
     const { plan } = await publishTestJourney(world.store.models, journey('t-race-moment'));
     const entryAt = (await now()) - 2_000;

@@ -128,16 +128,7 @@ async function checkWaiting(client: Client, runs: PlayedRun[]) {
  * inputs. Returns whether the run took an input while its entry was under way.
  */
 async function checkAgainstSimulator(client: Client, models: Models, played: Played, run: PlayedRun): Promise<boolean> {
-  const chain = `${run.workflowId}/${run.runId}/`;
-  const stored = await models.JournalRow.find(
-    { journeyId: played.ids[run.journey], customerId: run.customerId },
-    { _id: 0, rowId: 1, stepId: 1, action: 1, reason: 1, at: 1 },
-  ).lean();
-  const seq = (rowId: string) => Number(rowId.slice(chain.length));
-  const runtime = stored
-    .filter((r) => r.rowId.startsWith(chain))
-    .sort((a, b) => seq(a.rowId) - seq(b.rowId))
-    .map((r) => ({ row: [r.stepId, r.action, r.reason], atMs: r.at.getTime() }));
+  const runtime = await runJournal(models, played, run);
   const label = `${run.workflowId} run ${run.runId}`;
   const events = played.events
     .filter((e) => e.journey === run.journey && e.customerId === run.customerId)
@@ -164,6 +155,20 @@ async function checkAgainstSimulator(client: Client, models: Models, played: Pla
     expect(Math.abs(r.atMs - simulated[i]!.atMs), `${label} row ${i} ${r.row.join(' ')}`).toBeLessThan(SLACK),
   );
   return answered.claimAnsweredMs !== undefined;
+}
+
+/** The run's journal rows in order: step, action, reason, and when. */
+async function runJournal(models: Models, played: Played, run: PlayedRun) {
+  const chain = `${run.workflowId}/${run.runId}/`;
+  const stored = await models.JournalRow.find(
+    { journeyId: played.ids[run.journey], customerId: run.customerId },
+    { _id: 0, rowId: 1, stepId: 1, action: 1, reason: 1, at: 1 },
+  ).lean();
+  const seq = (rowId: string) => Number(rowId.slice(chain.length));
+  return stored
+    .filter((r) => r.rowId.startsWith(chain))
+    .sort((a, b) => seq(a.rowId) - seq(b.rowId))
+    .map((r) => ({ row: [r.stepId, r.action, r.reason], atMs: r.at.getTime() }));
 }
 
 /**

@@ -101,6 +101,25 @@ describe('inputs that waited for the entry claim, before a first-step send', () 
     expect(out.state.conversion).toMatchObject({ eventId: 'r1', stepId: null });
   });
 
+  it('an archive the claim read from the head goes after the inputs that waited: an order before it converts', () => {
+    const review = { type: 'event' as const, nowMs: T0 + 1, event: event('r1', 'review.posted', T0 + 1) };
+    const archivedHead: JourneyInput = { ...granted, head: { status: 'archived', generation: 2 } };
+    const out = feed(begin({ controlGeneration: 1 }).state, [review, archivedHead]);
+    expect(out.state.outcome).toBe('archived');
+    expect(out.state.conversion).toMatchObject({ eventId: 'r1' });
+    expect(actions(out.commands)).toEqual(['- entered', '- converted', '- exited']);
+    expect(sends(out.commands)).toEqual([]);
+  });
+
+  it('a paused head applies at once: the first send holds', () => {
+    const review = { type: 'event' as const, nowMs: T0 + 1, event: event('r1', 'review.posted', T0 + 1) };
+    const pausedHead: JourneyInput = { ...granted, head: { status: 'paused', generation: 2 } };
+    const out = feed(begin({ controlGeneration: 1 }).state, [review, pausedHead]);
+    expect(out.state.paused).toBe(true);
+    expect(sends(out.commands)).toEqual([]);
+    expect(out.state.cursor).toMatchObject({ stepId: 'hello', stage: 'hold' });
+  });
+
   it('with nothing queued, the first step is entered with the grant, as before', () => {
     const out = feed(begin().state, [granted]);
     expect(sends(out.commands)).toMatchObject([{ stepId: 'hello' }]);
