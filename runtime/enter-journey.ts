@@ -68,7 +68,9 @@ export class JourneyVersionMissingError extends Error {
  * is going. A running run then receives the event as a `customerEvent` signal (its engine drops an
  * event id it has seen, which also covers a client retry that delivers the signal twice); a run that
  * ended in between is followed by a new one. A closed run may be followed by a new one (re-entry is
- * decided by the ledger inside the run). Without an event, a running run is left as it is.
+ * decided by the ledger inside the run). Without an event, a running run is left as it is. A keyed
+ * start is recorded in the entries ledger first (a started row), so events without the key find the
+ * run before its entry claim is answered.
  */
 export async function enterJourney(deps: RuntimeDeps, input: EnterJourneyInput): Promise<EnterJourneyResult> {
   const head = await getJourneyHead(deps.models, input.journeyId);

@@ -187,10 +187,11 @@ export async function listOpenRuns(
  * signal to it finds no run.
  */
 export async function listCustomerOpenRuns(models: Models, customerId: string): Promise<string[]> {
-  const [open, started] = await Promise.all([
-    models.Entry.find({ customerId, granted: true, outcome: null }, { workflowId: 1 }).lean(),
-    models.Entry.find({ customerId, started: true }, { workflowId: 1 }).lean(),
-  ]);
+  // The started rows first, the ledger after: a claim writes its decision row before it deletes the
+  // started row, so a run whose started row is gone by the first read is in the ledger by the second.
+  // Read the other way round (or side by side), a claim landing between the reads would hide the run.
+  const started = await models.Entry.find({ customerId, started: true }, { workflowId: 1 }).lean();
+  const open = await models.Entry.find({ customerId, granted: true, outcome: null }, { workflowId: 1 }).lean();
   const ids = [...open, ...started].map((r) => r.workflowId);
   return [...new Set(ids.filter((id): id is string => typeof id === 'string'))];
 }

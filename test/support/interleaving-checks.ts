@@ -183,17 +183,20 @@ async function claimAnswered(
 ): Promise<{ claimAnsweredMs?: number }> {
   const taken = await readEntryInputs(client, run.workflowId, run.runId);
   const startMs = run.entryEvent.timeMs;
-  const controls = played.controls[run.journey].filter((c) => c.atMs > startMs).map((c) => c.atMs);
+  const controls = played.controls[run.journey].filter((c) => c.atMs > startMs);
+  // Only an archive's side of the first step shows in the journal: a pause or resume matters at a
+  // send, which comes after the first wait, so either side of the entry gives the same journal.
+  const archives = (list: OperatorControl[]) => list.filter((c) => c.type === 'archive').map((c) => c.atMs);
   const inputs = events.filter((e) => e.timeMs >= startMs && e.id !== run.entryEvent.id);
   const before = [
     ...inputs.filter((e) => taken.eventIds.has(e.id)).map((e) => e.timeMs),
-    ...controls.slice(0, taken.controls),
+    ...archives(controls.slice(0, taken.controls)),
   ];
   if (before.length === 0) return {};
   const claimAnsweredMs = Math.max(...before) + 1;
   const after = [
     ...inputs.filter((e) => !taken.eventIds.has(e.id)).map((e) => e.timeMs),
-    ...controls.slice(taken.controls),
+    ...archives(controls.slice(taken.controls)),
   ];
   expect(
     after.filter((t) => t < claimAnsweredMs),
