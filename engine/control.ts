@@ -59,6 +59,19 @@ export function applyHead(turn: Turn, head: HeadControl | undefined): void {
   control(turn, { type: ACTIONS[head.status], nowMs: turn.nowMs, generation: head.generation });
 }
 
+/**
+ * {@link applyHead} for a run whose inputs waited for the claim (`queuedFirst`): they came before the
+ * claim's answer, so an archive the head reports goes after them (an order placed before the archive
+ * is credited, then the run ends `archived`); a pause or resume applies now (nothing is sent before
+ * the queue is applied).
+ */
+export function applyHeadAfterQueue(turn: Turn, head: HeadControl | undefined): void {
+  const known = turn.state.controlGeneration;
+  if (head === undefined || known === null || head.generation <= known) return;
+  if (head.status !== 'archived') return applyHead(turn, head);
+  turn.state.inbox.push({ type: 'archive', nowMs: turn.nowMs, generation: head.generation });
+}
+
 /** Sends the held message, unless the run is paused again. */
 export function releaseHold(turn: Turn, input: ControlInput): void {
   const { state } = turn;

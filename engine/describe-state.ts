@@ -21,6 +21,7 @@ export function describeState(plan: Plan, state: JourneyState): string {
   if (cursor === null) return state.status === 'new' ? 'not started' : 'between steps';
   if (cursor.phase === 'claim') return 'claiming the entry';
   if (cursor.phase === 'timezone') return 'reading the time zone';
+  if (cursor.phase === 'entered') return 'applying the events that came with the entry';
   const zone = isValidTimeZone(state.zone) ? state.zone : 'UTC';
   const until = cursor.untilMs === null ? '' : formatLocalTime(cursor.untilMs, zone);
   const step = plan.steps[cursor.stepId];

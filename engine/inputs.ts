@@ -48,6 +48,11 @@ export interface StartInput {
    * before count from the turn).
    */
   keepSchedule?: boolean;
+  /**
+   * With `queueUntilClaimed`: the inputs that waited for the claim are applied before the first step is
+   * entered (an exit among them ends the run before its first send); default false (runs from before).
+   */
+  queuedFirst?: boolean;
 }
 
 export interface EventInput {

@@ -43,6 +43,8 @@ export type StepStage =
 
 export type Cursor =
   | { phase: 'claim' }
+  /** The entry is granted; the inputs that waited for the claim are applied before the first step. */
+  | { phase: 'entered' }
   | { phase: 'timezone' }
   | {
       phase: 'step';
@@ -129,6 +131,11 @@ export interface JourneyState {
   holdRecheckMs: number | null;
   /** Inputs that arrive while the entry claim is out wait for its answer (false in runs from before). */
   queueUntilClaimed: boolean;
+  /**
+   * Inputs that waited for the entry claim are applied before the first step is entered, so an exit
+   * that came with the entry stops its first send (false in runs from before).
+   */
+  queuedFirst: boolean;
   /** The customer's time zone once known. */
   zone: string | null;
   cursor: Cursor | null;
@@ -177,6 +184,7 @@ export function createJourneyState(journeyId: string, contentHash: string): Jour
     controlGeneration: null,
     holdRecheckMs: null,
     queueUntilClaimed: false,
+    queuedFirst: false,
     zone: null,
     cursor: null,
     awaiting: null,

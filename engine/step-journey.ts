@@ -5,7 +5,7 @@ import type { Plan } from '../definitions/plan.js';
 import { advance, resumeCurrentStep } from './advance.js';
 import type { JourneyCommand, RequestCommand, WaitCommand } from './commands.js';
 import { control, releaseHold } from './control.js';
-import { claimed, start, zoned } from './entry.js';
+import { beginAfterQueue, claimed, start, zoned } from './entry.js';
 import { exitAtOnce, receiveEvent, receiveEventDecisions } from './events.js';
 import { resumeAfterStop, whileEnding } from './in-flight.js';
 import type { JourneyInput } from './inputs.js';
@@ -80,6 +80,7 @@ export function stepJourney(plan: Plan, state: JourneyState, input: JourneyInput
   try {
     dispatch(turn, input);
     drainInbox(turn);
+    beginAfterQueue(turn);
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     failRun(turn, error instanceof MalformedError ? 'INVALID_STATE' : 'INVALID_PLAN', message);
@@ -189,6 +190,7 @@ function cloneState(state: JourneyState): JourneyState {
     holdRecheckMs: state.holdRecheckMs ?? null,
     queueUntilClaimed: state.queueUntilClaimed ?? false,
     scheduleMs: state.scheduleMs ?? null,
+    queuedFirst: state.queuedFirst ?? false,
     loops: state.loops.map((frame) => ({ ...frame })),
     visits: { ...state.visits },
     received: { ...state.received },

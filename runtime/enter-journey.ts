@@ -2,6 +2,7 @@
  * Entry: starts a customer's run of a journey on the workflow id `kizuna/<journeyId>/<customerId>`,
  * or hands the event to the run already going.
  */
+import type { WorkflowStartOptions } from '@temporalio/client';
 import {
   WorkflowExecutionAlreadyStartedError,
   WorkflowIdConflictPolicy,
@@ -9,7 +10,8 @@ import {
   WorkflowNotFoundError,
 } from '@temporalio/common';
 import type { CustomerEvent } from '../engine/index.js';
-import { getJourneyHead, loadJourneyPlan, loadListensUpTo } from '../store/journeys.js';
+import { forgetStartedRun, recordStartedRun } from '../store/entries.js';
+import { getJourneyHead, loadJourneyPlan, loadListensUpTo, type JourneyHead } from '../store/journeys.js';
 import {
   KizunaCustomer,
   KizunaJourney,
@@ -66,7 +68,9 @@ export class JourneyVersionMissingError extends Error {
  * is going. A running run then receives the event as a `customerEvent` signal (its engine drops an
  * event id it has seen, which also covers a client retry that delivers the signal twice); a run that
  * ended in between is followed by a new one. A closed run may be followed by a new one (re-entry is
- * decided by the ledger inside the run). Without an event, a running run is left as it is.
+ * decided by the ledger inside the run). Without an event, a running run is left as it is. A keyed
+ * start is recorded in the entries ledger first (a started row), so events without the key find the
+ * run before its entry claim is answered.
  */
 export async function enterJourney(deps: RuntimeDeps, input: EnterJourneyInput): Promise<EnterJourneyResult> {
   const head = await getJourneyHead(deps.models, input.journeyId);
@@ -86,6 +90,19 @@ export async function enterJourney(deps: RuntimeDeps, input: EnterJourneyInput):
   if (key === null && plan.entry.type === 'event' && plan.entry.key !== undefined && event?.type === plan.entry.event) {
     return drop('missing-key');
   }
+  const options = startOptions(deps, head, input, workflowId, event);
+  const attempt: StartAttempt = { deps, head, workflowId, options, event, original: input.event, drop };
+  return key === null || event === null ? startOrSignal(attempt) : startKeyed(attempt, input.customerId, event);
+}
+
+/** The start of the run: its input (the pinned version, the head's status and generation) and options. */
+function startOptions(
+  deps: RuntimeDeps,
+  head: JourneyHead,
+  input: EnterJourneyInput,
+  workflowId: string,
+  event: CustomerEvent | null,
+): StartAttempt['options'] {
   const args: JourneyWorkflowInput = {
     journeyId: head.journeyId,
     version: head.version,
@@ -97,10 +114,10 @@ export async function enterJourney(deps: RuntimeDeps, input: EnterJourneyInput):
     ...(input.entryKey === undefined || event !== null ? {} : { entryKey: input.entryKey }),
     ...(deps.historyBound === undefined ? {} : { historyBound: deps.historyBound }),
   };
-  const options = {
+  return {
     taskQueue: deps.taskQueue ?? TASK_QUEUE,
     workflowId,
-    args: [args] as [JourneyWorkflowInput],
+    args: [args],
     workflowIdConflictPolicy: WorkflowIdConflictPolicy.FAIL,
     workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE,
     // Visible before the first workflow task: the UI can list the run at once.
@@ -113,8 +130,49 @@ export async function enterJourney(deps: RuntimeDeps, input: EnterJourneyInput):
     staticSummary: `${head.journeyId} v${head.version} · customer ${input.customerId}`,
     priority: entryPriority(head.journeyId, input.bulk ? 'bulk' : 'single'),
   };
-  // A run that ends between the refused start and the signal: start again (bounded, it cannot race forever).
-  for (let attempt = 0; ; attempt++) {
+}
+
+/**
+ * A keyed entry: events without the key reach a keyed journey's runs through the entries ledger,
+ * which knows a run only once its claim is answered, so the run is recorded as started before its
+ * start (its claim deletes the record). One insert; a start that starts nothing deletes it again.
+ */
+async function startKeyed(
+  attempt: StartAttempt,
+  customerId: string,
+  event: CustomerEvent,
+): Promise<EnterJourneyResult> {
+  const { deps, head, workflowId } = attempt;
+  const started = { journeyId: head.journeyId, customerId, entryKey: event.id, workflowId };
+  const recorded = await recordStartedRun(deps.models, { ...started, enteredMs: event.timeMs });
+  let result: EnterJourneyResult | null = null;
+  try {
+    result = await startOrSignal(attempt);
+    return result;
+  } finally {
+    // No run of this event started: its record would name a run that never claims it.
+    if (recorded && result?.status !== 'entered') await forgetStartedRun(deps.models, started);
+  }
+}
+
+interface StartAttempt {
+  deps: RuntimeDeps;
+  head: JourneyHead;
+  workflowId: string;
+  options: WorkflowStartOptions<(input: JourneyWorkflowInput) => Promise<unknown>>;
+  /** The entry event as the head's plan trims it, and as it came. */
+  event: CustomerEvent | null;
+  original: CustomerEvent | null;
+  drop: (reason: DropReason) => Promise<EnterJourneyResult>;
+}
+
+/**
+ * Starts the run; when one is going, hands it the event (if it acts on it). A run that ends between
+ * the refused start and the signal is followed by a new one (bounded: it cannot race for ever).
+ */
+async function startOrSignal(attempt: StartAttempt): Promise<EnterJourneyResult> {
+  const { deps, head, workflowId, options, event } = attempt;
+  for (let tries = 0; ; tries++) {
     try {
       await deps.client.workflow.start(JOURNEY_WORKFLOW, options);
       return { status: 'entered', workflowId };
@@ -125,14 +183,14 @@ export async function enterJourney(deps: RuntimeDeps, input: EnterJourneyInput):
     if (event === null) return { status: 'dropped', workflowId, reason: 'already-in-journey' };
     // The run is going: it takes the event only as an exit, goal, wait_for or repeat event.
     // Any version a going run may be pinned to counts, not the head's alone.
-    if (!actsOnBeyondEntry(await listensUpTo(deps.models, head), event.type)) return drop('already-in-journey');
+    if (!actsOnBeyondEntry(await listensUpTo(deps.models, head), event.type)) return attempt.drop('already-in-journey');
     try {
       // The going run may be pinned to an older version than the head: it gets what any version reads.
-      const running = await trimForRuns(deps.models, head, input.event ?? event);
+      const running = await trimForRuns(deps.models, head, attempt.original ?? event);
       await deps.client.workflow.getHandle(workflowId).signal(customerEvent, { event: running });
       return { status: 'signalled', workflowId };
     } catch (err) {
-      if (!(err instanceof WorkflowNotFoundError) || attempt >= 3) throw err;
+      if (!(err instanceof WorkflowNotFoundError) || tries >= 3) throw err;
     }
   }
 }

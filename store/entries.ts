@@ -3,7 +3,7 @@
  * after a duration), remembers each decision by entry key, and knows which runs are still open.
  */
 import type { ReentryPlan } from '../definitions/plan.js';
-import { ENTRY_GRANT_PREFIX as GRANT_PREFIX } from './models/entry.js';
+import { ENTRY_GRANT_PREFIX as GRANT_PREFIX, ENTRY_STARTED_PREFIX as STARTED_PREFIX } from './models/entry.js';
 import { isDuplicateKeyError } from './errors.js';
 import type { Models } from './models/index.js';
 
@@ -50,9 +50,18 @@ function hintKey(scope: string | undefined): string {
  * what the policy allows: `never` grants one entry ever, `after` one per window, `always` every one.
  */
 export async function claimEntry(models: Models, claim: EntryClaim): Promise<boolean> {
+  const granted = await recordClaim(models, claim);
+  // The decision row is written: a granted run is an open ledger row from now on, a denied one ends.
+  if (claim.scope !== undefined) await forgetStartedRun(models, claim);
+  return granted;
+}
+
+async function recordClaim(models: Models, claim: EntryClaim): Promise<boolean> {
   const { Entry } = models;
   const { journeyId, customerId, entryKey } = claim;
-  if (entryKey.startsWith(GRANT_PREFIX)) throw new Error(`entry keys starting "${GRANT_PREFIX}" are reserved`);
+  for (const prefix of [GRANT_PREFIX, STARTED_PREFIX]) {
+    if (entryKey.startsWith(prefix)) throw new Error(`entry keys starting "${prefix}" are reserved`);
+  }
   const _id = entryId(journeyId, customerId, entryKey);
   const known = await Entry.findById(_id, { granted: 1, runId: 1 }).lean();
   if (known?.granted != null) return known.granted && sameRun(known.runId, claim.runId);
@@ -171,10 +180,65 @@ export async function listOpenRuns(
   return { workflowIds, next: rows.length < query.limit || !last ? null : String(last._id) };
 }
 
-/** The workflow ids of every open run of one customer, across journeys (for erasure). */
+/**
+ * The workflow ids of every open run of one customer, across journeys (erasure, and events without the
+ * key of a keyed journey): the granted entries not ended, and the keyed runs started whose claim is not
+ * answered yet. A started row left by a run that failed before its claim names a run that is gone: a
+ * signal to it finds no run.
+ */
 export async function listCustomerOpenRuns(models: Models, customerId: string): Promise<string[]> {
-  const rows = await models.Entry.find({ customerId, granted: true, outcome: null }, { workflowId: 1 }).lean();
-  return [...new Set(rows.map((r) => r.workflowId).filter((id): id is string => typeof id === 'string'))];
+  // The started rows first, the ledger after: a claim writes its decision row before it deletes the
+  // started row, so a run whose started row is gone by the first read is in the ledger by the second.
+  // Read the other way round (or side by side), a claim landing between the reads would hide the run.
+  const started = await models.Entry.find({ customerId, started: true }, { workflowId: 1 }).lean();
+  const open = await models.Entry.find({ customerId, granted: true, outcome: null }, { workflowId: 1 }).lean();
+  const ids = [...open, ...started].map((r) => r.workflowId);
+  return [...new Set(ids.filter((id): id is string => typeof id === 'string'))];
+}
+
+/** A keyed run as `enterJourney` starts it: its journey, customer, entry event id and workflow id. */
+export interface StartedRun {
+  journeyId: string;
+  customerId: string;
+  /** The entry event's id: the run's entry key, which its claim names. */
+  entryKey: string;
+  workflowId: string;
+  /** The entry event's time, epoch ms. */
+  enteredMs: number;
+}
+
+/**
+ * Records a keyed run about to start, before its start, so that an event without the key sent right
+ * after finds it while its entry claim is out (the ledger knows the run only once the claim is
+ * answered). One insert with a unique `_id` (atomic on FerretDB); the claim deletes it. Returns whether
+ * this call wrote it (false: a row for the same entry event is there already, another caller's).
+ */
+export async function recordStartedRun(models: Models, run: StartedRun): Promise<boolean> {
+  const { journeyId, customerId, workflowId, enteredMs } = run;
+  const entryKey = `${STARTED_PREFIX}${run.entryKey}`;
+  try {
+    await models.Entry.create({
+      _id: entryId(journeyId, customerId, entryKey),
+      journeyId,
+      customerId,
+      entryKey,
+      enteredMs,
+      workflowId,
+      started: true,
+    });
+    return true;
+  } catch (err) {
+    if (isDuplicateKeyError(err)) return false;
+    throw err;
+  }
+}
+
+/** Deletes the started row of a run (its claim was answered, or its start was refused). Idempotent. */
+export async function forgetStartedRun(
+  models: Models,
+  run: { journeyId: string; customerId: string; entryKey: string },
+): Promise<void> {
+  await models.Entry.deleteOne({ _id: entryId(run.journeyId, run.customerId, `${STARTED_PREFIX}${run.entryKey}`) });
 }
 
 /**

@@ -27,7 +27,7 @@ import {
   type WaitCommand,
 } from '../engine/index.js';
 import { JournalBuffer } from './journal-buffer.js';
-import { CLOSE_FAILED_ENTRY_PATCH, decideRunCosts, type RunCosts } from './patches.js';
+import { CLOSE_FAILED_ENTRY_PATCH, decideRunCosts, queuedFirstStart, type RunCosts } from './patches.js';
 import { runRequest, storeActivity } from './requests.js';
 import { END_AFTER_REQUESTS_PATCH, buildStartInput } from './start-input.js';
 import {
@@ -112,7 +112,8 @@ class JourneyDriver {
       for (const command of outstandingCommands(this.state)) if (!isWait(command)) this.startRequest(command);
       this.visibility.update(this.state);
     } else {
-      this.feed(buildStartInput(input));
+      // An exit that came while the claim was out stops the first step (runs from before: just after it).
+      this.feed({ ...buildStartInput(input), ...queuedFirstStart() });
       if (input.paused === true) this.feed({ type: 'pause' });
     }
     while (this.ending === null) {

@@ -53,3 +53,11 @@ export function decideRunCosts(): RunCosts {
     journalRides: patched(JOURNAL_RIDES_PATCH),
   };
 }
+
+/** Inputs that waited for the entry claim are applied before the first step is entered (engine `queuedFirst`). */
+export const QUEUED_FIRST_PATCH = 'queued-before-first-step';
+
+/** The part of a new run's start input that {@link QUEUED_FIRST_PATCH} switches on (its first workflow task). */
+export function queuedFirstStart(): { queuedFirst?: true } {
+  return patched(QUEUED_FIRST_PATCH) ? { queuedFirst: true } : {};
+}

@@ -39,6 +39,12 @@ export interface SimulateCustomerOptions {
    * while the journey is paused starts held. None by default.
    */
   controls?: readonly OperatorControl[];
+  /**
+   * When the entry claim's answer reaches the run (epoch ms); default `startMs`, at once. Events and
+   * controls before it come while the claim is out: the run applies them before its first step, as the
+   * runtime's runs do. A differential test passes the moment its runtime run took the answer.
+   */
+  claimAnsweredMs?: number;
 }
 
 /** An operator's action on the journey at `atMs`. */
@@ -83,7 +89,7 @@ export function simulateCustomer(options: SimulateCustomerOptions): SimulationRe
   const profile = JSON.parse(JSON.stringify(options.profile)) as Profile;
   const ledger = options.ledger ?? createSendLedger();
   const world = new SimulatedWorld(profile, options.entryEvent, ledger, options.claimEntry, options.dateFields);
-  const run = new Run(plan, world);
+  const run = new Run(plan, world, options.claimAnsweredMs ?? startMs);
   const events = options.events.filter((e) => e.timeMs >= startMs && e.id !== options.entryEvent?.id);
   const controls = options.controls ?? [];
   for (const c of controls) if (c.atMs <= startMs) world.status = STATUS[c.type];
@@ -92,10 +98,13 @@ export function simulateCustomer(options: SimulateCustomerOptions): SimulationRe
     nowMs: startMs,
     customerId: options.customerId,
     entryEvent: options.entryEvent,
-    // As the runtime's runs: a held send re-checks the journey after a while.
+    // As the runtime's runs: a held send re-checks the journey after a while, and inputs that come
+    // while the entry claim is out wait for it and are applied before the first step.
     holdRecheckMs: HOLD_RECHECK_MS,
     // As the runtime's runs: waits count from the journey's schedule moment (engine/schedule.ts).
     keepSchedule: true,
+    queueUntilClaimed: true,
+    queuedFirst: true,
     ...(options.holdout === undefined ? {} : { holdout: options.holdout }),
   };
   run.feed(start);
@@ -112,10 +121,14 @@ export function simulateCustomer(options: SimulateCustomerOptions): SimulationRe
     }
     const item = outside[next];
     const timerAt = run.timer?.untilMs ?? Number.POSITIVE_INFINITY;
-    const at = Math.min(timerAt, item?.atMs ?? Number.POSITIVE_INFINITY);
+    const claim = run.claim;
+    const at = Math.min(timerAt, claim?.atMs ?? Number.POSITIVE_INFINITY, item?.atMs ?? Number.POSITIVE_INFINITY);
     if (!(at <= untilMs)) break;
     run.now = Math.max(run.now, at);
-    if (item !== undefined && item.atMs <= timerAt) {
+    if (claim !== null && claim.atMs <= at && !(item !== undefined && item.atMs < claim.atMs)) {
+      run.claim = null;
+      run.feed({ ...claim.answer, nowMs: run.now });
+    } else if (item !== undefined && item.atMs <= timerAt) {
       next += 1;
       feedOutside(run, world, item);
     } else if (run.timer !== null) {
@@ -155,6 +168,8 @@ class Run {
   readonly journal: JournalRecord[] = [];
   readonly sends: SimulatedSend[] = [];
   timer: { correlationId: string; untilMs: number | null; reason: string } | null = null;
+  /** The entry claim's answer, held until {@link claimAnsweredMs}. */
+  claim: { answer: JourneyInput; atMs: number } | null = null;
   now = 0;
   steps = 0;
   done = false;
@@ -165,6 +180,7 @@ class Run {
   constructor(
     readonly plan: Plan,
     readonly world: SimulatedWorld,
+    private readonly claimAnsweredMs: number,
   ) {
     this.state = createJourneyState(plan.journeyId, plan.contentHash);
   }
@@ -193,8 +209,12 @@ class Run {
         this.outcome = command.type === 'complete' ? command.outcome : `failed:${command.code}`;
         if (command.type === 'fail') this.failure = { code: command.code, message: command.message };
         return;
-      default:
-        this.queue.push(this.world.answer(command, this.now));
+      default: {
+        const answer = this.world.answer(command, this.now);
+        if (command.type === 'claim_entry' && this.claimAnsweredMs > this.now) {
+          this.claim = { answer, atMs: this.claimAnsweredMs };
+        } else this.queue.push(answer);
+      }
     }
   }
 

@@ -24,6 +24,18 @@ steps:
     send: { channel: email, template: winback-1 }
 `;
 
+const ordered = (id: string) => `
+journey: ${id}
+name: ${id}
+entry: { event: seminar.registered, key: seminarId, reentry: always }
+exit:
+  - { on: order.completed, goal: true, window: 2d }
+steps:
+  - { id: wait-1, wait: 1d }
+  - id: reminder
+    send: { channel: email, template: winback-1 }
+`;
+
 describe('keyed entries and entry events while a run is going, on Temporal', () => {
   let env: TestWorkflowEnvironment;
   let world: JourneyWorld;
@@ -80,6 +92,36 @@ describe('keyed entries and entry events while a run is going, on Temporal', () 
     expect(rows).toContainEqual(['kizuna/t-keyed/c-keyed/A', 'sent', null]);
     expect(rows).toContainEqual(['kizuna/t-keyed/c-keyed/A', 'dropped', 'already-in-journey']);
     expect(rows.filter(([id, action]) => id === 'kizuna/t-keyed/c-keyed/B%2F1' && action === 'sent')).toEqual([]);
+  });
+
+  it('an order signalled right after a keyed entry, before its claim landed, reaches the run and converts', async () => {
+    const { plan } = await publishTestJourney(world.store.models, ordered('t-keyed-order'));
+    await createEmailCustomer(world.store.models, 'c-keyed-order');
+    const deps = world.runtime();
+    const t = await now();
+    // No worker runs yet: the run is started and its entry claim cannot land before the order.
+    const entered = await enterJourney(deps, {
+      journeyId: plan.journeyId,
+      customerId: 'c-keyed-order',
+      event: testEvent('ko-reg', 'seminar.registered', t, { seminarId: 'A' }),
+    });
+    expect(entered).toMatchObject({ status: 'entered', workflowId: 'kizuna/t-keyed-order/c-keyed-order/A' });
+    const order = testEvent('ko-order', 'order.completed', t + 1);
+    expect(
+      await signalCustomerEvent(deps, { journeyId: plan.journeyId, customerId: 'c-keyed-order', event: order }),
+    ).toBe('signalled');
+    await (
+      await world.worker()
+    ).runUntil(async () => {
+      expect(await outcome(entered.workflowId)).toBe('converted');
+    });
+    expect(await journal(plan.journeyId, 'c-keyed-order')).toContainEqual([
+      entered.workflowId,
+      'converted',
+      'order.completed',
+    ]);
+    // The started-not-claimed record is gone once the claim answered: the ledger alone knows the run now.
+    expect(await world.store.models.Entry.countDocuments({ customerId: 'c-keyed-order', started: true })).toBe(0);
   });
 
   it('without a key, an entry event that finds the run going is dropped and journaled, never "signalled"', async () => {

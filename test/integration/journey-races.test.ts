@@ -27,6 +27,20 @@ steps:
     send: { channel: email, template: winback-1 }
 `;
 
+const sendFirst = (id: string) => `
+journey: ${id}
+name: ${id}
+entry: { event: cart.abandoned, reentry: always }
+exit:
+  - on: subscription.cancelled
+# A fixed zone: nothing is read between the claim and the first step.
+policy: { timezone: Asia/Tokyo }
+steps:
+  - id: first
+    send: { channel: email, template: winback-1 }
+  - { id: wait-1, wait: 1d }
+`;
+
 describe('races between runs, controls and events on Temporal', () => {
   let env: TestWorkflowEnvironment;
   let world: JourneyWorld;
@@ -106,6 +120,42 @@ describe('races between runs, controls and events on Temporal', () => {
     });
     expect(await journal(plan.journeyId, 'c-race-exit')).toEqual(['- entered', '- exited']);
     expect(await openLedgerRows(plan.journeyId, 'c-race-exit')).toBe(0);
+  });
+
+  it('an exit that arrives while the claim is out stops a first-step send: entered, exited, nothing sent', async () => {
+    const { plan } = await publishTestJourney(world.store.models, sendFirst('t-race-first-send'));
+    const run = await enterBeforeClaim(plan.journeyId, 'c-race-first-send');
+    const exit = testEvent('c-race-first-send-x', 'subscription.cancelled', await now());
+    const deps = world.runtime();
+    expect(
+      await signalCustomerEvent(deps, { journeyId: plan.journeyId, customerId: 'c-race-first-send', event: exit }),
+    ).toBe('signalled');
+    await (
+      await world.worker()
+    ).runUntil(async () => {
+      expect(await outcome(run.workflowId)).toBe('exited:subscription.cancelled');
+      recordHistory('exit-before-first-send', await env.client.workflow.getHandle(run.workflowId).fetchHistory());
+    });
+    expect(await journal(plan.journeyId, 'c-race-first-send')).toEqual(['- entered', '- exited']);
+    expect(await world.store.models.Delivery.countDocuments({ customerId: 'c-race-first-send' })).toBe(0);
+    expect(await openLedgerRows(plan.journeyId, 'c-race-first-send')).toBe(0);
+  });
+
+  it('an order that came while the claim was out converts, though the claim read an archived head', async () => {
+    const { plan } = await publishTestJourney(world.store.models, journey('t-race-order-archive'));
+    const run = await enterBeforeClaim(plan.journeyId, 'c-race-order-archive');
+    const order = testEvent('c-race-order-archive-o', 'order.completed', await now());
+    const deps = world.runtime();
+    await signalCustomerEvent(deps, { journeyId: plan.journeyId, customerId: 'c-race-order-archive', event: order });
+    // Archived after the order, before the claim: the claim reads the archived head.
+    await setJourneyStatus(world.store.models, plan.journeyId, 'archived');
+    await (
+      await world.worker()
+    ).runUntil(async () => {
+      expect(await outcome(run.workflowId)).toBe('converted');
+      recordHistory('order-before-archived-claim', await env.client.workflow.getHandle(run.workflowId).fetchHistory());
+    });
+    expect(await journal(plan.journeyId, 'c-race-order-archive')).toEqual(['- entered', '- converted', '- exited']);
   });
 
   it("counts an order placed 0.5 s after the entry event though the run's first task started 1.5 s after it", async () => {

@@ -12,6 +12,7 @@ import { simulateCustomer, type OperatorControl } from '../../engine/simulator/s
 import type { Models } from '../../store/models/index.js';
 import type { JourneyStateView } from '../../workflows/signals.js';
 import type { Which } from './interleaving.js';
+import { readEntryInputs } from './entry-inputs.js';
 import { compileTestJourney } from './test-journeys.js';
 
 /** A delivery checks the head a moment before its answer is journaled; runtime times run a little behind the simulator's. */
@@ -47,8 +48,15 @@ export interface Played {
   endMs: number;
 }
 
-/** Checks every invariant of one played sequence; returns how many runs were compared with the simulator. */
-export async function checkInvariants(client: Client, models: Models, played: Played): Promise<number> {
+/**
+ * Checks every invariant of one played sequence; returns how many runs were compared with the simulator
+ * and how many of them took an input while their entry was under way (`early`).
+ */
+export async function checkInvariants(
+  client: Client,
+  models: Models,
+  played: Played,
+): Promise<{ runs: number; early: number }> {
   for (const which of ['cart', 'seminar'] as const) {
     const journeyId = played.ids[which];
     const rows = await models.JournalRow.find({ journeyId }, { _id: 0, rowId: 1, action: 1, at: 1 }).lean();
@@ -57,8 +65,9 @@ export async function checkInvariants(client: Client, models: Models, played: Pl
     await checkLedger(client, models, journeyId);
   }
   await checkWaiting(client, played.runs);
-  for (const run of played.runs) await checkAgainstSimulator(models, played, run);
-  return played.runs.length;
+  let early = 0;
+  for (const run of played.runs) if (await checkAgainstSimulator(client, models, played, run)) early += 1;
+  return { runs: played.runs.length, early };
 }
 
 function statusAt(controls: OperatorControl[], t: number): OperatorControl['type'] {
@@ -114,22 +123,18 @@ async function checkWaiting(client: Client, runs: PlayedRun[]) {
   }
 }
 
-/** The run's journal (step, action, reason, and time within {@link SLACK}) is the simulator's for the same inputs. */
-async function checkAgainstSimulator(models: Models, played: Played, run: PlayedRun) {
-  const chain = `${run.workflowId}/${run.runId}/`;
-  const stored = await models.JournalRow.find(
-    { journeyId: played.ids[run.journey], customerId: run.customerId },
-    { _id: 0, rowId: 1, stepId: 1, action: 1, reason: 1, at: 1 },
-  ).lean();
-  const seq = (rowId: string) => Number(rowId.slice(chain.length));
-  const runtime = stored
-    .filter((r) => r.rowId.startsWith(chain))
-    .sort((a, b) => seq(a.rowId) - seq(b.rowId))
-    .map((r) => ({ row: [r.stepId, r.action, r.reason], atMs: r.at.getTime() }));
+/**
+ * The run's journal (step, action, reason, and time within {@link SLACK}) is the simulator's for the same
+ * inputs. Returns whether the run took an input while its entry was under way.
+ */
+async function checkAgainstSimulator(client: Client, models: Models, played: Played, run: PlayedRun): Promise<boolean> {
+  const runtime = await runJournal(models, played, run);
+  const label = `${run.workflowId} run ${run.runId}`;
   const events = played.events
     .filter((e) => e.journey === run.journey && e.customerId === run.customerId)
     .filter((e) => e.key === null || e.key === run.key)
     .map((e) => e.event);
+  const answered = await claimAnswered(client, played, run, events);
   const sim = simulateCustomer({
     plan: compileTestJourney(run.source),
     customerId: run.customerId,
@@ -139,9 +144,9 @@ async function checkAgainstSimulator(models: Models, played: Played, run: Played
     startMs: run.entryEvent.timeMs,
     untilMs: played.endMs,
     controls: played.controls[run.journey],
+    ...answered,
   });
   const simulated = sim.journal.map((r) => ({ row: [r.stepId, r.action, r.reason], atMs: r.atMs }));
-  const label = `${run.workflowId} run ${run.runId}`;
   expect(
     runtime.map((r) => r.row),
     label,
@@ -149,4 +154,53 @@ async function checkAgainstSimulator(models: Models, played: Played, run: Played
   runtime.forEach((r, i) =>
     expect(Math.abs(r.atMs - simulated[i]!.atMs), `${label} row ${i} ${r.row.join(' ')}`).toBeLessThan(SLACK),
   );
+  return answered.claimAnsweredMs !== undefined;
+}
+
+/** The run's journal rows in order: step, action, reason, and when. */
+async function runJournal(models: Models, played: Played, run: PlayedRun) {
+  const chain = `${run.workflowId}/${run.runId}/`;
+  const stored = await models.JournalRow.find(
+    { journeyId: played.ids[run.journey], customerId: run.customerId },
+    { _id: 0, rowId: 1, stepId: 1, action: 1, reason: 1, at: 1 },
+  ).lean();
+  const seq = (rowId: string) => Number(rowId.slice(chain.length));
+  return stored
+    .filter((r) => r.rowId.startsWith(chain))
+    .sort((a, b) => seq(a.rowId) - seq(b.rowId))
+    .map((r) => ({ row: [r.stepId, r.action, r.reason], atMs: r.at.getTime() }));
+}
+
+/**
+ * When the simulator's run takes its entry answer: just after the last input the runtime run took
+ * before its first step (none: at once). Every later input must come after that moment.
+ */
+async function claimAnswered(
+  client: Client,
+  played: Played,
+  run: PlayedRun,
+  events: CustomerEvent[],
+): Promise<{ claimAnsweredMs?: number }> {
+  const taken = await readEntryInputs(client, run.workflowId, run.runId);
+  const startMs = run.entryEvent.timeMs;
+  const controls = played.controls[run.journey].filter((c) => c.atMs > startMs);
+  // Only an archive's side of the first step shows in the journal: a pause or resume matters at a
+  // send, which comes after the first wait, so either side of the entry gives the same journal.
+  const archives = (list: OperatorControl[]) => list.filter((c) => c.type === 'archive').map((c) => c.atMs);
+  const inputs = events.filter((e) => e.timeMs >= startMs && e.id !== run.entryEvent.id);
+  const before = [
+    ...inputs.filter((e) => taken.eventIds.has(e.id)).map((e) => e.timeMs),
+    ...archives(controls.slice(0, taken.controls)),
+  ];
+  if (before.length === 0) return {};
+  const claimAnsweredMs = Math.max(...before) + 1;
+  const after = [
+    ...inputs.filter((e) => !taken.eventIds.has(e.id)).map((e) => e.timeMs),
+    ...archives(controls.slice(taken.controls)),
+  ];
+  expect(
+    after.filter((t) => t < claimAnsweredMs),
+    `${run.workflowId}: inputs after its entry that the simulator would take before it`,
+  ).toEqual([]);
+  return { claimAnsweredMs };
 }

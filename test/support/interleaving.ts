@@ -48,6 +48,8 @@ steps:
 export type Action =
   | { kind: 'enter'; customer: string }
   | { kind: 'enter-keyed'; customer: string; seminar: string }
+  /** A seminar registration and, at once, an order by the same customer. */
+  | { kind: 'register-and-order'; customer: string; seminar: string }
   | { kind: 'order'; customer: string }
   | { kind: 'cancel'; customer: string; seminar: string }
   | { kind: 'pause' | 'resume' | 'archive' | 'publish'; journey: Which }
@@ -70,6 +72,7 @@ export const action: fc.Arbitrary<Action> = fc.oneof(
   { weight: 4, arbitrary: customer.map((c) => ({ kind: 'enter' as const, customer: c })) },
   { weight: 4, arbitrary: fc.record({ kind: fc.constant('enter-keyed' as const), customer, seminar }) },
   { weight: 2, arbitrary: customer.map((c) => ({ kind: 'order' as const, customer: c })) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('register-and-order' as const), customer, seminar }) },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('cancel' as const), customer, seminar }) },
   { weight: 3, arbitrary: fc.record({ kind: fc.constantFrom('pause' as const, 'resume' as const), journey }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constantFrom('archive' as const, 'publish' as const), journey }) },
