@@ -64,14 +64,18 @@ export function customersRouter(deps: CustomersRouteDeps): Router {
 }
 
 /**
- * Validates the patch, takes a LINE user id from its follower profile (that profile's lock only, released
- * before this customer's is taken), then reads and writes the profile under the customer's lock: the
- * zone of its dates, the first touch and the consent guard are decided on the profile the write replaces,
- * so a concurrent PUT, event or unsubscribe is never overwritten or answered on a stale read.
+ * Validates the patch, refuses a re-subscription on a first read, takes a LINE user id from its
+ * follower profile (that profile's lock only, released before this customer's is taken), then reads and
+ * writes the profile under the customer's lock: the zone of its dates, the first touch and the consent
+ * guard are decided on the profile the write replaces, so a concurrent PUT, event or unsubscribe is
+ * never overwritten or answered on a stale read.
  */
 async function putCustomer(deps: CustomersRouteDeps, customerId: string, body: unknown) {
   const input = parseOrThrow(customerInput, body);
-  await claimLineUserId(deps.models, customerId, toProfilePatch(input, deps.profileFields).set ?? {});
+  const checked = toProfilePatch(input, deps.profileFields).set ?? {};
+  // Refused before the LINE user id is taken from its follower (checked again under the lock below).
+  if (checked['consent.email'] !== undefined) refuseResubscribe(checked, await findProfile(deps.models, customerId));
+  await claimLineUserId(deps.models, customerId, checked);
   const written = await updateProfileFrom(deps.models, customerId, (existing) => {
     const zone = typeof existing?.timezone === 'string' ? existing.timezone : undefined;
     const set = toProfilePatch(input, deps.profileFields, zone).set ?? {};
