@@ -12,7 +12,7 @@ import {
   type UnsubscribeClaims,
   type UnsubscribeKeys,
 } from '../../channels/unsubscribe-token.js';
-import { findProfile, upsertProfile } from '../../store/customers.js';
+import { setExistingProfileFields } from '../../store/customers.js';
 import { insertEvent } from '../../store/events.js';
 import type { Models } from '../../store/connection.js';
 import { journalUnsubscribe } from './journal.js';
@@ -95,12 +95,13 @@ function readToken(deps: UnsubscribeDeps, req: Request, res: Response): Unsubscr
  * and stores one event. A customer who no longer exists (erased) is not recreated.
  */
 async function unsubscribe(deps: UnsubscribeDeps, claims: UnsubscribeClaims): Promise<void> {
-  if (!(await findProfile(deps.models, claims.customerId))) return;
   const set =
     claims.channel === 'email'
       ? { 'consent.email': 'unsubscribed' }
       : { 'consent.line': 'blocked', lineFollowing: false };
-  await upsertProfile(deps.models, claims.customerId, { set });
+  // One write that matches only an existing customer: an erasure landing between a check and an upsert
+  // would have been undone by the upsert (a profile holding nothing but the unsubscribe).
+  if (!(await setExistingProfileFields(deps.models, claims.customerId, set))) return;
   const nowMs = (deps.clock ?? Date.now)();
   await journalUnsubscribe(deps.models, claims, claims.channel === 'email' ? 'unsubscribed' : 'blocked', nowMs);
   const eventId = `unsubscribe:${claims.channel}:${claims.journeyId}:${claims.issuedAtMs}`;

@@ -4,6 +4,8 @@
 // queues for it; the holder writes, lets go, and the API's write must account for what it wrote.
 import request from 'supertest';
 import { inject, afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApp } from '../../api/app.js';
+import { createUnsubscribeToken } from '../../channels/unsubscribe-token.js';
 import { connectStore, type Store } from '../../store/connection.js';
 import { findProfile, upsertProfile } from '../../store/customers.js';
 import { holdDocumentLock } from '../support/lock-waiters.js';
@@ -88,5 +90,43 @@ describe('PUT /v1/customers/:id decides on the profile its write replaces', () =
     expect(res.status).toBe(201);
     expect(await findProfile(a.models, id)).toMatchObject({ lineUserId: userId });
     expect((await findProfile(a.models, `line:${userId}`))?.lineUserId).toBeUndefined();
+  });
+});
+
+describe('POST /u/:token never creates a profile', () => {
+  const SECRET = 'an-unsubscribe-secret-of-at-least-32-bytes';
+  const pages = () => createApp({ readiness: {}, unsubscribe: { models: b.models, secret: SECRET, shopName: 'Shop' } });
+
+  it('leaves a customer erased while the unsubscribe waited erased, with no event and no journal row', async () => {
+    const id = unique('erased');
+    await upsertProfile(a.models, id, { set: { email: `${id}@example.jp`, 'consent.email': 'subscribed' } });
+    const claims = { customerId: id, channel: 'email' as const, journeyId: 'winback', issuedAtMs: Date.now() };
+    const lock = await holdDocumentLock(a, 'customers', id);
+    const answered = request(pages())
+      .post(`/u/${createUnsubscribeToken(claims, SECRET)}`)
+      .type('form')
+      .send('List-Unsubscribe=One-Click')
+      .then((res) => res);
+    await lock.waiter();
+    // Erasure's last step, by the lock's holder.
+    await a.models.Customer.deleteOne({ _id: id });
+    await lock.release();
+    expect((await answered).status).toBe(200);
+    expect(await findProfile(a.models, id)).toBeNull();
+    expect(await a.models.Event.countDocuments({ customerId: id })).toBe(0);
+    expect(await a.models.JournalRow.countDocuments({ customerId: id })).toBe(0);
+  });
+
+  it('still unsubscribes a customer who exists', async () => {
+    const id = unique('unsub');
+    await upsertProfile(a.models, id, { set: { email: `${id}@example.jp`, 'consent.email': 'subscribed' } });
+    const claims = { customerId: id, channel: 'line' as const, journeyId: 'winback', issuedAtMs: Date.now() };
+    const res = await request(pages())
+      .post(`/u/${createUnsubscribeToken(claims, SECRET)}`)
+      .type('form')
+      .send('List-Unsubscribe=One-Click');
+    expect(res.status).toBe(200);
+    expect(await findProfile(a.models, id)).toMatchObject({ consent: { line: 'blocked' }, lineFollowing: false });
+    expect(await a.models.Event.countDocuments({ customerId: id, type: 'customer.unsubscribed' })).toBe(1);
   });
 });
