@@ -8,6 +8,7 @@ import { createApp } from '../../api/app.js';
 import { createUnsubscribeToken } from '../../channels/unsubscribe-token.js';
 import { connectStore, type Store } from '../../store/connection.js';
 import { findProfile, upsertProfile } from '../../store/customers.js';
+import { completeRoutings, eventIdFor, insertEvents, pendingRoute } from '../../store/events.js';
 import { holdDocumentLock } from '../support/lock-waiters.js';
 import { connectTestStore } from '../support/store.js';
 import { startApiHarness, unique, type ApiHarness } from './api/harness.js';
@@ -128,5 +129,39 @@ describe('POST /u/:token never creates a profile', () => {
     expect(res.status).toBe(200);
     expect(await findProfile(a.models, id)).toMatchObject({ consent: { line: 'blocked' }, lineFollowing: false });
     expect(await a.models.Event.countDocuments({ customerId: id, type: 'customer.unsubscribed' })).toBe(1);
+  });
+});
+
+describe('a repeated event whose claim loses to the routing that just finished', () => {
+  it('answers 200 duplicate with the stored result, not 202 pending', async () => {
+    const customerId = unique('dup');
+    const [source, idempotencyKey] = ['shop', unique('k')];
+    const sent = { type: 'custom.thing', customerId, source, idempotencyKey, occurredAt: new Date().toISOString() };
+    const eventId = eventIdFor(source, idempotencyKey);
+    // Stored by another process, whose routing holds the lease and is about to record its outcome.
+    await insertEvents(a.models, [
+      {
+        ...sent,
+        eventId,
+        occurredAt: new Date(sent.occurredAt),
+        properties: {},
+        profile: null,
+        receivedAt: new Date(),
+        route: pendingRoute(Date.now(), 60_000),
+      },
+    ]);
+    const lock = await holdDocumentLock(a, 'eventoutbox', eventId);
+    const answered = request(h.app)
+      .post('/v1/events')
+      .set(auth())
+      .send(sent)
+      .then((res) => res);
+    await lock.waiter();
+    const outcome = { status: 'entered', journeys: [{ journeyId: 'winback', action: 'entered' }] };
+    await completeRoutings(a.models, [{ eventId, result: outcome }], Date.now());
+    await lock.release();
+    const res = await answered;
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ eventId, status: 'duplicate', journeys: [], first: outcome });
   });
 });
