@@ -12,7 +12,7 @@ import type { Store } from '../../store/connection.js';
 
 /** A document lock held by the test until {@link HeldLock.release}; the test writes meanwhile as its holder. */
 export interface HeldLock {
-  /** Resolves once a writer of another store waits for this lock (times out after `timeoutMs`). */
+  /** Resolves once a writer of another store waits for this lock; rejects, letting go, after `timeoutMs`. */
   waiter(timeoutMs?: number): Promise<void>;
   release(): Promise<void>;
 }
@@ -30,7 +30,14 @@ export async function holdDocumentLock(store: Store, collection: string, id: str
   });
   const key = `${store.connection.name}/${collection}/${id}`;
   return {
-    waiter: (timeoutMs = 10_000) => waitForLockWaiter(key, timeoutMs),
+    async waiter(timeoutMs = 10_000) {
+      // A writer that never comes fails the test; the lock is let go so the stores can still close.
+      await waitForLockWaiter(key, timeoutMs).catch(async (err: unknown) => {
+        release();
+        await holding;
+        throw err;
+      });
+    },
     async release() {
       release();
       await holding;
