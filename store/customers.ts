@@ -175,8 +175,23 @@ export async function setExistingProfileField(
   path: string,
   value: unknown,
 ): Promise<boolean> {
+  return setExistingProfileFields(models, customerId, { [path]: value });
+}
+
+/**
+ * Sets profile fields (`null` unsets) of an existing customer in one write under its lock, never
+ * creating one: a customer erased since the caller last saw it stays erased. Returns false when there
+ * is no such customer; throws {@link ProfileFieldError} for a system field.
+ */
+export async function setExistingProfileFields(
+  models: Models,
+  customerId: string,
+  set: { [path: string]: unknown },
+): Promise<boolean> {
+  const { $set, $unset } = splitSet(set);
+  const update = Object.keys($unset).length > 0 ? { $set, $unset } : { $set };
   const { matchedCount } = await withCustomerLock(models, customerId, () =>
-    models.Customer.updateOne({ _id: customerId }, { $set: { [path]: value } }),
+    models.Customer.updateOne({ _id: customerId }, update),
   );
   return matchedCount > 0;
 }

@@ -1,6 +1,6 @@
 /** `PUT|GET|DELETE /v1/customers/:id`: profile upsert, read, and erasure. */
 import { Router } from 'express';
-import { deleteCustomer, findProfile, LineUserIdTakenError, upsertProfile } from '../../store/customers.js';
+import { deleteCustomer, findProfile, LineUserIdTakenError, updateProfileFrom } from '../../store/customers.js';
 import { deleteCustomerEvents } from '../../store/events.js';
 import type { Models } from '../../store/connection.js';
 import type { Auth } from '../http/auth.js';
@@ -8,7 +8,7 @@ import { ApiError } from '../http/errors.js';
 import { firstTouch } from '../events/effects.js';
 import type { RuntimePort } from '../ports.js';
 import { toProfilePatch, type ProfileFieldTypes } from './profile-input.js';
-import { guardProfileWrite, lineUserIdTaken } from './profile-guards.js';
+import { claimLineUserId, lineUserIdTaken, refuseResubscribe } from './profile-guards.js';
 import { customerInput, ID_PATTERN } from '../http/schemas.js';
 import { parseOrThrow } from '../http/validate.js';
 import { jsonBody } from '../http/body.js';
@@ -63,18 +63,29 @@ export function customersRouter(deps: CustomersRouteDeps): Router {
   return router;
 }
 
+/**
+ * Validates the patch, refuses a re-subscription on a first read, takes a LINE user id from its
+ * follower profile (that profile's lock only, released before this customer's is taken), then reads and
+ * writes the profile under the customer's lock: the zone of its dates, the first touch and the consent
+ * guard are decided on the profile the write replaces, so a concurrent PUT, event or unsubscribe is
+ * never overwritten or answered on a stale read.
+ */
 async function putCustomer(deps: CustomersRouteDeps, customerId: string, body: unknown) {
   const input = parseOrThrow(customerInput, body);
-  const existing = await findProfile(deps.models, customerId);
-  const zone = typeof existing?.timezone === 'string' ? existing.timezone : undefined;
-  const patch = toProfilePatch(input, deps.profileFields, zone);
-  const set = patch.set ?? {};
-  firstTouch(existing, set, null);
-  await guardProfileWrite(deps.models, customerId, set, existing);
-  const { created } = await upsertProfile(deps.models, customerId, { set }).catch((err: unknown) => {
+  const checked = toProfilePatch(input, deps.profileFields).set ?? {};
+  // Refused before the LINE user id is taken from its follower (checked again under the lock below).
+  if (checked['consent.email'] !== undefined) refuseResubscribe(checked, await findProfile(deps.models, customerId));
+  await claimLineUserId(deps.models, customerId, checked);
+  const written = await updateProfileFrom(deps.models, customerId, (existing) => {
+    const zone = typeof existing?.timezone === 'string' ? existing.timezone : undefined;
+    const set = toProfilePatch(input, deps.profileFields, zone).set ?? {};
+    firstTouch(existing, set, null);
+    refuseResubscribe(set, existing);
+    return Promise.resolve({ set });
+  }).catch((err: unknown) => {
     throw err instanceof LineUserIdTakenError ? lineUserIdTaken() : err;
   });
-  return { profile: await findProfile(deps.models, customerId), created };
+  return { profile: await findProfile(deps.models, customerId), created: written?.created ?? false };
 }
 
 /**

@@ -169,9 +169,11 @@ export function createEventPipeline(deps: {
     checkSameRequest(row, event, event);
     if (row.route.state === 'pending') {
       const claimed = await claimEvent(models, row.eventId, clock(), leaseMs);
-      if (!claimed) return { eventId: row.eventId, status: 'pending', journeys: [] };
-      await processClaimed(claimed);
+      if (claimed) await processClaimed(claimed);
+      // Read again either way: a claim also loses to a routing that finished after the read above, and
+      // then the stored result, not `pending`, is the answer.
       row = (await findEventByKey(models, event.source, event.idempotencyKey)) ?? row;
+      if (row.route.state === 'pending') return { eventId: row.eventId, status: 'pending', journeys: [] };
     }
     const first = JSON.parse(row.route.resultJson ?? '{"status":"pending","journeys":[]}') as RouteOutcome;
     return { eventId: row.eventId, status: 'duplicate', journeys: [], first };

@@ -13,7 +13,7 @@ import {
   type UnsubscribeClaims,
   type UnsubscribeKeys,
 } from '../../channels/unsubscribe-token.js';
-import { findProfile, upsertProfile } from '../../store/customers.js';
+import { setExistingProfileFields } from '../../store/customers.js';
 import { insertEvent } from '../../store/events.js';
 import type { Models } from '../../store/connection.js';
 import { journalUnsubscribe } from './journal.js';
@@ -96,9 +96,11 @@ function readToken(deps: UnsubscribeDeps, req: Request, res: Response): Unsubscr
  * and stores one event. A customer who no longer exists (erased) is not recreated.
  */
 async function unsubscribe(deps: UnsubscribeDeps, claims: UnsubscribeClaims): Promise<void> {
-  if (!(await findProfile(deps.models, claims.customerId))) return;
-  // The change the simulator applies for this event too (definitions/consent.ts).
-  await upsertProfile(deps.models, claims.customerId, { set: consentFields(unsubscribeChange(claims.channel)) });
+  // The change the simulator applies for this event too (definitions/consent.ts), in one write that
+  // matches only an existing customer: an erasure landing between a check and an upsert would have been
+  // undone by the upsert (a profile holding nothing but the unsubscribe).
+  const set = consentFields(unsubscribeChange(claims.channel));
+  if (!(await setExistingProfileFields(deps.models, claims.customerId, set))) return;
   const nowMs = (deps.clock ?? Date.now)();
   await journalUnsubscribe(deps.models, claims, claims.channel === 'email' ? 'unsubscribed' : 'blocked', nowMs);
   const eventId = `unsubscribe:${claims.channel}:${claims.journeyId}:${claims.issuedAtMs}`;
