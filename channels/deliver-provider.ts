@@ -7,6 +7,7 @@ import { finishDelivery, releaseDelivery, renewDelivery, type DeliveryRow } from
 import type { PreparedContent } from './deliver-content.js';
 import {
   DEFAULT_LEASE_MS,
+  DEFAULT_RECORD_SENT_TRY_MS,
   DeliveryRetryableError,
   type AcceptedSend,
   type DeliveryDeps,
@@ -78,7 +79,10 @@ const RECORD_SENT_DELAYS_MS = [50, 100, 200, 400, 800, 1_600, 3_200, 5_000, 5_00
 /**
  * Records an accepted message, retrying the write: the provider already has it, so giving up here would
  * let the activity's retry send it again (SQLite-backed FerretDB answers "database is locked" under load).
- * Only after every retry fails does the error escape, leaving the row `pending` under its lease.
+ * Each try is given `deps.recordSentTryMs`: the driver has no socket timeout, so a write sent on a link
+ * that died without a reset would otherwise wait for its reply forever and the send would never answer.
+ * After every try failed, a {@link DeliveryRetryableError} `STORE_UNAVAILABLE` escapes, leaving the row
+ * `pending` under its lease; the caller keeps the acceptance (`onAccepted`) for the retry to record.
  */
 export async function recordSent(
   deps: DeliveryDeps,
@@ -86,17 +90,35 @@ export async function recordSent(
   sent: AcceptedSend,
 ): Promise<void> {
   const delays = deps.recordSentDelaysMs ?? RECORD_SENT_DELAYS_MS;
+  const tryMs = deps.recordSentTryMs ?? DEFAULT_RECORD_SENT_TRY_MS;
   const outcome = { status: 'sent' as const, ...sent, ...(row.uncertain ? { uncertain: true } : {}) };
+  // Only the first try joins the group write: a retry writes its row alone, so a group write stuck on a
+  // dead connection (it keeps its in-flight slot) does not hold the retries back.
+  const write = (attempt: number) =>
+    deps.finishSent && attempt === 0
+      ? deps.finishSent({ idempotencyKey: row.idempotencyKey, outcome })
+      : finishDelivery(deps.models, row.idempotencyKey, outcome);
   for (let attempt = 0; ; attempt++) {
     try {
-      if (deps.finishSent) return await deps.finishSent({ idempotencyKey: row.idempotencyKey, outcome });
-      return await finishDelivery(deps.models, row.idempotencyKey, outcome);
+      return await withinMs(write(attempt), tryMs, `recording the send of ${row.idempotencyKey}`);
     } catch (err) {
       const delay = delays[attempt];
-      if (delay === undefined) throw err;
+      if (delay === undefined) {
+        const message = `the store did not record the accepted send of ${row.idempotencyKey}: ${(err as Error).message}`;
+        throw new DeliveryRetryableError('STORE_UNAVAILABLE', message);
+      }
       await new Promise((resolve) => setTimeout(resolve, delay));
     }
   }
+}
+
+/** Settles as `promise` does, or rejects once `ms` passed without an answer (the promise runs on). */
+function withinMs<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what}: the store did not answer within ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
 async function send(deps: DeliveryDeps, row: DeliveryRow, content: PreparedContent): Promise<AcceptedSend> {

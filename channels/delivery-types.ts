@@ -99,6 +99,9 @@ export interface EmailIdentity {
  */
 export const DEFAULT_LEASE_MS = 20_000;
 
+/** How long one try of recording an accepted send waits for the store (the driver has no socket timeout). */
+export const DEFAULT_RECORD_SENT_TRY_MS = 10_000;
+
 export interface DeliveryDeps {
   models: Models;
   email: EmailTransport;
@@ -128,6 +131,11 @@ export interface DeliveryDeps {
    * escapes with the row still held. Default about 20 s in all.
    */
   recordSentDelaysMs?: readonly number[];
+  /**
+   * How long one try of recording an accepted send may wait for the store before it counts as failed
+   * (a link cut without a reset never answers). Default {@link DEFAULT_RECORD_SENT_TRY_MS}.
+   */
+  recordSentTryMs?: number;
   /**
    * The workspace's LINE message budget (with LINE's own quota): checked before a LINE send is claimed
    * and counted right before its push; past it the send is `skipped` with reason `line-budget`.
