@@ -28,7 +28,8 @@ async function atRate<T>(n: number, perSecond: number, fn: (i: number) => Promis
 async function burst(stack: LoadStack, batches: number, size: number) {
   burstPublished ??= stack.publish(BURST_YAML);
   await burstPublished;
-  const friends = lineFriends(`burst${++runs}-`, batches * size);
+  const prefix = `burst${++runs}-`;
+  const friends = lineFriends(prefix, batches * size);
   await stack.store.models.Customer.insertMany(friends);
   const statuses = await Promise.all(
     Array.from({ length: batches }, (_, b) =>
@@ -43,7 +44,24 @@ async function burst(stack: LoadStack, batches: number, size: number) {
     ),
   );
   assertWork('load (burst)', { batchesAnswered: exactly(statuses.filter((s) => s === 200).length, batches) });
-  return { entries: friends.length, batches };
+  return { entries: friends.length, batches, prefix };
+}
+
+/**
+ * How many of the burst's customers got a run (a granted entry in the ledger), waiting up to `ms` for the
+ * last claims: a batch answers 200 with items `pending`, so only the ledger shows the burst really ran.
+ */
+async function burstRuns(stack: LoadStack, prefix: string, expected: number, ms: number): Promise<number> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const customers = await stack.store.models.Entry.distinct('customerId', {
+      journeyId: 'load-burst',
+      granted: true,
+      customerId: { $regex: `^${prefix}` },
+    });
+    if (customers.length >= expected || Date.now() > deadline) return customers.length;
+    await new Promise((ok) => setTimeout(ok, 1000));
+  }
 }
 
 export interface ReminderRun {
@@ -64,7 +82,7 @@ export async function reminder(stack: LoadStack, run: ReminderRun) {
   // The burst starts two seconds into the entries, while they go on.
   const burstDone = run.burst
     ? sleepUntil(Date.now() + 2000).then(() => burst(stack, run.burst!.batches, run.burst!.size))
-    : Promise.resolve({ entries: 0 });
+    : Promise.resolve({ entries: 0, prefix: null });
   const statuses = await atRate(run.friends, run.perSecond, async (i) => {
     const f = friends[i]!;
     const at = Date.now();
@@ -77,9 +95,12 @@ export async function reminder(stack: LoadStack, run: ReminderRun) {
       idempotencyKey: `${journeyId}-${i}`,
     });
   });
-  const { entries } = await burstDone;
+  const { entries, prefix } = await burstDone;
   await untilArrived(due, () => stack.pushArrivals(), run.waitSeconds * 1000 + 120_000);
   const figures = lateness(due, stack.pushArrivals());
+  if (prefix !== null) {
+    assertWork('load (burst)', { runsEntered: exactly(await burstRuns(stack, prefix, entries, 60_000), entries) });
+  }
   assertWork('load (reminder)', {
     entered: exactly(statuses.filter((s) => s === 201).length, run.friends),
     recipients: exactly(due.size, run.friends),
